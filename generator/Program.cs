@@ -1,0 +1,84 @@
+using System.Text.RegularExpressions;
+
+namespace HPyShim.Generator;
+
+/// <summary>
+/// Usage: generator [--check] [--root DIR]. Without --check it writes the generated files; with it,
+/// it writes nothing and exits 1 naming every file that is stale.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        bool check = args.Contains("--check");
+        int rootIndex = Array.IndexOf(args, "--root");
+        string root = rootIndex >= 0 ? args[rootIndex + 1] : FindRoot(Directory.GetCurrentDirectory());
+        try
+        {
+            var stale = Run(root, check);
+            foreach (var path in stale)
+                Console.WriteLine(check ? $"stale: {path}" : $"wrote {path}");
+            return check && stale.Count > 0 ? 1 : 0;
+        }
+        catch (FormatException e)
+        {
+            Console.Error.WriteLine($"generator: {e.Message}");
+            return 2;
+        }
+    }
+
+    /// <summary>Every generated file, relative to the repository root, with its expected text.</summary>
+    public static IReadOnlyDictionary<string, string> Generate(string root)
+    {
+        var api = ApiDescription.Parse(Path.Combine(root, "api", "hpy_context.api"));
+        var handWritten = HandWrittenMembers(Path.Combine(root, "Shim", "Context"));
+        return new Dictionary<string, string>
+        {
+            ["include/hpy/universal/context.gen.h"] = Emitters.ContextHeader(api),
+            ["include/hpy/universal/api.gen.h"] = Emitters.PublicApiHeader(api),
+            ["Shim/Context/Generated/HPyContext.g.cs"] = Emitters.ContextStruct(api),
+            ["Shim/Context/Generated/ContextTable.g.cs"] = Emitters.ContextTable(api, handWritten),
+            ["Shim/CPython/Generated/PythonApi.g.cs"] = Emitters.PythonApi(api),
+            ["docs/context-members.md"] = Emitters.MemberList(api, handWritten),
+        };
+    }
+
+    /// <summary>Writes (or, when checking, compares) the generated files; returns those that differed.</summary>
+    public static List<string> Run(string root, bool check)
+    {
+        var changed = new List<string>();
+        foreach (var (relative, text) in Generate(root))
+        {
+            string path = Path.Combine(root, relative);
+            if (File.Exists(path) && File.ReadAllText(path) == text) continue;
+            changed.Add(relative);
+            if (check) continue;
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, text);
+        }
+        return changed;
+    }
+
+    // A hand-written member is a static method of UniversalContext whose first parameter is the context:
+    // ctx_Foo is implemented by `static ... Foo(HPyContext* ctx, ...)`.
+    static readonly Regex Implementation = new(@"\bstatic\s+[\w\*\.<>]+\s+(\w+)\s*\(\s*HPyContext\*\s*ctx\b");
+
+    static HashSet<string> HandWrittenMembers(string contextDir)
+    {
+        var names = new HashSet<string>();
+        foreach (var file in Directory.EnumerateFiles(contextDir, "*.cs", SearchOption.AllDirectories))
+        {
+            if (file.Contains($"{Path.DirectorySeparatorChar}Generated{Path.DirectorySeparatorChar}")) continue;
+            foreach (Match m in Implementation.Matches(File.ReadAllText(file)))
+                names.Add(m.Groups[1].Value);
+        }
+        return names;
+    }
+
+    public static string FindRoot(string start)
+    {
+        for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "api", "hpy_context.api"))) return dir.FullName;
+        throw new FormatException($"no api/hpy_context.api above {start}");
+    }
+}

@@ -1,0 +1,123 @@
+"""Finding and binding the native runtime library (libhpy.so) with ctypes."""
+
+import ctypes
+import os
+import sys
+import threading
+
+__all__ = ["LIBRARY_ENV_VAR", "LibraryError", "library_name", "library_candidates", "find_library",
+           "get_library", "load_module", "version", "implemented_summary"]
+
+LIBRARY_ENV_VAR = "HPYSHIM_LIBRARY"
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+# launcher/hpyshim -> repository root
+_REPO_DIR = os.path.dirname(os.path.dirname(_PACKAGE_DIR))
+
+
+class LibraryError(ImportError, RuntimeError):
+    """The runtime library is missing or unusable.
+
+    An ImportError so that `import ext` failing for this reason behaves like any
+    other failed import; a RuntimeError for callers outside the import system.
+    """
+
+
+def library_name():
+    if sys.platform == "win32":
+        return "hpy.dll"
+    if sys.platform == "darwin":
+        return "libhpy.dylib"
+    return "libhpy.so"
+
+
+def library_candidates():
+    """The places searched for the library, in order, as (description, path)."""
+    name = library_name()
+    places = []
+    env = os.environ.get(LIBRARY_ENV_VAR)
+    if env:
+        places.append(("$" + LIBRARY_ENV_VAR, os.path.abspath(env)))
+    places.append(("next to the package", os.path.join(_PACKAGE_DIR, name)))
+    places.append(("repository build output", os.path.join(_REPO_DIR, "out", "lib", name)))
+    return places
+
+
+def find_library():
+    """Absolute path of the runtime library; RuntimeError listing the places searched."""
+    places = library_candidates()
+    env = os.environ.get(LIBRARY_ENV_VAR)
+    if env:
+        # An explicit choice that is wrong must not silently fall back to another build.
+        path = places[0][1]
+        if os.path.isfile(path):
+            return path
+        raise LibraryError("%s is set to %r, but %s does not exist"
+                           % (LIBRARY_ENV_VAR, env, path))
+    for _, path in places:
+        if os.path.isfile(path):
+            return path
+    raise LibraryError(
+        "cannot find the HPy Shim runtime library %s; searched:\n%s\n"
+        "Build it, or set %s to its path."
+        % (library_name(),
+           "\n".join("  %s (%s)" % (path, what) for what, path in places),
+           LIBRARY_ENV_VAR))
+
+
+_lock = threading.Lock()
+_lib = None
+_lib_path = None
+
+
+def get_library():
+    """The loaded library (a ctypes.PyDLL), loading it on first use."""
+    global _lib, _lib_path
+    with _lock:
+        if _lib is None:
+            path = find_library()
+            try:
+                # PyDLL: calls keep the GIL and pending Python errors are raised.
+                lib = ctypes.PyDLL(path)
+            except OSError as e:
+                raise LibraryError("cannot load the HPy Shim runtime library %s: %s"
+                                   % (path, e)) from e
+            try:
+                fn = lib.hpyshim_load_module
+                fn.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.py_object, ctypes.c_int]
+                # A NULL result raises the exception the library set; ctypes takes
+                # over the new reference it returns.
+                fn.restype = ctypes.py_object
+                for sym in ("hpyshim_version", "hpyshim_implemented_summary"):
+                    f = getattr(lib, sym)
+                    f.argtypes = []
+                    f.restype = ctypes.c_char_p
+            except AttributeError as e:
+                raise LibraryError("%s is not the HPy Shim runtime library: %s"
+                                   % (path, e)) from e
+            _lib, _lib_path = lib, path
+        return _lib
+
+
+def library_path():
+    get_library()
+    return _lib_path
+
+
+def load_module(name, path, spec, mode_number):
+    """Direct call of hpyshim_load_module; `name` is the module's short name."""
+    lib = get_library()
+    return lib.hpyshim_load_module(name.encode("utf-8"), os.fsencode(path), spec,
+                                   int(mode_number))
+
+
+def _text(value):
+    return value.decode("utf-8", "replace") if value is not None else ""
+
+
+def version():
+    return _text(get_library().hpyshim_version())
+
+
+def implemented_summary():
+    return _text(get_library().hpyshim_implemented_summary())

@@ -1,0 +1,130 @@
+"""Command line: ``python -m hpyshim {build,config,run,info}``."""
+
+import argparse
+import os
+import runpy
+import sys
+
+from . import _native, build, config
+from .finder import install
+
+EXIT_ERROR = 1
+EXIT_NOT_IMPLEMENTED = 2
+
+
+def _parser():
+    p = argparse.ArgumentParser(
+        prog="python -m hpyshim",
+        description="Load, build and run HPy universal extensions on CPython.")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    b = sub.add_parser("build", help="compile C sources into NAME.hpy0.so",
+                       description="Compile C sources into DIR/NAME.hpy0.so. "
+                                   "The compiler is $CC, else gcc, else cc.")
+    b.add_argument("name", metavar="NAME", help="module name (HPy_MODINIT name)")
+    b.add_argument("sources", metavar="SRC.c", nargs="+", help="C source files")
+    b.add_argument("--abi", default="universal", choices=build.ABIS,
+                   help="target ABI (default: universal; cpython is not implemented yet)")
+    b.add_argument("-o", "--output-dir", dest="outdir", default=".", metavar="DIR",
+                   help="output directory (default: current directory)")
+    b.add_argument("--cflag", dest="cflags", action="append", default=[], metavar="FLAG",
+                   help="extra compiler flag, repeatable (write --cflag=-DX for flags "
+                        "starting with '-')")
+    b.add_argument("-v", "--verbose", action="store_true", help="print the compiler command")
+
+    c = sub.add_parser("config", help="print build settings",
+                       description="Print build settings, space-separated, in the order asked.")
+    c.add_argument("--cflags", dest="items", action="append_const", const="cflags",
+                   help="the -I flag for the HPy headers")
+    c.add_argument("--sources", dest="items", action="append_const", const="sources",
+                   help="helper C sources every extension must compile in")
+    c.add_argument("--includedir", dest="items", action="append_const", const="includedir",
+                   help="the HPy include directory")
+    c.add_argument("--libdir", dest="items", action="append_const", const="libdir",
+                   help="the directory of the runtime library")
+
+    r = sub.add_parser("run", help="run a script with HPy imports enabled",
+                       description="Run SCRIPT as __main__ with HPy imports enabled.")
+    r.add_argument("script", metavar="SCRIPT")
+    r.add_argument("args", metavar="ARGS", nargs=argparse.REMAINDER,
+                   help="arguments for the script (its sys.argv[1:])")
+
+    sub.add_parser("info", help="print the runtime version, library path and coverage")
+    return p
+
+
+def _error(msg, status=EXIT_ERROR):
+    sys.stderr.write("hpyshim: error: %s\n" % msg)
+    return status
+
+
+def cmd_build(ns):
+    try:
+        out = build.build_extension(ns.name, ns.sources, abi=ns.abi, outdir=ns.outdir,
+                                    extra_flags=ns.cflags, verbose=ns.verbose)
+    except build.NotImplementedABI as e:
+        return _error(str(e), EXIT_NOT_IMPLEMENTED)
+    except (build.BuildError, RuntimeError) as e:
+        return _error(str(e))
+    print(out)
+    return 0
+
+
+def cmd_config(ns):
+    if not ns.items:
+        return _error("config: give at least one of --cflags, --sources, --includedir, --libdir")
+    words = []
+    try:
+        for item in ns.items:
+            if item == "cflags":
+                words += config.cflags()
+            elif item == "sources":
+                words += config.helper_sources()
+            elif item == "includedir":
+                words.append(config.include_dir())
+            elif item == "libdir":
+                words.append(os.path.dirname(_native.find_library()))
+    except RuntimeError as e:
+        return _error(str(e))
+    print(" ".join(words))
+    return 0
+
+
+def cmd_run(ns):
+    script = ns.script
+    if not os.path.exists(script):
+        return _error("run: cannot open %r: no such file" % script)
+    install()
+    sys.argv = [script] + list(ns.args)
+    # As `python SCRIPT` does: the script's directory comes first on sys.path
+    # (in place of the current directory that -m put there).
+    script_dir = os.path.dirname(os.path.abspath(script))
+    if sys.path and sys.path[0] in ("", os.getcwd()):
+        sys.path[0] = script_dir
+    else:
+        sys.path.insert(0, script_dir)
+    runpy.run_path(script, run_name="__main__")
+    return 0
+
+
+def cmd_info(ns):
+    try:
+        path = _native.library_path()
+        print("hpyshim runtime %s" % _native.version())
+        print("library: %s" % path)
+        print("implemented: %s" % _native.implemented_summary())
+    except RuntimeError as e:
+        return _error(str(e))
+    return 0
+
+
+def main(argv=None):
+    if argv is None:
+        argv = sys.argv[1:]
+    ns = _parser().parse_args(argv)
+    handler = {"build": cmd_build, "config": cmd_config, "run": cmd_run,
+               "info": cmd_info}.get(ns.command)
+    if handler is None:
+        _parser().print_help(sys.stderr)
+        return EXIT_NOT_IMPLEMENTED
+    return handler(ns)
