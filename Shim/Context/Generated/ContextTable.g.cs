@@ -10,7 +10,7 @@ namespace HPyShim.Context;
 internal static unsafe class ContextTable
 {
     public const int FunctionCount = 189;
-    public const int ImplementedCount = 110;
+    public const int ImplementedCount = 174;
 
     public static void FillMembers(HPyContext* ctx)
     {
@@ -292,37 +292,43 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static HPy ctx_Dup(HPyContext* ctx, HPy h)
     {
-        Failure.NotImplemented("ctx_Dup"); return HPy.Null;
+        try { return UniversalContext.Dup(ctx, h); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Dup"); return HPy.Null; }
     }
 
     [UnmanagedCallersOnly]
     static void ctx_Close(HPyContext* ctx, HPy h)
     {
-        Failure.NotImplemented("ctx_Close");
+        try { UniversalContext.Close(ctx, h); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Close"); }
     }
 
     [UnmanagedCallersOnly]
     static HPy ctx_Long_FromInt32_t(HPyContext* ctx, int value)
     {
-        Failure.NotImplemented("ctx_Long_FromInt32_t"); return HPy.Null;
+        try { return UniversalContext.Long_FromInt32_t(ctx, value); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Long_FromInt32_t"); return HPy.Null; }
     }
 
     [UnmanagedCallersOnly]
     static HPy ctx_Long_FromUInt32_t(HPyContext* ctx, uint value)
     {
-        Failure.NotImplemented("ctx_Long_FromUInt32_t"); return HPy.Null;
+        try { return UniversalContext.Long_FromUInt32_t(ctx, value); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Long_FromUInt32_t"); return HPy.Null; }
     }
 
     [UnmanagedCallersOnly]
     static HPy ctx_Long_FromInt64_t(HPyContext* ctx, long v)
     {
-        Failure.NotImplemented("ctx_Long_FromInt64_t"); return HPy.Null;
+        try { return UniversalContext.Long_FromInt64_t(ctx, v); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Long_FromInt64_t"); return HPy.Null; }
     }
 
     [UnmanagedCallersOnly]
     static HPy ctx_Long_FromUInt64_t(HPyContext* ctx, ulong v)
     {
-        Failure.NotImplemented("ctx_Long_FromUInt64_t"); return HPy.Null;
+        try { return UniversalContext.Long_FromUInt64_t(ctx, v); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Long_FromUInt64_t"); return HPy.Null; }
     }
 
     [UnmanagedCallersOnly]
@@ -342,37 +348,43 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static int ctx_Long_AsInt32_t(HPyContext* ctx, HPy h)
     {
-        Failure.NotImplemented("ctx_Long_AsInt32_t"); return -1;
+        try { return UniversalContext.Long_AsInt32_t(ctx, h); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Long_AsInt32_t"); return -1; }
     }
 
     [UnmanagedCallersOnly]
     static uint ctx_Long_AsUInt32_t(HPyContext* ctx, HPy h)
     {
-        Failure.NotImplemented("ctx_Long_AsUInt32_t"); return uint.MaxValue;
+        try { return UniversalContext.Long_AsUInt32_t(ctx, h); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Long_AsUInt32_t"); return uint.MaxValue; }
     }
 
     [UnmanagedCallersOnly]
     static uint ctx_Long_AsUInt32_tMask(HPyContext* ctx, HPy h)
     {
-        Failure.NotImplemented("ctx_Long_AsUInt32_tMask"); return uint.MaxValue;
+        try { return UniversalContext.Long_AsUInt32_tMask(ctx, h); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Long_AsUInt32_tMask"); return uint.MaxValue; }
     }
 
     [UnmanagedCallersOnly]
     static long ctx_Long_AsInt64_t(HPyContext* ctx, HPy h)
     {
-        Failure.NotImplemented("ctx_Long_AsInt64_t"); return -1;
+        try { return UniversalContext.Long_AsInt64_t(ctx, h); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Long_AsInt64_t"); return -1; }
     }
 
     [UnmanagedCallersOnly]
     static ulong ctx_Long_AsUInt64_t(HPyContext* ctx, HPy h)
     {
-        Failure.NotImplemented("ctx_Long_AsUInt64_t"); return ulong.MaxValue;
+        try { return UniversalContext.Long_AsUInt64_t(ctx, h); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Long_AsUInt64_t"); return ulong.MaxValue; }
     }
 
     [UnmanagedCallersOnly]
     static ulong ctx_Long_AsUInt64_tMask(HPyContext* ctx, HPy h)
     {
-        Failure.NotImplemented("ctx_Long_AsUInt64_tMask"); return ulong.MaxValue;
+        try { return UniversalContext.Long_AsUInt64_tMask(ctx, h); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Long_AsUInt64_tMask"); return ulong.MaxValue; }
     }
 
     [UnmanagedCallersOnly]
@@ -420,7 +432,8 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static HPy ctx_Bool_FromBool(HPyContext* ctx, byte v)
     {
-        Failure.NotImplemented("ctx_Bool_FromBool"); return HPy.Null;
+        try { return UniversalContext.Bool_FromBool(ctx, v); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Bool_FromBool"); return HPy.Null; }
     }
 
     [UnmanagedCallersOnly]
@@ -685,13 +698,15 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static HPy ctx_CallTupleDict(HPyContext* ctx, HPy callable, HPy args, HPy kw)
     {
-        Failure.NotImplemented("ctx_CallTupleDict"); return HPy.Null;
+        try { return UniversalContext.CallTupleDict(ctx, callable, args, kw); }
+        catch (Exception e) { Failure.Managed(e, "ctx_CallTupleDict"); return HPy.Null; }
     }
 
     [UnmanagedCallersOnly]
     static void ctx_FatalError(HPyContext* ctx, byte* message)
     {
-        Failure.NotImplemented("ctx_FatalError");
+        try { UniversalContext.FatalError(ctx, message); }
+        catch (Exception e) { Failure.Managed(e, "ctx_FatalError"); }
     }
 
     [UnmanagedCallersOnly]
@@ -725,7 +740,8 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static int ctx_Err_Occurred(HPyContext* ctx)
     {
-        Failure.NotImplemented("ctx_Err_Occurred"); return -1;
+        try { return UniversalContext.Err_Occurred(ctx); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Err_Occurred"); return -1; }
     }
 
     [UnmanagedCallersOnly]
@@ -848,13 +864,15 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static HPy ctx_GetItem_i(HPyContext* ctx, HPy obj, nint idx)
     {
-        Failure.NotImplemented("ctx_GetItem_i"); return HPy.Null;
+        try { return UniversalContext.GetItem_i(ctx, obj, idx); }
+        catch (Exception e) { Failure.Managed(e, "ctx_GetItem_i"); return HPy.Null; }
     }
 
     [UnmanagedCallersOnly]
     static HPy ctx_GetItem_s(HPyContext* ctx, HPy obj, byte* utf8_key)
     {
-        Failure.NotImplemented("ctx_GetItem_s"); return HPy.Null;
+        try { return UniversalContext.GetItem_s(ctx, obj, utf8_key); }
+        catch (Exception e) { Failure.Managed(e, "ctx_GetItem_s"); return HPy.Null; }
     }
 
     [UnmanagedCallersOnly]
@@ -874,31 +892,36 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static int ctx_SetItem_i(HPyContext* ctx, HPy obj, nint idx, HPy value)
     {
-        Failure.NotImplemented("ctx_SetItem_i"); return -1;
+        try { return UniversalContext.SetItem_i(ctx, obj, idx, value); }
+        catch (Exception e) { Failure.Managed(e, "ctx_SetItem_i"); return -1; }
     }
 
     [UnmanagedCallersOnly]
     static int ctx_SetItem_s(HPyContext* ctx, HPy obj, byte* utf8_key, HPy value)
     {
-        Failure.NotImplemented("ctx_SetItem_s"); return -1;
+        try { return UniversalContext.SetItem_s(ctx, obj, utf8_key, value); }
+        catch (Exception e) { Failure.Managed(e, "ctx_SetItem_s"); return -1; }
     }
 
     [UnmanagedCallersOnly]
     static HPy ctx_Type(HPyContext* ctx, HPy obj)
     {
-        Failure.NotImplemented("ctx_Type"); return HPy.Null;
+        try { return UniversalContext.Type(ctx, obj); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Type"); return HPy.Null; }
     }
 
     [UnmanagedCallersOnly]
     static int ctx_TypeCheck(HPyContext* ctx, HPy obj, HPy type)
     {
-        Failure.NotImplemented("ctx_TypeCheck"); return -1;
+        try { return UniversalContext.TypeCheck(ctx, obj, type); }
+        catch (Exception e) { Failure.Managed(e, "ctx_TypeCheck"); return -1; }
     }
 
     [UnmanagedCallersOnly]
     static int ctx_Is(HPyContext* ctx, HPy obj, HPy other)
     {
-        Failure.NotImplemented("ctx_Is"); return -1;
+        try { return UniversalContext.Is(ctx, obj, other); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Is"); return -1; }
     }
 
     [UnmanagedCallersOnly]
@@ -971,7 +994,8 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static int ctx_Bytes_Check(HPyContext* ctx, HPy h)
     {
-        Failure.NotImplemented("ctx_Bytes_Check"); return -1;
+        try { return UniversalContext.Bytes_Check(ctx, h); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Bytes_Check"); return -1; }
     }
 
     [UnmanagedCallersOnly]
@@ -984,7 +1008,8 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static nint ctx_Bytes_GET_SIZE(HPyContext* ctx, HPy h)
     {
-        Failure.NotImplemented("ctx_Bytes_GET_SIZE"); return -1;
+        try { return UniversalContext.Bytes_GET_SIZE(ctx, h); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Bytes_GET_SIZE"); return -1; }
     }
 
     [UnmanagedCallersOnly]
@@ -997,7 +1022,8 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static byte* ctx_Bytes_AS_STRING(HPyContext* ctx, HPy h)
     {
-        Failure.NotImplemented("ctx_Bytes_AS_STRING"); return null;
+        try { return UniversalContext.Bytes_AS_STRING(ctx, h); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Bytes_AS_STRING"); return null; }
     }
 
     [UnmanagedCallersOnly]
@@ -1010,7 +1036,8 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static HPy ctx_Bytes_FromStringAndSize(HPyContext* ctx, byte* bytes, nint len)
     {
-        Failure.NotImplemented("ctx_Bytes_FromStringAndSize"); return HPy.Null;
+        try { return UniversalContext.Bytes_FromStringAndSize(ctx, bytes, len); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Bytes_FromStringAndSize"); return HPy.Null; }
     }
 
     [UnmanagedCallersOnly]
@@ -1023,7 +1050,8 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static int ctx_Unicode_Check(HPyContext* ctx, HPy h)
     {
-        Failure.NotImplemented("ctx_Unicode_Check"); return -1;
+        try { return UniversalContext.Unicode_Check(ctx, h); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Unicode_Check"); return -1; }
     }
 
     [UnmanagedCallersOnly]
@@ -1106,7 +1134,8 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static int ctx_List_Check(HPyContext* ctx, HPy h)
     {
-        Failure.NotImplemented("ctx_List_Check"); return -1;
+        try { return UniversalContext.List_Check(ctx, h); }
+        catch (Exception e) { Failure.Managed(e, "ctx_List_Check"); return -1; }
     }
 
     [UnmanagedCallersOnly]
@@ -1126,7 +1155,8 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static int ctx_Dict_Check(HPyContext* ctx, HPy h)
     {
-        Failure.NotImplemented("ctx_Dict_Check"); return -1;
+        try { return UniversalContext.Dict_Check(ctx, h); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Dict_Check"); return -1; }
     }
 
     [UnmanagedCallersOnly]
@@ -1139,13 +1169,15 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static int ctx_Tuple_Check(HPyContext* ctx, HPy h)
     {
-        Failure.NotImplemented("ctx_Tuple_Check"); return -1;
+        try { return UniversalContext.Tuple_Check(ctx, h); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Tuple_Check"); return -1; }
     }
 
     [UnmanagedCallersOnly]
     static HPy ctx_Tuple_FromArray(HPyContext* ctx, HPy* items, nint n)
     {
-        Failure.NotImplemented("ctx_Tuple_FromArray"); return HPy.Null;
+        try { return UniversalContext.Tuple_FromArray(ctx, items, n); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Tuple_FromArray"); return HPy.Null; }
     }
 
     [UnmanagedCallersOnly]
@@ -1158,13 +1190,15 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static HPy ctx_FromPyObject(HPyContext* ctx, nint obj)
     {
-        Failure.NotImplemented("ctx_FromPyObject"); return HPy.Null;
+        try { return UniversalContext.FromPyObject(ctx, obj); }
+        catch (Exception e) { Failure.Managed(e, "ctx_FromPyObject"); return HPy.Null; }
     }
 
     [UnmanagedCallersOnly]
     static nint ctx_AsPyObject(HPyContext* ctx, HPy h)
     {
-        Failure.NotImplemented("ctx_AsPyObject"); return -1;
+        try { return UniversalContext.AsPyObject(ctx, h); }
+        catch (Exception e) { Failure.Managed(e, "ctx_AsPyObject"); return -1; }
     }
 
     [UnmanagedCallersOnly]
@@ -1176,115 +1210,134 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static HPyListBuilder ctx_ListBuilder_New(HPyContext* ctx, nint size)
     {
-        Failure.NotImplemented("ctx_ListBuilder_New"); return default;
+        try { return UniversalContext.ListBuilder_New(ctx, size); }
+        catch (Exception e) { Failure.Managed(e, "ctx_ListBuilder_New"); return default; }
     }
 
     [UnmanagedCallersOnly]
     static void ctx_ListBuilder_Set(HPyContext* ctx, HPyListBuilder builder, nint index, HPy h_item)
     {
-        Failure.NotImplemented("ctx_ListBuilder_Set");
+        try { UniversalContext.ListBuilder_Set(ctx, builder, index, h_item); }
+        catch (Exception e) { Failure.Managed(e, "ctx_ListBuilder_Set"); }
     }
 
     [UnmanagedCallersOnly]
     static HPy ctx_ListBuilder_Build(HPyContext* ctx, HPyListBuilder builder)
     {
-        Failure.NotImplemented("ctx_ListBuilder_Build"); return HPy.Null;
+        try { return UniversalContext.ListBuilder_Build(ctx, builder); }
+        catch (Exception e) { Failure.Managed(e, "ctx_ListBuilder_Build"); return HPy.Null; }
     }
 
     [UnmanagedCallersOnly]
     static void ctx_ListBuilder_Cancel(HPyContext* ctx, HPyListBuilder builder)
     {
-        Failure.NotImplemented("ctx_ListBuilder_Cancel");
+        try { UniversalContext.ListBuilder_Cancel(ctx, builder); }
+        catch (Exception e) { Failure.Managed(e, "ctx_ListBuilder_Cancel"); }
     }
 
     [UnmanagedCallersOnly]
     static HPyTupleBuilder ctx_TupleBuilder_New(HPyContext* ctx, nint size)
     {
-        Failure.NotImplemented("ctx_TupleBuilder_New"); return default;
+        try { return UniversalContext.TupleBuilder_New(ctx, size); }
+        catch (Exception e) { Failure.Managed(e, "ctx_TupleBuilder_New"); return default; }
     }
 
     [UnmanagedCallersOnly]
     static void ctx_TupleBuilder_Set(HPyContext* ctx, HPyTupleBuilder builder, nint index, HPy h_item)
     {
-        Failure.NotImplemented("ctx_TupleBuilder_Set");
+        try { UniversalContext.TupleBuilder_Set(ctx, builder, index, h_item); }
+        catch (Exception e) { Failure.Managed(e, "ctx_TupleBuilder_Set"); }
     }
 
     [UnmanagedCallersOnly]
     static HPy ctx_TupleBuilder_Build(HPyContext* ctx, HPyTupleBuilder builder)
     {
-        Failure.NotImplemented("ctx_TupleBuilder_Build"); return HPy.Null;
+        try { return UniversalContext.TupleBuilder_Build(ctx, builder); }
+        catch (Exception e) { Failure.Managed(e, "ctx_TupleBuilder_Build"); return HPy.Null; }
     }
 
     [UnmanagedCallersOnly]
     static void ctx_TupleBuilder_Cancel(HPyContext* ctx, HPyTupleBuilder builder)
     {
-        Failure.NotImplemented("ctx_TupleBuilder_Cancel");
+        try { UniversalContext.TupleBuilder_Cancel(ctx, builder); }
+        catch (Exception e) { Failure.Managed(e, "ctx_TupleBuilder_Cancel"); }
     }
 
     [UnmanagedCallersOnly]
     static HPyTracker ctx_Tracker_New(HPyContext* ctx, nint size)
     {
-        Failure.NotImplemented("ctx_Tracker_New"); return default;
+        try { return UniversalContext.Tracker_New(ctx, size); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Tracker_New"); return default; }
     }
 
     [UnmanagedCallersOnly]
     static int ctx_Tracker_Add(HPyContext* ctx, HPyTracker ht, HPy h)
     {
-        Failure.NotImplemented("ctx_Tracker_Add"); return -1;
+        try { return UniversalContext.Tracker_Add(ctx, ht, h); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Tracker_Add"); return -1; }
     }
 
     [UnmanagedCallersOnly]
     static void ctx_Tracker_ForgetAll(HPyContext* ctx, HPyTracker ht)
     {
-        Failure.NotImplemented("ctx_Tracker_ForgetAll");
+        try { UniversalContext.Tracker_ForgetAll(ctx, ht); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Tracker_ForgetAll"); }
     }
 
     [UnmanagedCallersOnly]
     static void ctx_Tracker_Close(HPyContext* ctx, HPyTracker ht)
     {
-        Failure.NotImplemented("ctx_Tracker_Close");
+        try { UniversalContext.Tracker_Close(ctx, ht); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Tracker_Close"); }
     }
 
     [UnmanagedCallersOnly]
     static void ctx_Field_Store(HPyContext* ctx, HPy target_object, HPyField* target_field, HPy h)
     {
-        Failure.NotImplemented("ctx_Field_Store");
+        try { UniversalContext.Field_Store(ctx, target_object, target_field, h); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Field_Store"); }
     }
 
     [UnmanagedCallersOnly]
     static HPy ctx_Field_Load(HPyContext* ctx, HPy source_object, HPyField source_field)
     {
-        Failure.NotImplemented("ctx_Field_Load"); return HPy.Null;
+        try { return UniversalContext.Field_Load(ctx, source_object, source_field); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Field_Load"); return HPy.Null; }
     }
 
     [UnmanagedCallersOnly]
     static void ctx_ReenterPythonExecution(HPyContext* ctx, HPyThreadState state)
     {
-        Failure.NotImplemented("ctx_ReenterPythonExecution");
+        try { UniversalContext.ReenterPythonExecution(ctx, state); }
+        catch (Exception e) { Failure.Managed(e, "ctx_ReenterPythonExecution"); }
     }
 
     [UnmanagedCallersOnly]
     static HPyThreadState ctx_LeavePythonExecution(HPyContext* ctx)
     {
-        Failure.NotImplemented("ctx_LeavePythonExecution"); return default;
+        try { return UniversalContext.LeavePythonExecution(ctx); }
+        catch (Exception e) { Failure.Managed(e, "ctx_LeavePythonExecution"); return default; }
     }
 
     [UnmanagedCallersOnly]
     static void ctx_Global_Store(HPyContext* ctx, HPyGlobal* global, HPy h)
     {
-        Failure.NotImplemented("ctx_Global_Store");
+        try { UniversalContext.Global_Store(ctx, global, h); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Global_Store"); }
     }
 
     [UnmanagedCallersOnly]
     static HPy ctx_Global_Load(HPyContext* ctx, HPyGlobal global)
     {
-        Failure.NotImplemented("ctx_Global_Load"); return HPy.Null;
+        try { return UniversalContext.Global_Load(ctx, global); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Global_Load"); return HPy.Null; }
     }
 
     [UnmanagedCallersOnly]
     static void ctx_Dump(HPyContext* ctx, HPy h)
     {
-        Failure.NotImplemented("ctx_Dump");
+        try { UniversalContext.Dump(ctx, h); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Dump"); }
     }
 
     [UnmanagedCallersOnly]
@@ -1339,25 +1392,29 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static int ctx_DelItem_i(HPyContext* ctx, HPy obj, nint idx)
     {
-        Failure.NotImplemented("ctx_DelItem_i"); return -1;
+        try { return UniversalContext.DelItem_i(ctx, obj, idx); }
+        catch (Exception e) { Failure.Managed(e, "ctx_DelItem_i"); return -1; }
     }
 
     [UnmanagedCallersOnly]
     static int ctx_DelItem_s(HPyContext* ctx, HPy obj, byte* utf8_key)
     {
-        Failure.NotImplemented("ctx_DelItem_s"); return -1;
+        try { return UniversalContext.DelItem_s(ctx, obj, utf8_key); }
+        catch (Exception e) { Failure.Managed(e, "ctx_DelItem_s"); return -1; }
     }
 
     [UnmanagedCallersOnly]
     static HPy ctx_Capsule_New(HPyContext* ctx, void* pointer, byte* utf8_name, void* destructor)
     {
-        Failure.NotImplemented("ctx_Capsule_New"); return HPy.Null;
+        try { return UniversalContext.Capsule_New(ctx, pointer, utf8_name, destructor); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Capsule_New"); return HPy.Null; }
     }
 
     [UnmanagedCallersOnly]
     static void* ctx_Capsule_Get(HPyContext* ctx, HPy capsule, int key, byte* utf8_name)
     {
-        Failure.NotImplemented("ctx_Capsule_Get"); return null;
+        try { return UniversalContext.Capsule_Get(ctx, capsule, key, utf8_name); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Capsule_Get"); return null; }
     }
 
     [UnmanagedCallersOnly]
@@ -1370,13 +1427,15 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static int ctx_Capsule_Set(HPyContext* ctx, HPy capsule, int key, void* value)
     {
-        Failure.NotImplemented("ctx_Capsule_Set"); return -1;
+        try { return UniversalContext.Capsule_Set(ctx, capsule, key, value); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Capsule_Set"); return -1; }
     }
 
     [UnmanagedCallersOnly]
     static HPy ctx_Compile_s(HPyContext* ctx, byte* utf8_source, byte* utf8_filename, int kind)
     {
-        Failure.NotImplemented("ctx_Compile_s"); return HPy.Null;
+        try { return UniversalContext.Compile_s(ctx, utf8_source, utf8_filename, kind); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Compile_s"); return HPy.Null; }
     }
 
     [UnmanagedCallersOnly]
@@ -1396,7 +1455,8 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static int ctx_ContextVar_Get(HPyContext* ctx, HPy context_var, HPy default_value, HPy* result)
     {
-        Failure.NotImplemented("ctx_ContextVar_Get"); return -1;
+        try { return UniversalContext.ContextVar_Get(ctx, context_var, default_value, result); }
+        catch (Exception e) { Failure.Managed(e, "ctx_ContextVar_Get"); return -1; }
     }
 
     [UnmanagedCallersOnly]
@@ -1409,13 +1469,15 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static byte* ctx_Type_GetName(HPyContext* ctx, HPy type)
     {
-        Failure.NotImplemented("ctx_Type_GetName"); return null;
+        try { return UniversalContext.Type_GetName(ctx, type); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Type_GetName"); return null; }
     }
 
     [UnmanagedCallersOnly]
     static int ctx_Type_IsSubtype(HPyContext* ctx, HPy sub, HPy type)
     {
-        Failure.NotImplemented("ctx_Type_IsSubtype"); return -1;
+        try { return UniversalContext.Type_IsSubtype(ctx, sub, type); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Type_IsSubtype"); return -1; }
     }
 
     [UnmanagedCallersOnly]
@@ -1462,13 +1524,15 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static HPy ctx_Call(HPyContext* ctx, HPy callable, HPy* args, nuint nargs, HPy kwnames)
     {
-        Failure.NotImplemented("ctx_Call"); return HPy.Null;
+        try { return UniversalContext.Call(ctx, callable, args, nargs, kwnames); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Call"); return HPy.Null; }
     }
 
     [UnmanagedCallersOnly]
     static HPy ctx_CallMethod(HPyContext* ctx, HPy name, HPy* args, nuint nargs, HPy kwnames)
     {
-        Failure.NotImplemented("ctx_CallMethod"); return HPy.Null;
+        try { return UniversalContext.CallMethod(ctx, name, args, nargs, kwnames); }
+        catch (Exception e) { Failure.Managed(e, "ctx_CallMethod"); return HPy.Null; }
     }
 
     [UnmanagedCallersOnly]

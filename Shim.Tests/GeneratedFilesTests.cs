@@ -1,0 +1,38 @@
+using HPyShim.Generator;
+
+namespace HPyShim.Tests;
+
+public class GeneratedFilesTests
+{
+    [Fact]
+    public void GeneratedFilesMatchTheApiDescription()
+    {
+        var stale = Program.Run(Repo.Root, check: true);
+        Assert.True(stale.Count == 0,
+            $"stale generated files (run ./build.sh generate): {string.Join(", ", stale)}");
+    }
+
+    [Fact]
+    public void EveryGeneratedFileSaysSoOnItsFirstLine()
+    {
+        foreach (var (path, text) in Program.Generate(Repo.Root))
+            Assert.Contains(Emitters.Banner, text.Split('\n')[0]);
+    }
+
+    [Fact]
+    public void ContextKeepsHPyOrderAndAppendedMembers()
+    {
+        var api = ApiDescription.Parse(Path.Combine(Repo.Root, "api", "hpy_context.api"));
+        var names = api.Members.Select(m => m switch
+        {
+            HandleMember h => h.Name,
+            FunctionMember f => f.CtxName,
+            _ => "header",
+        }).ToList();
+        Assert.Equal(["header", "header", "header", "h_None", "h_True"], names.Take(5));
+        // The members HPy's main branch appended after 0.9.0, in order, at the end.
+        Assert.Equal(["h_DictType", "ctx_AsStruct_Dict", "ctx_List_Insert", "ctx_GetSlice", "ctx_SetSlice",
+            "ctx_DelSlice", "ctx_GetIter", "ctx_Iter_Next", "ctx_Iter_Check", "ctx_Slice_New"], names.TakeLast(10));
+        Assert.Equal(276, names.Count);
+    }
+}

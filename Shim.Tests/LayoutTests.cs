@@ -1,0 +1,77 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text;
+using HPyShim.Abi;
+
+namespace HPyShim.Tests;
+
+/// <summary>
+/// Every struct C# shares with C (the context and each [CStruct]) must have the C compiler's size
+/// and field offsets. The test writes a C program that prints them, compiles it against our
+/// headers (and Python.h for CPython's structs) and compares field by field.
+/// </summary>
+public class LayoutTests
+{
+    static IEnumerable<(Type Type, string CName, string Header)> SharedStructs()
+    {
+        yield return (typeof(HPyShim.Context.HPyContext), "HPyContext", "hpy");
+        foreach (var t in typeof(CStructAttribute).Assembly.GetTypes())
+            if (t.GetCustomAttribute<CStructAttribute>() is { } a) yield return (t, a.CName, a.Header);
+    }
+
+    static Dictionary<string, long> CLayout(string header, IEnumerable<(Type Type, string CName)> structs)
+    {
+        var c = new StringBuilder();
+        if (header == "python") c.AppendLine("#include <Python.h>\n#include <structmember.h>");
+        else c.AppendLine("#include \"hpy.h\"");
+        c.AppendLine("#include <stdio.h>\n#include <stddef.h>\nint main(void) {");
+        foreach (var (type, cname) in structs)
+        {
+            c.AppendLine($"    printf(\"{cname} sizeof %zu\\n\", sizeof({cname}));");
+            foreach (var f in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+                c.AppendLine($"    printf(\"{cname} {f.Name} %zu\\n\", offsetof({cname}, {f.Name}));");
+        }
+        c.AppendLine("    return 0;\n}");
+        string dir = Path.Combine(Path.GetTempPath(), $"hpyshim-layout-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        string source = Path.Combine(dir, "layout.c"), exe = Path.Combine(dir, "layout");
+        File.WriteAllText(source, c.ToString());
+        var include = header == "python" ? PythonInclude() : Repo.Include;
+        Repo.CompileC(exe, "-I", include, source);
+        var run = Repo.Run(exe, []);
+        Assert.Equal(0, run.ExitCode);
+        Directory.Delete(dir, recursive: true);
+        return run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split(' ')).ToDictionary(p => p[0] + " " + p[1], p => long.Parse(p[2]));
+    }
+
+    static string PythonInclude()
+    {
+        var r = Repo.Run("python3", ["-c", "import sysconfig; print(sysconfig.get_paths()['include'])"]);
+        Assert.Equal(0, r.ExitCode);
+        return r.Output.Trim();
+    }
+
+    [Theory]
+    [InlineData("hpy")]
+    [InlineData("python")]
+    public void SharedStructsMatchTheCCompiler(string header)
+    {
+        var structs = SharedStructs().Where(s => s.Header == header).ToList();
+        Assert.NotEmpty(structs);
+        var c = CLayout(header, structs.Select(s => (s.Type, s.CName)));
+        var mismatches = new List<string>();
+        foreach (var (type, cname, _) in structs)
+        {
+            long size = Marshal.SizeOf(type);
+            if (c[$"{cname} sizeof"] != size) mismatches.Add($"sizeof({cname}): C {c[$"{cname} sizeof"]}, C# {size}");
+            foreach (var f in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+            {
+                long offset = Marshal.OffsetOf(type, f.Name).ToInt64();
+                long expected = c[$"{cname} {f.Name}"];
+                if (offset != expected) mismatches.Add($"{cname}.{f.Name}: C {expected}, C# {offset}");
+            }
+        }
+        Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
+    }
+}

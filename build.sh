@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# HPy Shim build script.
+#   ./build.sh          publish libhpy.so (NativeAOT) to out/lib and build the samples to out/cext-samples
+#   ./build.sh test     build, then run every test (dotnet test: managed, C harness, Python on every CPython)
+#   ./build.sh run      build, then run a sample through the launcher
+#   ./build.sh bench    build, then run the benchmark (bench/)
+#   ./build.sh generate rewrite the generated files from api/hpy_context.api
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+OUT=$ROOT/out
+PYTHON=${PYTHON:-python3}
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+case "$(uname -s)" in
+    Darwin) RID=osx-$(uname -m | sed 's/x86_64/x64/'); LIB=libhpy.dylib ;;
+    *)      RID=linux-$(uname -m | sed 's/x86_64/x64/;s/aarch64/arm64/'); LIB=libhpy.so ;;
+esac
+
+generate() {
+    dotnet run --project generator -- --root "$ROOT"
+}
+
+build_library() {
+    echo "== libhpy (NativeAOT, $RID)"
+    dotnet publish Shim/Shim.csproj -c Release -r "$RID" -o "$OUT/publish" -nologo -v quiet
+    mkdir -p "$OUT/lib"
+    cp "$OUT/publish/$LIB" "$OUT/lib/$LIB"
+}
+
+build_samples() {
+    echo "== samples (universal ABI)"
+    mkdir -p "$OUT/cext-samples"
+    for dir in cext-samples/*/; do
+        name=$(basename "$dir")
+        PYTHONPATH="$ROOT/launcher" "$PYTHON" -m hpyshim build "$name" "$dir"*.c --abi universal -o "$OUT/cext-samples"
+    done
+}
+
+build() {
+    build_library
+    build_samples
+}
+
+cmd=${1:-build}
+case "$cmd" in
+    build) build ;;
+    generate) generate ;;
+    test)
+        build
+        dotnet test Shim.Tests/Shim.Tests.csproj -nologo --logger "console;verbosity=normal"
+        ;;
+    run)
+        build
+        echo "== point sample through the launcher"
+        PYTHONPATH="$ROOT/launcher:$OUT/cext-samples" "$PYTHON" -m hpyshim run cext-samples/point/example.py
+        echo "== simple sample through the launcher"
+        PYTHONPATH="$ROOT/launcher:$OUT/cext-samples" "$PYTHON" -m hpyshim run cext-samples/simple/example.py
+        ;;
+    bench)
+        build
+        bench/run.sh "${@:2}"
+        ;;
+    *) echo "usage: $0 [build|test|run|bench|generate]" >&2; exit 2 ;;
+esac

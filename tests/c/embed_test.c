@@ -1,0 +1,141 @@
+/* A C host that starts CPython through libhpy.so, takes the universal context and drives the
+ * HPy API directly, then loads a sample extension. Usage: embed_test LIBPYTHON SAMPLES_DIR
+ * Prints one line per check and exits non-zero if any failed. */
+#include <stdio.h>
+#include <string.h>
+#include "hpyshim.h"
+
+static int failures = 0;
+
+#define CHECK(cond) do {                                                    \
+        if (cond) printf("ok   %s\n", #cond);                               \
+        else { printf("FAIL %s (line %d)\n", #cond, __LINE__); failures++; } \
+    } while (0)
+
+static int str_equals(HPyContext *ctx, HPy h, const char *expected)
+{
+    HPy_ssize_t size;
+    const char *utf8 = HPyUnicode_AsUTF8AndSize(ctx, h, &size);
+    return utf8 != NULL && (size_t)size == strlen(expected) && memcmp(utf8, expected, size) == 0;
+}
+
+static void numbers(HPyContext *ctx)
+{
+    HPy a = HPyLong_FromInt64_t(ctx, 40), b = HPyLong_FromInt32_t(ctx, 2);
+    HPy sum = HPy_Add(ctx, a, b);
+    CHECK(HPyLong_AsInt64_t(ctx, sum) == 42);
+    HPy big = HPyLong_FromUInt64_t(ctx, 1ULL << 40);
+    CHECK(HPyLong_AsInt32_t(ctx, big) == -1 && HPyErr_Occurred(ctx));
+    CHECK(HPyErr_ExceptionMatches(ctx, ctx->h_OverflowError));
+    HPyErr_Clear(ctx);
+    CHECK(!HPyErr_Occurred(ctx));
+    HPy f = HPyFloat_FromDouble(ctx, 1.5);
+    HPy prod = HPy_Multiply(ctx, f, b);
+    CHECK(HPyFloat_AsDouble(ctx, prod) == 3.0);
+    CHECK(HPy_TypeCheck(ctx, prod, ctx->h_FloatType));
+    CHECK(HPy_IsTrue(ctx, ctx->h_True) == 1 && HPy_IsTrue(ctx, ctx->h_None) == 0);
+    HPy_Close(ctx, a); HPy_Close(ctx, b); HPy_Close(ctx, sum); HPy_Close(ctx, big);
+    HPy_Close(ctx, f); HPy_Close(ctx, prod);
+}
+
+static void containers(HPyContext *ctx)
+{
+    HPyListBuilder lb = HPyListBuilder_New(ctx, 3);
+    for (int i = 0; i < 3; i++) {
+        HPy item = HPyLong_FromInt32_t(ctx, i * 10);
+        HPyListBuilder_Set(ctx, lb, i, item);
+        HPy_Close(ctx, item);
+    }
+    HPy list = HPyListBuilder_Build(ctx, lb);
+    CHECK(HPyList_Check(ctx, list) && HPy_Length(ctx, list) == 3);
+    HPy second = HPy_GetItem_i(ctx, list, 1);
+    CHECK(HPyLong_AsInt32_t(ctx, second) == 10);
+
+    HPy items[2] = { list, second };
+    HPy tuple = HPyTuple_FromArray(ctx, items, 2);
+    CHECK(HPyTuple_Check(ctx, tuple) && HPy_Length(ctx, tuple) == 2);
+
+    HPy dict = HPyDict_New(ctx);
+    CHECK(HPy_SetItem_s(ctx, dict, "key", tuple) == 0);
+    HPy back = HPy_GetItem_s(ctx, dict, "key");
+    CHECK(HPy_Is(ctx, back, tuple));
+    HPy_Close(ctx, back);
+
+    HPy text = HPyUnicode_FromString(ctx, "h\xc3\xa9llo");
+    CHECK(str_equals(ctx, text, "h\xc3\xa9llo"));
+    CHECK(HPy_Length(ctx, text) == 5);
+
+    HPy_Close(ctx, text); HPy_Close(ctx, dict); HPy_Close(ctx, tuple);
+    HPy_Close(ctx, second); HPy_Close(ctx, list);
+}
+
+static void errors_and_missing_members(HPyContext *ctx)
+{
+    HPy r = HPyErr_SetString(ctx, ctx->h_ValueError, "boom");
+    CHECK(HPy_IsNull(r) && HPyErr_ExceptionMatches(ctx, ctx->h_ValueError));
+    HPyErr_Clear(ctx);
+    /* A member not implemented yet must raise SystemError, not crash. */
+    int rc = HPy_SetCallFunction(ctx, ctx->h_None, NULL);
+    CHECK(rc == -1 && HPyErr_ExceptionMatches(ctx, ctx->h_SystemError));
+    HPyErr_Clear(ctx);
+}
+
+static void calls(HPyContext *ctx)
+{
+    HPy builtins = ctx->h_Builtins;
+    HPy max = HPy_GetItem_s(ctx, builtins, "max");
+    HPy args[3] = { HPyLong_FromInt32_t(ctx, 3), HPyLong_FromInt32_t(ctx, 9), HPyLong_FromInt32_t(ctx, 4) };
+    HPy m = HPy_Call(ctx, max, args, 3, HPy_NULL);
+    CHECK(HPyLong_AsInt32_t(ctx, m) == 9);
+    HPy sep = HPyUnicode_FromString(ctx, "-");
+    HPy name = HPyUnicode_FromString(ctx, "join");
+    HPy parts = HPyTuple_Pack(ctx, 2, sep, sep);
+    HPy method_args[2] = { sep, parts };
+    HPy joined = HPy_CallMethod(ctx, name, method_args, 2, HPy_NULL);
+    CHECK(str_equals(ctx, joined, "---"));
+    for (int i = 0; i < 3; i++) HPy_Close(ctx, args[i]);
+    HPy_Close(ctx, m); HPy_Close(ctx, max); HPy_Close(ctx, sep); HPy_Close(ctx, name);
+    HPy_Close(ctx, parts); HPy_Close(ctx, joined);
+}
+
+static void load_sample(HPyContext *ctx, const char *samples)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/simple.hpy0.so", samples);
+    cpy_PyObject *module = hpyshim_load_module("simple", path, NULL, 0);
+    CHECK(module != NULL);
+    if (module == NULL) return;
+    HPy h_module = HPy_FromPyObject(ctx, module);
+    HPy hello = HPy_GetAttr_s(ctx, h_module, "hello");
+    HPy greeting = HPy_CallTupleDict(ctx, hello, HPy_NULL, HPy_NULL);
+    CHECK(str_equals(ctx, greeting, "hello from HPy"));
+    HPy answer = HPy_GetAttr_s(ctx, h_module, "ANSWER");
+    CHECK(HPyLong_AsInt32_t(ctx, answer) == 42);
+    HPy_Close(ctx, answer); HPy_Close(ctx, greeting); HPy_Close(ctx, hello); HPy_Close(ctx, h_module);
+
+    snprintf(path, sizeof path, "%s/does-not-exist.hpy0.so", samples);
+    CHECK(hpyshim_load_module("nothing", path, NULL, 0) == NULL && HPyErr_ExceptionMatches(ctx, ctx->h_ImportError));
+    HPyErr_Clear(ctx);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: %s LIBPYTHON SAMPLES_DIR\n", argv[0]);
+        return 2;
+    }
+    if (hpyshim_start_python(argv[1]) != 0) return 1;
+    HPyContext *ctx = hpyshim_universal_context();
+    CHECK(ctx != NULL);
+    if (ctx == NULL) return 1;
+    CHECK(ctx->abi_version == 0);
+    printf("context: %s; %s\n", ctx->name, hpyshim_implemented_summary());
+    numbers(ctx);
+    containers(ctx);
+    errors_and_missing_members(ctx);
+    calls(ctx);
+    load_sample(ctx, argv[2]);
+    CHECK(hpyshim_stop_python() == 0);
+    printf("%d failure(s)\n", failures);
+    return failures == 0 ? 0 : 1;
+}
