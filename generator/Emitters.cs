@@ -98,6 +98,40 @@ public static class Emitters
         return sb.ToString();
     }
 
+    /// <summary>CPython ABI mode: the context holds only the name, ABI version and constant handles.</summary>
+    public static string CPythonContextHeader(ApiDescription api)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"/* {Banner} */");
+        sb.AppendLine("/* The CPython ABI mode context: no function pointers, every call is inline. */");
+        sb.AppendLine("struct _HPyContext_s {");
+        sb.AppendLine("    const char *name;");
+        sb.AppendLine("    int abi_version;");
+        foreach (var h in api.Handles) sb.AppendLine($"    HPy {h.Name};");
+        sb.AppendLine("};");
+        return sb.ToString();
+    }
+
+    /// <summary>CPython ABI mode: the members that are exactly one CPython function, as inline calls.</summary>
+    public static string CPythonApiHeader(ApiDescription api)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"/* {Banner} */");
+        sb.AppendLine("/* CPython ABI mode: public functions that are exactly one C API call. */");
+        foreach (var f in api.Functions.Where(f => f.CPythonFunction != null && !f.HandWrittenPublic))
+        {
+            string args = string.Join(", ", f.Parameters.Select(p => p.Type.C == "HPy" ? $"_h2py({p.Name})" : p.Name));
+            string call = $"{f.CPythonFunction}({args})";
+            if (f.PublicReturns is { } constant)
+                sb.AppendLine($"HPyAPI_FUNC HPy {f.PublicName}({CParams(f)}) {{ {call}; return {constant}; }}");
+            else if (f.Return.IsVoid)
+                sb.AppendLine($"HPyAPI_FUNC void {f.PublicName}({CParams(f)}) {{ {call}; }}");
+            else
+                sb.AppendLine($"HPyAPI_FUNC {CReturn(f.Return)}{f.PublicName}({CParams(f)}) {{ return {(f.Return.C == "HPy" ? $"_py2h({call})" : call)}; }}");
+        }
+        return sb.ToString();
+    }
+
     static string FunctionPointerType(IEnumerable<string> parameters, string ret) =>
         $"delegate* unmanaged<{string.Join(", ", parameters.Append(ret))}>";
 

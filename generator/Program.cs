@@ -36,6 +36,8 @@ public static class Program
         {
             ["include/hpy/universal/context.gen.h"] = Emitters.ContextHeader(api),
             ["include/hpy/universal/api.gen.h"] = Emitters.PublicApiHeader(api),
+            ["include/hpy/cpython/context.gen.h"] = Emitters.CPythonContextHeader(api),
+            ["include/hpy/cpython/api.gen.h"] = Emitters.CPythonApiHeader(api),
             ["Shim/Context/Generated/HPyContext.g.cs"] = Emitters.ContextStruct(api),
             ["Shim/Context/Generated/ContextTable.g.cs"] = Emitters.ContextTable(api, handWritten),
             ["Shim/CPython/Generated/PythonApi.g.cs"] = Emitters.PythonApi(api),

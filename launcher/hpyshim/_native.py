@@ -65,6 +65,10 @@ def find_library():
            LIBRARY_ENV_VAR))
 
 
+_Py_DecRef = ctypes.pythonapi.Py_DecRef
+_Py_DecRef.argtypes = [ctypes.py_object]
+_Py_DecRef.restype = None
+
 _lock = threading.Lock()
 _lib = None
 _lib_path = None
@@ -85,9 +89,9 @@ def get_library():
             try:
                 fn = lib.hpyshim_load_module
                 fn.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.py_object, ctypes.c_int]
-                # A NULL result raises the exception the library set; ctypes takes
-                # over the new reference it returns.
-                fn.restype = ctypes.py_object
+                # Not py_object: ctypes crashes on a NULL py_object result that comes
+                # without an exception, so load_module converts the pointer itself.
+                fn.restype = ctypes.c_void_p
                 for sym in ("hpyshim_version", "hpyshim_implemented_summary"):
                     f = getattr(lib, sym)
                     f.argtypes = []
@@ -107,8 +111,15 @@ def library_path():
 def load_module(name, path, spec, mode_number):
     """Direct call of hpyshim_load_module; `name` is the module's short name."""
     lib = get_library()
-    return lib.hpyshim_load_module(name.encode("utf-8"), os.fsencode(path), spec,
-                                   int(mode_number))
+    # PyDLL raises the exception the runtime set before looking at the result.
+    result = lib.hpyshim_load_module(name.encode("utf-8"), os.fsencode(path), spec,
+                                     int(mode_number))
+    if not result:
+        raise SystemError("the HPy Shim runtime failed to load %r from %s without "
+                          "setting an exception (see stderr)" % (name, path))
+    module = ctypes.cast(result, ctypes.py_object).value  # takes a reference of its own
+    _Py_DecRef(module)  # so drop the one the runtime handed over
+    return module
 
 
 def _text(value):

@@ -1,0 +1,122 @@
+"""Shared helpers of the Python tests (not a test module itself).
+
+Environment:
+  HPYSHIM_LIBRARY  the runtime library (default: the launcher's own search)
+  HPYSHIM_SAMPLES  the folder with simple.hpy0.so and point.hpy0.so
+                   (default: <repo>/out/cext-samples)
+  CC               C compiler for the extensions built at test time (default gcc, else cc)
+"""
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+
+REPO_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LAUNCHER_DIR = os.path.join(REPO_DIR, "launcher")
+
+# Relative settings would break in subprocesses that run in a temp directory.
+for _var in ("HPYSHIM_LIBRARY", "HPYSHIM_SAMPLES", "HPYSHIM_INCLUDE"):
+    if os.environ.get(_var):
+        os.environ[_var] = os.path.abspath(os.environ[_var])
+
+# The tests choose modes themselves; one inherited from the caller would change every result.
+os.environ.pop("HPY", None)
+
+if LAUNCHER_DIR not in [os.path.abspath(p) for p in sys.path if p]:
+    sys.path.insert(0, LAUNCHER_DIR)
+
+SUBPROCESS_TIMEOUT = 300
+
+
+class MissingPrerequisite(AssertionError):
+    """A tool or file the tests need is absent: a failure, never a skip."""
+
+
+def samples_dir():
+    path = os.environ.get("HPYSHIM_SAMPLES") or os.path.join(REPO_DIR, "out", "cext-samples")
+    for name in ("simple.hpy0.so", "point.hpy0.so"):
+        if not os.path.isfile(os.path.join(path, name)):
+            raise MissingPrerequisite(
+                "sample extension %s not found in %s; build the samples and set "
+                "HPYSHIM_SAMPLES to their folder" % (name, path))
+    return path
+
+
+def sample(name):
+    return os.path.join(samples_dir(), name + ".hpy0.so")
+
+
+def add_samples_to_path():
+    path = samples_dir()
+    if path not in sys.path:
+        sys.path.insert(0, path)
+    return path
+
+
+def compiler():
+    """The C compiler as an argument list; MissingPrerequisite if there is none."""
+    cc = os.environ.get("CC", "").strip()
+    if cc:
+        return shlex.split(cc)
+    for name in ("gcc", "cc"):
+        found = shutil.which(name)
+        if found:
+            return [found]
+    raise MissingPrerequisite("these tests compile C code, but no C compiler was found "
+                              "(set CC, or install gcc or cc)")
+
+
+def compile_shared(c_source, out_path, extra=()):
+    """Compile the C text `c_source` into the shared library `out_path`."""
+    src = out_path + ".c"
+    with open(src, "w") as f:
+        f.write(c_source)
+    cmd = compiler() + ["-O0", "-fPIC", "-shared", src, "-o", out_path] + list(extra)
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True, timeout=SUBPROCESS_TIMEOUT)
+    if proc.returncode != 0:
+        raise AssertionError("test helper compilation failed: %s\n%s"
+                             % (" ".join(cmd), proc.stdout))
+    return out_path
+
+
+def make_temp_dir(testcase):
+    """A temp directory removed when `testcase` ends."""
+    path = tempfile.mkdtemp(prefix="hpyshim-test-")
+    testcase.addCleanup(shutil.rmtree, path, True)
+    return path
+
+
+def subprocess_env(extra=None, pythonpath=()):
+    """os.environ plus the launcher (and `pythonpath`) on PYTHONPATH, minus HPY."""
+    env = dict(os.environ)
+    env.pop("HPY", None)
+    paths = list(pythonpath) + [LAUNCHER_DIR]
+    if env.get("PYTHONPATH"):
+        paths += [os.path.abspath(p) for p in env["PYTHONPATH"].split(os.pathsep) if p]
+    env["PYTHONPATH"] = os.pathsep.join(paths)
+    env["PYTHONIOENCODING"] = "utf-8"
+    if extra:
+        for k, v in extra.items():
+            if v is None:
+                env.pop(k, None)
+            else:
+                env[k] = v
+    return env
+
+
+def run_python(args, env=None, cwd=None, pythonpath=()):
+    """Run `sys.executable ARGS` and return the CompletedProcess (text output)."""
+    return subprocess.run([sys.executable] + list(args), stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, universal_newlines=True,
+                          env=subprocess_env(env, pythonpath), cwd=cwd,
+                          timeout=SUBPROCESS_TIMEOUT)
+
+
+def describe(proc):
+    """Everything about a finished subprocess, for assertion messages."""
+    return "exit status %s\n--- stdout ---\n%s\n--- stderr ---\n%s" % (
+        proc.returncode, proc.stdout, proc.stderr)

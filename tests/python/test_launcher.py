@@ -1,0 +1,307 @@
+"""The launcher package: HPY parsing, the finder, and `python -m hpyshim` commands."""
+
+import glob
+import importlib
+import importlib.util
+import os
+import sys
+import unittest
+
+try:
+    from . import support
+except ImportError:  # run with tests/python itself as the top-level directory
+    import support
+
+import hpyshim
+from hpyshim import build, config, modes
+from hpyshim.modes import HPyModeError, mode_for_module, parse_hpy_mode
+
+SEVEN_C = r"""
+#include "hpy.h"
+
+HPyDef_METH(seven, "seven", HPyFunc_NOARGS)
+static HPy seven_impl(HPyContext *ctx, HPy self)
+{
+    return HPyLong_FromLong(ctx, 7);
+}
+
+static HPyDef *module_defines[] = {
+    &seven,
+    NULL
+};
+
+static HPyModuleDef moduledef = {
+    .doc = "built by the launcher test",
+    .size = 0,
+    .defines = module_defines,
+};
+
+HPy_MODINIT(%(name)s, moduledef)
+"""
+
+
+class HpyModeParserTest(unittest.TestCase):
+    def test_unset_and_empty(self):
+        self.assertEqual(parse_hpy_mode(None), ("universal", {}))
+        self.assertEqual(parse_hpy_mode(""), ("universal", {}))
+        self.assertEqual(parse_hpy_mode("  "), ("universal", {}))
+
+    def test_global(self):
+        for value, mode in (("universal", "universal"), ("debug", "debug"),
+                            ("trace", "trace"), ("DEBUG", "debug"), (" Trace ", "trace")):
+            self.assertEqual(parse_hpy_mode(value), (mode, {}), value)
+
+    def test_per_module(self):
+        self.assertEqual(parse_hpy_mode("mod_a:debug,mod_b:universal"),
+                         ("universal", {"mod_a": "debug", "mod_b": "universal"}))
+        self.assertEqual(parse_hpy_mode("pkg.sub:trace"), ("universal", {"pkg.sub": "trace"}))
+        self.assertEqual(parse_hpy_mode(" a : Debug , b:TRACE "),
+                         ("universal", {"a": "debug", "b": "trace"}))
+
+    def test_invalid(self):
+        for value in ("fast", "debug,trace", "debug,", "a:debug,", "a:debug,b", ":debug",
+                      "a:", "a:fast", "a:debug:trace", "1a:debug", "a-b:debug",
+                      "a:debug,a:trace", "a:debug,,b:trace"):
+            with self.assertRaises(HPyModeError, msg=repr(value)) as cm:
+                parse_hpy_mode(value)
+            self.assertIsInstance(cm.exception, ValueError)
+            self.assertIn("HPY environment variable", str(cm.exception))
+            self.assertIn(repr(value), str(cm.exception))
+
+    def test_mode_for_module(self):
+        env = {"HPY": "mod_a:debug,pkg.mod_b:trace"}
+        self.assertEqual(mode_for_module("mod_a", env), "debug")
+        self.assertEqual(mode_for_module("pkg.mod_b", env), "trace")
+        self.assertEqual(mode_for_module("mod_b", env), "universal")
+        self.assertEqual(mode_for_module("mod_ab", env), "universal")
+        self.assertEqual(mode_for_module("x", {"HPY": "trace"}), "trace")
+        self.assertEqual(mode_for_module("x", {}), "universal")
+        with self.assertRaises(HPyModeError):
+            mode_for_module("x", {"HPY": "nonsense"})
+
+    def test_mode_numbers(self):
+        self.assertEqual(modes.MODES, {"universal": 0, "debug": 1, "trace": 2})
+        self.assertEqual(modes.mode_number("Debug"), 1)
+        with self.assertRaises(ValueError):
+            modes.mode_number("fast")
+
+
+class FinderTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = support.make_temp_dir(self)
+
+    def test_installed_once(self):
+        self.assertEqual(sys.meta_path.count(hpyshim.HPyFinder), 1)
+        hpyshim.install()
+        importlib.reload(importlib.import_module("hpyshim"))
+        self.assertEqual(sys.meta_path.count(importlib.import_module("hpyshim").HPyFinder), 1)
+
+    def test_find_spec(self):
+        path = os.path.join(self.tmp, "fake_ext" + hpyshim.EXTENSION_SUFFIXES[0])
+        open(path, "wb").close()
+        spec = hpyshim.HPyFinder.find_spec("fake_ext", [self.tmp])
+        self.assertIsNotNone(spec)
+        self.assertEqual(spec.name, "fake_ext")
+        self.assertEqual(spec.origin, path)
+        self.assertTrue(spec.has_location)
+        self.assertIsInstance(spec.loader, hpyshim.HPyExtensionLoader)
+        self.assertEqual(spec.loader.get_filename("fake_ext"), path)
+        self.assertFalse(spec.loader.is_package("fake_ext"))
+        # Submodules are searched in the package's __path__ under their last name.
+        sub = hpyshim.HPyFinder.find_spec("pkg.fake_ext", [self.tmp])
+        self.assertEqual((sub.name, sub.origin), ("pkg.fake_ext", path))
+        self.assertIsNone(hpyshim.HPyFinder.find_spec("other_name", [self.tmp]))
+
+    def test_find_spec_on_sys_path(self):
+        path = os.path.join(self.tmp, "fake_ext2" + hpyshim.EXTENSION_SUFFIXES[0])
+        open(path, "wb").close()
+        self.assertIsNone(hpyshim.HPyFinder.find_spec("fake_ext2"))
+        sys.path.insert(0, self.tmp)
+        self.addCleanup(sys.path.remove, self.tmp)
+        self.assertEqual(hpyshim.HPyFinder.find_spec("fake_ext2").origin, path)
+        self.assertEqual(importlib.util.find_spec("fake_ext2").origin, path)
+
+    def test_other_tags_not_found(self):
+        for fname in ("fake_ext3.hpy1.so", "fake_ext3.so", "fake_ext3.hpy0.so.bak"):
+            open(os.path.join(self.tmp, fname), "wb").close()
+        self.assertIsNone(hpyshim.HPyFinder.find_spec("fake_ext3", [self.tmp]))
+
+    def test_missing_library_is_import_error(self):
+        # The finder finds the file; only then is the library needed.
+        open(os.path.join(self.tmp, "lib_probe" + hpyshim.EXTENSION_SUFFIXES[0]), "wb").close()
+        code = ("import sys, hpyshim; sys.path.insert(0, sys.argv[1])\n"
+                "try:\n    import lib_probe\n"
+                "except ImportError as e:\n    print('ImportError', e)\n")
+        missing = os.path.join(self.tmp, "no", "libhpy.so")
+        proc = support.run_python(["-c", code, self.tmp],
+                                  env={"HPYSHIM_LIBRARY": missing})
+        self.assertEqual(proc.returncode, 0, support.describe(proc))
+        self.assertTrue(proc.stdout.startswith("ImportError HPYSHIM_LIBRARY is set"),
+                        support.describe(proc))
+        self.assertIn(missing, proc.stdout)
+
+
+class CliTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = support.make_temp_dir(self)
+
+    def hpyshim(self, *args, **kw):
+        return support.run_python(["-m", "hpyshim"] + list(args), **kw)
+
+    def test_help(self):
+        proc = self.hpyshim("--help")
+        self.assertEqual(proc.returncode, 0, support.describe(proc))
+        for command in ("build", "config", "run", "info"):
+            self.assertIn(command, proc.stdout)
+
+    def test_no_command(self):
+        proc = self.hpyshim()
+        self.assertEqual(proc.returncode, 2, support.describe(proc))
+        self.assertIn("usage:", proc.stderr)
+
+    def test_config_cflags(self):
+        proc = self.hpyshim("config", "--cflags")
+        self.assertEqual(proc.returncode, 0, support.describe(proc))
+        flag = proc.stdout.strip()
+        self.assertTrue(flag.startswith("-I"), flag)
+        include = flag[2:]
+        self.assertEqual(include, config.include_dir())
+        self.assertTrue(os.path.isabs(include), include)
+        self.assertTrue(os.path.isfile(os.path.join(include, "hpy.h")),
+                        "no hpy.h in " + include)
+
+    def test_config_sources(self):
+        proc = self.hpyshim("config", "--sources")
+        self.assertEqual(proc.returncode, 0, support.describe(proc))
+        sources = proc.stdout.split()
+        runtime = os.path.join(config.include_dir(), "runtime")
+        self.assertEqual(sources, sorted(glob.glob(os.path.join(runtime, "*.c"))))
+        for src in sources:
+            self.assertTrue(src.endswith(".c") and os.path.isfile(src), src)
+            self.assertEqual(os.path.dirname(src), runtime)
+
+    def test_config_include_env(self):
+        proc = self.hpyshim("config", "--cflags", env={"HPYSHIM_INCLUDE": self.tmp})
+        self.assertEqual((proc.returncode, proc.stdout), (0, "-I%s\n" % self.tmp),
+                         support.describe(proc))
+        missing = os.path.join(self.tmp, "missing")
+        proc = self.hpyshim("config", "--cflags", env={"HPYSHIM_INCLUDE": missing})
+        self.assertEqual(proc.returncode, 1, support.describe(proc))
+        self.assertIn("HPYSHIM_INCLUDE", proc.stderr)
+
+    def test_build_and_import(self):
+        support.compiler()  # fails clearly when there is no compiler
+        src = os.path.join(self.tmp, "seven.c")
+        with open(src, "w") as f:
+            f.write(SEVEN_C % {"name": "built_seven"})
+        out = os.path.join(self.tmp, "out")
+        proc = self.hpyshim("build", "built_seven", src, "-o", out, cwd=self.tmp)
+        self.assertEqual(proc.returncode, 0, support.describe(proc))
+        target = os.path.join(out, "built_seven.hpy0.so")
+        self.assertTrue(os.path.isfile(target), support.describe(proc))
+        self.assertEqual(proc.stdout.strip(), target)
+
+        sys.path.insert(0, out)
+        self.addCleanup(sys.path.remove, out)
+        self.addCleanup(sys.modules.pop, "built_seven", None)
+        mod = importlib.import_module("built_seven")
+        self.assertIs(sys.modules["built_seven"], mod)
+        self.assertEqual(mod.__file__, target)
+        self.assertEqual(mod.__doc__, "built by the launcher test")
+        self.assertEqual(mod.seven(), 7)
+        with self.assertRaises(TypeError):
+            mod.seven(1)
+
+    def test_build_default_output_dir(self):
+        support.compiler()
+        src = os.path.join(self.tmp, "seven.c")
+        with open(src, "w") as f:
+            f.write(SEVEN_C % {"name": "built_here"})
+        proc = self.hpyshim("build", "built_here", "seven.c", cwd=self.tmp)
+        self.assertEqual(proc.returncode, 0, support.describe(proc))
+        self.assertTrue(os.path.isfile(os.path.join(self.tmp, "built_here.hpy0.so")))
+
+    def test_build_compiler_error(self):
+        support.compiler()
+        src = os.path.join(self.tmp, "broken.c")
+        with open(src, "w") as f:
+            f.write("#include \"hpy.h\"\nthis is not C;\n")
+        proc = self.hpyshim("build", "broken", src, "-o", self.tmp)
+        self.assertNotEqual(proc.returncode, 0, support.describe(proc))
+        self.assertIn("broken.c", proc.stderr)
+        self.assertRegex(proc.stderr, r"error", support.describe(proc))
+        self.assertIn("compilation of broken failed", proc.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "broken.hpy0.so")))
+
+    def test_build_cpython_abi_not_implemented(self):
+        src = os.path.join(self.tmp, "x.c")
+        open(src, "w").close()
+        proc = self.hpyshim("build", "x", src, "--abi", "cpython", "-o", self.tmp)
+        self.assertEqual(proc.returncode, 2, support.describe(proc))
+        self.assertIn("not implemented yet", proc.stderr)
+        self.assertEqual(os.listdir(self.tmp), ["x.c"])
+
+    def test_build_commands(self):
+        cmd, out = build.build_command("m", ["a.c"], abi="universal", outdir="d")
+        self.assertEqual(out, os.path.join("d", "m.hpy0.so"))
+        self.assertEqual(cmd[-2:], ["-o", out])
+        for flag in ("-O2", "-fPIC", "-shared", "-DHPY_ABI_UNIVERSAL", "-I" + config.include_dir()):
+            self.assertIn(flag, cmd)
+        self.assertIn(os.path.abspath("a.c"), cmd)
+        for src in config.helper_sources():
+            self.assertIn(src, cmd)
+        hcmd, hout = build.build_command("m", ["a.c"], abi="hybrid", outdir="d")
+        self.assertEqual(hout, out)
+        self.assertIn("-DHPY_ABI_HYBRID", hcmd)
+        self.assertNotIn("-DHPY_ABI_UNIVERSAL", hcmd)
+        with self.assertRaises(build.NotImplementedABI):
+            build.build_command("m", ["a.c"], abi="cpython")
+        with self.assertRaises(build.BuildError):
+            build.build_command("m", ["a.c"], abi="other")
+
+    def test_cc_environment_variable(self):
+        old = os.environ.get("CC")
+        self.addCleanup(lambda: os.environ.pop("CC") if old is None
+                        else os.environ.__setitem__("CC", old))
+        os.environ["CC"] = "my-cc --flag"
+        self.assertEqual(build.compiler_command(), ["my-cc", "--flag"])
+
+    def test_run(self):
+        script = os.path.join(self.tmp, "script.py")
+        with open(script, "w") as f:
+            f.write("import sys, simple\n"
+                    "print(__name__, simple.hello(), sys.argv)\n"
+                    "print(sys.path[0] == %r)\n" % self.tmp)
+        proc = self.hpyshim("run", script, "a", "b c", "--flag", cwd=self.tmp,
+                            pythonpath=[support.samples_dir()])
+        self.assertEqual(proc.returncode, 0, support.describe(proc))
+        self.assertEqual(proc.stdout, "__main__ hello from HPy %r\nTrue\n"
+                         % ([script, "a", "b c", "--flag"],), support.describe(proc))
+
+    def test_run_exit_status(self):
+        script = os.path.join(self.tmp, "exits.py")
+        with open(script, "w") as f:
+            f.write("import sys\nsys.exit(3)\n")
+        proc = self.hpyshim("run", script)
+        self.assertEqual(proc.returncode, 3, support.describe(proc))
+
+    def test_info(self):
+        proc = self.hpyshim("info")
+        self.assertEqual(proc.returncode, 0, support.describe(proc))
+        lines = proc.stdout.splitlines()
+        self.assertEqual(len(lines), 3, support.describe(proc))
+        self.assertRegex(lines[0], r"^hpyshim runtime \d+\.\d+\.\d+")
+        self.assertTrue(lines[1].startswith("library: "), lines[1])
+        self.assertTrue(os.path.isfile(lines[1][len("library: "):]), lines[1])
+        self.assertRegex(lines[2], r"^implemented: .*\d+/\d+")
+
+    def test_info_without_library(self):
+        missing = os.path.join(self.tmp, "libhpy.so")
+        proc = self.hpyshim("info", env={"HPYSHIM_LIBRARY": missing})
+        self.assertEqual(proc.returncode, 1, support.describe(proc))
+        self.assertIn("HPYSHIM_LIBRARY", proc.stderr)
+        self.assertIn(missing, proc.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,216 @@
+"""hpyshim.load on broken and unusual files, and the execution modes.
+
+Every native load runs in a fresh interpreter: a runtime bug that crashes the
+process then fails one test instead of ending the whole run.  The child also
+loads and calls a working extension after the failure, which checks that
+CPython and the runtime keep working.
+"""
+
+import json
+import os
+import shutil
+import unittest
+
+try:
+    from . import support
+except ImportError:  # run with tests/python itself as the top-level directory
+    import support
+
+import hpyshim
+
+# Modes the runtime implements; the others must raise SystemError "not implemented yet".
+# Add "debug"/"trace" here when the runtime gains them.
+IMPLEMENTED_MODES = {"universal"}
+ALL_MODES = ("universal", "debug", "trace")
+
+_CHILD = r"""
+import json, sys, traceback
+import hpyshim
+name, path, mode, sample = sys.argv[1:5]
+res = {}
+try:
+    mod = hpyshim.load(name, path, mode=mode)
+except BaseException as e:
+    res.update(ok=False, type=type(e).__name__, mro=[c.__name__ for c in type(e).__mro__],
+               message=str(e))
+else:
+    res.update(ok=True, module=mod.__name__, in_sys_modules=name in sys.modules,
+               file=getattr(mod, "__file__", None))
+    if name == "simple":
+        res["hello"] = mod.hello()
+try:
+    res["after"] = hpyshim.load("simple", sample).hello()
+except BaseException:
+    res["after"] = "FAILED: " + traceback.format_exc()
+print("RESULT " + json.dumps(res))
+"""
+
+NOARGS_SYMBOLS = r"""
+#include <stdint.h>
+#include <stddef.h>
+uint32_t get_required_hpy_major_version_%(name)s(void) { return %(major)d; }
+uint32_t get_required_hpy_minor_version_%(name)s(void) { return 0; }
+static void *stored_ctx;
+void HPyInitGlobalContext_%(name)s(void *ctx) { stored_ctx = ctx; }
+void *HPyInit_%(name)s(void) { return NULL; }
+"""
+
+
+class LoadErrorTest(unittest.TestCase):
+    def load_in_child(self, name, path, mode="universal"):
+        proc = support.run_python(["-c", _CHILD, name, path, mode, support.sample("simple")])
+        self.assertEqual(proc.returncode, 0, "the interpreter did not survive the load: "
+                         + support.describe(proc))
+        lines = [l for l in proc.stdout.splitlines() if l.startswith("RESULT ")]
+        self.assertEqual(len(lines), 1, support.describe(proc))
+        return json.loads(lines[0][len("RESULT "):])
+
+    def assertStillWorks(self, res):
+        self.assertEqual(res["after"], "hello from HPy",
+                         "a working extension no longer loads after the failure")
+
+    def assertLoadFails(self, name, path, cause, types=("ImportError",), mode="universal"):
+        """The load fails with one of `types`, naming `path`, and `cause` matches
+        the message with the path taken out (case-insensitive)."""
+        res = self.load_in_child(name, path, mode)
+        self.assertFalse(res["ok"], "load of %s succeeded: %r" % (path, res))
+        self.assertTrue(any(t in res["mro"] for t in types),
+                        "expected %s, got %s: %s" % (" or ".join(types), res["type"],
+                                                       res["message"]))
+        self.assertIn(path, res["message"], "the message does not name the file")
+        rest = res["message"].replace(path, "")
+        self.assertRegex(rest.lower(), cause, "the message does not give the cause")
+        self.assertStillWorks(res)
+        return res
+
+    def setUp(self):
+        self.tmp = support.make_temp_dir(self)
+
+    def test_nonexistent_file(self):
+        path = os.path.join(self.tmp, "missing.hpy0.so")
+        self.assertLoadFails("missing", path,
+                             r"no such file|not found|does not exist|cannot open")
+
+    def test_not_a_shared_library(self):
+        path = os.path.join(self.tmp, "junk.hpy0.so")
+        with open(path, "w") as f:
+            f.write("this is not a shared library\n" * 20)
+        self.assertLoadFails("junk", path,
+                             r"invalid elf|elf header|file too short|not a (valid|shared|dynamic)"
+                             r"|cannot (open|load)|unable to load|failed to load")
+
+    def test_library_without_hpy_symbols(self):
+        path = os.path.join(self.tmp, "nosyms.hpy0.so")
+        support.compile_shared("int nosyms_unrelated(void) { return 1; }\n", path)
+        self.assertLoadFails("nosyms", path,
+                             r"get_required_hpy_m(ajor|inor)_version_nosyms"
+                             r"|hpyinit(globalcontext)?_nosyms")
+
+    def test_wrong_abi_tag_in_file_name(self):
+        path = os.path.join(self.tmp, "simple.hpy1.so")
+        shutil.copyfile(support.sample("simple"), path)
+        self.assertLoadFails("simple", path, r"\btag\b|\babi\b")
+
+    def test_no_abi_tag_in_file_name(self):
+        path = os.path.join(self.tmp, "simple.so")
+        shutil.copyfile(support.sample("simple"), path)
+        self.assertLoadFails("simple", path, r"\btag\b|\babi\b")
+
+    def test_unsupported_major_version(self):
+        path = os.path.join(self.tmp, "bad.hpy0.so")
+        support.compile_shared(NOARGS_SYMBOLS % {"name": "bad", "major": 1}, path)
+        res = self.assertLoadFails("bad", path, r"version")
+        self.assertRegex(res["message"].replace(path, ""), r"\b1\b",
+                         "the message does not give the requested version")
+
+    def test_init_returning_null(self):
+        path = os.path.join(self.tmp, "nullinit.hpy0.so")
+        support.compile_shared(NOARGS_SYMBOLS % {"name": "nullinit", "major": 0}, path)
+        self.assertLoadFails("nullinit", path, r"nullinit",
+                             types=("ImportError", "SystemError"))
+
+    def test_successful_load_is_not_registered(self):
+        path = support.sample("simple")
+        res = self.load_in_child("simple", path)
+        self.assertEqual(res, {"ok": True, "module": "simple", "in_sys_modules": False,
+                               "file": path, "hello": "hello from HPy",
+                               "after": "hello from HPy"})
+
+
+class ModeTest(unittest.TestCase):
+    def test_unknown_mode(self):
+        with self.assertRaisesRegex(ValueError, "fast"):
+            hpyshim.load("simple", "unused.hpy0.so", mode="fast")
+        with self.assertRaises(ValueError):
+            hpyshim.load("simple", "unused.hpy0.so", mode="")
+
+    def test_modes(self):
+        for mode in ALL_MODES:
+            with self.subTest(mode=mode):
+                proc = support.run_python(["-c", _CHILD, "simple", support.sample("simple"),
+                                           mode, support.sample("simple")])
+                self.assertEqual(proc.returncode, 0, support.describe(proc))
+                line = [l for l in proc.stdout.splitlines() if l.startswith("RESULT ")][0]
+                res = json.loads(line[len("RESULT "):])
+                if mode in IMPLEMENTED_MODES:
+                    self.assertTrue(res["ok"], res)
+                    self.assertEqual(res["hello"], "hello from HPy")
+                else:
+                    self.assertFalse(res["ok"], res)
+                    self.assertEqual(res["type"], "SystemError", res)
+                    self.assertIn("not implemented yet", res["message"])
+                self.assertEqual(res["after"], "hello from HPy")
+
+    def import_with_hpy(self, value, names):
+        """Import `names` in a child with HPY=value; {name: 'ok' or 'Type: message'}."""
+        code = ("import hpyshim, json\n"
+                "res = {}\n"
+                "for n in %r:\n"
+                "    try:\n"
+                "        m = __import__(n)\n"
+                "        res[n] = 'ok' if m.__name__ == n else 'wrong module'\n"
+                "    except Exception as e:\n"
+                "        res[n] = '%%s: %%s' %% (type(e).__name__, e)\n"
+                "print('RESULT ' + json.dumps(res))\n" % (list(names),))
+        proc = support.run_python(["-c", code], env={"HPY": value},
+                                  pythonpath=[support.samples_dir()])
+        self.assertEqual(proc.returncode, 0, support.describe(proc))
+        line = [l for l in proc.stdout.splitlines() if l.startswith("RESULT ")][0]
+        return json.loads(line[len("RESULT "):])
+
+    def expected(self, mode):
+        return "ok" if mode in IMPLEMENTED_MODES else "SystemError"
+
+    def check(self, got, want):
+        for name, mode in want.items():
+            expected = self.expected(mode)
+            if expected == "ok":
+                self.assertEqual(got[name], "ok", (name, mode))
+            else:
+                self.assertTrue(got[name].startswith("SystemError: "), (name, mode, got[name]))
+                self.assertIn("not implemented yet", got[name])
+
+    def test_hpy_global(self):
+        for mode in ALL_MODES:
+            with self.subTest(mode=mode):
+                got = self.import_with_hpy(mode, ["simple", "point"])
+                self.check(got, {"simple": mode, "point": mode})
+
+    def test_hpy_per_module(self):
+        got = self.import_with_hpy("point:debug,simple:universal", ["simple", "point"])
+        self.check(got, {"simple": "universal", "point": "debug"})
+        got = self.import_with_hpy("simple:trace", ["simple", "point"])
+        self.check(got, {"simple": "trace", "point": "universal"})
+
+    def test_hpy_malformed(self):
+        got = self.import_with_hpy("fast", ["simple"])
+        self.assertTrue(got["simple"].startswith("HPyModeError: "), got)
+        self.assertIn("HPY", got["simple"])
+        self.assertIn("fast", got["simple"])
+        got = self.import_with_hpy("simple:debug,point", ["simple"])
+        self.assertTrue(got["simple"].startswith("HPyModeError: "), got)
+        self.assertIn("HPY", got["simple"])
+
+
+if __name__ == "__main__":
+    unittest.main()
