@@ -65,7 +65,8 @@ def build_command(name, sources, abi="universal", outdir=".", extra_flags=()):
     cmd += [os.path.abspath(s) for s in sources]
     cmd += config.helper_sources()
     out = output_path(name, outdir)
-    cmd += ["-o", out]
+    # libm explicitly: extensions may use it and must not rely on the host having loaded it.
+    cmd += ["-lm", "-o", out]
     return cmd, out
 
 

@@ -10,7 +10,7 @@ namespace HPyShim.Context;
 internal static unsafe class ContextTable
 {
     public const int FunctionCount = 189;
-    public const int ImplementedCount = 174;
+    public const int ImplementedCount = 187;
 
     public static void FillMembers(HPyContext* ctx)
     {
@@ -803,13 +803,15 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static HPy ctx_Type_FromSpec(HPyContext* ctx, HPyType_Spec* spec, HPyType_SpecParam* @params)
     {
-        Failure.NotImplemented("ctx_Type_FromSpec"); return HPy.Null;
+        try { return UniversalContext.Type_FromSpec(ctx, spec, @params); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Type_FromSpec"); return HPy.Null; }
     }
 
     [UnmanagedCallersOnly]
     static HPy ctx_Type_GenericNew(HPyContext* ctx, HPy type, HPy* args, nint nargs, HPy kw)
     {
-        Failure.NotImplemented("ctx_Type_GenericNew"); return HPy.Null;
+        try { return UniversalContext.Type_GenericNew(ctx, type, args, nargs, kw); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Type_GenericNew"); return HPy.Null; }
     }
 
     [UnmanagedCallersOnly]
@@ -927,19 +929,22 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static void* ctx_AsStruct_Object(HPyContext* ctx, HPy h)
     {
-        Failure.NotImplemented("ctx_AsStruct_Object"); return null;
+        try { return UniversalContext.AsStruct_Object(ctx, h); }
+        catch (Exception e) { Failure.Managed(e, "ctx_AsStruct_Object"); return null; }
     }
 
     [UnmanagedCallersOnly]
     static void* ctx_AsStruct_Legacy(HPyContext* ctx, HPy h)
     {
-        Failure.NotImplemented("ctx_AsStruct_Legacy"); return null;
+        try { return UniversalContext.AsStruct_Legacy(ctx, h); }
+        catch (Exception e) { Failure.Managed(e, "ctx_AsStruct_Legacy"); return null; }
     }
 
     [UnmanagedCallersOnly]
     static HPy ctx_New(HPyContext* ctx, HPy h_type, void** data)
     {
-        Failure.NotImplemented("ctx_New"); return HPy.Null;
+        try { return UniversalContext.New(ctx, h_type, data); }
+        catch (Exception e) { Failure.Managed(e, "ctx_New"); return HPy.Null; }
     }
 
     [UnmanagedCallersOnly]
@@ -1343,43 +1348,50 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static void* ctx_AsStruct_Type(HPyContext* ctx, HPy h)
     {
-        Failure.NotImplemented("ctx_AsStruct_Type"); return null;
+        try { return UniversalContext.AsStruct_Type(ctx, h); }
+        catch (Exception e) { Failure.Managed(e, "ctx_AsStruct_Type"); return null; }
     }
 
     [UnmanagedCallersOnly]
     static void* ctx_AsStruct_Long(HPyContext* ctx, HPy h)
     {
-        Failure.NotImplemented("ctx_AsStruct_Long"); return null;
+        try { return UniversalContext.AsStruct_Long(ctx, h); }
+        catch (Exception e) { Failure.Managed(e, "ctx_AsStruct_Long"); return null; }
     }
 
     [UnmanagedCallersOnly]
     static void* ctx_AsStruct_Float(HPyContext* ctx, HPy h)
     {
-        Failure.NotImplemented("ctx_AsStruct_Float"); return null;
+        try { return UniversalContext.AsStruct_Float(ctx, h); }
+        catch (Exception e) { Failure.Managed(e, "ctx_AsStruct_Float"); return null; }
     }
 
     [UnmanagedCallersOnly]
     static void* ctx_AsStruct_Unicode(HPyContext* ctx, HPy h)
     {
-        Failure.NotImplemented("ctx_AsStruct_Unicode"); return null;
+        try { return UniversalContext.AsStruct_Unicode(ctx, h); }
+        catch (Exception e) { Failure.Managed(e, "ctx_AsStruct_Unicode"); return null; }
     }
 
     [UnmanagedCallersOnly]
     static void* ctx_AsStruct_Tuple(HPyContext* ctx, HPy h)
     {
-        Failure.NotImplemented("ctx_AsStruct_Tuple"); return null;
+        try { return UniversalContext.AsStruct_Tuple(ctx, h); }
+        catch (Exception e) { Failure.Managed(e, "ctx_AsStruct_Tuple"); return null; }
     }
 
     [UnmanagedCallersOnly]
     static void* ctx_AsStruct_List(HPyContext* ctx, HPy h)
     {
-        Failure.NotImplemented("ctx_AsStruct_List"); return null;
+        try { return UniversalContext.AsStruct_List(ctx, h); }
+        catch (Exception e) { Failure.Managed(e, "ctx_AsStruct_List"); return null; }
     }
 
     [UnmanagedCallersOnly]
     static int ctx_Type_GetBuiltinShape(HPyContext* ctx, HPy h_type)
     {
-        Failure.NotImplemented("ctx_Type_GetBuiltinShape"); return -1;
+        try { return UniversalContext.Type_GetBuiltinShape(ctx, h_type); }
+        catch (Exception e) { Failure.Managed(e, "ctx_Type_GetBuiltinShape"); return -1; }
     }
 
     [UnmanagedCallersOnly]
@@ -1538,7 +1550,8 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static void* ctx_AsStruct_Dict(HPyContext* ctx, HPy h)
     {
-        Failure.NotImplemented("ctx_AsStruct_Dict"); return null;
+        try { return UniversalContext.AsStruct_Dict(ctx, h); }
+        catch (Exception e) { Failure.Managed(e, "ctx_AsStruct_Dict"); return null; }
     }
 
     [UnmanagedCallersOnly]
