@@ -20,7 +20,7 @@
 #  if defined(HPY_ABI_UNIVERSAL) || defined(HPY_ABI_HYBRID)
 #    error "HPy Shim: define only one of HPY_ABI_CPYTHON, HPY_ABI_UNIVERSAL, HPY_ABI_HYBRID"
 #  endif
-#  error "HPy Shim: CPython ABI mode is not implemented yet"
+#  define HPY_ABI "cpython"
 #elif defined(HPY_ABI_HYBRID)
 #  if defined(HPY_ABI_UNIVERSAL)
 #    error "HPy Shim: define only one of HPY_ABI_HYBRID and HPY_ABI_UNIVERSAL"
@@ -34,8 +34,9 @@
 #endif
 
 /* Hybrid extensions may use legacy (PyObject*) features, so they see the
-   real CPython types. Universal extensions never do. */
-#if defined(HPY_ABI_HYBRID)
+   real CPython types; CPython-mode extensions are built on them. Universal
+   extensions never do. */
+#if defined(HPY_ABI_HYBRID) || defined(HPY_ABI_CPYTHON)
 #  define PY_SSIZE_T_CLEAN
 #  include <Python.h>
 #endif
@@ -54,6 +55,9 @@ extern "C" {
 #include "hpy/cpy_types.h"
 #include "hpy/exports.h"
 #include "hpy/macros.h"
+#ifdef HPY_ABI_CPYTHON
+#  include "hpy/cpython/handles.h"
+#endif
 #include "hpy/hpyfunc.h"
 #include "hpy/hpydef.h"
 #include "hpy/hpytype.h"
@@ -66,9 +70,13 @@ extern "C" {
 
 /* The context struct and the plain forwarding wrappers are generated from
    api/hpy_context.api; everything they mention is declared above. */
-#include "hpy/universal/context.gen.h"
-#include "hpy/universal/api.gen.h"
-#include "hpy/universal/hand_written.h"
+#ifdef HPY_ABI_CPYTHON
+#  include "hpy/cpython/api.h"
+#else
+#  include "hpy/universal/context.gen.h"
+#  include "hpy/universal/api.gen.h"
+#  include "hpy/universal/hand_written.h"
+#endif
 
 #include "hpy/inline_helpers.h"
 

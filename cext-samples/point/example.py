@@ -12,7 +12,7 @@ print(p.as_tuple(), p.norm) # (3.0, 4.0) 5.0
 print(p.scale(2))           # Point(6.0, 8.0)
 print(p.dot(q))             # 25.0
 print(p + q)                # Point(6.0, 8.0)
-print(p == point.Point(3, 4), p != q)   # True True
+print(p == point.Point(3, 4), p != q)   # True False
 print(point.Point())        # Point(0.0, 0.0)
 try:
     p.dot(42)

@@ -166,6 +166,10 @@ typedef HPy (*HPyFunc_mod_create)(HPyContext *ctx, HPy);
     enum { SYM##_sig = SIG };                                           \
     _HPyFunc_TRAMPOLINE_##SIG(SYM, IMPL)
 
-#include "hpy/universal/trampolines.h"
+#ifdef HPY_ABI_CPYTHON
+#  include "hpy/cpython/trampolines.h"
+#else
+#  include "hpy/universal/trampolines.h"
+#endif
 
 #endif /* HPY_SHIM_HPYFUNC_H */

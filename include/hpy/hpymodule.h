@@ -7,7 +7,11 @@
    trampoline can run. With HPY_EMBEDDED_MODULES several modules share one
    binary, so each keeps a file-local copy (declare it with
    HPY_MOD_EMBEDDABLE in the module's single source file). */
-#ifdef HPY_EMBEDDED_MODULES
+#if defined(HPY_ABI_CPYTHON)
+/* Trampolines call the implementation directly with the extension's one
+   static context (hpy/cpython/handles.h): nothing to declare per module. */
+#  define HPY_MOD_EMBEDDABLE(modname)
+#elif defined(HPY_EMBEDDED_MODULES)
 #  define _HPy_CTX_MODIFIER static
 #  define HPY_MOD_EMBEDDABLE(modname) _HPy_CTX_MODIFIER HPyContext *_ctx_for_trampolines;
 #else
@@ -32,6 +36,17 @@ typedef struct {
 #  define HPy_EXPORTED_FUNC HPy_EXPORTED_SYMBOL
 #endif
 
+#ifdef HPY_ABI_CPYTHON
+/* An ordinary CPython extension: PyInit_<ext> returns a multi-phase
+   PyModuleDef built from mod_def (include/runtime/cpython/module.c).
+   PyMODINIT_FUNC already gives default visibility and C linkage. */
+#define HPy_MODINIT(ext_name, mod_def)                                        \
+    PyMODINIT_FUNC PyInit_##ext_name(void);                                   \
+    PyMODINIT_FUNC PyInit_##ext_name(void)                                    \
+    {                                                                         \
+        return _HPyModuleDef_AsPyInit(&mod_def);                              \
+    }
+#else
 /* Emits the four symbols an HPy loader looks up in <ext>.hpy0.so:
      uint32_t get_required_hpy_major_version_<ext>(void)
      uint32_t get_required_hpy_minor_version_<ext>(void)
@@ -61,5 +76,6 @@ typedef struct {
     {                                                                         \
         return &mod_def;                                                      \
     }
+#endif /* HPY_ABI_CPYTHON */
 
 #endif /* HPY_SHIM_HPYMODULE_H */

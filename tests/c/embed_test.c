@@ -105,7 +105,8 @@ static void load_sample(HPyContext *ctx, const char *samples)
     cpy_PyObject *module = hpyshim_load_module("simple", path, NULL, 0);
     CHECK(module != NULL);
     if (module == NULL) return;
-    HPy h_module = HPy_FromPyObject(ctx, module);
+    /* A host, unlike a universal extension, may hand CPython objects to the context directly. */
+    HPy h_module = ctx->ctx_FromPyObject(ctx, module);
     HPy hello = HPy_GetAttr_s(ctx, h_module, "hello");
     HPy greeting = HPy_CallTupleDict(ctx, hello, HPy_NULL, HPy_NULL);
     CHECK(str_equals(ctx, greeting, "hello from HPy"));

@@ -10,7 +10,7 @@ namespace HPyShim.Context;
 internal static unsafe class ContextTable
 {
     public const int FunctionCount = 189;
-    public const int ImplementedCount = 187;
+    public const int ImplementedCount = 188;
 
     public static void FillMembers(HPyContext* ctx)
     {
@@ -1209,7 +1209,8 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static void ctx_CallRealFunctionFromTrampoline(HPyContext* ctx, int sig, void* func, void* args)
     {
-        Failure.NotImplemented("ctx_CallRealFunctionFromTrampoline");
+        try { UniversalContext.CallRealFunctionFromTrampoline(ctx, sig, func, args); }
+        catch (Exception e) { Failure.Managed(e, "ctx_CallRealFunctionFromTrampoline"); }
     }
 
     [UnmanagedCallersOnly]

@@ -1,0 +1,115 @@
+using HPyShim.CPython;
+
+namespace HPyShim.Context;
+
+// Type queries, the builtin *_Check family and bytes access: loads from the object header where
+// the layout is fixed across CPython 3.8-3.13, so the hot paths make no call at all.
+internal static unsafe partial class UniversalContext
+{
+    // PyBytesObject: PyObject_VAR_HEAD (ob_size at 16), ob_shash, then ob_sval.
+    const int VarObjectSizeOffset = 16;
+    const int BytesDataOffset = 32;
+
+    internal static HPy Type(HPyContext* ctx, HPy obj)
+    {
+        nint type = ObjectLayout.TypeOf(obj._i);
+        Py.Py_IncRef(type);
+        return new HPy(type);
+    }
+
+    internal static int TypeCheck(HPyContext* ctx, HPy obj, HPy type)
+    {
+        nint actual = ObjectLayout.TypeOf(obj._i);
+        if (actual == type._i) return 1;
+        return Py.PyType_IsSubtype(actual, type._i);
+    }
+
+    internal static int Type_IsSubtype(HPyContext* ctx, HPy sub, HPy type)
+    {
+        if (sub._i == type._i) return 1;
+        // PyType_IsSubtype reads type fields of both; anything but types would be read as garbage.
+        if (!IsType(sub._i) || !IsType(type._i)) return 0;
+        return Py.PyType_IsSubtype(sub._i, type._i);
+    }
+
+    internal static byte* Type_GetName(HPyContext* ctx, HPy type)
+    {
+        if (!IsType(type._i))
+        {
+            Failure.Raise(Py.PyExc_TypeError, "HPyType_GetName: argument is not a type");
+            return null;
+        }
+        if ((ObjectLayout.Flags(type._i) & ObjectLayout.HeapType) != 0)
+        {
+            // A heap type's __name__ is its ht_name, which the type keeps alive, so the UTF-8
+            // buffer cached inside it outlives the reference dropped here.
+            nint name;
+            if (Py.PyType_GetName != null) name = Py.PyType_GetName(type._i);
+            else fixed (byte* attr = "__name__"u8) name = PythonApi.PyObject_GetAttrString(type._i, attr);
+            if (name == 0) return null;
+            if (!ObjectLayout.HasFlag(name, ObjectLayout.UnicodeSubclass))
+            {
+                Py.Py_DecRef(name);
+                Failure.Raise(Py.PyExc_TypeError, "HPyType_GetName: __name__ is not a str");
+                return null;
+            }
+            byte* utf8 = Py.PyUnicode_AsUTF8AndSize(name, null);
+            Py.Py_DecRef(name);
+            return utf8;
+        }
+        // A static type's name is tp_name after its last dot; the string is static too.
+        byte* full = ObjectLayout.TypeName(type._i);
+        byte* start = full;
+        for (byte* p = full; *p != 0; p++)
+            if (*p == (byte)'.') start = p + 1;
+        return start;
+    }
+
+    static bool IsType(nint obj) => obj != 0 && ObjectLayout.HasFlag(obj, ObjectLayout.TypeSubclass);
+
+    internal static int Bytes_Check(HPyContext* ctx, HPy h) => ObjectLayout.HasFlag(h._i, ObjectLayout.BytesSubclass) ? 1 : 0;
+
+    internal static int Unicode_Check(HPyContext* ctx, HPy h) => ObjectLayout.HasFlag(h._i, ObjectLayout.UnicodeSubclass) ? 1 : 0;
+
+    internal static int List_Check(HPyContext* ctx, HPy h) => ObjectLayout.HasFlag(h._i, ObjectLayout.ListSubclass) ? 1 : 0;
+
+    internal static int Dict_Check(HPyContext* ctx, HPy h) => ObjectLayout.HasFlag(h._i, ObjectLayout.DictSubclass) ? 1 : 0;
+
+    internal static int Tuple_Check(HPyContext* ctx, HPy h) => ObjectLayout.HasFlag(h._i, ObjectLayout.TupleSubclass) ? 1 : 0;
+
+    // The unchecked accessors: the caller guarantees a bytes object, as with CPython's macros.
+    internal static nint Bytes_GET_SIZE(HPyContext* ctx, HPy h) => *(nint*)(h._i + VarObjectSizeOffset);
+
+    internal static byte* Bytes_AS_STRING(HPyContext* ctx, HPy h) => (byte*)(h._i + BytesDataOffset);
+
+    internal static HPy Bytes_FromStringAndSize(HPyContext* ctx, byte* bytes, nint len)
+    {
+        // CPython would hand back uninitialised memory for NULL, but an HPy bytes object cannot be
+        // written after creation, so HPy makes this an error.
+        if (bytes == null)
+            return Failure.RaiseNull(Py.PyExc_ValueError, "NULL char * passed to HPyBytes_FromStringAndSize");
+        return new HPy(Py.PyBytes_FromStringAndSize(bytes, len));
+    }
+
+    internal static void Dump(HPyContext* ctx, HPy h)
+    {
+        if (Py._PyObject_Dump != null)
+        {
+            Py._PyObject_Dump(h._i);
+            return;
+        }
+        // Without CPython's dumper: address, type and str(), keeping any pending exception intact.
+        nint type = 0, value = 0, traceback = 0;
+        Py.PyErr_Fetch(&type, &value, &traceback);
+        if (h._i == 0) Console.Error.WriteLine("<HPy_NULL>");
+        else
+        {
+            string typeName = Utf8.Read(ObjectLayout.TypeName(ObjectLayout.TypeOf(h._i))) ?? "?";
+            Console.Error.WriteLine($"object address  : 0x{h._i:x}");
+            Console.Error.WriteLine($"object type name: {typeName}");
+            Console.Error.WriteLine($"object str      : {Utf8.StrOf(h._i) ?? "<str() failed>"}");
+            PythonApi.PyErr_Clear();
+        }
+        Py.PyErr_Restore(type, value, traceback);
+    }
+}

@@ -1,0 +1,224 @@
+using System.Runtime.InteropServices;
+using HPyShim.Abi;
+using HPyShim.Context;
+using HPyShim.CPython;
+using HPyShim.Types;
+
+namespace HPyShim.Loader;
+
+/// <summary>
+/// Makes the module object from an HPyModuleDef. The runtime runs the HPy_mod_create and
+/// HPy_mod_exec implementations itself; CPython only sees a PyModuleDef without slots, whose
+/// method table and name stay allocated for the life of the process.
+/// </summary>
+internal static unsafe class ModuleBuilder
+{
+    const string CreateAloneMessage =
+        "This is not allowed because custom HPy_mod_create slot cannot return a builtin module " +
+        "object and cannot make any use of any other data defined in the HPyModuleDef. Either do " +
+        "not define HPy_mod_create slot and let the runtime create a builtin module object from the " +
+        "provided HPyModuleDef, or do not define anything else but the HPy_mod_create slot.";
+
+    public static nint Create(HPyContext* ctx, string name, string path, HPyModuleDef* def, nint spec)
+    {
+        string where = $"HPy extension module '{name}' ('{path}')";
+        if (def->size < 0)
+            return SystemError($"HPy does not permit HPyModuleDef.size < 0 ({where})");
+
+        // Sort the definitions: methods, the create slot, the exec slots.
+        HPyDef** defines = def->defines;
+        int methCount = 0;
+        void* create = null;
+        var execs = new List<nint>();
+        if (defines != null)
+        {
+            for (int i = 0; defines[i] != null; i++)
+            {
+                HPyDef* d = defines[i];
+                switch (d->kind)
+                {
+                    case HPyDef_Kind.Meth:
+                        if (Sig.MethFlags(d->meth.signature) < 0)
+                            return SystemError($"Unsupported HPyMeth signature {Sig.Name(d->meth.signature)} " +
+                                $"for function '{Utf8.Read(d->meth.name)}' of {where}");
+                        methCount++;
+                        break;
+                    case HPyDef_Kind.Slot when d->slot.slot == HPySlotId.mod_create:
+                        if (create != null)
+                            return SystemError($"Multiple definitions of the HPy_mod_create slot in HPyModuleDef.defines ({where}).");
+                        create = d->slot.impl;
+                        break;
+                    case HPyDef_Kind.Slot when d->slot.slot == HPySlotId.mod_exec:
+                        execs.Add((nint)d->slot.impl);
+                        break;
+                    case HPyDef_Kind.Slot:
+                        return SystemError($"Unsupported slot in HPyModuleDef.defines (value: {d->slot.slot}) ({where}).");
+                    case HPyDef_Kind.Member:
+                    case HPyDef_Kind.GetSet:
+                        return SystemError($"HPyModuleDef.defines of {where} contains a " +
+                            $"{(d->kind == HPyDef_Kind.Member ? "member" : "get-set descriptor")} " +
+                            "definition; only methods and the HPy_mod_create/HPy_mod_exec slots are allowed in modules");
+                    default:
+                        return SystemError($"Unknown HPyDef kind {(int)d->kind} in HPyModuleDef.defines ({where}).");
+                }
+            }
+        }
+
+        bool ownSpec = false;
+        if (spec == 0 || spec == NoneObject())
+        {
+            spec = MakeSpec(name, path);
+            if (spec == 0) return 0;
+            ownSpec = true;
+        }
+        try
+        {
+            if (create != null)
+            {
+                if (methCount > 0 || execs.Count > 0)
+                    return SystemError("HPyModuleDef defines a HPy_mod_create slot and some other slots or methods. " +
+                        CreateAloneMessage + $" ({where})");
+                if (def->legacy_methods != null || def->size > 0 || def->doc != null || def->globals != null)
+                    return SystemError("HPyModuleDef defines a HPy_mod_create slot and some of the other fields " +
+                        "are not set to their default value. " + CreateAloneMessage + $" ({where})");
+                nint obj = ((delegate* unmanaged<HPyContext*, nint, nint>)create)(ctx, spec);
+                if (obj == 0)
+                {
+                    if (Py.PyErr_Occurred() == 0)
+                        SystemError($"the HPy_mod_create slot of {where} returned NULL without setting an exception");
+                    return 0;
+                }
+                if (TypeRegistry.IsModule(obj))
+                {
+                    Py.Py_DecRef(obj);
+                    return SystemError("HPy_mod_create slot returned a builtin module object. This is currently not supported.");
+                }
+                return obj;
+            }
+
+            var pydef = (PyModuleDef*)NativeMemory.AllocZeroed((nuint)sizeof(PyModuleDef));
+            pydef->m_name = Utf8.Persistent(name);
+            pydef->m_doc = def->doc;
+            pydef->m_size = def->size;
+            pydef->m_methods = MethodTable(defines, methCount, (PyMethodDef*)def->legacy_methods);
+
+            nint module = Py.PyModule_FromDefAndSpec2(pydef, spec, Py.PythonApiVersion);
+            if (module == 0) return 0;
+            // Without slots this only allocates the zeroed module state (size > 0).
+            if (Py.PyModule_ExecDef(module, pydef) != 0 || !SetFile(module, path))
+            {
+                Py.Py_DecRef(module);
+                return 0;
+            }
+            if (def->globals != null)
+                for (int i = 0; def->globals[i] != null; i++) def->globals[i]->_i = 0;
+            foreach (nint exec in execs)
+            {
+                int r = ((delegate* unmanaged<HPyContext*, nint, int>)exec)(ctx, module);
+                if (r != 0)
+                {
+                    if (Py.PyErr_Occurred() == 0)
+                        SystemError($"the HPy_mod_exec slot of {where} failed without setting an exception");
+                    Py.Py_DecRef(module);
+                    return 0;
+                }
+            }
+            return module;
+        }
+        finally
+        {
+            if (ownSpec) Py.Py_DecRef(spec);
+        }
+    }
+
+    /// <summary>The HPy methods then the legacy ones, NULL-terminated; never freed.</summary>
+    static PyMethodDef* MethodTable(HPyDef** defines, int methCount, PyMethodDef* legacy)
+    {
+        int legacyCount = 0;
+        if (legacy != null) while (legacy[legacyCount].ml_name != null) legacyCount++;
+        var table = (PyMethodDef*)NativeMemory.AllocZeroed((nuint)(methCount + legacyCount + 1), (nuint)sizeof(PyMethodDef));
+        int n = 0;
+        if (defines != null)
+        {
+            for (int i = 0; defines[i] != null; i++)
+            {
+                HPyDef* d = defines[i];
+                if (d->kind != HPyDef_Kind.Meth) continue;
+                table[n++] = new PyMethodDef
+                {
+                    ml_name = d->meth.name, ml_meth = d->meth.cpy_trampoline,
+                    ml_flags = Sig.MethFlags(d->meth.signature), ml_doc = d->meth.doc,
+                };
+            }
+        }
+        for (int i = 0; i < legacyCount; i++) table[n++] = legacy[i];
+        return table;
+    }
+
+    static bool SetFile(nint module, string path)
+    {
+        byte* text = Utf8.Persistent(path);
+        nint file = PythonApi.PyUnicode_DecodeFSDefault(text);
+        NativeMemory.Free(text);
+        if (file == 0) return false;
+        int r;
+        fixed (byte* attr = "__file__"u8) r = PythonApi.PyObject_SetAttrString(module, attr, file);
+        Py.Py_DecRef(file);
+        return r == 0;
+    }
+
+    static nint none;
+
+    static nint NoneObject() => none != 0 ? none : none = (nint)Symbols.Require("_Py_NoneStruct");
+
+    /// <summary>importlib.machinery.ModuleSpec(name, None, origin=path), for loads without a spec.</summary>
+    static nint MakeSpec(string name, string path)
+    {
+        nint machinery, specType;
+        fixed (byte* m = "importlib.machinery"u8) machinery = Py.PyImport_ImportModule(m);
+        if (machinery == 0) return 0;
+        fixed (byte* attr = "ModuleSpec"u8) specType = PythonApi.PyObject_GetAttrString(machinery, attr);
+        Py.Py_DecRef(machinery);
+        if (specType == 0) return 0;
+        nint args = Py.PyTuple_New(2), spec = 0;
+        if (args != 0)
+        {
+            byte* text = Utf8.Persistent(name);
+            nint nameObj = Py.PyUnicode_FromString(text);
+            NativeMemory.Free(text);
+            if (nameObj != 0)
+            {
+                Py.PyTuple_SetItem(args, 0, nameObj);
+                Py.Py_IncRef(NoneObject());
+                Py.PyTuple_SetItem(args, 1, NoneObject());
+                spec = Py.PyObject_CallObject(specType, args);
+            }
+            Py.Py_DecRef(args);
+        }
+        Py.Py_DecRef(specType);
+        if (spec != 0)
+        {
+            byte* text = Utf8.Persistent(path);
+            nint origin = PythonApi.PyUnicode_DecodeFSDefault(text);
+            NativeMemory.Free(text);
+            int r = -1;
+            if (origin != 0)
+            {
+                fixed (byte* attr = "origin"u8) r = PythonApi.PyObject_SetAttrString(spec, attr, origin);
+                Py.Py_DecRef(origin);
+            }
+            if (r != 0)
+            {
+                Py.Py_DecRef(spec);
+                spec = 0;
+            }
+        }
+        return spec;
+    }
+
+    static nint SystemError(string message)
+    {
+        Failure.Raise(Py.PyExc_SystemError, message);
+        return 0;
+    }
+}

@@ -1,0 +1,354 @@
+using System.Runtime.InteropServices;
+using HPyShim.Abi;
+using HPyShim.Context;
+using HPyShim.CPython;
+
+namespace HPyShim.Types;
+
+/// <summary>HPySlot_Slot numbers that differ from CPython's Py_* slot ids or need the runtime.</summary>
+internal static class HPySlotId
+{
+    public const int bf_getbuffer = 1, bf_releasebuffer = 2, tp_call = 50, tp_traverse = 71,
+        tp_destroy = 1000, mod_create = 2000, mod_exec = 2001;
+}
+
+/// <summary>CPython's Py_* type slot ids used when building a PyType_Spec (typeslots.h).</summary>
+internal static class PySlotId
+{
+    public const int tp_clear = 51, tp_dealloc = 52, tp_doc = 56, tp_methods = 64, tp_members = 72,
+        tp_getset = 73;
+}
+
+/// <summary>HPyFunc_Signature values (HPy 0.9).</summary>
+internal static class Sig
+{
+    public const int VARARGS = 1, KEYWORDS = 2, NOARGS = 3, O = 4, DESTROYFUNC = 5, GETBUFFERPROC = 6,
+        RELEASEBUFFERPROC = 7, UNARYFUNC = 8, BINARYFUNC = 9, TERNARYFUNC = 10, INQUIRY = 11,
+        LENFUNC = 12, SSIZEARGFUNC = 13, SSIZESSIZEARGFUNC = 14, SSIZEOBJARGPROC = 15,
+        SSIZESSIZEOBJARGPROC = 16, OBJOBJARGPROC = 17, FREEFUNC = 18, GETATTRFUNC = 19,
+        GETATTROFUNC = 20, SETATTRFUNC = 21, SETATTROFUNC = 22, REPRFUNC = 23, HASHFUNC = 24,
+        RICHCMPFUNC = 25, GETITERFUNC = 26, ITERNEXTFUNC = 27, DESCRGETFUNC = 28, DESCRSETFUNC = 29,
+        INITPROC = 30, NEWFUNC = 31, GETTER = 32, SETTER = 33, OBJOBJPROC = 34, TRAVERSEPROC = 35,
+        DESTRUCTOR = 36, CAPSULE_DESTRUCTOR = 37, VECTORCALLFUNC = 38, MOD_CREATE = 39;
+
+    static readonly string[] names =
+    {
+        "", "VARARGS", "KEYWORDS", "NOARGS", "O", "DESTROYFUNC", "GETBUFFERPROC", "RELEASEBUFFERPROC",
+        "UNARYFUNC", "BINARYFUNC", "TERNARYFUNC", "INQUIRY", "LENFUNC", "SSIZEARGFUNC",
+        "SSIZESSIZEARGFUNC", "SSIZEOBJARGPROC", "SSIZESSIZEOBJARGPROC", "OBJOBJARGPROC", "FREEFUNC",
+        "GETATTRFUNC", "GETATTROFUNC", "SETATTRFUNC", "SETATTROFUNC", "REPRFUNC", "HASHFUNC",
+        "RICHCMPFUNC", "GETITERFUNC", "ITERNEXTFUNC", "DESCRGETFUNC", "DESCRSETFUNC", "INITPROC",
+        "NEWFUNC", "GETTER", "SETTER", "OBJOBJPROC", "TRAVERSEPROC", "DESTRUCTOR",
+        "CAPSULE_DESTRUCTOR", "VECTORCALLFUNC", "MOD_CREATE",
+    };
+
+    public static string Name(int sig) =>
+        sig > 0 && sig < names.Length ? "HPyFunc_" + names[sig] : $"HPyFunc_Signature {sig}";
+
+    /// <summary>The ml_flags of a method with this signature, or -1 if methods cannot have it.</summary>
+    public static int MethFlags(int sig) => sig switch
+    {
+        NOARGS => Abi.MethFlags.METH_NOARGS,
+        O => Abi.MethFlags.METH_O,
+        VARARGS => Abi.MethFlags.METH_FASTCALL,
+        KEYWORDS => Abi.MethFlags.METH_FASTCALL | Abi.MethFlags.METH_KEYWORDS,
+        _ => -1,
+    };
+}
+
+/// <summary>
+/// HPyType_FromSpec: turns an HPyType_Spec into a PyType_Spec and asks CPython for the heap type.
+/// Everything handed to CPython (spec, slots, method/member/getset arrays, names) is allocated in
+/// native memory and never freed: CPython keeps pointers into some of them for the type's life,
+/// and older versions assume they are static.
+/// </summary>
+internal static unsafe class TypeBuilder
+{
+    const ulong HPy_TPFLAGS_HAVE_GC = 1UL << 14;
+    const int T_DOUBLE = 4;   // HPyMember_DOUBLE
+
+    public static HPy FromSpec(HPyType_Spec* hspec, HPyType_SpecParam* @params)
+    {
+        if (hspec == null) return Failure.RaiseNull(Py.PyExc_SystemError, "HPyType_FromSpec: spec is NULL");
+        if (hspec->name == null) return Failure.RaiseNull(Py.PyExc_SystemError, "HPyType_FromSpec: spec.name is NULL");
+        string name = Utf8.Read(hspec->name)!;
+
+        // Parameters: bases, a bases tuple, a metaclass.
+        int baseCount = 0, tupleCount = 0;
+        nint basesTuple = 0;
+        if (@params != null)
+        {
+            for (HPyType_SpecParam* p = @params; p->kind != 0; p++)
+            {
+                switch (p->kind)
+                {
+                    case HPyType_SpecParam_Kind.Base: baseCount++; break;
+                    case HPyType_SpecParam_Kind.BasesTuple: tupleCount++; basesTuple = p->@object._i; break;
+                    case HPyType_SpecParam_Kind.Metaclass:
+                        return Failure.RaiseNull(Py.PyExc_SystemError,
+                            $"HPy Shim: HPyType_SpecParam_Metaclass is not implemented yet (type '{name}')");
+                    default:
+                        return Failure.RaiseNull(Py.PyExc_TypeError,
+                            $"unknown HPyType_SpecParam specification for '{name}'");
+                }
+            }
+        }
+        if (tupleCount > 1)
+            return Failure.RaiseNull(Py.PyExc_TypeError, "multiple specifications of HPyType_SpecParam_BasesTuple");
+        if (baseCount > 0 && tupleCount > 0)
+            return Failure.RaiseNull(Py.PyExc_TypeError,
+                "cannot specify both HPyType_SpecParam_Base and HPyType_SpecParam_BasesTuple");
+
+        int shape = hspec->builtin_shape;
+        nint header = Shapes.HeaderSize(shape);
+        if (header < 0)
+            return Failure.RaiseNull(Py.PyExc_ValueError, $"invalid shape: {shape}");
+
+        // Walk the definitions once to learn what the type needs.
+        HPyDef** defines = hspec->defines;
+        int methCount = 0, memberCount = 0, getsetCount = 0, slotCount = 0;
+        void* destroy = null, traverse = null, getbuffer = null, releasebuffer = null;
+        if (defines != null)
+        {
+            for (int i = 0; defines[i] != null; i++)
+            {
+                HPyDef* d = defines[i];
+                switch (d->kind)
+                {
+                    case HPyDef_Kind.Meth: methCount++; break;
+                    case HPyDef_Kind.Member: memberCount++; break;
+                    case HPyDef_Kind.GetSet: getsetCount++; break;
+                    case HPyDef_Kind.Slot:
+                        switch (d->slot.slot)
+                        {
+                            case HPySlotId.tp_destroy: destroy = d->slot.impl; break;
+                            case HPySlotId.bf_getbuffer: getbuffer = d->slot.cpy_trampoline; break;
+                            case HPySlotId.bf_releasebuffer: releasebuffer = d->slot.cpy_trampoline; break;
+                            case HPySlotId.tp_call:
+                                return Failure.RaiseNull(Py.PyExc_SystemError,
+                                    $"HPy Shim: the HPy_tp_call slot (HPy call protocol) is not implemented yet (type '{name}')");
+                            case HPySlotId.mod_create:
+                            case HPySlotId.mod_exec:
+                                return Failure.RaiseNull(Py.PyExc_TypeError,
+                                    $"type '{name}': slot {d->slot.slot} (HPy_mod_create/HPy_mod_exec) is only valid in modules");
+                            case HPySlotId.tp_traverse: traverse = d->slot.impl; slotCount++; break;
+                            default: slotCount++; break;
+                        }
+                        break;
+                    default:
+                        return Failure.RaiseNull(Py.PyExc_TypeError,
+                            $"type '{name}': unknown HPyDef kind {(int)d->kind}");
+                }
+            }
+        }
+
+        // Legacy slots: methods, members and getsets merge into ours, the rest is copied.
+        var legacySlots = (PyType_Slot*)hspec->legacy_slots;
+        PyMethodDef* legacyMethods = null;
+        PyMemberDef* legacyMembers = null;
+        PyGetSetDef* legacyGetsets = null;
+        int legacySlotCount = 0;
+        bool legacyDealloc = false;
+        if (legacySlots != null)
+        {
+            if (shape != Shape.Legacy)
+                return Failure.RaiseNull(Py.PyExc_TypeError,
+                    "cannot specify .legacy_slots without setting .builtin_shape=HPyType_BuiltinShape_Legacy");
+            for (int i = 0; legacySlots[i].slot != 0; i++)
+            {
+                switch (legacySlots[i].slot)
+                {
+                    case PySlotId.tp_methods: legacyMethods = (PyMethodDef*)legacySlots[i].pfunc; break;
+                    case PySlotId.tp_members: legacyMembers = (PyMemberDef*)legacySlots[i].pfunc; break;
+                    case PySlotId.tp_getset: legacyGetsets = (PyGetSetDef*)legacySlots[i].pfunc; break;
+                    case PySlotId.tp_dealloc: legacyDealloc = true; legacySlotCount++; break;
+                    default: legacySlotCount++; break;
+                }
+            }
+        }
+        bool needsDealloc = destroy != null || traverse != null;
+        if (legacyDealloc && needsDealloc)
+            return Failure.RaiseNull(Py.PyExc_TypeError,
+                "legacy tp_dealloc is incompatible with HPy_tp_traverse or HPy_tp_destroy.");
+        if ((hspec->flags.Value & HPy_TPFLAGS_HAVE_GC) != 0 && traverse == null)
+            return Failure.RaiseNull(Py.PyExc_ValueError,
+                "You must provide an HPy_tp_traverse slot if you specify HPy_TPFLAGS_HAVE_GC");
+
+        // A zero basicsize inherits the base's struct; otherwise the HPy struct follows the header.
+        nint basicsize = hspec->basicsize != 0 ? hspec->basicsize + header : 0;
+        nint memberOffset = basicsize != 0 ? header : 0;
+        int legacyMemberCount = CountMembers(legacyMembers);
+        if (basicsize == 0 && memberCount + legacyMemberCount > 0)
+            return Failure.RaiseNull(Py.PyExc_TypeError, "Type claims to have basicsize==0 but defines members");
+
+        // Methods (always a fresh array: its address identifies the type, see TypeRegistry).
+        int legacyMethodCount = CountMethods(legacyMethods);
+        var methods = Alloc<PyMethodDef>(methCount + legacyMethodCount + 1);
+        int m = 0;
+        var members = Alloc<PyMemberDef>(memberCount + legacyMemberCount + 1);
+        int mb = 0;
+        int legacyGetsetCount = CountGetsets(legacyGetsets);
+        var getsets = Alloc<PyGetSetDef>(getsetCount + memberCount + legacyGetsetCount + 1);
+        int g = 0;
+        var slots = Alloc<PyType_Slot>(slotCount + legacySlotCount + 7);
+        int s = 0;
+        if (defines != null)
+        {
+            for (int i = 0; defines[i] != null; i++)
+            {
+                HPyDef* d = defines[i];
+                switch (d->kind)
+                {
+                    case HPyDef_Kind.Meth:
+                    {
+                        int flags = Sig.MethFlags(d->meth.signature);
+                        if (flags < 0)
+                            return Failure.RaiseNull(Py.PyExc_ValueError,
+                                $"Unsupported HPyMeth signature {Sig.Name(d->meth.signature)} for method '{Utf8.Read(d->meth.name)}' of type '{name}'");
+                        methods[m++] = new PyMethodDef
+                        {
+                            ml_name = d->meth.name, ml_meth = d->meth.cpy_trampoline, ml_flags = flags, ml_doc = d->meth.doc,
+                        };
+                        break;
+                    }
+                    case HPyDef_Kind.Member when d->member.type == T_DOUBLE && d->member.@readonly == 0:
+                    {
+                        var offset = Alloc<nint>(1);
+                        *offset = d->member.offset + memberOffset;
+                        getsets[g++] = new PyGetSetDef
+                        {
+                            name = d->member.name, doc = d->member.doc, closure = offset,
+                            get = (delegate* unmanaged<nint, void*, nint>)&TypeSlots.DoubleGet,
+                            set = (delegate* unmanaged<nint, nint, void*, int>)&TypeSlots.DoubleSet,
+                        };
+                        break;
+                    }
+                    case HPyDef_Kind.Member:
+                        // An HPyField is the PyObject* itself, so HPyMember_OBJECT(_EX) are plain
+                        // T_OBJECT(_EX) members.
+                        members[mb++] = new PyMemberDef
+                        {
+                            name = d->member.name, type = d->member.type, offset = d->member.offset + memberOffset,
+                            flags = d->member.@readonly != 0 ? PyMemberDef.READONLY : 0, doc = d->member.doc,
+                        };
+                        break;
+                    case HPyDef_Kind.GetSet:
+                        getsets[g++] = new PyGetSetDef
+                        {
+                            name = d->getset.name, get = d->getset.getter_cpy_trampoline,
+                            set = d->getset.setter_cpy_trampoline, doc = d->getset.doc, closure = d->getset.closure,
+                        };
+                        break;
+                    case HPyDef_Kind.Slot:
+                        int id = d->slot.slot;
+                        if (id == HPySlotId.tp_destroy || id == HPySlotId.bf_getbuffer || id == HPySlotId.bf_releasebuffer)
+                            break;   // no CPython slot: handled by the runtime below
+                        slots[s++] = new PyType_Slot { slot = id, pfunc = d->slot.cpy_trampoline };
+                        break;
+                }
+            }
+        }
+        for (int i = 0; i < legacyMethodCount; i++) methods[m++] = legacyMethods[i];
+        for (int i = 0; i < legacyMemberCount; i++) members[mb++] = legacyMembers[i];
+        for (int i = 0; i < legacyGetsetCount; i++) getsets[g++] = legacyGetsets[i];
+        if (legacySlots != null)
+        {
+            for (int i = 0; legacySlots[i].slot != 0; i++)
+            {
+                int id = legacySlots[i].slot;
+                if (id != PySlotId.tp_methods && id != PySlotId.tp_members && id != PySlotId.tp_getset)
+                    slots[s++] = legacySlots[i];
+            }
+        }
+        if (hspec->doc != null) slots[s++] = new PyType_Slot { slot = PySlotId.tp_doc, pfunc = hspec->doc };
+        slots[s++] = new PyType_Slot { slot = PySlotId.tp_methods, pfunc = methods };
+        slots[s++] = new PyType_Slot { slot = PySlotId.tp_members, pfunc = members };
+        slots[s++] = new PyType_Slot { slot = PySlotId.tp_getset, pfunc = getsets };
+        if (needsDealloc)
+            slots[s++] = new PyType_Slot { slot = PySlotId.tp_dealloc, pfunc = (delegate* unmanaged<nint, void>)&TypeSlots.Dealloc };
+        if (traverse != null)
+            slots[s++] = new PyType_Slot { slot = PySlotId.tp_clear, pfunc = (delegate* unmanaged<nint, int>)&TypeSlots.Clear };
+
+        var spec = Alloc<PyType_Spec>(1);
+        spec->name = Utf8.Persistent(name);
+        spec->basicsize = checked((int)basicsize);
+        spec->itemsize = hspec->itemsize;
+        spec->flags = (uint)hspec->flags.Value;
+        spec->slots = slots;
+
+        // Bases: one tuple, built from the Base parameters unless a whole tuple was given.
+        nint bases = 0;
+        if (tupleCount > 0)
+        {
+            bases = basesTuple;
+            Py.Py_IncRef(bases);
+        }
+        else if (baseCount > 0)
+        {
+            bases = Py.PyTuple_New(baseCount);
+            if (bases == 0) return HPy.Null;
+            int k = 0;
+            for (HPyType_SpecParam* p = @params; p->kind != 0; p++)
+            {
+                if (p->kind != HPyType_SpecParam_Kind.Base) continue;
+                Py.Py_IncRef(p->@object._i);
+                Py.PyTuple_SetItem(bases, k++, p->@object._i);
+            }
+        }
+
+        nint type = Py.PyType_FromSpecWithBases(spec, bases);
+        if (bases != 0) Py.Py_DecRef(bases);
+        if (type == 0) return HPy.Null;
+
+        // The buffer protocol has no PyType_FromSpec slot on 3.8: fill tp_as_buffer directly.
+        if (getbuffer != null || releasebuffer != null)
+        {
+            var procs = (void**)NativeMemory.AllocZeroed(2, (nuint)sizeof(void*));
+            procs[0] = getbuffer;
+            procs[1] = releasebuffer;
+            TypeLayout.SetAsBuffer(type, procs);
+        }
+
+        var info = new HPyTypeInfo
+        {
+            Type = type, Methods = methods, Shape = shape, Header = header, Destroy = destroy, Traverse = traverse,
+        };
+        if (shape == Shape.Legacy)
+        {
+            // A legacy struct starts with PyObject_HEAD, so it cannot extend a pure HPy struct.
+            HPyTypeInfo? baseInfo = TypeRegistry.Nearest(TypeLayout.Base(type));
+            if (baseInfo != null && baseInfo.Shape != Shape.Legacy)
+            {
+                Py.Py_DecRef(type);
+                return Failure.RaiseNull(Py.PyExc_TypeError,
+                    "A legacy type should not inherit its memory layout from a pure type");
+            }
+        }
+        TypeRegistry.Add(info);
+        return new HPy(type);
+    }
+
+    static T* Alloc<T>(int count) where T : unmanaged =>
+        (T*)NativeMemory.AllocZeroed((nuint)count, (nuint)sizeof(T));
+
+    static int CountMethods(PyMethodDef* defs)
+    {
+        int n = 0;
+        if (defs != null) while (defs[n].ml_name != null) n++;
+        return n;
+    }
+
+    static int CountMembers(PyMemberDef* defs)
+    {
+        int n = 0;
+        if (defs != null) while (defs[n].name != null) n++;
+        return n;
+    }
+
+    static int CountGetsets(PyGetSetDef* defs)
+    {
+        int n = 0;
+        if (defs != null) while (defs[n].name != null) n++;
+        return n;
+    }
+}

@@ -1,0 +1,183 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using HPyShim.CPython;
+
+namespace HPyShim.Types;
+
+/// <summary>What the runtime remembers about a type made by HPyType_FromSpec.</summary>
+internal sealed unsafe class HPyTypeInfo
+{
+    public nint Type;
+    public void* Methods;        // the type's tp_methods array: ours, unique, never freed
+    public int Shape;
+    public nint Header;          // where the HPy data starts in an object (0 for Legacy)
+    public void* Destroy;        // HPyFunc_destroyfunc or null
+    public void* Traverse;       // HPyFunc_traverseproc or null
+
+    public nint Payload(nint obj) => obj + Header;
+}
+
+/// <summary>
+/// The side table of HPy types, keyed by type object. No tp_flags bit marks them (spare bits
+/// get taken by newer CPythons). A dead type's address can be reused by another type, so an
+/// entry only counts if the type still has the tp_methods array that was built for it: those
+/// arrays are never freed, so no other type can ever have the same one.
+/// </summary>
+internal static unsafe class TypeRegistry
+{
+    static readonly Dictionary<nint, HPyTypeInfo> types = new();
+
+    public static void Add(HPyTypeInfo info) => types[info.Type] = info;
+
+    /// <summary>The info of this very type, or null if it is not an HPy type.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static HPyTypeInfo? Find(nint type) =>
+        types.TryGetValue(type, out HPyTypeInfo? info) && info.Methods == TypeLayout.Methods(type) ? info : null;
+
+    /// <summary>The nearest HPy type along the tp_base chain (Python subclasses included).</summary>
+    public static HPyTypeInfo? Nearest(nint type)
+    {
+        for (nint t = type; t != 0; t = TypeLayout.Base(t))
+        {
+            HPyTypeInfo? info = Find(t);
+            if (info != null) return info;
+        }
+        return null;
+    }
+
+    public static int ShapeOf(nint type) => Nearest(type)?.Shape ?? Shape.Legacy;
+
+    public static bool IsType(nint obj) => ObjectLayout.HasFlag(obj, ObjectLayout.TypeSubclass);
+
+    public static bool IsModule(nint obj)
+    {
+        nint type = ObjectLayout.TypeOf(obj);
+        return type == Py.PyModule_Type || Py.PyType_IsSubtype(type, Py.PyModule_Type) != 0;
+    }
+}
+
+/// <summary>The C functions HPy types get from the runtime rather than from the extension.</summary>
+internal static unsafe class TypeSlots
+{
+    /// <summary>tp_dealloc of types with HPy_tp_destroy or HPy_tp_traverse.</summary>
+    [UnmanagedCallersOnly]
+    public static void Dealloc(nint self)
+    {
+        try
+        {
+            nint type = ObjectLayout.TypeOf(self);
+            // A Python subclass's deallocator has run the finalizer already; only the type whose
+            // own tp_dealloc this is runs it (else a non-GC object would be finalized twice).
+            bool leaf = TypeLayout.Dealloc(type) == (delegate* unmanaged<nint, void>)&Dealloc;
+            if (leaf && TypeLayout.Finalize(type) != null && Py.PyObject_CallFinalizerFromDealloc(self) < 0)
+                return;   // resurrected
+            if ((ObjectLayout.Flags(type) & ObjectLayout.HaveGc) != 0) Py.PyObject_GC_UnTrack(self);
+            if (TypeLayout.WeaklistOffset(type) > 0) Py.PyObject_ClearWeakRefs(self);
+            ClearFields(self, type);
+            // Every HPy type of the hierarchy destroys its own part, the most derived first.
+            for (nint t = type; t != 0; t = TypeLayout.Base(t))
+            {
+                HPyTypeInfo? info = TypeRegistry.Find(t);
+                if (info?.Destroy != null)
+                    ((delegate* unmanaged<void*, void>)info.Destroy)((void*)info.Payload(self));
+            }
+            TypeLayout.Free(type)(self);
+            if ((ObjectLayout.Flags(type) & ObjectLayout.HeapType) != 0) Py.Py_DecRef(type);
+        }
+        catch
+        {
+            // Nothing may unwind into CPython's deallocator; the object leaks instead.
+        }
+    }
+
+    /// <summary>tp_clear of types with HPy_tp_traverse: drops every HPyField.</summary>
+    [UnmanagedCallersOnly]
+    public static int Clear(nint self)
+    {
+        try { ClearFields(self, ObjectLayout.TypeOf(self)); }
+        catch { /* see Dealloc */ }
+        return 0;
+    }
+
+    static void ClearFields(nint self, nint type)
+    {
+        for (nint t = type; t != 0; t = TypeLayout.Base(t))
+        {
+            HPyTypeInfo? info = TypeRegistry.Find(t);
+            if (info?.Traverse != null)
+                ((delegate* unmanaged<void*, delegate* unmanaged<HPyField*, void*, int>, void*, int>)info.Traverse)(
+                    (void*)info.Payload(self), &DecrefVisitor, null);
+        }
+    }
+
+    [UnmanagedCallersOnly]
+    static int DecrefVisitor(HPyField* field, void* arg)
+    {
+        nint old = field->_i;
+        field->_i = 0;
+        if (old != 0) Py.Py_DecRef(old);
+        return 0;
+    }
+
+    // HPyMember_DOUBLE members that can be written are get-set descriptors: CPython's T_DOUBLE
+    // setter stores -1.0 before it notices a bad value, and a failed assignment must not change
+    // the field. The closure points to the field's offset.
+
+    [UnmanagedCallersOnly]
+    public static nint DoubleGet(nint self, void* closure) =>
+        PythonApi.PyFloat_FromDouble(*(double*)(self + *(nint*)closure));
+
+    [UnmanagedCallersOnly]
+    public static int DoubleSet(nint self, nint value, void* closure)
+    {
+        if (value == 0)
+        {
+            fixed (byte* message = "can't delete numeric/char attribute"u8) Py.PyErr_SetString(Py.PyExc_TypeError, message);
+            return -1;
+        }
+        double d = PythonApi.PyFloat_AsDouble(value);
+        if (d == -1.0 && Py.PyErr_Occurred() != 0) return -1;
+        *(double*)(self + *(nint*)closure) = d;
+        return 0;
+    }
+
+    /// <summary>CPython's visitproc and its argument, for <see cref="ForwardVisitor"/>.</summary>
+    public struct VisitArgs
+    {
+        public delegate* unmanaged<nint, void*, int> Visit;
+        public void* Arg;
+    }
+
+    /// <summary>The HPyFunc_visitproc handed to an HPy traverse: an HPyField is its PyObject*.</summary>
+    [UnmanagedCallersOnly]
+    public static int ForwardVisitor(HPyField* field, void* arg)
+    {
+        var a = (VisitArgs*)arg;
+        return field->_i == 0 ? 0 : a->Visit(field->_i, a->Arg);
+    }
+
+    /// <summary>
+    /// Runs an HPy traverse for CPython's GC. From 3.9 on, the tp_traverse of a heap type must
+    /// also visit the type (subclass traverses leave that to a heap base that has its own).
+    /// </summary>
+    public static int Traverse(void* impl, nint self, delegate* unmanaged<nint, void*, int> visit, void* arg)
+    {
+        nint type = ObjectLayout.TypeOf(self);
+        if (Py.Version.Minor >= 9 && (ObjectLayout.Flags(type) & ObjectLayout.HeapType) != 0)
+        {
+            int r = visit(type, arg);
+            if (r != 0) return r;
+        }
+        HPyTypeInfo? info = null;
+        for (nint t = type; t != 0 && info == null; t = TypeLayout.Base(t))
+        {
+            HPyTypeInfo? candidate = TypeRegistry.Find(t);
+            if (candidate != null && candidate.Traverse == impl) info = candidate;
+        }
+        info ??= TypeRegistry.Nearest(type);
+        nint payload = info?.Payload(self) ?? self;
+        VisitArgs args = new() { Visit = visit, Arg = arg };
+        return ((delegate* unmanaged<void*, delegate* unmanaged<HPyField*, void*, int>, void*, int>)impl)(
+            (void*)payload, &ForwardVisitor, &args);
+    }
+}
