@@ -65,7 +65,6 @@ internal static class Sig
 internal static unsafe class TypeBuilder
 {
     const ulong HPy_TPFLAGS_HAVE_GC = 1UL << 14;
-    const int T_DOUBLE = 4;   // HPyMember_DOUBLE
 
     public static HPy FromSpec(HPyType_Spec* hspec, HPyType_SpecParam* @params)
     {
@@ -188,7 +187,7 @@ internal static unsafe class TypeBuilder
         var members = Alloc<PyMemberDef>(memberCount + legacyMemberCount + 1);
         int mb = 0;
         int legacyGetsetCount = CountGetsets(legacyGetsets);
-        var getsets = Alloc<PyGetSetDef>(getsetCount + memberCount + legacyGetsetCount + 1);
+        var getsets = Alloc<PyGetSetDef>(getsetCount + legacyGetsetCount + 1);
         int g = 0;
         var slots = Alloc<PyType_Slot>(slotCount + legacySlotCount + 7);
         int s = 0;
@@ -208,18 +207,6 @@ internal static unsafe class TypeBuilder
                         methods[m++] = new PyMethodDef
                         {
                             ml_name = d->meth.name, ml_meth = d->meth.cpy_trampoline, ml_flags = flags, ml_doc = d->meth.doc,
-                        };
-                        break;
-                    }
-                    case HPyDef_Kind.Member when d->member.type == T_DOUBLE && d->member.@readonly == 0:
-                    {
-                        var offset = Alloc<nint>(1);
-                        *offset = d->member.offset + memberOffset;
-                        getsets[g++] = new PyGetSetDef
-                        {
-                            name = d->member.name, doc = d->member.doc, closure = offset,
-                            get = (delegate* unmanaged<nint, void*, nint>)&TypeSlots.DoubleGet,
-                            set = (delegate* unmanaged<nint, nint, void*, int>)&TypeSlots.DoubleSet,
                         };
                         break;
                     }

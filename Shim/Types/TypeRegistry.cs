@@ -119,28 +119,6 @@ internal static unsafe class TypeSlots
         return 0;
     }
 
-    // HPyMember_DOUBLE members that can be written are get-set descriptors: CPython's T_DOUBLE
-    // setter stores -1.0 before it notices a bad value, and a failed assignment must not change
-    // the field. The closure points to the field's offset.
-
-    [UnmanagedCallersOnly]
-    public static nint DoubleGet(nint self, void* closure) =>
-        PythonApi.PyFloat_FromDouble(*(double*)(self + *(nint*)closure));
-
-    [UnmanagedCallersOnly]
-    public static int DoubleSet(nint self, nint value, void* closure)
-    {
-        if (value == 0)
-        {
-            fixed (byte* message = "can't delete numeric/char attribute"u8) Py.PyErr_SetString(Py.PyExc_TypeError, message);
-            return -1;
-        }
-        double d = PythonApi.PyFloat_AsDouble(value);
-        if (d == -1.0 && Py.PyErr_Occurred() != 0) return -1;
-        *(double*)(self + *(nint*)closure) = d;
-        return 0;
-    }
-
     /// <summary>CPython's visitproc and its argument, for <see cref="ForwardVisitor"/>.</summary>
     public struct VisitArgs
     {
