@@ -170,15 +170,19 @@ public static class Emitters
         sb.AppendLine("using System.Runtime.InteropServices;");
         sb.AppendLine("using HPyShim.Abi;");
         sb.AppendLine("using HPyShim.CPython;");
+        sb.AppendLine("using HPyShim.Native;");
         sb.AppendLine();
         sb.AppendLine("namespace HPyShim.Context;");
         sb.AppendLine();
-        sb.AppendLine("/// <summary>Fills the context with constant handles and entry points. Every entry point catches");
-        sb.AppendLine("/// managed exceptions and turns them into a Python error before returning to C.</summary>");
+        sb.AppendLine("/// <summary>Fills the context with constant handles and the C# entry points, then lets the native");
+        sb.AppendLine("/// fast path fill its members. Every C# entry point catches managed exceptions and turns them");
+        sb.AppendLine("/// into a Python error before returning to C.</summary>");
         sb.AppendLine("internal static unsafe class ContextTable");
         sb.AppendLine("{");
         var functions = api.Functions.ToList();
-        int implemented = functions.Count(f => handWritten.Contains(f.ImplName) || f.CPythonFunction != null);
+        foreach (var f in functions.Where(f => f.IsNative && handWritten.Contains(f.ImplName)))
+            throw new FormatException($"line {f.Line}: {f.CtxName} is native but also has a C# implementation UniversalContext.{f.ImplName}");
+        int implemented = functions.Count(f => f.IsNative || handWritten.Contains(f.ImplName));
         sb.AppendLine($"    public const int FunctionCount = {functions.Count};");
         sb.AppendLine($"    public const int ImplementedCount = {implemented};");
         sb.AppendLine();
@@ -195,43 +199,71 @@ public static class Emitters
             };
             sb.AppendLine($"        ctx->{h.Name} = {source};");
         }
-        foreach (var f in functions)
+        foreach (var f in functions.Where(f => !f.IsNative))
             sb.AppendLine($"        ctx->{f.CtxName} = &{f.CtxName};");
+        sb.AppendLine("        NativeFastPath.Fill(ctx);");
         sb.AppendLine("    }");
-        foreach (var f in functions)
+        foreach (var f in functions.Where(f => !f.IsNative))
         {
             sb.AppendLine();
             string parameters = string.Join(", ", f.Parameters.Select(p => $"{p.Type.CSharp} {Escape(p.Name)}").Prepend("HPyContext* ctx"));
-            string body;
-            if (handWritten.Contains(f.ImplName))
-            {
-                string args = string.Join(", ", f.Parameters.Select(p => Escape(p.Name)).Prepend("ctx"));
-                body = Return(f, $"UniversalContext.{f.ImplName}({args})");
-            }
-            else if (f.CPythonFunction is { } cpy)
-            {
-                string args = string.Join(", ", f.Parameters.Select(p => p.Type.C == "HPy" ? $"{Escape(p.Name)}._i" : Escape(p.Name)));
-                string call = $"PythonApi.{cpy}({args})";
-                body = Return(f, f.Return.C == "HPy" ? $"new HPy({call})" : call);
-            }
-            else
-            {
-                body = $"Failure.NotImplemented(\"{f.CtxName}\");" + (f.Return.IsVoid ? "" : $" return {f.Return.ErrorValue};");
-                sb.AppendLine("    [UnmanagedCallersOnly]");
-                sb.AppendLine($"    static {f.Return.CSharp} {f.CtxName}({parameters})");
-                sb.AppendLine("    {");
-                sb.AppendLine($"        {body}");
-                sb.AppendLine("    }");
-                continue;
-            }
-            string onFailure = $"Failure.Managed(e, \"{f.CtxName}\");" + (f.Return.IsVoid ? "" : $" return {f.Return.ErrorValue};");
             sb.AppendLine("    [UnmanagedCallersOnly]");
             sb.AppendLine($"    static {f.Return.CSharp} {f.CtxName}({parameters})");
             sb.AppendLine("    {");
-            sb.AppendLine($"        try {{ {body} }}");
-            sb.AppendLine($"        catch (Exception e) {{ {onFailure} }}");
+            if (handWritten.Contains(f.ImplName))
+            {
+                string args = string.Join(", ", f.Parameters.Select(p => Escape(p.Name)).Prepend("ctx"));
+                string onFailure = $"Failure.Managed(e, \"{f.CtxName}\");" + (f.Return.IsVoid ? "" : $" return {f.Return.ErrorValue};");
+                sb.AppendLine($"        try {{ {Return(f, $"UniversalContext.{f.ImplName}({args})")} }}");
+                sb.AppendLine($"        catch (Exception e) {{ {onFailure} }}");
+            }
+            else
+            {
+                sb.AppendLine($"        Failure.NotImplemented(\"{f.CtxName}\");" + (f.Return.IsVoid ? "" : $" return {f.Return.ErrorValue};"));
+            }
             sb.AppendLine("    }");
         }
+        sb.AppendLine("}");
+        return sb.ToString();
+    }
+
+    /// <summary>The native half of the table: forwarders for cpython= members, and the hand-written
+    /// hpyshim_native_* functions, assigned by native_fill_generated.</summary>
+    public static string NativeTable(ApiDescription api)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"/* {Banner} */");
+        sb.AppendLine("#include \"native.h\"");
+        sb.AppendLine();
+        var forwarded = api.Functions.Where(f => f.CPythonFunction != null).ToList();
+        foreach (var f in forwarded.DistinctBy(f => f.CPythonFunction))
+        {
+            string cparams = f.Parameters.Count == 0 ? "void"
+                : string.Join(", ", f.Parameters.Select(p => p.Type.C == "HPy" ? "PyObject *" : p.Type.C));
+            string ret = f.Return.C == "HPy" ? "PyObject *" : CReturn(f.Return);
+            sb.AppendLine($"static {ret}(*cpy_{f.CPythonFunction})({cparams});");
+        }
+        sb.AppendLine();
+        foreach (var f in api.Functions.Where(f => f.Native))
+            sb.AppendLine($"{CReturn(f.Return)}hpyshim_native_{f.ImplName}({CParams(f)});");
+        sb.AppendLine();
+        foreach (var f in forwarded)
+        {
+            string args = string.Join(", ", f.Parameters.Select(p => p.Type.C == "HPy" ? $"_h2py({p.Name})" : p.Name));
+            string call = $"cpy_{f.CPythonFunction}({args})";
+            string body = f.Return.IsVoid ? $"{call};" : f.Return.C == "HPy" ? $"return _py2h({call});" : $"return {call};";
+            sb.AppendLine($"static {CReturn(f.Return)}fwd_{f.ImplName}({CParams(f)}) {{ {body} }}");
+        }
+        sb.AppendLine();
+        sb.AppendLine("int native_fill_generated(HPyContext *ctx)");
+        sb.AppendLine("{");
+        foreach (var cpyName in forwarded.Select(f => f.CPythonFunction).Distinct())
+            sb.AppendLine($"    *(void **)&cpy_{cpyName} = native_symbol(\"{cpyName}\");");
+        foreach (var f in forwarded)
+            sb.AppendLine($"    ctx->{f.CtxName} = fwd_{f.ImplName};");
+        foreach (var f in api.Functions.Where(f => f.Native))
+            sb.AppendLine($"    ctx->{f.CtxName} = hpyshim_native_{f.ImplName};");
+        sb.AppendLine("    return 0;");
         sb.AppendLine("}");
         return sb.ToString();
     }
@@ -275,7 +307,7 @@ public static class Emitters
         sb.AppendLine("# Context members");
         sb.AppendLine();
         var functions = api.Functions.ToList();
-        var missing = functions.Where(f => !handWritten.Contains(f.ImplName) && f.CPythonFunction == null).ToList();
+        var missing = functions.Where(f => !handWritten.Contains(f.ImplName) && !f.IsNative).ToList();
         sb.AppendLine($"{functions.Count - missing.Count} of {functions.Count} context functions are implemented; " +
                       $"all {api.Handles.Count()} constant handles are. A member marked *not yet* raises " +
                       "`SystemError: HPy context function 'ctx_X' is not implemented yet`.");
@@ -285,7 +317,8 @@ public static class Emitters
         foreach (var f in functions)
         {
             string how = handWritten.Contains(f.ImplName) ? $"C# (`UniversalContext.{f.ImplName}`)"
-                : f.CPythonFunction is { } cpy ? $"CPython `{cpy}`"
+                : f.CPythonFunction is { } cpy ? $"CPython `{cpy}` (native forwarder)"
+                : f.Native ? $"native fast path (`hpyshim_native_{f.ImplName}`)"
                 : "*not yet*";
             sb.AppendLine($"| `{f.CtxName}` | `{f.PublicName}` | {how} |");
         }

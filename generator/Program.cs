@@ -41,6 +41,7 @@ public static class Program
             ["Shim/Context/Generated/HPyContext.g.cs"] = Emitters.ContextStruct(api),
             ["Shim/Context/Generated/ContextTable.g.cs"] = Emitters.ContextTable(api, handWritten),
             ["Shim/CPython/Generated/PythonApi.g.cs"] = Emitters.PythonApi(api),
+            ["Shim/Native/context.gen.c"] = Emitters.NativeTable(api),
             ["docs/context-members.md"] = Emitters.MemberList(api, handWritten),
         };
     }

@@ -8,21 +8,6 @@ namespace HPyShim.Context;
 // building a tuple and a dict.
 internal static unsafe partial class UniversalContext
 {
-    internal static HPy CallTupleDict(HPyContext* ctx, HPy callable, HPy args, HPy kw)
-    {
-        if (!args.IsNull && !ObjectLayout.HasFlag(args._i, ObjectLayout.TupleSubclass))
-            return Failure.RaiseNull(Py.PyExc_TypeError, "HPy_CallTupleDict requires args to be a tuple or null handle");
-        if (!kw.IsNull && !ObjectLayout.HasFlag(kw._i, ObjectLayout.DictSubclass))
-            return Failure.RaiseNull(Py.PyExc_TypeError, "HPy_CallTupleDict requires kw to be a dict or null handle");
-        if (!args.IsNull) return new HPy(Py.PyObject_Call(callable._i, args._i, kw._i));
-        // PyObject_Call wants a tuple even when there are no positional arguments.
-        nint empty = Py.PyTuple_New(0);
-        if (empty == 0) return HPy.Null;
-        nint result = Py.PyObject_Call(callable._i, empty, kw._i);
-        Py.Py_DecRef(empty);
-        return new HPy(result);
-    }
-
     internal static HPy Call(HPyContext* ctx, HPy callable, HPy* args, nuint nargs, HPy kwnames)
     {
         if (!CheckKwnames(kwnames, "HPy_Call")) return HPy.Null;

@@ -2,21 +2,10 @@ using HPyShim.CPython;
 
 namespace HPyShim.Context;
 
-// Handle lifetime, identity and the bridge to PyObject*. On CPython a handle is its PyObject*,
-// so these are reference-count operations and nothing else.
+// The bridge to PyObject*, fields and globals. On CPython a handle is its PyObject*, so these are
+// reference-count operations and nothing else (Dup, Close and Is are on the native fast path).
 internal static unsafe partial class UniversalContext
 {
-    // Py_IncRef/Py_DecRef ignore NULL, which gives HPy_NULL its no-op semantics.
-    internal static HPy Dup(HPyContext* ctx, HPy h)
-    {
-        Py.Py_IncRef(h._i);
-        return h;
-    }
-
-    internal static void Close(HPyContext* ctx, HPy h) => Py.Py_DecRef(h._i);
-
-    internal static int Is(HPyContext* ctx, HPy obj, HPy other) => obj._i == other._i ? 1 : 0;
-
     internal static HPy FromPyObject(HPyContext* ctx, nint obj)
     {
         Py.Py_IncRef(obj);

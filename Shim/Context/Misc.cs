@@ -7,8 +7,6 @@ internal static unsafe partial class UniversalContext
 {
     internal static void FatalError(HPyContext* ctx, byte* message) => Py.Py_FatalError(message);   // does not return
 
-    internal static int Err_Occurred(HPyContext* ctx) => Py.PyErr_Occurred() != 0 ? 1 : 0;
-
     internal static HPyThreadState LeavePythonExecution(HPyContext* ctx) => new() { _i = Py.PyEval_SaveThread() };
 
     internal static void ReenterPythonExecution(HPyContext* ctx, HPyThreadState state) => Py.PyEval_RestoreThread(state._i);

@@ -10,10 +10,6 @@ internal static unsafe partial class UniversalContext
 
     internal static HPy Long_FromUInt32_t(HPyContext* ctx, uint value) => new(Py.PyLong_FromUnsignedLongLong(value));
 
-    internal static HPy Long_FromInt64_t(HPyContext* ctx, long v) => new(Py.PyLong_FromLongLong(v));
-
-    internal static HPy Long_FromUInt64_t(HPyContext* ctx, ulong v) => new(Py.PyLong_FromUnsignedLongLong(v));
-
     internal static int Long_AsInt32_t(HPyContext* ctx, HPy h)
     {
         long value = Py.PyLong_AsLong(h._i).Value;
@@ -41,12 +37,6 @@ internal static unsafe partial class UniversalContext
 
     // Masking conversions never overflow; CPython's own error value passes through unchanged.
     internal static uint Long_AsUInt32_tMask(HPyContext* ctx, HPy h) => (uint)Py.PyLong_AsUnsignedLongMask(h._i).Value;
-
-    internal static long Long_AsInt64_t(HPyContext* ctx, HPy h) => Py.PyLong_AsLongLong(h._i);
-
-    internal static ulong Long_AsUInt64_t(HPyContext* ctx, HPy h) => Py.PyLong_AsUnsignedLongLong(h._i);
-
-    internal static ulong Long_AsUInt64_tMask(HPyContext* ctx, HPy h) => Py.PyLong_AsUnsignedLongLongMask(h._i);
 
     internal static HPy Bool_FromBool(HPyContext* ctx, byte v)
     {

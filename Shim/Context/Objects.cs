@@ -10,20 +10,6 @@ internal static unsafe partial class UniversalContext
     const int VarObjectSizeOffset = 16;
     const int BytesDataOffset = 32;
 
-    internal static HPy Type(HPyContext* ctx, HPy obj)
-    {
-        nint type = ObjectLayout.TypeOf(obj._i);
-        Py.Py_IncRef(type);
-        return new HPy(type);
-    }
-
-    internal static int TypeCheck(HPyContext* ctx, HPy obj, HPy type)
-    {
-        nint actual = ObjectLayout.TypeOf(obj._i);
-        if (actual == type._i) return 1;
-        return Py.PyType_IsSubtype(actual, type._i);
-    }
-
     internal static int Type_IsSubtype(HPyContext* ctx, HPy sub, HPy type)
     {
         if (sub._i == type._i) return 1;
@@ -67,29 +53,10 @@ internal static unsafe partial class UniversalContext
 
     static bool IsType(nint obj) => obj != 0 && ObjectLayout.HasFlag(obj, ObjectLayout.TypeSubclass);
 
-    internal static int Bytes_Check(HPyContext* ctx, HPy h) => ObjectLayout.HasFlag(h._i, ObjectLayout.BytesSubclass) ? 1 : 0;
-
-    internal static int Unicode_Check(HPyContext* ctx, HPy h) => ObjectLayout.HasFlag(h._i, ObjectLayout.UnicodeSubclass) ? 1 : 0;
-
-    internal static int List_Check(HPyContext* ctx, HPy h) => ObjectLayout.HasFlag(h._i, ObjectLayout.ListSubclass) ? 1 : 0;
-
-    internal static int Dict_Check(HPyContext* ctx, HPy h) => ObjectLayout.HasFlag(h._i, ObjectLayout.DictSubclass) ? 1 : 0;
-
-    internal static int Tuple_Check(HPyContext* ctx, HPy h) => ObjectLayout.HasFlag(h._i, ObjectLayout.TupleSubclass) ? 1 : 0;
-
     // The unchecked accessors: the caller guarantees a bytes object, as with CPython's macros.
     internal static nint Bytes_GET_SIZE(HPyContext* ctx, HPy h) => *(nint*)(h._i + VarObjectSizeOffset);
 
     internal static byte* Bytes_AS_STRING(HPyContext* ctx, HPy h) => (byte*)(h._i + BytesDataOffset);
-
-    internal static HPy Bytes_FromStringAndSize(HPyContext* ctx, byte* bytes, nint len)
-    {
-        // CPython would hand back uninitialised memory for NULL, but an HPy bytes object cannot be
-        // written after creation, so HPy makes this an error.
-        if (bytes == null)
-            return Failure.RaiseNull(Py.PyExc_ValueError, "NULL char * passed to HPyBytes_FromStringAndSize");
-        return new HPy(Py.PyBytes_FromStringAndSize(bytes, len));
-    }
 
     internal static void Dump(HPyContext* ctx, HPy h)
     {

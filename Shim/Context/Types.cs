@@ -10,19 +10,6 @@ internal static unsafe partial class UniversalContext
     internal static HPy Type_FromSpec(HPyContext* ctx, HPyType_Spec* spec, HPyType_SpecParam* @params) =>
         TypeBuilder.FromSpec(spec, @params);
 
-    internal static HPy New(HPyContext* ctx, HPy h_type, void** data)
-    {
-        nint type = h_type._i;
-        if (!TypeRegistry.IsType(type))
-            return Failure.RaiseNull(Py.PyExc_TypeError, "HPy_New arg 1 must be a type");
-        // tp_alloc (PyType_GenericAlloc for heap types) zeroes the object, and only then tracks it.
-        nint obj = TypeLayout.Alloc(type)(type, 0);
-        if (obj == 0) return HPy.Null;
-        HPyTypeInfo? info = TypeRegistry.Nearest(type);
-        *data = (void*)(info == null ? obj : info.Payload(obj));
-        return new HPy(obj);
-    }
-
     internal static HPy Type_GenericNew(HPyContext* ctx, HPy type, HPy* args, nint nargs, HPy kw)
     {
         if (!TypeRegistry.IsType(type._i))
@@ -40,8 +27,6 @@ internal static unsafe partial class UniversalContext
         return TypeRegistry.ShapeOf(h_type._i);
     }
 
-    internal static void* AsStruct_Object(HPyContext* ctx, HPy h) => (void*)(h._i + Shapes.ObjectHeader);
-    internal static void* AsStruct_Legacy(HPyContext* ctx, HPy h) => (void*)h._i;
     internal static void* AsStruct_Type(HPyContext* ctx, HPy h) => (void*)(h._i + Shapes.TypeHeader);
     internal static void* AsStruct_Long(HPyContext* ctx, HPy h) => (void*)(h._i + Shapes.LongHeader);
     internal static void* AsStruct_Float(HPyContext* ctx, HPy h) => (void*)(h._i + Shapes.FloatHeader);

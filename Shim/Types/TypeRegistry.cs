@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using HPyShim.CPython;
+using HPyShim.Native;
 
 namespace HPyShim.Types;
 
@@ -27,7 +28,11 @@ internal static unsafe class TypeRegistry
 {
     static readonly Dictionary<nint, HPyTypeInfo> types = new();
 
-    public static void Add(HPyTypeInfo info) => types[info.Type] = info;
+    public static void Add(HPyTypeInfo info)
+    {
+        types[info.Type] = info;
+        NativeFastPath.NoteType(info.Type, info.Methods, info.Header);
+    }
 
     /// <summary>The info of this very type, or null if it is not an HPy type.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -39,10 +39,11 @@ typedef struct {
 #ifdef HPY_ABI_CPYTHON
 /* An ordinary CPython extension: PyInit_<ext> returns a multi-phase
    PyModuleDef built from mod_def (include/runtime/cpython/module.c).
-   PyMODINIT_FUNC already gives default visibility and C linkage. */
+   Not PyMODINIT_FUNC: before 3.9 it does not export the symbol from
+   -fvisibility=hidden builds. */
 #define HPy_MODINIT(ext_name, mod_def)                                        \
-    PyMODINIT_FUNC PyInit_##ext_name(void);                                   \
-    PyMODINIT_FUNC PyInit_##ext_name(void)                                    \
+    HPy_EXPORTED_FUNC PyObject *PyInit_##ext_name(void);                      \
+    PyObject *PyInit_##ext_name(void)                                         \
     {                                                                         \
         return _HPyModuleDef_AsPyInit(&mod_def);                              \
     }

@@ -4,8 +4,13 @@ namespace HPyShim.CPython;
 /// <summary>The CPython functions that context members forward to unchanged.</summary>
 internal static unsafe class PythonApi
 {
+    public static delegate* unmanaged<long, nint> PyLong_FromLongLong;
+    public static delegate* unmanaged<ulong, nint> PyLong_FromUnsignedLongLong;
     public static delegate* unmanaged<nuint, nint> PyLong_FromSize_t;
     public static delegate* unmanaged<nint, nint> PyLong_FromSsize_t;
+    public static delegate* unmanaged<nint, long> PyLong_AsLongLong;
+    public static delegate* unmanaged<nint, ulong> PyLong_AsUnsignedLongLong;
+    public static delegate* unmanaged<nint, ulong> PyLong_AsUnsignedLongLongMask;
     public static delegate* unmanaged<nint, nuint> PyLong_AsSize_t;
     public static delegate* unmanaged<nint, nint> PyLong_AsSsize_t;
     public static delegate* unmanaged<nint, void*> PyLong_AsVoidPtr;
@@ -117,8 +122,13 @@ internal static unsafe class PythonApi
 
     public static void Resolve()
     {
+        PyLong_FromLongLong = (delegate* unmanaged<long, nint>)Symbols.Require("PyLong_FromLongLong");
+        PyLong_FromUnsignedLongLong = (delegate* unmanaged<ulong, nint>)Symbols.Require("PyLong_FromUnsignedLongLong");
         PyLong_FromSize_t = (delegate* unmanaged<nuint, nint>)Symbols.Require("PyLong_FromSize_t");
         PyLong_FromSsize_t = (delegate* unmanaged<nint, nint>)Symbols.Require("PyLong_FromSsize_t");
+        PyLong_AsLongLong = (delegate* unmanaged<nint, long>)Symbols.Require("PyLong_AsLongLong");
+        PyLong_AsUnsignedLongLong = (delegate* unmanaged<nint, ulong>)Symbols.Require("PyLong_AsUnsignedLongLong");
+        PyLong_AsUnsignedLongLongMask = (delegate* unmanaged<nint, ulong>)Symbols.Require("PyLong_AsUnsignedLongLongMask");
         PyLong_AsSize_t = (delegate* unmanaged<nint, nuint>)Symbols.Require("PyLong_AsSize_t");
         PyLong_AsSsize_t = (delegate* unmanaged<nint, nint>)Symbols.Require("PyLong_AsSsize_t");
         PyLong_AsVoidPtr = (delegate* unmanaged<nint, void*>)Symbols.Require("PyLong_AsVoidPtr");

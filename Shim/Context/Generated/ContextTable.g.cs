@@ -2,11 +2,13 @@
 using System.Runtime.InteropServices;
 using HPyShim.Abi;
 using HPyShim.CPython;
+using HPyShim.Native;
 
 namespace HPyShim.Context;
 
-/// <summary>Fills the context with constant handles and entry points. Every entry point catches
-/// managed exceptions and turns them into a Python error before returning to C.</summary>
+/// <summary>Fills the context with constant handles and the C# entry points, then lets the native
+/// fast path fill its members. Every C# entry point catches managed exceptions and turns them
+/// into a Python error before returning to C.</summary>
 internal static unsafe class ContextTable
 {
     public const int FunctionCount = 189;
@@ -98,146 +100,23 @@ internal static unsafe class ContextTable
         ctx->h_SliceType = HostObjects.Object("PySlice_Type");
         ctx->h_Builtins = HostObjects.Builtins();
         ctx->h_DictType = HostObjects.Object("PyDict_Type");
-        ctx->ctx_Dup = &ctx_Dup;
-        ctx->ctx_Close = &ctx_Close;
         ctx->ctx_Long_FromInt32_t = &ctx_Long_FromInt32_t;
         ctx->ctx_Long_FromUInt32_t = &ctx_Long_FromUInt32_t;
-        ctx->ctx_Long_FromInt64_t = &ctx_Long_FromInt64_t;
-        ctx->ctx_Long_FromUInt64_t = &ctx_Long_FromUInt64_t;
-        ctx->ctx_Long_FromSize_t = &ctx_Long_FromSize_t;
-        ctx->ctx_Long_FromSsize_t = &ctx_Long_FromSsize_t;
         ctx->ctx_Long_AsInt32_t = &ctx_Long_AsInt32_t;
         ctx->ctx_Long_AsUInt32_t = &ctx_Long_AsUInt32_t;
         ctx->ctx_Long_AsUInt32_tMask = &ctx_Long_AsUInt32_tMask;
-        ctx->ctx_Long_AsInt64_t = &ctx_Long_AsInt64_t;
-        ctx->ctx_Long_AsUInt64_t = &ctx_Long_AsUInt64_t;
-        ctx->ctx_Long_AsUInt64_tMask = &ctx_Long_AsUInt64_tMask;
-        ctx->ctx_Long_AsSize_t = &ctx_Long_AsSize_t;
-        ctx->ctx_Long_AsSsize_t = &ctx_Long_AsSsize_t;
-        ctx->ctx_Long_AsVoidPtr = &ctx_Long_AsVoidPtr;
-        ctx->ctx_Long_AsDouble = &ctx_Long_AsDouble;
-        ctx->ctx_Float_FromDouble = &ctx_Float_FromDouble;
-        ctx->ctx_Float_AsDouble = &ctx_Float_AsDouble;
         ctx->ctx_Bool_FromBool = &ctx_Bool_FromBool;
-        ctx->ctx_Length = &ctx_Length;
-        ctx->ctx_Number_Check = &ctx_Number_Check;
-        ctx->ctx_Add = &ctx_Add;
-        ctx->ctx_Subtract = &ctx_Subtract;
-        ctx->ctx_Multiply = &ctx_Multiply;
-        ctx->ctx_MatrixMultiply = &ctx_MatrixMultiply;
-        ctx->ctx_FloorDivide = &ctx_FloorDivide;
-        ctx->ctx_TrueDivide = &ctx_TrueDivide;
-        ctx->ctx_Remainder = &ctx_Remainder;
-        ctx->ctx_Divmod = &ctx_Divmod;
-        ctx->ctx_Power = &ctx_Power;
-        ctx->ctx_Negative = &ctx_Negative;
-        ctx->ctx_Positive = &ctx_Positive;
-        ctx->ctx_Absolute = &ctx_Absolute;
-        ctx->ctx_Invert = &ctx_Invert;
-        ctx->ctx_Lshift = &ctx_Lshift;
-        ctx->ctx_Rshift = &ctx_Rshift;
-        ctx->ctx_And = &ctx_And;
-        ctx->ctx_Xor = &ctx_Xor;
-        ctx->ctx_Or = &ctx_Or;
-        ctx->ctx_Index = &ctx_Index;
-        ctx->ctx_Long = &ctx_Long;
-        ctx->ctx_Float = &ctx_Float;
-        ctx->ctx_InPlaceAdd = &ctx_InPlaceAdd;
-        ctx->ctx_InPlaceSubtract = &ctx_InPlaceSubtract;
-        ctx->ctx_InPlaceMultiply = &ctx_InPlaceMultiply;
-        ctx->ctx_InPlaceMatrixMultiply = &ctx_InPlaceMatrixMultiply;
-        ctx->ctx_InPlaceFloorDivide = &ctx_InPlaceFloorDivide;
-        ctx->ctx_InPlaceTrueDivide = &ctx_InPlaceTrueDivide;
-        ctx->ctx_InPlaceRemainder = &ctx_InPlaceRemainder;
-        ctx->ctx_InPlacePower = &ctx_InPlacePower;
-        ctx->ctx_InPlaceLshift = &ctx_InPlaceLshift;
-        ctx->ctx_InPlaceRshift = &ctx_InPlaceRshift;
-        ctx->ctx_InPlaceAnd = &ctx_InPlaceAnd;
-        ctx->ctx_InPlaceXor = &ctx_InPlaceXor;
-        ctx->ctx_InPlaceOr = &ctx_InPlaceOr;
-        ctx->ctx_Callable_Check = &ctx_Callable_Check;
-        ctx->ctx_CallTupleDict = &ctx_CallTupleDict;
         ctx->ctx_FatalError = &ctx_FatalError;
-        ctx->ctx_Err_SetString = &ctx_Err_SetString;
-        ctx->ctx_Err_SetObject = &ctx_Err_SetObject;
-        ctx->ctx_Err_SetFromErrnoWithFilename = &ctx_Err_SetFromErrnoWithFilename;
-        ctx->ctx_Err_SetFromErrnoWithFilenameObjects = &ctx_Err_SetFromErrnoWithFilenameObjects;
-        ctx->ctx_Err_Occurred = &ctx_Err_Occurred;
-        ctx->ctx_Err_ExceptionMatches = &ctx_Err_ExceptionMatches;
-        ctx->ctx_Err_NoMemory = &ctx_Err_NoMemory;
-        ctx->ctx_Err_Clear = &ctx_Err_Clear;
-        ctx->ctx_Err_NewException = &ctx_Err_NewException;
-        ctx->ctx_Err_NewExceptionWithDoc = &ctx_Err_NewExceptionWithDoc;
-        ctx->ctx_Err_WarnEx = &ctx_Err_WarnEx;
-        ctx->ctx_Err_WriteUnraisable = &ctx_Err_WriteUnraisable;
-        ctx->ctx_IsTrue = &ctx_IsTrue;
         ctx->ctx_Type_FromSpec = &ctx_Type_FromSpec;
         ctx->ctx_Type_GenericNew = &ctx_Type_GenericNew;
-        ctx->ctx_GetAttr = &ctx_GetAttr;
-        ctx->ctx_GetAttr_s = &ctx_GetAttr_s;
-        ctx->ctx_HasAttr = &ctx_HasAttr;
-        ctx->ctx_HasAttr_s = &ctx_HasAttr_s;
-        ctx->ctx_SetAttr = &ctx_SetAttr;
-        ctx->ctx_SetAttr_s = &ctx_SetAttr_s;
-        ctx->ctx_GetItem = &ctx_GetItem;
         ctx->ctx_GetItem_i = &ctx_GetItem_i;
         ctx->ctx_GetItem_s = &ctx_GetItem_s;
-        ctx->ctx_Contains = &ctx_Contains;
-        ctx->ctx_SetItem = &ctx_SetItem;
         ctx->ctx_SetItem_i = &ctx_SetItem_i;
         ctx->ctx_SetItem_s = &ctx_SetItem_s;
-        ctx->ctx_Type = &ctx_Type;
-        ctx->ctx_TypeCheck = &ctx_TypeCheck;
-        ctx->ctx_Is = &ctx_Is;
-        ctx->ctx_AsStruct_Object = &ctx_AsStruct_Object;
-        ctx->ctx_AsStruct_Legacy = &ctx_AsStruct_Legacy;
-        ctx->ctx_New = &ctx_New;
-        ctx->ctx_Repr = &ctx_Repr;
-        ctx->ctx_Str = &ctx_Str;
-        ctx->ctx_ASCII = &ctx_ASCII;
-        ctx->ctx_Bytes = &ctx_Bytes;
-        ctx->ctx_RichCompare = &ctx_RichCompare;
-        ctx->ctx_RichCompareBool = &ctx_RichCompareBool;
-        ctx->ctx_Hash = &ctx_Hash;
-        ctx->ctx_Bytes_Check = &ctx_Bytes_Check;
-        ctx->ctx_Bytes_Size = &ctx_Bytes_Size;
         ctx->ctx_Bytes_GET_SIZE = &ctx_Bytes_GET_SIZE;
-        ctx->ctx_Bytes_AsString = &ctx_Bytes_AsString;
         ctx->ctx_Bytes_AS_STRING = &ctx_Bytes_AS_STRING;
-        ctx->ctx_Bytes_FromString = &ctx_Bytes_FromString;
-        ctx->ctx_Bytes_FromStringAndSize = &ctx_Bytes_FromStringAndSize;
-        ctx->ctx_Unicode_FromString = &ctx_Unicode_FromString;
-        ctx->ctx_Unicode_Check = &ctx_Unicode_Check;
-        ctx->ctx_Unicode_AsASCIIString = &ctx_Unicode_AsASCIIString;
-        ctx->ctx_Unicode_AsLatin1String = &ctx_Unicode_AsLatin1String;
-        ctx->ctx_Unicode_AsUTF8String = &ctx_Unicode_AsUTF8String;
-        ctx->ctx_Unicode_AsUTF8AndSize = &ctx_Unicode_AsUTF8AndSize;
-        ctx->ctx_Unicode_FromWideChar = &ctx_Unicode_FromWideChar;
-        ctx->ctx_Unicode_DecodeFSDefault = &ctx_Unicode_DecodeFSDefault;
-        ctx->ctx_Unicode_DecodeFSDefaultAndSize = &ctx_Unicode_DecodeFSDefaultAndSize;
-        ctx->ctx_Unicode_EncodeFSDefault = &ctx_Unicode_EncodeFSDefault;
-        ctx->ctx_Unicode_ReadChar = &ctx_Unicode_ReadChar;
-        ctx->ctx_Unicode_DecodeASCII = &ctx_Unicode_DecodeASCII;
-        ctx->ctx_Unicode_DecodeLatin1 = &ctx_Unicode_DecodeLatin1;
-        ctx->ctx_List_Check = &ctx_List_Check;
-        ctx->ctx_List_New = &ctx_List_New;
-        ctx->ctx_List_Append = &ctx_List_Append;
-        ctx->ctx_Dict_Check = &ctx_Dict_Check;
-        ctx->ctx_Dict_New = &ctx_Dict_New;
-        ctx->ctx_Tuple_Check = &ctx_Tuple_Check;
-        ctx->ctx_Tuple_FromArray = &ctx_Tuple_FromArray;
-        ctx->ctx_Import_ImportModule = &ctx_Import_ImportModule;
         ctx->ctx_FromPyObject = &ctx_FromPyObject;
         ctx->ctx_AsPyObject = &ctx_AsPyObject;
-        ctx->ctx_CallRealFunctionFromTrampoline = &ctx_CallRealFunctionFromTrampoline;
-        ctx->ctx_ListBuilder_New = &ctx_ListBuilder_New;
-        ctx->ctx_ListBuilder_Set = &ctx_ListBuilder_Set;
-        ctx->ctx_ListBuilder_Build = &ctx_ListBuilder_Build;
-        ctx->ctx_ListBuilder_Cancel = &ctx_ListBuilder_Cancel;
-        ctx->ctx_TupleBuilder_New = &ctx_TupleBuilder_New;
-        ctx->ctx_TupleBuilder_Set = &ctx_TupleBuilder_Set;
-        ctx->ctx_TupleBuilder_Build = &ctx_TupleBuilder_Build;
-        ctx->ctx_TupleBuilder_Cancel = &ctx_TupleBuilder_Cancel;
         ctx->ctx_Tracker_New = &ctx_Tracker_New;
         ctx->ctx_Tracker_Add = &ctx_Tracker_Add;
         ctx->ctx_Tracker_ForgetAll = &ctx_Tracker_ForgetAll;
@@ -256,51 +135,20 @@ internal static unsafe class ContextTable
         ctx->ctx_AsStruct_Tuple = &ctx_AsStruct_Tuple;
         ctx->ctx_AsStruct_List = &ctx_AsStruct_List;
         ctx->ctx_Type_GetBuiltinShape = &ctx_Type_GetBuiltinShape;
-        ctx->ctx_DelItem = &ctx_DelItem;
         ctx->ctx_DelItem_i = &ctx_DelItem_i;
         ctx->ctx_DelItem_s = &ctx_DelItem_s;
         ctx->ctx_Capsule_New = &ctx_Capsule_New;
         ctx->ctx_Capsule_Get = &ctx_Capsule_Get;
-        ctx->ctx_Capsule_IsValid = &ctx_Capsule_IsValid;
         ctx->ctx_Capsule_Set = &ctx_Capsule_Set;
         ctx->ctx_Compile_s = &ctx_Compile_s;
-        ctx->ctx_EvalCode = &ctx_EvalCode;
-        ctx->ctx_ContextVar_New = &ctx_ContextVar_New;
         ctx->ctx_ContextVar_Get = &ctx_ContextVar_Get;
-        ctx->ctx_ContextVar_Set = &ctx_ContextVar_Set;
         ctx->ctx_Type_GetName = &ctx_Type_GetName;
         ctx->ctx_Type_IsSubtype = &ctx_Type_IsSubtype;
-        ctx->ctx_Unicode_FromEncodedObject = &ctx_Unicode_FromEncodedObject;
-        ctx->ctx_Unicode_Substring = &ctx_Unicode_Substring;
-        ctx->ctx_Dict_Keys = &ctx_Dict_Keys;
-        ctx->ctx_Dict_Copy = &ctx_Dict_Copy;
-        ctx->ctx_Slice_Unpack = &ctx_Slice_Unpack;
         ctx->ctx_SetCallFunction = &ctx_SetCallFunction;
         ctx->ctx_Call = &ctx_Call;
         ctx->ctx_CallMethod = &ctx_CallMethod;
         ctx->ctx_AsStruct_Dict = &ctx_AsStruct_Dict;
-        ctx->ctx_List_Insert = &ctx_List_Insert;
-        ctx->ctx_GetSlice = &ctx_GetSlice;
-        ctx->ctx_SetSlice = &ctx_SetSlice;
-        ctx->ctx_DelSlice = &ctx_DelSlice;
-        ctx->ctx_GetIter = &ctx_GetIter;
-        ctx->ctx_Iter_Next = &ctx_Iter_Next;
-        ctx->ctx_Iter_Check = &ctx_Iter_Check;
-        ctx->ctx_Slice_New = &ctx_Slice_New;
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Dup(HPyContext* ctx, HPy h)
-    {
-        try { return UniversalContext.Dup(ctx, h); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Dup"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static void ctx_Close(HPyContext* ctx, HPy h)
-    {
-        try { UniversalContext.Close(ctx, h); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Close"); }
+        NativeFastPath.Fill(ctx);
     }
 
     [UnmanagedCallersOnly]
@@ -315,34 +163,6 @@ internal static unsafe class ContextTable
     {
         try { return UniversalContext.Long_FromUInt32_t(ctx, value); }
         catch (Exception e) { Failure.Managed(e, "ctx_Long_FromUInt32_t"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Long_FromInt64_t(HPyContext* ctx, long v)
-    {
-        try { return UniversalContext.Long_FromInt64_t(ctx, v); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Long_FromInt64_t"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Long_FromUInt64_t(HPyContext* ctx, ulong v)
-    {
-        try { return UniversalContext.Long_FromUInt64_t(ctx, v); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Long_FromUInt64_t"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Long_FromSize_t(HPyContext* ctx, nuint value)
-    {
-        try { return new HPy(PythonApi.PyLong_FromSize_t(value)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Long_FromSize_t"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Long_FromSsize_t(HPyContext* ctx, nint value)
-    {
-        try { return new HPy(PythonApi.PyLong_FromSsize_t(value)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Long_FromSsize_t"); return HPy.Null; }
     }
 
     [UnmanagedCallersOnly]
@@ -367,69 +187,6 @@ internal static unsafe class ContextTable
     }
 
     [UnmanagedCallersOnly]
-    static long ctx_Long_AsInt64_t(HPyContext* ctx, HPy h)
-    {
-        try { return UniversalContext.Long_AsInt64_t(ctx, h); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Long_AsInt64_t"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static ulong ctx_Long_AsUInt64_t(HPyContext* ctx, HPy h)
-    {
-        try { return UniversalContext.Long_AsUInt64_t(ctx, h); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Long_AsUInt64_t"); return ulong.MaxValue; }
-    }
-
-    [UnmanagedCallersOnly]
-    static ulong ctx_Long_AsUInt64_tMask(HPyContext* ctx, HPy h)
-    {
-        try { return UniversalContext.Long_AsUInt64_tMask(ctx, h); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Long_AsUInt64_tMask"); return ulong.MaxValue; }
-    }
-
-    [UnmanagedCallersOnly]
-    static nuint ctx_Long_AsSize_t(HPyContext* ctx, HPy h)
-    {
-        try { return PythonApi.PyLong_AsSize_t(h._i); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Long_AsSize_t"); return nuint.MaxValue; }
-    }
-
-    [UnmanagedCallersOnly]
-    static nint ctx_Long_AsSsize_t(HPyContext* ctx, HPy h)
-    {
-        try { return PythonApi.PyLong_AsSsize_t(h._i); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Long_AsSsize_t"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static void* ctx_Long_AsVoidPtr(HPyContext* ctx, HPy h)
-    {
-        try { return PythonApi.PyLong_AsVoidPtr(h._i); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Long_AsVoidPtr"); return null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static double ctx_Long_AsDouble(HPyContext* ctx, HPy h)
-    {
-        try { return PythonApi.PyLong_AsDouble(h._i); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Long_AsDouble"); return -1.0; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Float_FromDouble(HPyContext* ctx, double v)
-    {
-        try { return new HPy(PythonApi.PyFloat_FromDouble(v)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Float_FromDouble"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static double ctx_Float_AsDouble(HPyContext* ctx, HPy h)
-    {
-        try { return PythonApi.PyFloat_AsDouble(h._i); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Float_AsDouble"); return -1.0; }
-    }
-
-    [UnmanagedCallersOnly]
     static HPy ctx_Bool_FromBool(HPyContext* ctx, byte v)
     {
         try { return UniversalContext.Bool_FromBool(ctx, v); }
@@ -437,367 +194,10 @@ internal static unsafe class ContextTable
     }
 
     [UnmanagedCallersOnly]
-    static nint ctx_Length(HPyContext* ctx, HPy h)
-    {
-        try { return PythonApi.PyObject_Length(h._i); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Length"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_Number_Check(HPyContext* ctx, HPy h)
-    {
-        try { return PythonApi.PyNumber_Check(h._i); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Number_Check"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Add(HPyContext* ctx, HPy h1, HPy h2)
-    {
-        try { return new HPy(PythonApi.PyNumber_Add(h1._i, h2._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Add"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Subtract(HPyContext* ctx, HPy h1, HPy h2)
-    {
-        try { return new HPy(PythonApi.PyNumber_Subtract(h1._i, h2._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Subtract"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Multiply(HPyContext* ctx, HPy h1, HPy h2)
-    {
-        try { return new HPy(PythonApi.PyNumber_Multiply(h1._i, h2._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Multiply"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_MatrixMultiply(HPyContext* ctx, HPy h1, HPy h2)
-    {
-        try { return new HPy(PythonApi.PyNumber_MatrixMultiply(h1._i, h2._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_MatrixMultiply"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_FloorDivide(HPyContext* ctx, HPy h1, HPy h2)
-    {
-        try { return new HPy(PythonApi.PyNumber_FloorDivide(h1._i, h2._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_FloorDivide"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_TrueDivide(HPyContext* ctx, HPy h1, HPy h2)
-    {
-        try { return new HPy(PythonApi.PyNumber_TrueDivide(h1._i, h2._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_TrueDivide"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Remainder(HPyContext* ctx, HPy h1, HPy h2)
-    {
-        try { return new HPy(PythonApi.PyNumber_Remainder(h1._i, h2._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Remainder"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Divmod(HPyContext* ctx, HPy h1, HPy h2)
-    {
-        try { return new HPy(PythonApi.PyNumber_Divmod(h1._i, h2._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Divmod"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Power(HPyContext* ctx, HPy h1, HPy h2, HPy h3)
-    {
-        try { return new HPy(PythonApi.PyNumber_Power(h1._i, h2._i, h3._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Power"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Negative(HPyContext* ctx, HPy h1)
-    {
-        try { return new HPy(PythonApi.PyNumber_Negative(h1._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Negative"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Positive(HPyContext* ctx, HPy h1)
-    {
-        try { return new HPy(PythonApi.PyNumber_Positive(h1._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Positive"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Absolute(HPyContext* ctx, HPy h1)
-    {
-        try { return new HPy(PythonApi.PyNumber_Absolute(h1._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Absolute"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Invert(HPyContext* ctx, HPy h1)
-    {
-        try { return new HPy(PythonApi.PyNumber_Invert(h1._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Invert"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Lshift(HPyContext* ctx, HPy h1, HPy h2)
-    {
-        try { return new HPy(PythonApi.PyNumber_Lshift(h1._i, h2._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Lshift"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Rshift(HPyContext* ctx, HPy h1, HPy h2)
-    {
-        try { return new HPy(PythonApi.PyNumber_Rshift(h1._i, h2._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Rshift"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_And(HPyContext* ctx, HPy h1, HPy h2)
-    {
-        try { return new HPy(PythonApi.PyNumber_And(h1._i, h2._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_And"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Xor(HPyContext* ctx, HPy h1, HPy h2)
-    {
-        try { return new HPy(PythonApi.PyNumber_Xor(h1._i, h2._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Xor"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Or(HPyContext* ctx, HPy h1, HPy h2)
-    {
-        try { return new HPy(PythonApi.PyNumber_Or(h1._i, h2._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Or"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Index(HPyContext* ctx, HPy h1)
-    {
-        try { return new HPy(PythonApi.PyNumber_Index(h1._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Index"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Long(HPyContext* ctx, HPy h1)
-    {
-        try { return new HPy(PythonApi.PyNumber_Long(h1._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Long"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Float(HPyContext* ctx, HPy h1)
-    {
-        try { return new HPy(PythonApi.PyNumber_Float(h1._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Float"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_InPlaceAdd(HPyContext* ctx, HPy h1, HPy h2)
-    {
-        try { return new HPy(PythonApi.PyNumber_InPlaceAdd(h1._i, h2._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_InPlaceAdd"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_InPlaceSubtract(HPyContext* ctx, HPy h1, HPy h2)
-    {
-        try { return new HPy(PythonApi.PyNumber_InPlaceSubtract(h1._i, h2._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_InPlaceSubtract"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_InPlaceMultiply(HPyContext* ctx, HPy h1, HPy h2)
-    {
-        try { return new HPy(PythonApi.PyNumber_InPlaceMultiply(h1._i, h2._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_InPlaceMultiply"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_InPlaceMatrixMultiply(HPyContext* ctx, HPy h1, HPy h2)
-    {
-        try { return new HPy(PythonApi.PyNumber_InPlaceMatrixMultiply(h1._i, h2._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_InPlaceMatrixMultiply"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_InPlaceFloorDivide(HPyContext* ctx, HPy h1, HPy h2)
-    {
-        try { return new HPy(PythonApi.PyNumber_InPlaceFloorDivide(h1._i, h2._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_InPlaceFloorDivide"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_InPlaceTrueDivide(HPyContext* ctx, HPy h1, HPy h2)
-    {
-        try { return new HPy(PythonApi.PyNumber_InPlaceTrueDivide(h1._i, h2._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_InPlaceTrueDivide"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_InPlaceRemainder(HPyContext* ctx, HPy h1, HPy h2)
-    {
-        try { return new HPy(PythonApi.PyNumber_InPlaceRemainder(h1._i, h2._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_InPlaceRemainder"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_InPlacePower(HPyContext* ctx, HPy h1, HPy h2, HPy h3)
-    {
-        try { return new HPy(PythonApi.PyNumber_InPlacePower(h1._i, h2._i, h3._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_InPlacePower"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_InPlaceLshift(HPyContext* ctx, HPy h1, HPy h2)
-    {
-        try { return new HPy(PythonApi.PyNumber_InPlaceLshift(h1._i, h2._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_InPlaceLshift"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_InPlaceRshift(HPyContext* ctx, HPy h1, HPy h2)
-    {
-        try { return new HPy(PythonApi.PyNumber_InPlaceRshift(h1._i, h2._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_InPlaceRshift"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_InPlaceAnd(HPyContext* ctx, HPy h1, HPy h2)
-    {
-        try { return new HPy(PythonApi.PyNumber_InPlaceAnd(h1._i, h2._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_InPlaceAnd"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_InPlaceXor(HPyContext* ctx, HPy h1, HPy h2)
-    {
-        try { return new HPy(PythonApi.PyNumber_InPlaceXor(h1._i, h2._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_InPlaceXor"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_InPlaceOr(HPyContext* ctx, HPy h1, HPy h2)
-    {
-        try { return new HPy(PythonApi.PyNumber_InPlaceOr(h1._i, h2._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_InPlaceOr"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_Callable_Check(HPyContext* ctx, HPy h)
-    {
-        try { return PythonApi.PyCallable_Check(h._i); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Callable_Check"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_CallTupleDict(HPyContext* ctx, HPy callable, HPy args, HPy kw)
-    {
-        try { return UniversalContext.CallTupleDict(ctx, callable, args, kw); }
-        catch (Exception e) { Failure.Managed(e, "ctx_CallTupleDict"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
     static void ctx_FatalError(HPyContext* ctx, byte* message)
     {
         try { UniversalContext.FatalError(ctx, message); }
         catch (Exception e) { Failure.Managed(e, "ctx_FatalError"); }
-    }
-
-    [UnmanagedCallersOnly]
-    static void ctx_Err_SetString(HPyContext* ctx, HPy h_type, byte* utf8_message)
-    {
-        try { PythonApi.PyErr_SetString(h_type._i, utf8_message); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Err_SetString"); }
-    }
-
-    [UnmanagedCallersOnly]
-    static void ctx_Err_SetObject(HPyContext* ctx, HPy h_type, HPy h_value)
-    {
-        try { PythonApi.PyErr_SetObject(h_type._i, h_value._i); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Err_SetObject"); }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Err_SetFromErrnoWithFilename(HPyContext* ctx, HPy h_type, byte* filename_fsencoded)
-    {
-        try { return new HPy(PythonApi.PyErr_SetFromErrnoWithFilename(h_type._i, filename_fsencoded)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Err_SetFromErrnoWithFilename"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static void ctx_Err_SetFromErrnoWithFilenameObjects(HPyContext* ctx, HPy h_type, HPy filename1, HPy filename2)
-    {
-        try { PythonApi.PyErr_SetFromErrnoWithFilenameObjects(h_type._i, filename1._i, filename2._i); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Err_SetFromErrnoWithFilenameObjects"); }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_Err_Occurred(HPyContext* ctx)
-    {
-        try { return UniversalContext.Err_Occurred(ctx); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Err_Occurred"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_Err_ExceptionMatches(HPyContext* ctx, HPy exc)
-    {
-        try { return PythonApi.PyErr_ExceptionMatches(exc._i); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Err_ExceptionMatches"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static void ctx_Err_NoMemory(HPyContext* ctx)
-    {
-        try { PythonApi.PyErr_NoMemory(); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Err_NoMemory"); }
-    }
-
-    [UnmanagedCallersOnly]
-    static void ctx_Err_Clear(HPyContext* ctx)
-    {
-        try { PythonApi.PyErr_Clear(); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Err_Clear"); }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Err_NewException(HPyContext* ctx, byte* utf8_name, HPy @base, HPy dict)
-    {
-        try { return new HPy(PythonApi.PyErr_NewException(utf8_name, @base._i, dict._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Err_NewException"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Err_NewExceptionWithDoc(HPyContext* ctx, byte* utf8_name, byte* utf8_doc, HPy @base, HPy dict)
-    {
-        try { return new HPy(PythonApi.PyErr_NewExceptionWithDoc(utf8_name, utf8_doc, @base._i, dict._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Err_NewExceptionWithDoc"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_Err_WarnEx(HPyContext* ctx, HPy category, byte* utf8_message, nint stack_level)
-    {
-        try { return PythonApi.PyErr_WarnEx(category._i, utf8_message, stack_level); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Err_WarnEx"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static void ctx_Err_WriteUnraisable(HPyContext* ctx, HPy obj)
-    {
-        try { PythonApi.PyErr_WriteUnraisable(obj._i); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Err_WriteUnraisable"); }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_IsTrue(HPyContext* ctx, HPy h)
-    {
-        try { return PythonApi.PyObject_IsTrue(h._i); }
-        catch (Exception e) { Failure.Managed(e, "ctx_IsTrue"); return -1; }
     }
 
     [UnmanagedCallersOnly]
@@ -815,55 +215,6 @@ internal static unsafe class ContextTable
     }
 
     [UnmanagedCallersOnly]
-    static HPy ctx_GetAttr(HPyContext* ctx, HPy obj, HPy name)
-    {
-        try { return new HPy(PythonApi.PyObject_GetAttr(obj._i, name._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_GetAttr"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_GetAttr_s(HPyContext* ctx, HPy obj, byte* utf8_name)
-    {
-        try { return new HPy(PythonApi.PyObject_GetAttrString(obj._i, utf8_name)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_GetAttr_s"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_HasAttr(HPyContext* ctx, HPy obj, HPy name)
-    {
-        try { return PythonApi.PyObject_HasAttr(obj._i, name._i); }
-        catch (Exception e) { Failure.Managed(e, "ctx_HasAttr"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_HasAttr_s(HPyContext* ctx, HPy obj, byte* utf8_name)
-    {
-        try { return PythonApi.PyObject_HasAttrString(obj._i, utf8_name); }
-        catch (Exception e) { Failure.Managed(e, "ctx_HasAttr_s"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_SetAttr(HPyContext* ctx, HPy obj, HPy name, HPy value)
-    {
-        try { return PythonApi.PyObject_SetAttr(obj._i, name._i, value._i); }
-        catch (Exception e) { Failure.Managed(e, "ctx_SetAttr"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_SetAttr_s(HPyContext* ctx, HPy obj, byte* utf8_name, HPy value)
-    {
-        try { return PythonApi.PyObject_SetAttrString(obj._i, utf8_name, value._i); }
-        catch (Exception e) { Failure.Managed(e, "ctx_SetAttr_s"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_GetItem(HPyContext* ctx, HPy obj, HPy key)
-    {
-        try { return new HPy(PythonApi.PyObject_GetItem(obj._i, key._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_GetItem"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
     static HPy ctx_GetItem_i(HPyContext* ctx, HPy obj, nint idx)
     {
         try { return UniversalContext.GetItem_i(ctx, obj, idx); }
@@ -875,20 +226,6 @@ internal static unsafe class ContextTable
     {
         try { return UniversalContext.GetItem_s(ctx, obj, utf8_key); }
         catch (Exception e) { Failure.Managed(e, "ctx_GetItem_s"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_Contains(HPyContext* ctx, HPy container, HPy key)
-    {
-        try { return PythonApi.PySequence_Contains(container._i, key._i); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Contains"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_SetItem(HPyContext* ctx, HPy obj, HPy key, HPy value)
-    {
-        try { return PythonApi.PyObject_SetItem(obj._i, key._i, value._i); }
-        catch (Exception e) { Failure.Managed(e, "ctx_SetItem"); return -1; }
     }
 
     [UnmanagedCallersOnly]
@@ -906,111 +243,6 @@ internal static unsafe class ContextTable
     }
 
     [UnmanagedCallersOnly]
-    static HPy ctx_Type(HPyContext* ctx, HPy obj)
-    {
-        try { return UniversalContext.Type(ctx, obj); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Type"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_TypeCheck(HPyContext* ctx, HPy obj, HPy type)
-    {
-        try { return UniversalContext.TypeCheck(ctx, obj, type); }
-        catch (Exception e) { Failure.Managed(e, "ctx_TypeCheck"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_Is(HPyContext* ctx, HPy obj, HPy other)
-    {
-        try { return UniversalContext.Is(ctx, obj, other); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Is"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static void* ctx_AsStruct_Object(HPyContext* ctx, HPy h)
-    {
-        try { return UniversalContext.AsStruct_Object(ctx, h); }
-        catch (Exception e) { Failure.Managed(e, "ctx_AsStruct_Object"); return null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static void* ctx_AsStruct_Legacy(HPyContext* ctx, HPy h)
-    {
-        try { return UniversalContext.AsStruct_Legacy(ctx, h); }
-        catch (Exception e) { Failure.Managed(e, "ctx_AsStruct_Legacy"); return null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_New(HPyContext* ctx, HPy h_type, void** data)
-    {
-        try { return UniversalContext.New(ctx, h_type, data); }
-        catch (Exception e) { Failure.Managed(e, "ctx_New"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Repr(HPyContext* ctx, HPy obj)
-    {
-        try { return new HPy(PythonApi.PyObject_Repr(obj._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Repr"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Str(HPyContext* ctx, HPy obj)
-    {
-        try { return new HPy(PythonApi.PyObject_Str(obj._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Str"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_ASCII(HPyContext* ctx, HPy obj)
-    {
-        try { return new HPy(PythonApi.PyObject_ASCII(obj._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_ASCII"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Bytes(HPyContext* ctx, HPy obj)
-    {
-        try { return new HPy(PythonApi.PyObject_Bytes(obj._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Bytes"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_RichCompare(HPyContext* ctx, HPy v, HPy w, int op)
-    {
-        try { return new HPy(PythonApi.PyObject_RichCompare(v._i, w._i, op)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_RichCompare"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_RichCompareBool(HPyContext* ctx, HPy v, HPy w, int op)
-    {
-        try { return PythonApi.PyObject_RichCompareBool(v._i, w._i, op); }
-        catch (Exception e) { Failure.Managed(e, "ctx_RichCompareBool"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static nint ctx_Hash(HPyContext* ctx, HPy obj)
-    {
-        try { return PythonApi.PyObject_Hash(obj._i); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Hash"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_Bytes_Check(HPyContext* ctx, HPy h)
-    {
-        try { return UniversalContext.Bytes_Check(ctx, h); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Bytes_Check"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static nint ctx_Bytes_Size(HPyContext* ctx, HPy h)
-    {
-        try { return PythonApi.PyBytes_Size(h._i); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Bytes_Size"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
     static nint ctx_Bytes_GET_SIZE(HPyContext* ctx, HPy h)
     {
         try { return UniversalContext.Bytes_GET_SIZE(ctx, h); }
@@ -1018,178 +250,10 @@ internal static unsafe class ContextTable
     }
 
     [UnmanagedCallersOnly]
-    static byte* ctx_Bytes_AsString(HPyContext* ctx, HPy h)
-    {
-        try { return PythonApi.PyBytes_AsString(h._i); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Bytes_AsString"); return null; }
-    }
-
-    [UnmanagedCallersOnly]
     static byte* ctx_Bytes_AS_STRING(HPyContext* ctx, HPy h)
     {
         try { return UniversalContext.Bytes_AS_STRING(ctx, h); }
         catch (Exception e) { Failure.Managed(e, "ctx_Bytes_AS_STRING"); return null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Bytes_FromString(HPyContext* ctx, byte* bytes)
-    {
-        try { return new HPy(PythonApi.PyBytes_FromString(bytes)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Bytes_FromString"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Bytes_FromStringAndSize(HPyContext* ctx, byte* bytes, nint len)
-    {
-        try { return UniversalContext.Bytes_FromStringAndSize(ctx, bytes, len); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Bytes_FromStringAndSize"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Unicode_FromString(HPyContext* ctx, byte* utf8)
-    {
-        try { return new HPy(PythonApi.PyUnicode_FromString(utf8)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Unicode_FromString"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_Unicode_Check(HPyContext* ctx, HPy h)
-    {
-        try { return UniversalContext.Unicode_Check(ctx, h); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Unicode_Check"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Unicode_AsASCIIString(HPyContext* ctx, HPy h)
-    {
-        try { return new HPy(PythonApi.PyUnicode_AsASCIIString(h._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Unicode_AsASCIIString"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Unicode_AsLatin1String(HPyContext* ctx, HPy h)
-    {
-        try { return new HPy(PythonApi.PyUnicode_AsLatin1String(h._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Unicode_AsLatin1String"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Unicode_AsUTF8String(HPyContext* ctx, HPy h)
-    {
-        try { return new HPy(PythonApi.PyUnicode_AsUTF8String(h._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Unicode_AsUTF8String"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static byte* ctx_Unicode_AsUTF8AndSize(HPyContext* ctx, HPy h, nint* size)
-    {
-        try { return PythonApi.PyUnicode_AsUTF8AndSize(h._i, size); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Unicode_AsUTF8AndSize"); return null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Unicode_FromWideChar(HPyContext* ctx, void* w, nint size)
-    {
-        try { return new HPy(PythonApi.PyUnicode_FromWideChar(w, size)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Unicode_FromWideChar"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Unicode_DecodeFSDefault(HPyContext* ctx, byte* v)
-    {
-        try { return new HPy(PythonApi.PyUnicode_DecodeFSDefault(v)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Unicode_DecodeFSDefault"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Unicode_DecodeFSDefaultAndSize(HPyContext* ctx, byte* v, nint size)
-    {
-        try { return new HPy(PythonApi.PyUnicode_DecodeFSDefaultAndSize(v, size)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Unicode_DecodeFSDefaultAndSize"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Unicode_EncodeFSDefault(HPyContext* ctx, HPy h)
-    {
-        try { return new HPy(PythonApi.PyUnicode_EncodeFSDefault(h._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Unicode_EncodeFSDefault"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static uint ctx_Unicode_ReadChar(HPyContext* ctx, HPy h, nint index)
-    {
-        try { return PythonApi.PyUnicode_ReadChar(h._i, index); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Unicode_ReadChar"); return uint.MaxValue; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Unicode_DecodeASCII(HPyContext* ctx, byte* ascii, nint size, byte* errors)
-    {
-        try { return new HPy(PythonApi.PyUnicode_DecodeASCII(ascii, size, errors)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Unicode_DecodeASCII"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Unicode_DecodeLatin1(HPyContext* ctx, byte* latin1, nint size, byte* errors)
-    {
-        try { return new HPy(PythonApi.PyUnicode_DecodeLatin1(latin1, size, errors)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Unicode_DecodeLatin1"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_List_Check(HPyContext* ctx, HPy h)
-    {
-        try { return UniversalContext.List_Check(ctx, h); }
-        catch (Exception e) { Failure.Managed(e, "ctx_List_Check"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_List_New(HPyContext* ctx, nint len)
-    {
-        try { return new HPy(PythonApi.PyList_New(len)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_List_New"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_List_Append(HPyContext* ctx, HPy h_list, HPy h_item)
-    {
-        try { return PythonApi.PyList_Append(h_list._i, h_item._i); }
-        catch (Exception e) { Failure.Managed(e, "ctx_List_Append"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_Dict_Check(HPyContext* ctx, HPy h)
-    {
-        try { return UniversalContext.Dict_Check(ctx, h); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Dict_Check"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Dict_New(HPyContext* ctx)
-    {
-        try { return new HPy(PythonApi.PyDict_New()); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Dict_New"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_Tuple_Check(HPyContext* ctx, HPy h)
-    {
-        try { return UniversalContext.Tuple_Check(ctx, h); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Tuple_Check"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Tuple_FromArray(HPyContext* ctx, HPy* items, nint n)
-    {
-        try { return UniversalContext.Tuple_FromArray(ctx, items, n); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Tuple_FromArray"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Import_ImportModule(HPyContext* ctx, byte* utf8_name)
-    {
-        try { return new HPy(PythonApi.PyImport_ImportModule(utf8_name)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Import_ImportModule"); return HPy.Null; }
     }
 
     [UnmanagedCallersOnly]
@@ -1204,69 +268,6 @@ internal static unsafe class ContextTable
     {
         try { return UniversalContext.AsPyObject(ctx, h); }
         catch (Exception e) { Failure.Managed(e, "ctx_AsPyObject"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static void ctx_CallRealFunctionFromTrampoline(HPyContext* ctx, int sig, void* func, void* args)
-    {
-        try { UniversalContext.CallRealFunctionFromTrampoline(ctx, sig, func, args); }
-        catch (Exception e) { Failure.Managed(e, "ctx_CallRealFunctionFromTrampoline"); }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPyListBuilder ctx_ListBuilder_New(HPyContext* ctx, nint size)
-    {
-        try { return UniversalContext.ListBuilder_New(ctx, size); }
-        catch (Exception e) { Failure.Managed(e, "ctx_ListBuilder_New"); return default; }
-    }
-
-    [UnmanagedCallersOnly]
-    static void ctx_ListBuilder_Set(HPyContext* ctx, HPyListBuilder builder, nint index, HPy h_item)
-    {
-        try { UniversalContext.ListBuilder_Set(ctx, builder, index, h_item); }
-        catch (Exception e) { Failure.Managed(e, "ctx_ListBuilder_Set"); }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_ListBuilder_Build(HPyContext* ctx, HPyListBuilder builder)
-    {
-        try { return UniversalContext.ListBuilder_Build(ctx, builder); }
-        catch (Exception e) { Failure.Managed(e, "ctx_ListBuilder_Build"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static void ctx_ListBuilder_Cancel(HPyContext* ctx, HPyListBuilder builder)
-    {
-        try { UniversalContext.ListBuilder_Cancel(ctx, builder); }
-        catch (Exception e) { Failure.Managed(e, "ctx_ListBuilder_Cancel"); }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPyTupleBuilder ctx_TupleBuilder_New(HPyContext* ctx, nint size)
-    {
-        try { return UniversalContext.TupleBuilder_New(ctx, size); }
-        catch (Exception e) { Failure.Managed(e, "ctx_TupleBuilder_New"); return default; }
-    }
-
-    [UnmanagedCallersOnly]
-    static void ctx_TupleBuilder_Set(HPyContext* ctx, HPyTupleBuilder builder, nint index, HPy h_item)
-    {
-        try { UniversalContext.TupleBuilder_Set(ctx, builder, index, h_item); }
-        catch (Exception e) { Failure.Managed(e, "ctx_TupleBuilder_Set"); }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_TupleBuilder_Build(HPyContext* ctx, HPyTupleBuilder builder)
-    {
-        try { return UniversalContext.TupleBuilder_Build(ctx, builder); }
-        catch (Exception e) { Failure.Managed(e, "ctx_TupleBuilder_Build"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static void ctx_TupleBuilder_Cancel(HPyContext* ctx, HPyTupleBuilder builder)
-    {
-        try { UniversalContext.TupleBuilder_Cancel(ctx, builder); }
-        catch (Exception e) { Failure.Managed(e, "ctx_TupleBuilder_Cancel"); }
     }
 
     [UnmanagedCallersOnly]
@@ -1396,13 +397,6 @@ internal static unsafe class ContextTable
     }
 
     [UnmanagedCallersOnly]
-    static int ctx_DelItem(HPyContext* ctx, HPy obj, HPy key)
-    {
-        try { return PythonApi.PyObject_DelItem(obj._i, key._i); }
-        catch (Exception e) { Failure.Managed(e, "ctx_DelItem"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
     static int ctx_DelItem_i(HPyContext* ctx, HPy obj, nint idx)
     {
         try { return UniversalContext.DelItem_i(ctx, obj, idx); }
@@ -1431,13 +425,6 @@ internal static unsafe class ContextTable
     }
 
     [UnmanagedCallersOnly]
-    static int ctx_Capsule_IsValid(HPyContext* ctx, HPy capsule, byte* utf8_name)
-    {
-        try { return PythonApi.PyCapsule_IsValid(capsule._i, utf8_name); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Capsule_IsValid"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
     static int ctx_Capsule_Set(HPyContext* ctx, HPy capsule, int key, void* value)
     {
         try { return UniversalContext.Capsule_Set(ctx, capsule, key, value); }
@@ -1452,31 +439,10 @@ internal static unsafe class ContextTable
     }
 
     [UnmanagedCallersOnly]
-    static HPy ctx_EvalCode(HPyContext* ctx, HPy code, HPy globals, HPy locals)
-    {
-        try { return new HPy(PythonApi.PyEval_EvalCode(code._i, globals._i, locals._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_EvalCode"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_ContextVar_New(HPyContext* ctx, byte* name, HPy default_value)
-    {
-        try { return new HPy(PythonApi.PyContextVar_New(name, default_value._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_ContextVar_New"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
     static int ctx_ContextVar_Get(HPyContext* ctx, HPy context_var, HPy default_value, HPy* result)
     {
         try { return UniversalContext.ContextVar_Get(ctx, context_var, default_value, result); }
         catch (Exception e) { Failure.Managed(e, "ctx_ContextVar_Get"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_ContextVar_Set(HPyContext* ctx, HPy context_var, HPy value)
-    {
-        try { return new HPy(PythonApi.PyContextVar_Set(context_var._i, value._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_ContextVar_Set"); return HPy.Null; }
     }
 
     [UnmanagedCallersOnly]
@@ -1491,41 +457,6 @@ internal static unsafe class ContextTable
     {
         try { return UniversalContext.Type_IsSubtype(ctx, sub, type); }
         catch (Exception e) { Failure.Managed(e, "ctx_Type_IsSubtype"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Unicode_FromEncodedObject(HPyContext* ctx, HPy obj, byte* encoding, byte* errors)
-    {
-        try { return new HPy(PythonApi.PyUnicode_FromEncodedObject(obj._i, encoding, errors)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Unicode_FromEncodedObject"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Unicode_Substring(HPyContext* ctx, HPy str, nint start, nint end)
-    {
-        try { return new HPy(PythonApi.PyUnicode_Substring(str._i, start, end)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Unicode_Substring"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Dict_Keys(HPyContext* ctx, HPy h)
-    {
-        try { return new HPy(PythonApi.PyDict_Keys(h._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Dict_Keys"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Dict_Copy(HPyContext* ctx, HPy h)
-    {
-        try { return new HPy(PythonApi.PyDict_Copy(h._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Dict_Copy"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_Slice_Unpack(HPyContext* ctx, HPy slice, nint* start, nint* stop, nint* step)
-    {
-        try { return PythonApi.PySlice_Unpack(slice._i, start, stop, step); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Slice_Unpack"); return -1; }
     }
 
     [UnmanagedCallersOnly]
@@ -1553,61 +484,5 @@ internal static unsafe class ContextTable
     {
         try { return UniversalContext.AsStruct_Dict(ctx, h); }
         catch (Exception e) { Failure.Managed(e, "ctx_AsStruct_Dict"); return null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_List_Insert(HPyContext* ctx, HPy h_list, nint index, HPy h_item)
-    {
-        try { return PythonApi.PyList_Insert(h_list._i, index, h_item._i); }
-        catch (Exception e) { Failure.Managed(e, "ctx_List_Insert"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_GetSlice(HPyContext* ctx, HPy obj, nint start, nint end)
-    {
-        try { return new HPy(PythonApi.PySequence_GetSlice(obj._i, start, end)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_GetSlice"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_SetSlice(HPyContext* ctx, HPy obj, nint start, nint end, HPy value)
-    {
-        try { return PythonApi.PySequence_SetSlice(obj._i, start, end, value._i); }
-        catch (Exception e) { Failure.Managed(e, "ctx_SetSlice"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_DelSlice(HPyContext* ctx, HPy obj, nint start, nint end)
-    {
-        try { return PythonApi.PySequence_DelSlice(obj._i, start, end); }
-        catch (Exception e) { Failure.Managed(e, "ctx_DelSlice"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_GetIter(HPyContext* ctx, HPy obj)
-    {
-        try { return new HPy(PythonApi.PyObject_GetIter(obj._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_GetIter"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Iter_Next(HPyContext* ctx, HPy obj)
-    {
-        try { return new HPy(PythonApi.PyIter_Next(obj._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Iter_Next"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_Iter_Check(HPyContext* ctx, HPy obj)
-    {
-        try { return PythonApi.PyIter_Check(obj._i); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Iter_Check"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Slice_New(HPyContext* ctx, HPy start, HPy stop, HPy step)
-    {
-        try { return new HPy(PythonApi.PySlice_New(start._i, stop._i, step._i)); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Slice_New"); return HPy.Null; }
     }
 }

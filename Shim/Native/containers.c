@@ -1,0 +1,85 @@
+/* Tuples from arrays and the list/tuple builders: a builder is the half-filled container itself,
+ * and Set takes its own reference to the item (the caller keeps theirs). A builder whose New failed
+ * is 0; its error is cleared there and raised again (MemoryError) by Build. */
+#include "native.h"
+
+HPy hpyshim_native_Tuple_FromArray(HPyContext *ctx, const HPy items[], HPy_ssize_t n)
+{
+    PyObject *tuple = cpy.PyTuple_New(n);
+    if (tuple == NULL)
+        return HPy_NULL;
+    for (HPy_ssize_t i = 0; i < n; i++) {
+        cpy.Py_IncRef(_h2py(items[i]));
+        TUPLE_ITEMS(tuple)[i] = items[i];   /* a fresh tuple's slots are empty: no SetItem needed */
+    }
+    return _py2h(tuple);
+}
+
+HPyListBuilder hpyshim_native_ListBuilder_New(HPyContext *ctx, HPy_ssize_t size)
+{
+    PyObject *list = cpy.PyList_New(size);
+    if (list == NULL)
+        cpy.PyErr_Clear();
+    return (HPyListBuilder){ (HPy_ssize_t)list };
+}
+
+void hpyshim_native_ListBuilder_Set(HPyContext *ctx, HPyListBuilder builder, HPy_ssize_t index, HPy h_item)
+{
+    if (builder._lst == 0)
+        return;
+    cpy.Py_IncRef(_h2py(h_item));
+    cpy.PyList_SetItem((PyObject *)builder._lst, index, _h2py(h_item));   /* steals; bad index raises */
+}
+
+HPy hpyshim_native_ListBuilder_Build(HPyContext *ctx, HPyListBuilder builder)
+{
+    if (builder._lst == 0) {
+        cpy.PyErr_NoMemory();
+        return HPy_NULL;
+    }
+    return (HPy){ builder._lst };
+}
+
+void hpyshim_native_ListBuilder_Cancel(HPyContext *ctx, HPyListBuilder builder)
+{
+    cpy.Py_DecRef((PyObject *)builder._lst);
+}
+
+HPyTupleBuilder hpyshim_native_TupleBuilder_New(HPyContext *ctx, HPy_ssize_t size)
+{
+    PyObject *tuple = cpy.PyTuple_New(size);
+    if (tuple == NULL)
+        cpy.PyErr_Clear();
+    return (HPyTupleBuilder){ (HPy_ssize_t)tuple };
+}
+
+void hpyshim_native_TupleBuilder_Set(HPyContext *ctx, HPyTupleBuilder builder, HPy_ssize_t index, HPy h_item)
+{
+    if (builder._tup == 0)
+        return;
+    cpy.Py_IncRef(_h2py(h_item));
+    cpy.PyTuple_SetItem((PyObject *)builder._tup, index, _h2py(h_item));
+}
+
+HPy hpyshim_native_TupleBuilder_Build(HPyContext *ctx, HPyTupleBuilder builder)
+{
+    if (builder._tup == 0) {
+        cpy.PyErr_NoMemory();
+        return HPy_NULL;
+    }
+    return (HPy){ builder._tup };
+}
+
+void hpyshim_native_TupleBuilder_Cancel(HPyContext *ctx, HPyTupleBuilder builder)
+{
+    cpy.Py_DecRef((PyObject *)builder._tup);
+}
+
+HPy hpyshim_native_Bytes_FromStringAndSize(HPyContext *ctx, const char *bytes, HPy_ssize_t len)
+{
+    if (bytes == NULL) {
+        cpy.PyErr_SetString(*cpy.PyExc_ValueError, "NULL char * passed to HPyBytes_FromStringAndSize");
+        return HPy_NULL;
+    }
+    return _py2h(cpy.PyBytes_FromStringAndSize(bytes, len));
+}

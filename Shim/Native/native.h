@@ -1,0 +1,63 @@
+/* The native fast path of libhpy: context members so small that crossing into managed code would
+ * cost more than the work itself (see README, "Performance"). C# owns the context and fills it;
+ * hpyshim_native_fill then points these members at the functions here. Everything else stays C#. */
+#ifndef HPYSHIM_NATIVE_H
+#define HPYSHIM_NATIVE_H
+
+#include "hpy.h"
+
+typedef void PyObject;
+typedef HPy_ssize_t Py_ssize_t;
+
+#define _h2py(h) ((PyObject *)(h)._i)
+#define _py2h(o) ((HPy){ (HPy_ssize_t)(o) })
+
+/* Object and type fields read directly; the offsets are the same in CPython 3.8 to 3.13
+ * (the C# side keeps the same table in CPython/ObjectLayout.cs and Types/TypeLayout.cs). */
+#define NATIVE_FIELD(obj, offset, type) (*(type *)((char *)(obj) + (offset)))
+#define Py_TYPE_OF(o) NATIVE_FIELD(o, 8, PyObject *)
+#define TP_FLAGS(t) NATIVE_FIELD(t, 168, unsigned long)
+#define TP_BASE(t) NATIVE_FIELD(t, 256, PyObject *)
+#define TP_METHODS(t) NATIVE_FIELD(t, 232, void *)
+typedef PyObject *(*native_allocfunc)(PyObject *, Py_ssize_t);
+#define TP_ALLOC(t) NATIVE_FIELD(t, 304, native_allocfunc)
+#define TUPLE_SIZE(t) NATIVE_FIELD(t, 16, Py_ssize_t)
+#define TUPLE_ITEMS(t) ((HPy *)((char *)(t) + 24))
+#define OBJECT_HEADER_SIZE 16
+
+#define TPFLAGS_LONG_SUBCLASS (1UL << 24)
+#define TPFLAGS_LIST_SUBCLASS (1UL << 25)
+#define TPFLAGS_TUPLE_SUBCLASS (1UL << 26)
+#define TPFLAGS_BYTES_SUBCLASS (1UL << 27)
+#define TPFLAGS_UNICODE_SUBCLASS (1UL << 28)
+#define TPFLAGS_DICT_SUBCLASS (1UL << 29)
+#define TPFLAGS_TYPE_SUBCLASS (1UL << 31)
+
+/* The CPython functions the hand-written fast path calls, resolved once by hpyshim_native_fill. */
+struct native_cpython {
+    void (*Py_IncRef)(PyObject *);
+    void (*Py_DecRef)(PyObject *);
+    PyObject *(*PyErr_Occurred)(void);
+    void (*PyErr_SetString)(PyObject *, const char *);
+    PyObject *(*PyErr_NoMemory)(void);
+    void (*PyErr_Clear)(void);
+    int (*PyType_IsSubtype)(PyObject *, PyObject *);
+    PyObject *(*PyObject_Call)(PyObject *, PyObject *, PyObject *);
+    PyObject *(*PyTuple_New)(Py_ssize_t);
+    int (*PyTuple_SetItem)(PyObject *, Py_ssize_t, PyObject *);
+    PyObject *(*PyList_New)(Py_ssize_t);
+    int (*PyList_SetItem)(PyObject *, Py_ssize_t, PyObject *);
+    PyObject *(*PyBytes_FromStringAndSize)(const char *, Py_ssize_t);
+    PyObject **PyExc_TypeError;
+    PyObject **PyExc_ValueError;
+};
+extern struct native_cpython cpy;
+
+/* The C# implementation of _HPy_CallRealFunctionFromTrampoline, for the signatures kept there. */
+typedef void (*native_trampoline_fallback)(HPyContext *, HPyFunc_Signature, HPyCFunction, void *);
+extern native_trampoline_fallback native_fallback_trampoline;
+
+void *native_symbol(const char *name);
+int native_fill_generated(HPyContext *ctx);  /* forwarders + member table, generated */
+
+#endif

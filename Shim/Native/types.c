@@ -1,0 +1,100 @@
+/* HPy_New and the data pointer of HPy objects. The C# type registry owns the knowledge of HPy
+ * types; it tells this table, for each type it builds, where the HPy data starts in its objects,
+ * so that allocation needs no managed call. As in the registry, a dead type's address can be
+ * reused, so an entry counts only while the type still has the tp_methods array built for it. */
+#include <stdlib.h>
+#include "native.h"
+
+typedef struct {
+    PyObject *type;
+    void *methods;
+    HPy_ssize_t data_offset;
+} type_entry;
+
+static type_entry *entries;
+static size_t capacity;   /* a power of two */
+static size_t count;
+
+static size_t slot_of(PyObject *type)
+{
+    return ((size_t)type >> 4) * 0x9E3779B97F4A7C15ULL;
+}
+
+static type_entry *find(PyObject *type)
+{
+    if (capacity == 0)
+        return NULL;
+    for (size_t i = slot_of(type) & (capacity - 1);; i = (i + 1) & (capacity - 1)) {
+        if (entries[i].type == type)
+            return entries[i].methods == TP_METHODS(type) ? &entries[i] : NULL;
+        if (entries[i].type == NULL)
+            return NULL;
+    }
+}
+
+static int insert(type_entry *table, size_t cap, type_entry e)
+{
+    for (size_t i = slot_of(e.type) & (cap - 1);; i = (i + 1) & (cap - 1)) {
+        if (table[i].type == NULL || table[i].type == e.type) {
+            int added = table[i].type == NULL;
+            table[i] = e;
+            return added;
+        }
+    }
+}
+
+/* Called by the C# registry (under the GIL) for every type HPyType_FromSpec builds. */
+int hpyshim_native_note_type(PyObject *type, void *methods, HPy_ssize_t data_offset)
+{
+    if ((count + 1) * 2 > capacity) {
+        size_t new_capacity = capacity ? capacity * 2 : 64;
+        type_entry *table = calloc(new_capacity, sizeof(type_entry));
+        if (table == NULL)
+            return -1;
+        for (size_t i = 0; i < capacity; i++)
+            if (entries[i].type != NULL)
+                insert(table, new_capacity, entries[i]);
+        free(entries);
+        entries = table;
+        capacity = new_capacity;
+    }
+    count += insert(entries, capacity, (type_entry){ type, methods, data_offset });
+    return 0;
+}
+
+/* Where the HPy data of objects of `type` starts: the nearest HPy type on the tp_base chain
+ * decides (Python subclasses included); objects of other types have no header (legacy). */
+static HPy_ssize_t data_offset(PyObject *type)
+{
+    for (PyObject *t = type; t != NULL; t = TP_BASE(t)) {
+        type_entry *e = find(t);
+        if (e != NULL)
+            return e->data_offset;
+    }
+    return 0;
+}
+
+HPy hpyshim_native_New(HPyContext *ctx, HPy h_type, void **data)
+{
+    PyObject *type = _h2py(h_type);
+    if (!(TP_FLAGS(Py_TYPE_OF(type)) & TPFLAGS_TYPE_SUBCLASS)) {
+        cpy.PyErr_SetString(*cpy.PyExc_TypeError, "HPy_New arg 1 must be a type");
+        return HPy_NULL;
+    }
+    /* tp_alloc (PyType_GenericAlloc for heap types) zeroes the object and then tracks it */
+    PyObject *obj = TP_ALLOC(type)(type, 0);
+    if (obj == NULL)
+        return HPy_NULL;
+    *data = (char *)obj + data_offset(type);
+    return _py2h(obj);
+}
+
+void *hpyshim_native_AsStruct_Object(HPyContext *ctx, HPy h)
+{
+    return (char *)_h2py(h) + OBJECT_HEADER_SIZE;
+}
+
+void *hpyshim_native_AsStruct_Legacy(HPyContext *ctx, HPy h)
+{
+    return _h2py(h);
+}

@@ -1,0 +1,458 @@
+"""HPy Shim benchmark driver: build the benchmark module in every mode, time it, report.
+
+    python bench/run.py [--quick] [--n N] [--rounds R] [--mode M ...] [--case NAME ...]
+    python bench/run.py --callgrind [--case NAME ...] [--mode M ...]
+    python bench/run.py --managed
+
+See bench/README.md for what the modes and figures mean.
+"""
+
+import argparse
+import concurrent.futures
+import csv
+import json
+import math
+import os
+import platform
+import random
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import sysconfig
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+OUT = os.path.join(ROOT, "out", "bench")
+sys.path.insert(0, HERE)
+
+import cases  # noqa: E402  (after the path tweak: bench/ is not a package)
+import pngchart  # noqa: E402
+
+MODES = cases.MODES
+CASES_PY = os.path.join(HERE, "cases.py")
+
+DEFAULT_N, DEFAULT_ROUNDS = 200000, 5
+QUICK_N, QUICK_ROUNDS = 50000, 3
+CALLGRIND_N1, CALLGRIND_N2 = 400, 2400  # the 1000-element loops get N/100: 4 and 24
+
+# NativeAOT's GC reserves 256 GiB of address space at start-up, which valgrind refuses (the
+# runtime then aborts). A heap limit (hex, no 0x) makes it reserve a small range instead.
+VALGRIND_ENV = {"DOTNET_GCHeapHardLimit": "20000000"}
+
+
+def say(msg=""):
+    print(msg, flush=True)
+
+
+def mode_dir(mode):
+    return os.path.join(OUT, mode)
+
+
+def child_env():
+    env = dict(os.environ)
+    # Same hash seed in every process, so that dict/set layouts do not differ between modes.
+    env["PYTHONHASHSEED"] = "0"
+    env["PYTHONPATH"] = os.pathsep.join(
+        [os.path.join(ROOT, "launcher")] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    return env
+
+
+# ---------------------------------------------------------------------------------------------
+# Building
+
+def _last_lines(text, count=6):
+    lines = [l for l in (text or "").strip().splitlines() if l.strip()]
+    return " | ".join(lines[-count:]) or "(no output)"
+
+
+def _clean(directory):
+    # A failed build must not leave an older binary behind for the probe to pick up.
+    os.makedirs(directory, exist_ok=True)
+    for name in os.listdir(directory):
+        if name.endswith((".so", ".pyd", ".dylib")):
+            os.remove(os.path.join(directory, name))
+
+
+def build_mode(mode):
+    """Build the module of `mode` into out/bench/<mode>; return None, or why it failed."""
+    d = mode_dir(mode)
+    _clean(d)
+    if mode == "capi":
+        cc = shlex.split(os.environ.get("CC", "").strip()) or [shutil.which("gcc") or shutil.which("cc") or "gcc"]
+        target = os.path.join(d, "bench_capi" + sysconfig.get_config_var("EXT_SUFFIX"))
+        cmd = cc + ["-O2", "-fPIC", "-shared", "-I" + sysconfig.get_paths()["include"],
+                    os.path.join(HERE, "bench_capi.c"), "-o", target]
+    else:
+        abi = "cpython" if mode == "cpython" else "universal"
+        cmd = [sys.executable, "-m", "hpyshim", "build", "bench_hpy",
+               os.path.join(HERE, "bench_hpy.c"), "--abi", abi, "-o", d]
+    try:
+        p = subprocess.run(cmd, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           universal_newlines=True)
+    except OSError as e:
+        return "cannot run %s: %s" % (cmd[0], e)
+    if p.returncode == 2 and mode == "cpython":
+        return "build exited 2: %s" % _last_lines(p.stdout, 2)
+    if p.returncode != 0:
+        return "build failed (exit %d): %s" % (p.returncode, _last_lines(p.stdout))
+    return None
+
+
+def probe_mode(mode):
+    """None if the module of `mode` loads, else the error it raised."""
+    p = subprocess.run([sys.executable, CASES_PY, "--mode", mode, "--dir", mode_dir(mode), "--probe"],
+                       env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       universal_newlines=True)
+    if p.returncode != 0:
+        return "does not load: %s" % _last_lines(p.stderr + p.stdout, 2)
+    return None
+
+
+def prepare(modes, skip_build=False):
+    """Build and probe; return (available modes, {mode: reason} for the others)."""
+    available, unavailable = [], {}
+    for mode in modes:
+        reason = None if skip_build else build_mode(mode)
+        if reason is None:
+            reason = probe_mode(mode)
+        if reason is None:
+            available.append(mode)
+            say("  %-9s ok" % mode)
+        else:
+            unavailable[mode] = reason
+            say("  %-9s UNAVAILABLE: %s" % (mode, reason))
+    return available, unavailable
+
+
+# ---------------------------------------------------------------------------------------------
+# Report helpers
+
+def geomean(values):
+    values = [v for v in values if v is not None and v > 0]
+    if not values:
+        return None
+    return math.exp(sum(math.log(v) for v in values) / len(values))
+
+
+def reference_of(available):
+    if "cpython" in available:
+        return "cpython", "ratios are to cpython (HPy source built for the CPython ABI)"
+    if "capi" in available:
+        return "capi", "ratios are to capi (cpython mode unavailable)"
+    return None, "no reference mode available: no ratios"
+
+
+def fmt_num(v, digits=1):
+    if v is None:
+        return "-"
+    if v >= 10000:
+        return "%.0f" % v
+    return "%.*f" % (digits, v)
+
+
+def print_table(title, unit, names, available, results, ref, note, digits=1):
+    """results[mode][case] -> number. Prints the table and returns its rows for the CSV."""
+    ratio_modes = [m for m in available if ref and m != ref]
+    header = ["case"] + ["%s %s" % (m, unit) for m in available] + ["%s/%s" % (m, ref) for m in ratio_modes]
+    rows = []
+    for name in names:
+        row = [name]
+        row += [fmt_num(results[m].get(name), digits) for m in available]
+        for m in ratio_modes:
+            a, b = results[m].get(name), results[ref].get(name)
+            row.append("%.2f" % (a / b) if a and b else "-")
+        rows.append(row)
+
+    def mean_row(label, subset):
+        row = [label]
+        row += [fmt_num(geomean([results[m].get(n) for n in subset]), digits) for m in available]
+        for m in ratio_modes:
+            g = geomean([results[m][n] / results[ref][n] for n in subset
+                         if results[m].get(n) and results[ref].get(n)])
+            row.append("%.2f" % g if g else "-")
+        return row
+
+    call_subset = [n for n in names if n in cases.CALL_PATH]
+    summary = []
+    if call_subset:
+        summary.append(mean_row("geomean (call path)", call_subset))
+    summary.append(mean_row("geomean (all)", names))
+
+    widths = [max(len(r[i]) for r in [header] + rows + summary) for i in range(len(header))]
+
+    def line(r):
+        return "  ".join((r[0].ljust(widths[0]),) + tuple(c.rjust(w) for c, w in zip(r[1:], widths[1:])))
+
+    say()
+    say(title)
+    say(note)
+    say(line(header))
+    say("  ".join("-" * w for w in widths))
+    for r in rows:
+        say(line(r))
+    say("  ".join("-" * w for w in widths))
+    for r in summary:
+        say(line(r))
+    return ratio_modes
+
+
+def write_csv(path, names, available, results, ref, value_column, extra=None):
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["case", "mode", value_column, "ratio_to_%s" % ref if ref else "ratio"])
+        for name in names:
+            for m in available:
+                v = results[m].get(name)
+                r = results[ref].get(name) if ref else None
+                w.writerow([name, m, "%.3f" % v if v is not None else "",
+                            "%.4f" % (v / r) if v and r else ""])
+        for name, per_mode in (extra or {}).items():
+            for m in available:
+                v = per_mode.get(m)
+                w.writerow([name, m, "%.3f" % v if v is not None else "", ""])
+
+
+def print_unavailable(unavailable):
+    for mode, reason in unavailable.items():
+        say("unavailable: %s — %s" % (mode, reason))
+
+
+def interpreter_line():
+    return "Python %s (%s) %s" % (platform.python_version(), platform.python_implementation(),
+                                  sys.executable)
+
+
+# ---------------------------------------------------------------------------------------------
+# Timing
+
+def run_timing(ns, modes):
+    n = ns.n if ns.n else (QUICK_N if ns.quick else DEFAULT_N)
+    rounds = ns.rounds if ns.rounds else (QUICK_ROUNDS if ns.quick else DEFAULT_ROUNDS)
+    names = ns.case or list(cases.CASES)
+
+    say("== building into %s" % os.path.relpath(OUT, ROOT))
+    available, unavailable = prepare(modes, ns.no_build)
+    if not available:
+        say("no mode is available; nothing to time")
+        return 1
+
+    say("== timing: %s" % interpreter_line())
+    say("   N = %d ops per case (N/100 = %d for build_list_1000 and sum_iter_1000), "
+        "%d in-process repeats, %d rounds" % (n, max(1, n // 100), ns.repeat, rounds))
+    rng = random.Random(ns.seed)
+    best = {m: {} for m in available}
+    t_start = time.time()
+    for r in range(rounds):
+        order = list(available)
+        rng.shuffle(order)  # interleaved and shuffled: drifts of the machine hit every mode alike
+        for mode in order:
+            cmd = [sys.executable, CASES_PY, "--mode", mode, "--dir", mode_dir(mode),
+                   "--n", str(n), "--repeat", str(ns.repeat)]
+            for c in names:
+                cmd += ["--case", c]
+            p = subprocess.run(cmd, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               universal_newlines=True)
+            if p.returncode != 0:
+                say("  round %d %s FAILED (exit %d): %s" % (r + 1, mode, p.returncode,
+                                                           _last_lines(p.stderr + p.stdout)))
+                continue
+            data = json.loads(p.stdout.strip().splitlines()[-1])
+            for k, v in data.items():
+                if k not in best[mode] or v < best[mode][k]:
+                    best[mode][k] = v
+        say("  round %d/%d done (%s) %.0fs" % (r + 1, rounds, " ".join(order), time.time() - t_start))
+
+    ref, note = reference_of(available)
+    say()
+    print_unavailable(unavailable)
+    print_table("Wall time, ns/op (best of %d rounds x %d repeats; N=%d; %s)"
+                % (rounds, ns.repeat, n, interpreter_line()),
+                "ns", names, available, best, ref, note)
+    say("empty loop (included in every figure above), ns/iteration: "
+        + ", ".join("%s %s" % (m, fmt_num(best[m].get(cases.EMPTY), 1)) for m in available))
+
+    os.makedirs(OUT, exist_ok=True)
+    csv_path = os.path.join(OUT, "results.csv")
+    write_csv(csv_path, names, available, best, ref, "ns_per_op",
+              extra={cases.EMPTY: {m: best[m].get(cases.EMPTY) for m in available}})
+    png_path = os.path.join(OUT, "results.png")
+    pngchart.bar_chart(
+        png_path, "HPy Shim benchmark: ns/op (lower is better)", names, available,
+        {name: {m: best[m].get(name) for m in available} for name in names},
+        subtitle="Python %s, N=%d, best of %d rounds; empty loop %s ns"
+                 % (platform.python_version(), n, rounds,
+                    "/".join(fmt_num(best[m].get(cases.EMPTY)) for m in available)))
+    say()
+    say("wrote %s" % os.path.relpath(csv_path, ROOT))
+    say("wrote %s" % os.path.relpath(png_path, ROOT))
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Callgrind
+
+_TOTAL = re.compile(r"^(?:summary|totals):\s+(\d+)", re.M)
+
+
+def callgrind_ir(mode, name, n):
+    """Total instructions (Ir) of one `cases.py --callgrind-case` run, or raise RuntimeError."""
+    os.makedirs(os.path.join(OUT, "callgrind"), exist_ok=True)
+    outfile = os.path.join(OUT, "callgrind", "%s.%s.%d.out" % (mode, name, n))
+    env = child_env()
+    env.update(VALGRIND_ENV)
+    cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + outfile,
+           sys.executable, CASES_PY, "--mode", mode, "--dir", mode_dir(mode),
+           "--callgrind-case", name, "--n", str(n)]
+    p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       universal_newlines=True)
+    if p.returncode != 0:
+        raise RuntimeError("valgrind run failed (exit %d): %s" % (p.returncode, _last_lines(p.stderr, 4)))
+    with open(outfile) as f:
+        m = _TOTAL.search(f.read())
+    if not m:
+        raise RuntimeError("no summary/totals line in %s" % outfile)
+    return int(m.group(1))
+
+
+def run_callgrind(ns, modes):
+    if not shutil.which("valgrind"):
+        say("valgrind is not installed (it is a Debian package: valgrind)")
+        return 1
+    names = ns.case or list(cases.CASES)
+    say("== building into %s" % os.path.relpath(OUT, ROOT))
+    available, unavailable = prepare(modes, ns.no_build)
+    if not available:
+        say("no mode is available")
+        return 1
+    n1, n2 = ns.callgrind_n
+    all_names = [cases.EMPTY] + names
+    jobs = []
+    for mode in available:
+        for name in all_names:
+            div = cases.CASES[name][2] if name in cases.CASES else 1
+            a, b = max(1, n1 // div), max(2, n2 // div)
+            if b <= a:
+                b = a + 1
+            jobs.append((mode, name, a, b))
+    say("== callgrind: %s; %d cases x %d modes, two runs each (N1=%d, N2=%d; /100 for the "
+        "1000-element loops), %d at a time" % (interpreter_line(), len(all_names), len(available),
+                                                n1, n2, ns.jobs))
+    results = {m: {} for m in available}
+    t_start = time.time()
+
+    def one(job):
+        mode, name, a, b = job
+        ir_a, ir_b = callgrind_ir(mode, name, a), callgrind_ir(mode, name, b)
+        return (ir_b - ir_a) / float(b - a)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=ns.jobs) as pool:
+        futures = {pool.submit(one, job): job for job in jobs}
+        done = 0
+        for fut in concurrent.futures.as_completed(futures):
+            mode, name, _, _ = futures[fut]
+            done += 1
+            try:
+                results[mode][name] = fut.result()
+            except RuntimeError as e:
+                say("  %s %s FAILED: %s" % (mode, name, e))
+                continue
+            say("  [%d/%d %.0fs] %-9s %-26s %10.1f Ir/op" % (done, len(jobs), time.time() - t_start,
+                                                          mode, name, results[mode][name]))
+    ref, note = reference_of(available)
+    say()
+    print_unavailable(unavailable)
+    print_table("Instructions per op under callgrind, (Ir(N2) - Ir(N1)) / (N2 - N1); %s"
+                % interpreter_line(), "Ir", names, available, results, ref, note, digits=0)
+    say("empty loop (included in every figure above), Ir/iteration: "
+        + ", ".join("%s %s" % (m, fmt_num(results[m].get(cases.EMPTY), 0)) for m in available))
+    csv_path = os.path.join(OUT, "callgrind.csv")
+    write_csv(csv_path, names, available, results, ref, "ir_per_op",
+              extra={cases.EMPTY: {m: results[m].get(cases.EMPTY) for m in available}})
+    say()
+    say("wrote %s" % os.path.relpath(csv_path, ROOT))
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Managed (BenchmarkDotNet)
+
+def run_managed(ns):
+    project = os.path.join(HERE, "Shim.Benchmarks")
+    artifacts = os.path.join(OUT, "managed")
+    if not shutil.which("dotnet"):
+        say("dotnet is not installed")
+        return 1
+    env = dict(os.environ)
+    env.setdefault("DOTNET_CLI_TELEMETRY_OPTOUT", "1")
+    env.setdefault("DOTNET_NOLOGO", "1")
+    # The benchmark process starts the CPython of this interpreter (see Program.cs).
+    env.setdefault("HPYSHIM_PYTHON_PREFIX", sys.base_prefix)
+    cmd = ["dotnet", "run", "-c", "Release", "--project", project, "--",
+           "--filter", ns.managed_filter, "--job", "short", "--artifacts", artifacts]
+    say("== managed benchmarks: %s" % " ".join(shlex.quote(c) for c in cmd))
+    os.makedirs(artifacts, exist_ok=True)
+    log_path = os.path.join(artifacts, "run.log")
+    with open(log_path, "w") as log:
+        p = subprocess.run(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+    with open(log_path) as f:
+        text = f.read()
+    if p.returncode != 0:
+        say(text[-4000:])
+        say("dotnet run failed (exit %d); full log: %s" % (p.returncode, os.path.relpath(log_path, ROOT)))
+        return 1
+    reports = sorted(os.path.join(artifacts, "results", f) for f in os.listdir(os.path.join(artifacts, "results"))
+                     if f.endswith("-report-github.md")) if os.path.isdir(os.path.join(artifacts, "results")) else []
+    if reports:
+        for r in reports:
+            with open(r) as f:
+                say(f.read().rstrip())
+            say()
+    else:
+        # Fall back to the summary BenchmarkDotNet printed on its console.
+        start = text.rfind("// * Summary *")
+        say(text[start:] if start >= 0 else text[-4000:])
+    say("full log: %s" % os.path.relpath(log_path, ROOT))
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description="Build and run the HPy Shim benchmark.")
+    p.add_argument("--quick", action="store_true",
+                   help="a short run (N=%d, %d rounds)" % (QUICK_N, QUICK_ROUNDS))
+    p.add_argument("--n", type=int, help="ops per case (default %d; N/100 for the 1000-element loops)" % DEFAULT_N)
+    p.add_argument("--rounds", type=int, help="rounds of one process per mode (default %d)" % DEFAULT_ROUNDS)
+    p.add_argument("--repeat", type=int, default=3, help="timed repeats per case inside each process (default 3)")
+    p.add_argument("--mode", action="append", choices=MODES, default=[],
+                   help="only this mode (repeatable; default: all)")
+    p.add_argument("--case", action="append", default=[], metavar="NAME",
+                   help="only this case (repeatable; default: all)")
+    p.add_argument("--seed", type=int, default=20240601, help="seed of the per-round mode shuffle")
+    p.add_argument("--no-build", action="store_true", help="use the modules already in out/bench")
+    p.add_argument("--callgrind", action="store_true", help="count instructions per op under valgrind")
+    p.add_argument("--callgrind-n", type=int, nargs=2, default=(CALLGRIND_N1, CALLGRIND_N2),
+                   metavar=("N1", "N2"), help="the two op counts (default %d %d)" % (CALLGRIND_N1, CALLGRIND_N2))
+    p.add_argument("--jobs", type=int, default=2, help="parallel valgrind runs (default 2)")
+    p.add_argument("--managed", action="store_true",
+                   help="run the BenchmarkDotNet benchmarks of the managed internals")
+    p.add_argument("--managed-filter", default="*", help="BenchmarkDotNet --filter (default '*')")
+    ns = p.parse_args(argv)
+
+    unknown = [c for c in ns.case if c not in cases.CASES]
+    if unknown:
+        p.error("unknown case(s): %s\nknown: %s" % (", ".join(unknown), ", ".join(cases.CASES)))
+    modes = [m for m in MODES if m in ns.mode] if ns.mode else list(MODES)
+
+    if ns.managed:
+        return run_managed(ns)
+    if ns.callgrind:
+        return run_callgrind(ns, modes)
+    return run_timing(ns, modes)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
