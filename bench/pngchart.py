@@ -9,8 +9,8 @@ import struct
 import zlib
 
 # ---------------------------------------------------------------------------------------------
-# Font: 5 columns x 7 rows per glyph, '#' = ink. Lowercase letters use the lower 5 rows (plus the
-# top two for ascenders); descenders are drawn raised so every glyph fits the 7-row cell.
+# Font: 5 columns x 7 rows per glyph, '#' = ink, top row first. Rows past the seventh are
+# descenders (g j p q y ;) and hang below the baseline, inside the line spacing.
 
 _GLYPHS = {
     " ": ["     "] * 7,
@@ -56,17 +56,17 @@ _GLYPHS = {
     "d": ["    #", "    #", " ## #", "#  ##", "#   #", "#   #", " ####"],
     "e": ["     ", "     ", " ### ", "#   #", "#####", "#    ", " ### "],
     "f": ["  ## ", " #  #", " #   ", "###  ", " #   ", " #   ", " #   "],
-    "g": ["     ", " ####", "#   #", "#   #", " ####", "    #", " ### "],
+    "g": ["     ", "     ", " ####", "#   #", "#   #", "#   #", " ####", "    #", " ### "],
     "h": ["#    ", "#    ", "# ## ", "##  #", "#   #", "#   #", "#   #"],
     "i": ["  #  ", "     ", " ##  ", "  #  ", "  #  ", "  #  ", " ### "],
-    "j": ["   # ", "     ", "  ## ", "   # ", "   # ", "#  # ", " ##  "],
+    "j": ["     ", "   # ", "     ", "  ## ", "   # ", "   # ", "   # ", "#  # ", " ##  "],
     "k": ["#    ", "#    ", "#  # ", "# #  ", "##   ", "# #  ", "#  # "],
     "l": [" ##  ", "  #  ", "  #  ", "  #  ", "  #  ", "  #  ", " ### "],
     "m": ["     ", "     ", "## # ", "# # #", "# # #", "#   #", "#   #"],
     "n": ["     ", "     ", "# ## ", "##  #", "#   #", "#   #", "#   #"],
     "o": ["     ", "     ", " ### ", "#   #", "#   #", "#   #", " ### "],
-    "p": ["     ", "#### ", "#   #", "#   #", "#### ", "#    ", "#    "],
-    "q": ["     ", " ## #", "#  ##", "#   #", " ####", "    #", "    #"],
+    "p": ["     ", "     ", "#### ", "#   #", "#   #", "#   #", "#### ", "#    ", "#    "],
+    "q": ["     ", "     ", " ####", "#   #", "#   #", "#   #", " ####", "    #", "    #"],
     "r": ["     ", "     ", "# ## ", "##  #", "#    ", "#    ", "#    "],
     "s": ["     ", "     ", " ####", "#    ", " ### ", "    #", "#### "],
     "t": [" #   ", " #   ", "###  ", " #   ", " #   ", " #  #", "  ## "],
@@ -74,12 +74,13 @@ _GLYPHS = {
     "v": ["     ", "     ", "#   #", "#   #", "#   #", " # # ", "  #  "],
     "w": ["     ", "     ", "#   #", "#   #", "# # #", "# # #", " # # "],
     "x": ["     ", "     ", "#   #", " # # ", "  #  ", " # # ", "#   #"],
-    "y": ["     ", "#   #", "#   #", "#   #", " ####", "    #", " ### "],
+    "y": ["     ", "     ", "#   #", "#   #", "#   #", "#   #", " ####", "    #", " ### "],
     "z": ["     ", "     ", "#####", "   # ", "  #  ", " #   ", "#####"],
     "_": ["     ", "     ", "     ", "     ", "     ", "     ", "#####"],
     ".": ["     ", "     ", "     ", "     ", "     ", " ##  ", " ##  "],
     ",": ["     ", "     ", "     ", "     ", " ##  ", "  #  ", " #   "],
     ":": ["     ", " ##  ", " ##  ", "     ", " ##  ", " ##  ", "     "],
+    ";": ["     ", " ##  ", " ##  ", "     ", " ##  ", " ##  ", "  #  ", " #   "],
     "/": ["     ", "    #", "   # ", "  #  ", " #   ", "#    ", "     "],
     "(": ["   # ", "  #  ", " #   ", " #   ", " #   ", "  #  ", "   # "],
     ")": [" #   ", "  #  ", "   # ", "   # ", "   # ", "  #  ", " #   "],
@@ -160,6 +161,43 @@ AXIS = (90, 90, 90)
 TEXT = (20, 20, 20)
 
 
+_STEPS = (1, 2, 5)
+
+
+def _nice_floor(v):
+    """The largest 1, 2 or 5 times a power of ten that is <= v."""
+    e = math.floor(math.log10(v))
+    for step in reversed(_STEPS):
+        if step * 10 ** e <= v:
+            return step * 10 ** e
+    return 10 ** e
+
+
+def _nice_ceil(v):
+    """The smallest 1, 2 or 5 times a power of ten that is >= v."""
+    e = math.floor(math.log10(v))
+    for step in _STEPS + (10,):
+        if step * 10 ** e >= v:
+            return step * 10 ** e
+    return 10 ** (e + 1)
+
+
+def _ticks(lo, hi):
+    e = math.floor(math.log10(lo))
+    out = []
+    while 10 ** e <= hi * 1.0001:
+        for step in _STEPS:
+            v = step * 10 ** e
+            if lo * 0.9999 <= v <= hi * 1.0001:
+                out.append((v, step == 1))
+        e += 1
+    return out
+
+
+def _format_tick(v):
+    return "%d" % v if v >= 1 else "%g" % v
+
+
 def _format_value(v):
     if v >= 1000:
         return "%.0f" % v
@@ -175,7 +213,6 @@ def bar_chart(path, title, categories, series, values, unit="ns/op", subtitle=No
     values[category][series]: a positive number, or None for no bar. The axis is logarithmic
     because the cases span four orders of magnitude (a bare call vs a 1000-element loop).
     """
-    scale = 1
     bar_h, bar_gap, group_gap = 9, 1, 10
     label_w = max(text_width(c) for c in categories) + 16
     value_w = 60
@@ -191,8 +228,7 @@ def bar_chart(path, title, categories, series, values, unit="ns/op", subtitle=No
     positive = [v for row in values.values() for v in row.values() if v and v > 0]
     if not positive:
         positive = [1.0]
-    lo = 10 ** math.floor(math.log10(min(positive)))
-    hi = 10 ** math.ceil(math.log10(max(positive)))
+    lo, hi = _nice_floor(min(positive)), _nice_ceil(max(positive))
     if hi <= lo:
         hi = lo * 10
     span = math.log10(hi) - math.log10(lo)
@@ -215,23 +251,12 @@ def bar_chart(path, title, categories, series, values, unit="ns/op", subtitle=No
         lx += 14 + text_width(s) + 18
 
     plot_top = top + legend_h
-    # Gridlines at each decade, with 2x and 5x as fainter ticks
-    decade = lo
-    while decade <= hi * 1.0001:
-        for mult, col in ((1, GRID), (2, (242, 242, 242)), (5, (242, 242, 242))):
-            v = decade * mult
-            if v > hi * 1.0001:
-                continue
-            x = int(xpos(v))
-            c.rect(x, plot_top, 1, plot_h, col)
-        decade *= 10
-    decade = lo
-    while decade <= hi * 1.0001:
-        x = int(xpos(decade))
-        c.rect(x, plot_top, 1, plot_h, GRID)
-        label = _format_value(decade) if decade >= 1 else "%g" % decade
-        c.text(x - text_width(label) // 2, plot_top + plot_h + 6, label, AXIS)
-        decade *= 10
+    # Gridlines and labels at 1, 2 and 5 times each power of ten (decades darker)
+    for v, major in _ticks(lo, hi):
+        x = int(xpos(v))
+        c.rect(x, plot_top, 1, plot_h, GRID if major else (240, 240, 240))
+        label = _format_tick(v)
+        c.text(x - text_width(label) // 2, plot_top + plot_h + 6, label, AXIS if major else (150, 150, 150))
     c.text(label_w + plot_w - text_width(unit + " (log scale)"), plot_top + plot_h + 16,
            unit + " (log scale)", AXIS)
     c.rect(label_w, plot_top, 1, plot_h, AXIS)

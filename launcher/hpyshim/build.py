@@ -10,7 +10,7 @@ import sysconfig
 from . import config
 from .finder import EXTENSION_SUFFIXES
 
-__all__ = ["ABIS", "BuildError", "NotImplementedABI", "compiler_command", "build_command",
+__all__ = ["ABIS", "BuildError", "compiler_command", "build_command",
            "build_extension"]
 
 ABIS = ("universal", "hybrid", "cpython")
@@ -18,10 +18,6 @@ ABIS = ("universal", "hybrid", "cpython")
 
 class BuildError(Exception):
     """The build could not run or the compiler failed."""
-
-
-class NotImplementedABI(BuildError):
-    pass
 
 
 def compiler_command():
@@ -36,14 +32,13 @@ def compiler_command():
     raise BuildError("no C compiler found: set CC, or install gcc or cc")
 
 
-def output_path(name, outdir):
-    return os.path.join(outdir, name + EXTENSION_SUFFIXES[0])
+def output_path(name, outdir, abi="universal"):
+    # CPython ABI mode makes an ordinary extension for the running interpreter only.
+    suffix = sysconfig.get_config_var("EXT_SUFFIX") if abi == "cpython" else EXTENSION_SUFFIXES[0]
+    return os.path.join(outdir, name + suffix)
 
 
 def check_abi(abi):
-    if abi == "cpython":
-        raise NotImplementedABI("--abi cpython is not implemented yet "
-                                "(use universal or hybrid)")
     if abi not in ABIS:
         raise BuildError("unknown ABI %r (expected one of: %s)" % (abi, ", ".join(ABIS)))
 
@@ -58,13 +53,15 @@ def build_command(name, sources, abi="universal", outdir=".", extra_flags=()):
     if abi == "hybrid":
         # Hybrid code may use the C API next to HPy, so it needs Python's headers.
         cmd += ["-DHPY_ABI_HYBRID", "-I" + sysconfig.get_paths()["include"]]
+    elif abi == "cpython":
+        cmd += ["-DHPY_ABI_CPYTHON", "-I" + sysconfig.get_paths()["include"]]
     else:
         cmd += ["-DHPY_ABI_UNIVERSAL"]
     cmd += config.cflags()
     cmd += list(extra_flags)
     cmd += [os.path.abspath(s) for s in sources]
-    cmd += config.helper_sources()
-    out = output_path(name, outdir)
+    cmd += config.helper_sources(abi)
+    out = output_path(name, outdir, abi)
     # libm explicitly: extensions may use it and must not rely on the host having loaded it.
     cmd += ["-lm", "-o", out]
     return cmd, out

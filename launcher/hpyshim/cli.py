@@ -9,7 +9,7 @@ from . import _native, build, config
 from .finder import install
 
 EXIT_ERROR = 1
-EXIT_NOT_IMPLEMENTED = 2
+EXIT_USAGE = 2
 
 
 def _parser():
@@ -24,7 +24,9 @@ def _parser():
     b.add_argument("name", metavar="NAME", help="module name (HPy_MODINIT name)")
     b.add_argument("sources", metavar="SRC.c", nargs="+", help="C source files")
     b.add_argument("--abi", default="universal", choices=build.ABIS,
-                   help="target ABI (default: universal; cpython is not implemented yet)")
+                   help="target ABI: universal (NAME.hpy0.so, default), hybrid (universal plus the "
+                        "legacy C API, NAME.hpy0.so) or cpython (an ordinary extension for this "
+                        "Python, NAME<EXT_SUFFIX>)")
     b.add_argument("-o", "--output-dir", dest="outdir", default=".", metavar="DIR",
                    help="output directory (default: current directory)")
     b.add_argument("--cflag", dest="cflags", action="append", default=[], metavar="FLAG",
@@ -62,8 +64,6 @@ def cmd_build(ns):
     try:
         out = build.build_extension(ns.name, ns.sources, abi=ns.abi, outdir=ns.outdir,
                                     extra_flags=ns.cflags, verbose=ns.verbose)
-    except build.NotImplementedABI as e:
-        return _error(str(e), EXIT_NOT_IMPLEMENTED)
     except (build.BuildError, RuntimeError) as e:
         return _error(str(e))
     print(out)
@@ -126,5 +126,5 @@ def main(argv=None):
                "info": cmd_info}.get(ns.command)
     if handler is None:
         _parser().print_help(sys.stderr)
-        return EXIT_NOT_IMPLEMENTED
+        return EXIT_USAGE
     return handler(ns)

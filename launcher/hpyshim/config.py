@@ -41,6 +41,10 @@ def cflags():
     return ["-I" + include_dir()]
 
 
-def helper_sources():
-    """C files every extension compiles in, sorted."""
-    return sorted(glob.glob(os.path.join(include_dir(), "runtime", "*.c")))
+def helper_sources(abi="universal"):
+    """C files an extension compiles in, sorted: the shared helpers, plus in CPython ABI mode the
+    runtime that universal extensions find in libhpy (module and type creation, trackers...)."""
+    sources = sorted(glob.glob(os.path.join(include_dir(), "runtime", "*.c")))
+    if abi == "cpython":
+        sources += sorted(glob.glob(os.path.join(include_dir(), "runtime", "cpython", "*.c")))
+    return sources

@@ -2,9 +2,11 @@
 
 import glob
 import importlib
+import importlib.machinery
 import importlib.util
 import os
 import sys
+import sysconfig
 import unittest
 
 try:
@@ -233,13 +235,22 @@ class CliTest(unittest.TestCase):
         self.assertIn("compilation of broken failed", proc.stderr)
         self.assertFalse(os.path.exists(os.path.join(self.tmp, "broken.hpy0.so")))
 
-    def test_build_cpython_abi_not_implemented(self):
-        src = os.path.join(self.tmp, "x.c")
-        open(src, "w").close()
-        proc = self.hpyshim("build", "x", src, "--abi", "cpython", "-o", self.tmp)
-        self.assertEqual(proc.returncode, 2, support.describe(proc))
-        self.assertIn("not implemented yet", proc.stderr)
-        self.assertEqual(os.listdir(self.tmp), ["x.c"])
+    def test_build_cpython_abi(self):
+        # The same source as an ordinary extension of this interpreter: no libhpy involved.
+        support.compiler()
+        src = os.path.join(self.tmp, "seven.c")
+        with open(src, "w") as f:
+            f.write(SEVEN_C % {"name": "cpy_seven"})
+        proc = self.hpyshim("build", "cpy_seven", src, "--abi", "cpython", "-o", self.tmp)
+        self.assertEqual(proc.returncode, 0, support.describe(proc))
+        target = os.path.join(self.tmp, "cpy_seven" + sysconfig.get_config_var("EXT_SUFFIX"))
+        self.assertEqual(proc.stdout.strip(), target)
+        spec = importlib.util.spec_from_file_location("cpy_seven", target)
+        self.assertIsInstance(spec.loader, importlib.machinery.ExtensionFileLoader)
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        self.assertEqual(mod.seven(), 7)
+        self.assertEqual(mod.__doc__, "built by the launcher test")
 
     def test_build_commands(self):
         cmd, out = build.build_command("m", ["a.c"], abi="universal", outdir="d")
@@ -254,8 +265,13 @@ class CliTest(unittest.TestCase):
         self.assertEqual(hout, out)
         self.assertIn("-DHPY_ABI_HYBRID", hcmd)
         self.assertNotIn("-DHPY_ABI_UNIVERSAL", hcmd)
-        with self.assertRaises(build.NotImplementedABI):
-            build.build_command("m", ["a.c"], abi="cpython")
+        ccmd, cout = build.build_command("m", ["a.c"], abi="cpython", outdir="d")
+        self.assertEqual(cout, os.path.join("d", "m" + sysconfig.get_config_var("EXT_SUFFIX")))
+        self.assertIn("-DHPY_ABI_CPYTHON", ccmd)
+        self.assertIn("-I" + sysconfig.get_paths()["include"], ccmd)
+        for src in config.helper_sources("cpython"):
+            self.assertIn(src, ccmd)
+        self.assertTrue(any(os.sep + "cpython" + os.sep in src for src in config.helper_sources("cpython")))
         with self.assertRaises(build.BuildError):
             build.build_command("m", ["a.c"], abi="other")
 

@@ -1,5 +1,6 @@
 /* CPython ABI mode: fixed-width integer and bool conversions. The C API
-   speaks long / long long, so narrower results are range-checked here. */
+   speaks long / long long, so narrower results are range-checked here (the
+   64-bit ones are exactly the long long functions: see api.gen.h). */
 #ifndef HPY_SHIM_CPYTHON_NUMBER_H
 #define HPY_SHIM_CPYTHON_NUMBER_H
 
@@ -11,16 +12,6 @@ HPyAPI_FUNC HPy HPyLong_FromInt32_t(HPyContext *ctx, int32_t value)
 HPyAPI_FUNC HPy HPyLong_FromUInt32_t(HPyContext *ctx, uint32_t value)
 {
     return _py2h(PyLong_FromUnsignedLong((unsigned long)value));
-}
-
-HPyAPI_FUNC HPy HPyLong_FromInt64_t(HPyContext *ctx, int64_t v)
-{
-    return _py2h(PyLong_FromLongLong((long long)v));
-}
-
-HPyAPI_FUNC HPy HPyLong_FromUInt64_t(HPyContext *ctx, uint64_t v)
-{
-    return _py2h(PyLong_FromUnsignedLongLong((unsigned long long)v));
 }
 
 HPyAPI_FUNC int32_t HPyLong_AsInt32_t(HPyContext *ctx, HPy h)
@@ -50,22 +41,6 @@ HPyAPI_FUNC uint32_t HPyLong_AsUInt32_t(HPyContext *ctx, HPy h)
 HPyAPI_FUNC uint32_t HPyLong_AsUInt32_tMask(HPyContext *ctx, HPy h)
 {
     return (uint32_t)PyLong_AsUnsignedLongMask(_h2py(h));
-}
-
-/* long long is exactly 64 bits on every platform CPython supports. */
-HPyAPI_FUNC int64_t HPyLong_AsInt64_t(HPyContext *ctx, HPy h)
-{
-    return (int64_t)PyLong_AsLongLong(_h2py(h));
-}
-
-HPyAPI_FUNC uint64_t HPyLong_AsUInt64_t(HPyContext *ctx, HPy h)
-{
-    return (uint64_t)PyLong_AsUnsignedLongLong(_h2py(h));
-}
-
-HPyAPI_FUNC uint64_t HPyLong_AsUInt64_tMask(HPyContext *ctx, HPy h)
-{
-    return (uint64_t)PyLong_AsUnsignedLongLongMask(_h2py(h));
 }
 
 HPyAPI_FUNC HPy HPyBool_FromBool(HPyContext *ctx, bool v)
