@@ -28,13 +28,34 @@ build_library() {
     cp "$OUT/publish/$LIB" "$OUT/lib/$LIB"
 }
 
+# Every CPython 3.8+ that pyenv has, and the default python: CPython ABI builds are per version.
+cpythons() {
+    local root=${PYENV_ROOT:-$HOME/.pyenv} dir minor
+    for dir in "$root"/versions/3.*; do
+        [ -d "$dir" ] || continue
+        minor=$(basename "$dir" | cut -d. -f2)
+        [ "$minor" -ge 8 ] 2>/dev/null && echo "$dir/bin/python3.$minor"
+    done
+    command -v "$PYTHON"
+}
+
 build_samples() {
-    echo "== samples (universal ABI)"
+    echo "== samples (universal ABI: one build for every CPython)"
     mkdir -p "$OUT/cext-samples"
     for dir in cext-samples/*/; do
         name=$(basename "$dir")
         PYTHONPATH="$ROOT/launcher" "$PYTHON" -m hpyshim build "$name" "$dir"*.c --abi universal -o "$OUT/cext-samples"
     done
+    echo "== samples (CPython ABI: one build per CPython)"
+    mkdir -p "$OUT/cext-samples/cpython"
+    for python in $(cpythons); do
+        for dir in cext-samples/*/; do
+            name=$(basename "$dir")
+            PYTHONPATH="$ROOT/launcher" "$python" -m hpyshim build "$name" "$dir"*.c --abi cpython \
+                -o "$OUT/cext-samples/cpython" >/dev/null
+        done
+    done
+    ls "$OUT/cext-samples/cpython"
 }
 
 build() {

@@ -1,26 +1,39 @@
 namespace HPyShim.Tests;
 
-/// <summary>The stdlib-unittest suites in tests/python, on every CPython, against one build.</summary>
+/// <summary>
+/// The stdlib-unittest suites in tests/python on every CPython: the universal samples (one build
+/// for all) with the launcher and loader suites, then the same sample assertions against the
+/// CPython ABI builds of the same sources, so both ABIs must behave identically.
+/// </summary>
 public class PythonSuiteTests
 {
     public static IEnumerable<object[]> Pythons() => Interpreters.Data();
 
     [Theory]
     [MemberData(nameof(Pythons))]
-    public void SamplesAndLauncherSuitePasses(string python)
+    public void UniversalSamplesLoaderAndLauncherSuitesPass(string python) =>
+        RunUnittest(python, "universal", Repo.Samples, ["discover", "-s", "tests/python", "-t", "."]);
+
+    [Theory]
+    [MemberData(nameof(Pythons))]
+    public void CPythonAbiSamplesBehaveLikeUniversalOnes(string python) =>
+        RunUnittest(python, "cpython", Path.Combine(Repo.Samples, "cpython"), ["tests.python.test_simple"]);
+
+    static void RunUnittest(string python, string abi, string samples, string[] what)
     {
         Repo.RequireLibrary();
         string exe = Interpreters.ExecutableFor(python);
         Assert.True(exe == "python3" || File.Exists(exe), $"pyenv lists {python} but {exe} does not exist");
-        var result = Repo.Run(exe, ["-m", "unittest", "discover", "-s", "tests/python", "-t", ".", "-v"],
+        var result = Repo.Run(exe, ["-m", "unittest", .. what, "-v"],
             new Dictionary<string, string>
             {
                 ["PYTHONPATH"] = Path.Combine(Repo.Root, "launcher"),
                 ["HPYSHIM_LIBRARY"] = Repo.Library,
-                ["HPYSHIM_SAMPLES"] = Repo.Samples,
+                ["HPYSHIM_SAMPLES"] = samples,
+                ["HPYSHIM_TEST_ABI"] = abi,
                 ["HPY"] = "",
             });
-        Assert.True(result.ExitCode == 0, $"unittest on {python} failed:\n{result}");
+        Assert.True(result.ExitCode == 0, $"unittest ({abi} ABI) on {python} failed:\n{result}");
         Assert.Contains("OK", result.Output);
     }
 }

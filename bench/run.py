@@ -388,10 +388,13 @@ def run_managed(ns):
     env = dict(os.environ)
     env.setdefault("DOTNET_CLI_TELEMETRY_OPTOUT", "1")
     env.setdefault("DOTNET_NOLOGO", "1")
-    # The benchmark process starts the CPython of this interpreter (see Program.cs).
+    # The benchmark process embeds the CPython running this script (see Program.cs).
     env.setdefault("HPYSHIM_PYTHON_PREFIX", sys.base_prefix)
+    libpython = os.path.join(sysconfig.get_config_var("LIBDIR") or "", sysconfig.get_config_var("LDLIBRARY") or "")
+    if os.path.isfile(libpython) and libpython.endswith(".so"):
+        env.setdefault("HPYSHIM_LIBPYTHON", libpython)
     cmd = ["dotnet", "run", "-c", "Release", "--project", project, "--",
-           "--filter", ns.managed_filter, "--job", "short", "--artifacts", artifacts]
+           "--filter", ns.managed_filter, "--artifacts", artifacts]
     say("== managed benchmarks: %s" % " ".join(shlex.quote(c) for c in cmd))
     os.makedirs(artifacts, exist_ok=True)
     log_path = os.path.join(artifacts, "run.log")

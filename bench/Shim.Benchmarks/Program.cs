@@ -16,7 +16,8 @@ public static class Program
     public static int Main(string[] args)
     {
         // In-process: the benchmarks need the CPython this process embeds, and a generated child
-        // project would have to rebuild the runtime and its native half for nothing.
+        // project would have to rebuild the runtime and its native half for nothing. The job is
+        // short (3 warm-ups, 3 iterations): these figures are for comparing members, not for papers.
         var config = DefaultConfig.Instance
             .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
             .WithOptions(ConfigOptions.JoinSummary);
@@ -131,10 +132,10 @@ public unsafe class ContextTable : ContextBenchmark
         ctx->ctx_Close(ctx, h);
     }
 
-    [Benchmark(Description = "TypeCheck (exact)")]
+    [Benchmark(Description = "TypeCheck_exact")]
     public int TypeCheckExact() => ctx->ctx_TypeCheck(ctx, one, longType);
 
-    [Benchmark(Description = "TypeCheck (subtype)")]
+    [Benchmark(Description = "TypeCheck_subtype")]
     public int TypeCheckSubtype() => ctx->ctx_TypeCheck(ctx, trueObject, longType);
 
     [Benchmark(Description = "Long_FromInt64_t+Close")]
@@ -144,7 +145,7 @@ public unsafe class ContextTable : ContextBenchmark
         ctx->ctx_Close(ctx, h);
     }
 
-    [Benchmark(Description = "Tracker New/Add x16/Close")]
+    [Benchmark(Description = "Tracker_New+Add*16+Close")]
     public void Tracker16()
     {
         HPyTracker t = ctx->ctx_Tracker_New(ctx, 0);
@@ -152,7 +153,7 @@ public unsafe class ContextTable : ContextBenchmark
         ctx->ctx_Tracker_Close(ctx, t);
     }
 
-    [Benchmark(Description = "ListBuilder New/Set x16/Build+Close")]
+    [Benchmark(Description = "ListBuilder_New+Set*16+Build+Close")]
     public void ListBuilder16()
     {
         HPyListBuilder b = ctx->ctx_ListBuilder_New(ctx, 16);
@@ -175,7 +176,7 @@ public unsafe class ContextTable : ContextBenchmark
 /// </summary>
 public unsafe class ManagedMembers : ContextBenchmark
 {
-    [Benchmark(Description = "direct Tracker New/Add x16/Close")]
+    [Benchmark(Description = "C#:Tracker_New+Add*16+Close")]
     public void Tracker16()
     {
         HPyTracker t = UniversalContext.Tracker_New(ctx, 0);
@@ -183,7 +184,7 @@ public unsafe class ManagedMembers : ContextBenchmark
         UniversalContext.Tracker_Close(ctx, t);
     }
 
-    [Benchmark(Description = "direct Long_FromInt32_t+Close")]
+    [Benchmark(Description = "C#:Long_FromInt32_t+Close")]
     public void LongFromInt32()
     {
         HPy h = UniversalContext.Long_FromInt32_t(ctx, 123456789);

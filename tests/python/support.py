@@ -2,8 +2,10 @@
 
 Environment:
   HPYSHIM_LIBRARY  the runtime library (default: the launcher's own search)
-  HPYSHIM_SAMPLES  the folder with simple.hpy0.so and point.hpy0.so
-                   (default: <repo>/out/cext-samples)
+  HPYSHIM_SAMPLES  the folder with the sample extensions (default: <repo>/out/cext-samples,
+                   or its cpython/ subfolder in CPython ABI mode)
+  HPYSHIM_TEST_ABI universal (default): the samples are NAME.hpy0.so loaded through libhpy;
+                   cpython: the same sources built in CPython ABI mode, NAME<EXT_SUFFIX>
   CC               C compiler for the extensions built at test time (default gcc, else cc)
 """
 
@@ -12,6 +14,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 
 REPO_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -35,9 +38,21 @@ class MissingPrerequisite(AssertionError):
     """A tool or file the tests need is absent: a failure, never a skip."""
 
 
+ABI = os.environ.get("HPYSHIM_TEST_ABI") or "universal"
+if ABI not in ("universal", "cpython"):
+    raise MissingPrerequisite("HPYSHIM_TEST_ABI must be universal or cpython, not %r" % ABI)
+
+
+def sample_file_name(name):
+    if ABI == "cpython":
+        return name + sysconfig.get_config_var("EXT_SUFFIX")
+    return name + ".hpy0.so"
+
+
 def samples_dir():
-    path = os.environ.get("HPYSHIM_SAMPLES") or os.path.join(REPO_DIR, "out", "cext-samples")
-    for name in ("simple.hpy0.so", "point.hpy0.so"):
+    default = os.path.join(REPO_DIR, "out", "cext-samples", *(["cpython"] if ABI == "cpython" else []))
+    path = os.environ.get("HPYSHIM_SAMPLES") or default
+    for name in (sample_file_name("simple"), sample_file_name("point")):
         if not os.path.isfile(os.path.join(path, name)):
             raise MissingPrerequisite(
                 "sample extension %s not found in %s; build the samples and set "
@@ -46,7 +61,7 @@ def samples_dir():
 
 
 def sample(name):
-    return os.path.join(samples_dir(), name + ".hpy0.so")
+    return os.path.join(samples_dir(), sample_file_name(name))
 
 
 def add_samples_to_path():
