@@ -40,11 +40,13 @@ cpythons() {
 }
 
 build_samples() {
-    echo "== samples (universal ABI: one build for every CPython)"
+    echo "== samples (universal ABI: one build for every CPython; hybrid ones in hybrid mode)"
     mkdir -p "$OUT/cext-samples"
     for dir in cext-samples/*/; do
         name=$(basename "$dir")
-        PYTHONPATH="$ROOT/launcher" "$PYTHON" -m hpyshim build "$name" "$dir"*.c --abi universal -o "$OUT/cext-samples"
+        # A sample that also uses the legacy C API says so in its abi file.
+        abi=$(cat "$dir/abi" 2>/dev/null || echo universal)
+        PYTHONPATH="$ROOT/launcher" "$PYTHON" -m hpyshim build "$name" "$dir"*.c --abi "$abi" -o "$OUT/cext-samples"
     done
     echo "== samples (CPython ABI: one build per CPython)"
     mkdir -p "$OUT/cext-samples/cpython"

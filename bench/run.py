@@ -34,7 +34,7 @@ import pngchart  # noqa: E402
 MODES = cases.MODES
 CASES_PY = os.path.join(HERE, "cases.py")
 
-DEFAULT_N, DEFAULT_ROUNDS = 200000, 5
+DEFAULT_N, DEFAULT_ROUNDS = 300000, 5
 QUICK_N, QUICK_ROUNDS = 50000, 3
 CALLGRIND_N1, CALLGRIND_N2 = 400, 2400  # the 1000-element loops get N/100: 4 and 24
 
@@ -396,6 +396,8 @@ def run_managed(ns):
     cmd = ["dotnet", "run", "-c", "Release", "--project", project, "--",
            "--filter", ns.managed_filter, "--artifacts", artifacts]
     say("== managed benchmarks: %s" % " ".join(shlex.quote(c) for c in cmd))
+    # Reports of an earlier run (other filter, renamed benchmarks) must not be printed as this one's.
+    shutil.rmtree(os.path.join(artifacts, "results"), ignore_errors=True)
     os.makedirs(artifacts, exist_ok=True)
     log_path = os.path.join(artifacts, "run.log")
     with open(log_path, "w") as log:

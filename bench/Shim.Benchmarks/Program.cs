@@ -19,8 +19,7 @@ public static class Program
         // project would have to rebuild the runtime and its native half for nothing. The job is
         // short (3 warm-ups, 3 iterations): these figures are for comparing members, not for papers.
         var config = DefaultConfig.Instance
-            .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
-            .WithOptions(ConfigOptions.JoinSummary);
+            .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance));
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
         return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
     }
