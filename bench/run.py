@@ -141,7 +141,7 @@ def reference_of(available):
     if "cpython" in available:
         return "cpython", "ratios are to cpython (HPy source built for the CPython ABI)"
     if "capi" in available:
-        return "capi", "ratios are to capi (cpython mode unavailable)"
+        return "capi", "ratios are to capi (cpython mode unavailable or not selected)"
     return None, "no reference mode available: no ratios"
 
 
@@ -412,6 +412,8 @@ def run_managed(ns):
                      if f.endswith("-report-github.md")) if os.path.isdir(os.path.join(artifacts, "results")) else []
     if reports:
         for r in reports:
+            # The file is named after the benchmark class: <namespace>.<Class>-report-github.md
+            say("## " + os.path.basename(r)[:-len("-report-github.md")].rpartition(".")[2])
             with open(r) as f:
                 say(f.read().rstrip())
             say()

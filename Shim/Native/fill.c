@@ -16,6 +16,11 @@ void *native_symbol(const char *name)
     return address;
 }
 
+void *native_symbol_if_present(const char *name)
+{
+    return dlsym(RTLD_DEFAULT, name);
+}
+
 #define RESOLVE(name) (*(void **)&cpy.name = native_symbol(#name))
 
 /* Returns NULL on success, or the name of a CPython symbol that could not be found. */
@@ -38,6 +43,10 @@ const char *hpyshim_native_fill(HPyContext *ctx, native_trampoline_fallback fall
     RESOLVE(PyBytes_FromStringAndSize);
     RESOLVE(PyExc_TypeError);
     RESOLVE(PyExc_ValueError);
+    RESOLVE(_Py_Dealloc);
+    RESOLVE(Py_GetVersion);
     native_fill_generated(ctx);
+    if (missing_symbol == NULL)
+        native_specialize_refcounts(ctx);
     return missing_symbol;
 }

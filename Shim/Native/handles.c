@@ -1,15 +1,83 @@
 /* Handle lifetime, identity and type checks: a handle is its PyObject*. */
+#include <stdint.h>
+#include <stdlib.h>
 #include "native.h"
 
+/* HPy_Dup and HPy_Close are reference-count operations. The portable versions call CPython's
+ * Py_IncRef/Py_DecRef (which ignore NULL, as HPy_Dup(HPy_NULL) must); on the CPythons whose
+ * refcount field we know, native_specialize_refcounts installs versions that do the same work
+ * inline, as the C API's own macros do, saving a call on the most frequent context members. */
 HPy hpyshim_native_Dup(HPyContext *ctx, HPy h)
 {
-    cpy.Py_IncRef(_h2py(h));   /* Py_IncRef ignores NULL, as HPy_Dup(HPy_NULL) must */
+    cpy.Py_IncRef(_h2py(h));
     return h;
 }
 
 void hpyshim_native_Close(HPyContext *ctx, HPy h)
 {
     cpy.Py_DecRef(_h2py(h));
+}
+
+#define REFCNT(o) NATIVE_FIELD(o, 0, Py_ssize_t)
+#define REFCNT_LOW32(o) NATIVE_FIELD(o, 0, uint32_t)   /* little-endian: the low half comes first */
+
+/* CPython 3.8 to 3.11: a plain counter. */
+static HPy dup_counting(HPyContext *ctx, HPy h)
+{
+    PyObject *o = _h2py(h);
+    if (o != NULL)
+        REFCNT(o)++;
+    return h;
+}
+
+static void close_counting(HPyContext *ctx, HPy h)
+{
+    PyObject *o = _h2py(h);
+    if (o != NULL && --REFCNT(o) == 0)
+        cpy._Py_Dealloc(o);
+}
+
+/* CPython 3.12 and 3.13 (64-bit, GIL): immortal objects have a negative low half, which
+ * saturates instead of counting; mortal ones count in the low 32 bits. */
+static HPy dup_immortal_aware(HPyContext *ctx, HPy h)
+{
+    PyObject *o = _h2py(h);
+    if (o != NULL) {
+        uint32_t incremented = REFCNT_LOW32(o) + 1;
+        if (incremented != 0)
+            REFCNT_LOW32(o) = incremented;
+    }
+    return h;
+}
+
+static void close_immortal_aware(HPyContext *ctx, HPy h)
+{
+    PyObject *o = _h2py(h);
+    if (o == NULL || (int32_t)REFCNT_LOW32(o) < 0)
+        return;
+    if (--REFCNT(o) == 0)
+        cpy._Py_Dealloc(o);
+}
+
+void native_specialize_refcounts(HPyContext *ctx)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && UINTPTR_MAX > 0xFFFFFFFFu
+    /* Debug builds keep reference totals and free-threaded builds have another header: both keep
+     * the portable calls. */
+    if (native_symbol_if_present("_Py_GetRefTotal") || native_symbol_if_present("_Py_MergeZeroLocalRefcount"))
+        return;
+    const char *version = cpy.Py_GetVersion();
+    if (version[0] != '3' || version[1] != '.')
+        return;
+    long minor = strtol(version + 2, NULL, 10);
+    if (minor >= 8 && minor <= 11) {
+        ctx->ctx_Dup = dup_counting;
+        ctx->ctx_Close = close_counting;
+    } else if (minor == 12 || minor == 13) {
+        ctx->ctx_Dup = dup_immortal_aware;
+        ctx->ctx_Close = close_immortal_aware;
+    }
+#endif
 }
 
 int hpyshim_native_Is(HPyContext *ctx, HPy obj, HPy other)

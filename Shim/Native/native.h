@@ -50,6 +50,8 @@ struct native_cpython {
     PyObject *(*PyBytes_FromStringAndSize)(const char *, Py_ssize_t);
     PyObject **PyExc_TypeError;
     PyObject **PyExc_ValueError;
+    void (*_Py_Dealloc)(PyObject *);
+    const char *(*Py_GetVersion)(void);
 };
 extern struct native_cpython cpy;
 
@@ -57,7 +59,9 @@ extern struct native_cpython cpy;
 typedef void (*native_trampoline_fallback)(HPyContext *, HPyFunc_Signature, HPyCFunction, void *);
 extern native_trampoline_fallback native_fallback_trampoline;
 
-void *native_symbol(const char *name);
+void *native_symbol(const char *name);             /* remembers a missing name */
+void *native_symbol_if_present(const char *name);  /* NULL if absent, not an error */
+void native_specialize_refcounts(HPyContext *ctx);
 int native_fill_generated(HPyContext *ctx);  /* forwarders + member table, generated */
 
 #endif

@@ -80,6 +80,53 @@ static void errors_and_missing_members(HPyContext *ctx)
     HPyErr_Clear(ctx);
 }
 
+/* The reference count is the first field of every object; Dup and Close must move it exactly as
+ * CPython's own macros do (immortal objects of 3.12+ do not move at all). */
+static HPy_ssize_t refcount(HPy h)
+{
+    return *(HPy_ssize_t *)h._i;
+}
+
+static void reference_counts(HPyContext *ctx)
+{
+    HPy list = HPyList_New(ctx, 0);
+    HPy_ssize_t before = refcount(list);
+    HPy copies[100];
+    for (int i = 0; i < 100; i++)
+        copies[i] = HPy_Dup(ctx, list);
+    CHECK(refcount(list) == before + 100);
+    for (int i = 0; i < 100; i++)
+        HPy_Close(ctx, copies[i]);
+    CHECK(refcount(list) == before);
+
+    HPy_ssize_t none_before = refcount(ctx->h_None);
+    for (int i = 0; i < 100; i++)
+        copies[i] = HPy_Dup(ctx, ctx->h_None);
+    for (int i = 0; i < 100; i++)
+        HPy_Close(ctx, copies[i]);
+    CHECK(refcount(ctx->h_None) == none_before);
+
+    CHECK(HPy_IsNull(HPy_Dup(ctx, HPy_NULL)));
+    HPy_Close(ctx, HPy_NULL);   /* a no-op, must not crash */
+
+    /* The last Close deallocates: a weak reference to the object dies with it. */
+    HPy weakref_module = HPyImport_ImportModule(ctx, "weakref");
+    HPy ref_type = HPy_GetAttr_s(ctx, weakref_module, "ref");
+    HPy set_type = HPy_GetAttr_s(ctx, weakref_module, "WeakSet");
+    HPy obj = HPy_CallTupleDict(ctx, set_type, HPy_NULL, HPy_NULL);   /* WeakSet objects support weakrefs */
+    HPy args = HPyTuple_Pack(ctx, 1, obj);
+    HPy ref = HPy_CallTupleDict(ctx, ref_type, args, HPy_NULL);
+    HPy alive = HPy_CallTupleDict(ctx, ref, HPy_NULL, HPy_NULL);
+    CHECK(HPy_Is(ctx, alive, obj));
+    HPy_Close(ctx, alive);
+    HPy_Close(ctx, args);
+    HPy_Close(ctx, obj);
+    HPy dead = HPy_CallTupleDict(ctx, ref, HPy_NULL, HPy_NULL);
+    CHECK(HPy_Is(ctx, dead, ctx->h_None));
+    HPy_Close(ctx, dead); HPy_Close(ctx, ref); HPy_Close(ctx, set_type); HPy_Close(ctx, ref_type);
+    HPy_Close(ctx, weakref_module); HPy_Close(ctx, list);
+}
+
 static void calls(HPyContext *ctx)
 {
     HPy builtins = ctx->h_Builtins;
@@ -134,6 +181,7 @@ int main(int argc, char **argv)
     numbers(ctx);
     containers(ctx);
     errors_and_missing_members(ctx);
+    reference_counts(ctx);
     calls(ctx);
     load_sample(ctx, argv[2]);
     CHECK(hpyshim_stop_python() == 0);
