@@ -7,14 +7,9 @@ internal static unsafe partial class Py
 {
     // Integers. The 32-bit conversions go through C long, as HPy's own runtime does, so overflow
     // messages match it; CLong keeps that right where long is 32 bits.
-    public static delegate* unmanaged<long, nint> PyLong_FromLongLong;
-    public static delegate* unmanaged<ulong, nint> PyLong_FromUnsignedLongLong;
     public static delegate* unmanaged<nint, CLong> PyLong_AsLong;
     public static delegate* unmanaged<nint, CULong> PyLong_AsUnsignedLong;
     public static delegate* unmanaged<nint, CULong> PyLong_AsUnsignedLongMask;
-    public static delegate* unmanaged<nint, long> PyLong_AsLongLong;
-    public static delegate* unmanaged<nint, ulong> PyLong_AsUnsignedLongLong;
-    public static delegate* unmanaged<nint, ulong> PyLong_AsUnsignedLongLongMask;
 
     // Calls. The vectorcall entry points are optional: PyObject_Vectorcall is exported from 3.11,
     // PyObject_VectorcallDict and PyObject_VectorcallMethod from 3.9; null means "not here".
@@ -60,14 +55,9 @@ internal static unsafe partial class Py
 
     static void ResolveObjects()
     {
-        PyLong_FromLongLong = (delegate* unmanaged<long, nint>)Symbols.Require("PyLong_FromLongLong");
-        PyLong_FromUnsignedLongLong = (delegate* unmanaged<ulong, nint>)Symbols.Require("PyLong_FromUnsignedLongLong");
         PyLong_AsLong = (delegate* unmanaged<nint, CLong>)Symbols.Require("PyLong_AsLong");
         PyLong_AsUnsignedLong = (delegate* unmanaged<nint, CULong>)Symbols.Require("PyLong_AsUnsignedLong");
         PyLong_AsUnsignedLongMask = (delegate* unmanaged<nint, CULong>)Symbols.Require("PyLong_AsUnsignedLongMask");
-        PyLong_AsLongLong = (delegate* unmanaged<nint, long>)Symbols.Require("PyLong_AsLongLong");
-        PyLong_AsUnsignedLongLong = (delegate* unmanaged<nint, ulong>)Symbols.Require("PyLong_AsUnsignedLongLong");
-        PyLong_AsUnsignedLongLongMask = (delegate* unmanaged<nint, ulong>)Symbols.Require("PyLong_AsUnsignedLongLongMask");
 
         PyObject_Call = (delegate* unmanaged<nint, nint, nint, nint>)Symbols.Require("PyObject_Call");
         PyObject_Vectorcall = (delegate* unmanaged<nint, nint*, nuint, nint, nint>)Optional("PyObject_Vectorcall");

@@ -13,16 +13,10 @@ internal static unsafe partial class Py
     public static delegate* unmanaged<int> Py_FinalizeEx;
     public static delegate* unmanaged<nint, void> Py_IncRef;
     public static delegate* unmanaged<nint, void> Py_DecRef;
-    public static delegate* unmanaged<nint, byte*, void> PyErr_SetString;
-    public static delegate* unmanaged<nint, nint, void> PyErr_SetObject;
     public static delegate* unmanaged<nint> PyErr_Occurred;
     public static delegate* unmanaged<nint*, nint*, nint*, void> PyErr_Fetch;
     public static delegate* unmanaged<nint, nint, nint, void> PyErr_Restore;
-    public static delegate* unmanaged<byte*, nint> PyImport_ImportModule;
     public static delegate* unmanaged<nint, nint> PyModule_GetDict;
-    public static delegate* unmanaged<byte*, nint> PyUnicode_FromString;
-    public static delegate* unmanaged<nint, nint*, byte*> PyUnicode_AsUTF8AndSize;
-    public static delegate* unmanaged<nint, nint> PyObject_Str;
     public static delegate* unmanaged<int> PyGILState_Ensure;
     public static delegate* unmanaged<int, void> PyGILState_Release;
 
@@ -37,16 +31,10 @@ internal static unsafe partial class Py
         Py_FinalizeEx = (delegate* unmanaged<int>)Symbols.Require("Py_FinalizeEx");
         Py_IncRef = (delegate* unmanaged<nint, void>)Symbols.Require("Py_IncRef");
         Py_DecRef = (delegate* unmanaged<nint, void>)Symbols.Require("Py_DecRef");
-        PyErr_SetString = (delegate* unmanaged<nint, byte*, void>)Symbols.Require("PyErr_SetString");
-        PyErr_SetObject = (delegate* unmanaged<nint, nint, void>)Symbols.Require("PyErr_SetObject");
         PyErr_Occurred = (delegate* unmanaged<nint>)Symbols.Require("PyErr_Occurred");
         PyErr_Fetch = (delegate* unmanaged<nint*, nint*, nint*, void>)Symbols.Require("PyErr_Fetch");
         PyErr_Restore = (delegate* unmanaged<nint, nint, nint, void>)Symbols.Require("PyErr_Restore");
-        PyImport_ImportModule = (delegate* unmanaged<byte*, nint>)Symbols.Require("PyImport_ImportModule");
         PyModule_GetDict = (delegate* unmanaged<nint, nint>)Symbols.Require("PyModule_GetDict");
-        PyUnicode_FromString = (delegate* unmanaged<byte*, nint>)Symbols.Require("PyUnicode_FromString");
-        PyUnicode_AsUTF8AndSize = (delegate* unmanaged<nint, nint*, byte*>)Symbols.Require("PyUnicode_AsUTF8AndSize");
-        PyObject_Str = (delegate* unmanaged<nint, nint>)Symbols.Require("PyObject_Str");
         PyGILState_Ensure = (delegate* unmanaged<int>)Symbols.Require("PyGILState_Ensure");
         PyGILState_Release = (delegate* unmanaged<int, void>)Symbols.Require("PyGILState_Release");
         PyExc_SystemError = HostObjects.Pointer("PyExc_SystemError")._i;

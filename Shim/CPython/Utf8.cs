@@ -21,10 +21,10 @@ internal static unsafe class Utf8
     /// <summary>str(obj) as a managed string, or null if that fails (the error is cleared).</summary>
     public static string? StrOf(nint obj)
     {
-        nint str = Py.PyObject_Str(obj);
+        nint str = PythonApi.PyObject_Str(obj);
         if (str == 0) return null;
         nint size;
-        byte* data = Py.PyUnicode_AsUTF8AndSize(str, &size);
+        byte* data = PythonApi.PyUnicode_AsUTF8AndSize(str, &size);
         string? result = data == null ? null : Encoding.UTF8.GetString(data, (int)size);
         Py.Py_DecRef(str);
         return result;

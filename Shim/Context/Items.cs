@@ -19,7 +19,7 @@ internal static unsafe partial class UniversalContext
 
     internal static HPy GetItem_s(HPyContext* ctx, HPy obj, byte* utf8_key)
     {
-        nint key = Py.PyUnicode_FromString(utf8_key);
+        nint key = PythonApi.PyUnicode_FromString(utf8_key);
         if (key == 0) return HPy.Null;
         nint result = PythonApi.PyObject_GetItem(obj._i, key);
         Py.Py_DecRef(key);
@@ -37,7 +37,7 @@ internal static unsafe partial class UniversalContext
 
     internal static int SetItem_s(HPyContext* ctx, HPy obj, byte* utf8_key, HPy value)
     {
-        nint key = Py.PyUnicode_FromString(utf8_key);
+        nint key = PythonApi.PyUnicode_FromString(utf8_key);
         if (key == 0) return -1;
         int result = PythonApi.PyObject_SetItem(obj._i, key, value._i);
         Py.Py_DecRef(key);
@@ -55,7 +55,7 @@ internal static unsafe partial class UniversalContext
 
     internal static int DelItem_s(HPyContext* ctx, HPy obj, byte* utf8_key)
     {
-        nint key = Py.PyUnicode_FromString(utf8_key);
+        nint key = PythonApi.PyUnicode_FromString(utf8_key);
         if (key == 0) return -1;
         int result = PythonApi.PyObject_DelItem(obj._i, key);
         Py.Py_DecRef(key);

@@ -39,7 +39,7 @@ internal static unsafe partial class UniversalContext
                 Failure.Raise(Py.PyExc_TypeError, "HPyType_GetName: __name__ is not a str");
                 return null;
             }
-            byte* utf8 = Py.PyUnicode_AsUTF8AndSize(name, null);
+            byte* utf8 = PythonApi.PyUnicode_AsUTF8AndSize(name, null);
             Py.Py_DecRef(name);
             return utf8;
         }

@@ -175,7 +175,7 @@ internal static unsafe class ModuleBuilder
     static nint MakeSpec(string name, string path)
     {
         nint machinery, specType;
-        fixed (byte* m = "importlib.machinery"u8) machinery = Py.PyImport_ImportModule(m);
+        fixed (byte* m = "importlib.machinery"u8) machinery = PythonApi.PyImport_ImportModule(m);
         if (machinery == 0) return 0;
         fixed (byte* attr = "ModuleSpec"u8) specType = PythonApi.PyObject_GetAttrString(machinery, attr);
         Py.Py_DecRef(machinery);
@@ -184,7 +184,7 @@ internal static unsafe class ModuleBuilder
         if (args != 0)
         {
             byte* text = Utf8.Persistent(name);
-            nint nameObj = Py.PyUnicode_FromString(text);
+            nint nameObj = PythonApi.PyUnicode_FromString(text);
             NativeMemory.Free(text);
             if (nameObj != 0)
             {
