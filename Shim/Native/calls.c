@@ -58,17 +58,19 @@ typedef void (*fn_v_w)(void *);
 void hpyshim_native_CallRealFunctionFromTrampoline(HPyContext *ctx, HPyFunc_Signature sig,
                                                    HPyCFunction func, void *args)
 {
-    switch (sig) {
-    case HPyFunc_NOARGS: {
+    /* The method signatures first: they are most of the calls, and a compare is cheaper than the
+     * switch's table. */
+    if (sig == HPyFunc_NOARGS) {
         _HPyFunc_args_NOARGS *a = args;
         a->result = R(AS(fn_h)(ctx, P(a->self)));
         return;
     }
-    case HPyFunc_O: {
+    if (sig == HPyFunc_O) {
         _HPyFunc_args_O *a = args;
         a->result = R(AS(fn_hh)(ctx, P(a->self), P(a->arg)));
         return;
     }
+    switch (sig) {
     case HPyFunc_VARARGS: {
         _HPyFunc_args_VARARGS *a = args;
         a->result = R(AS(fn_varargs)(ctx, P(a->self), (const HPy *)a->args, (size_t)a->nargs));

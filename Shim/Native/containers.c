@@ -1,7 +1,24 @@
 /* Tuples from arrays and the list/tuple builders: a builder is the half-filled container itself,
  * and Set takes its own reference to the item (the caller keeps theirs). A builder whose New failed
- * is 0; its error is cleared there and raised again (MemoryError) by Build. */
+ * is 0; its error is cleared there and raised again (MemoryError) by Build. Items are stored
+ * directly, as the C API's own SET_ITEM macros do; an index out of range goes through the C API
+ * setter, which raises the IndexError. */
 #include "native.h"
+
+static void set_item(PyObject **items, Py_ssize_t size, PyObject *container, HPy_ssize_t index, HPy h_item,
+                     int (*set_item_checked)(PyObject *, Py_ssize_t, PyObject *))
+{
+    PyObject *item = _h2py(h_item);
+    native_incref(item);
+    if ((size_t)index >= (size_t)size) {
+        set_item_checked(container, index, item);   /* raises IndexError and drops the reference */
+        return;
+    }
+    PyObject *old = items[index];
+    items[index] = item;
+    if (old != NULL)
+        cpy.Py_DecRef(old);
+}
 
 HPy hpyshim_native_Tuple_FromArray(HPyContext *ctx, const HPy items[], HPy_ssize_t n)
 {
@@ -9,8 +26,8 @@ HPy hpyshim_native_Tuple_FromArray(HPyContext *ctx, const HPy items[], HPy_ssize
     if (tuple == NULL)
         return HPy_NULL;
     for (HPy_ssize_t i = 0; i < n; i++) {
-        cpy.Py_IncRef(_h2py(items[i]));
-        TUPLE_ITEMS(tuple)[i] = items[i];   /* a fresh tuple's slots are empty: no SetItem needed */
+        native_incref(_h2py(items[i]));
+        TUPLE_ITEMS(tuple)[i] = items[i];   /* a fresh tuple's slots are empty */
     }
     return _py2h(tuple);
 }
@@ -25,10 +42,9 @@ HPyListBuilder hpyshim_native_ListBuilder_New(HPyContext *ctx, HPy_ssize_t size)
 
 void hpyshim_native_ListBuilder_Set(HPyContext *ctx, HPyListBuilder builder, HPy_ssize_t index, HPy h_item)
 {
-    if (builder._lst == 0)
-        return;
-    cpy.Py_IncRef(_h2py(h_item));
-    cpy.PyList_SetItem((PyObject *)builder._lst, index, _h2py(h_item));   /* steals; bad index raises */
+    PyObject *list = (PyObject *)builder._lst;
+    if (list != NULL)
+        set_item(LIST_ITEMS(list), LIST_SIZE(list), list, index, h_item, cpy.PyList_SetItem);
 }
 
 HPy hpyshim_native_ListBuilder_Build(HPyContext *ctx, HPyListBuilder builder)
@@ -55,10 +71,9 @@ HPyTupleBuilder hpyshim_native_TupleBuilder_New(HPyContext *ctx, HPy_ssize_t siz
 
 void hpyshim_native_TupleBuilder_Set(HPyContext *ctx, HPyTupleBuilder builder, HPy_ssize_t index, HPy h_item)
 {
-    if (builder._tup == 0)
-        return;
-    cpy.Py_IncRef(_h2py(h_item));
-    cpy.PyTuple_SetItem((PyObject *)builder._tup, index, _h2py(h_item));
+    PyObject *tuple = (PyObject *)builder._tup;
+    if (tuple != NULL)
+        set_item((PyObject **)TUPLE_ITEMS(tuple), TUPLE_SIZE(tuple), tuple, index, h_item, cpy.PyTuple_SetItem);
 }
 
 HPy hpyshim_native_TupleBuilder_Build(HPyContext *ctx, HPyTupleBuilder builder)

@@ -59,6 +59,8 @@ static void close_immortal_aware(HPyContext *ctx, HPy h)
         cpy._Py_Dealloc(o);
 }
 
+int native_refcount_model = REFCOUNT_BY_CALL;
+
 void native_specialize_refcounts(HPyContext *ctx)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && UINTPTR_MAX > 0xFFFFFFFFu
@@ -71,9 +73,11 @@ void native_specialize_refcounts(HPyContext *ctx)
         return;
     long minor = strtol(version + 2, NULL, 10);
     if (minor >= 8 && minor <= 11) {
+        native_refcount_model = REFCOUNT_COUNTING;
         ctx->ctx_Dup = dup_counting;
         ctx->ctx_Close = close_counting;
     } else if (minor == 12 || minor == 13) {
+        native_refcount_model = REFCOUNT_IMMORTAL_AWARE;
         ctx->ctx_Dup = dup_immortal_aware;
         ctx->ctx_Close = close_immortal_aware;
     }

@@ -23,6 +23,8 @@ typedef PyObject *(*native_allocfunc)(PyObject *, Py_ssize_t);
 #define TP_ALLOC(t) NATIVE_FIELD(t, 304, native_allocfunc)
 #define TUPLE_SIZE(t) NATIVE_FIELD(t, 16, Py_ssize_t)
 #define TUPLE_ITEMS(t) ((HPy *)((char *)(t) + 24))
+#define LIST_SIZE(l) NATIVE_FIELD(l, 16, Py_ssize_t)
+#define LIST_ITEMS(l) NATIVE_FIELD(l, 24, PyObject **)
 #define OBJECT_HEADER_SIZE 16
 
 #define TPFLAGS_LONG_SUBCLASS (1UL << 24)
@@ -62,6 +64,24 @@ extern native_trampoline_fallback native_fallback_trampoline;
 void *native_symbol(const char *name);             /* remembers a missing name */
 void *native_symbol_if_present(const char *name);  /* NULL if absent, not an error */
 void native_specialize_refcounts(HPyContext *ctx);
+
+/* How this CPython counts references (set by native_specialize_refcounts). */
+enum { REFCOUNT_BY_CALL, REFCOUNT_COUNTING, REFCOUNT_IMMORTAL_AWARE };
+extern int native_refcount_model;
+
+/* Py_INCREF for the fast path's own use: inline where the header is known. */
+static inline void native_incref(PyObject *o)
+{
+    if (native_refcount_model == REFCOUNT_COUNTING) {
+        (*(Py_ssize_t *)o)++;
+    } else if (native_refcount_model == REFCOUNT_IMMORTAL_AWARE) {
+        unsigned int incremented = *(unsigned int *)o + 1;   /* the low half, little-endian */
+        if (incremented != 0)
+            *(unsigned int *)o = incremented;
+    } else {
+        cpy.Py_IncRef(o);
+    }
+}
 int native_fill_generated(HPyContext *ctx);  /* forwarders + member table, generated */
 
 #endif

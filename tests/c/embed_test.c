@@ -67,6 +67,29 @@ static void containers(HPyContext *ctx)
 
     HPy_Close(ctx, text); HPy_Close(ctx, dict); HPy_Close(ctx, tuple);
     HPy_Close(ctx, second); HPy_Close(ctx, list);
+
+    /* Builder misuse: an index out of range raises IndexError; setting a slot twice keeps only
+     * the second item, and the first loses the builder's reference. */
+    HPy a = HPyUnicode_FromString(ctx, "a"), b = HPyUnicode_FromString(ctx, "b");
+    HPy_ssize_t a_refs = *(HPy_ssize_t *)a._i;
+    HPyTupleBuilder tb = HPyTupleBuilder_New(ctx, 1);
+    HPyTupleBuilder_Set(ctx, tb, 5, a);
+    CHECK(HPyErr_ExceptionMatches(ctx, ctx->h_IndexError));
+    HPyErr_Clear(ctx);
+    CHECK(*(HPy_ssize_t *)a._i == a_refs);
+    HPyTupleBuilder_Set(ctx, tb, 0, a);
+    HPyTupleBuilder_Set(ctx, tb, 0, b);
+    CHECK(*(HPy_ssize_t *)a._i == a_refs);
+    HPy built = HPyTupleBuilder_Build(ctx, tb);
+    HPy first = HPy_GetItem_i(ctx, built, 0);
+    CHECK(HPy_Is(ctx, first, b));
+    HPyListBuilder lb2 = HPyListBuilder_New(ctx, 2);
+    HPyListBuilder_Set(ctx, lb2, -1, a);
+    CHECK(HPyErr_ExceptionMatches(ctx, ctx->h_IndexError));
+    HPyErr_Clear(ctx);
+    HPyListBuilder_Cancel(ctx, lb2);
+    CHECK(*(HPy_ssize_t *)a._i == a_refs);
+    HPy_Close(ctx, first); HPy_Close(ctx, built); HPy_Close(ctx, a); HPy_Close(ctx, b);
 }
 
 static void errors_and_missing_members(HPyContext *ctx)
