@@ -5,8 +5,9 @@
  * setter, which raises the IndexError. */
 #include "native.h"
 
-static void set_item(PyObject **items, Py_ssize_t size, PyObject *container, HPy_ssize_t index, HPy h_item,
-                     int (*set_item_checked)(PyObject *, Py_ssize_t, PyObject *))
+/* The general case: a slot already filled, an index out of range, or references counted by call. */
+__attribute__((noinline)) static void set_item_slow(PyObject **items, Py_ssize_t size, PyObject *container, HPy_ssize_t index, HPy h_item,
+                          int (*set_item_checked)(PyObject *, Py_ssize_t, PyObject *))
 {
     PyObject *item = _h2py(h_item);
     native_incref(item);
@@ -18,6 +19,16 @@ static void set_item(PyObject **items, Py_ssize_t size, PyObject *container, HPy
     items[index] = item;
     if (old != NULL)
         cpy.Py_DecRef(old);
+}
+
+/* The usual case makes no call, so it needs no saved registers. */
+static inline int set_item_fast(PyObject **items, Py_ssize_t size, HPy_ssize_t index, HPy h_item)
+{
+    if ((size_t)index >= (size_t)size || items[index] != NULL || native_refcount_model == REFCOUNT_BY_CALL)
+        return 0;
+    native_incref_known(_h2py(h_item));
+    items[index] = _h2py(h_item);
+    return 1;
 }
 
 HPy hpyshim_native_Tuple_FromArray(HPyContext *ctx, const HPy items[], HPy_ssize_t n)
@@ -43,8 +54,8 @@ HPyListBuilder hpyshim_native_ListBuilder_New(HPyContext *ctx, HPy_ssize_t size)
 void hpyshim_native_ListBuilder_Set(HPyContext *ctx, HPyListBuilder builder, HPy_ssize_t index, HPy h_item)
 {
     PyObject *list = (PyObject *)builder._lst;
-    if (list != NULL)
-        set_item(LIST_ITEMS(list), LIST_SIZE(list), list, index, h_item, cpy.PyList_SetItem);
+    if (list != NULL && !set_item_fast(LIST_ITEMS(list), LIST_SIZE(list), index, h_item))
+        set_item_slow(LIST_ITEMS(list), LIST_SIZE(list), list, index, h_item, cpy.PyList_SetItem);
 }
 
 HPy hpyshim_native_ListBuilder_Build(HPyContext *ctx, HPyListBuilder builder)
@@ -72,8 +83,8 @@ HPyTupleBuilder hpyshim_native_TupleBuilder_New(HPyContext *ctx, HPy_ssize_t siz
 void hpyshim_native_TupleBuilder_Set(HPyContext *ctx, HPyTupleBuilder builder, HPy_ssize_t index, HPy h_item)
 {
     PyObject *tuple = (PyObject *)builder._tup;
-    if (tuple != NULL)
-        set_item((PyObject **)TUPLE_ITEMS(tuple), TUPLE_SIZE(tuple), tuple, index, h_item, cpy.PyTuple_SetItem);
+    if (tuple != NULL && !set_item_fast((PyObject **)TUPLE_ITEMS(tuple), TUPLE_SIZE(tuple), index, h_item))
+        set_item_slow((PyObject **)TUPLE_ITEMS(tuple), TUPLE_SIZE(tuple), tuple, index, h_item, cpy.PyTuple_SetItem);
 }
 
 HPy hpyshim_native_TupleBuilder_Build(HPyContext *ctx, HPyTupleBuilder builder)

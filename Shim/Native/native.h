@@ -69,18 +69,25 @@ void native_specialize_refcounts(HPyContext *ctx);
 enum { REFCOUNT_BY_CALL, REFCOUNT_COUNTING, REFCOUNT_IMMORTAL_AWARE };
 extern int native_refcount_model;
 
-/* Py_INCREF for the fast path's own use: inline where the header is known. */
-static inline void native_incref(PyObject *o)
+/* Py_INCREF without a call, for a model other than REFCOUNT_BY_CALL. */
+static inline void native_incref_known(PyObject *o)
 {
     if (native_refcount_model == REFCOUNT_COUNTING) {
         (*(Py_ssize_t *)o)++;
-    } else if (native_refcount_model == REFCOUNT_IMMORTAL_AWARE) {
+    } else {
         unsigned int incremented = *(unsigned int *)o + 1;   /* the low half, little-endian */
         if (incremented != 0)
             *(unsigned int *)o = incremented;
-    } else {
-        cpy.Py_IncRef(o);
     }
+}
+
+/* Py_INCREF for the fast path's own use: inline where the header is known. */
+static inline void native_incref(PyObject *o)
+{
+    if (native_refcount_model == REFCOUNT_BY_CALL)
+        cpy.Py_IncRef(o);
+    else
+        native_incref_known(o);
 }
 int native_fill_generated(HPyContext *ctx);  /* forwarders + member table, generated */
 

@@ -169,8 +169,13 @@ static cpy_vectorcallfunc *call_slot(PyObject *self, TypeInfo *info)
     return (cpy_vectorcallfunc *)(void *)((char *)self + info->call_offset);
 }
 
+/* Set once a type with HPy_tp_call exists: until then allocation skips the lookup below. */
+static int any_type_has_call;
+
 static void init_call_slot(PyObject *self)
 {
+    if (!any_type_has_call)
+        return;
     TypeInfo *info = find_call_info(Py_TYPE(self));
     if (info != NULL)
         *call_slot(self, info) = info->call;
@@ -470,6 +475,7 @@ _HPy_HIDDEN HPy HPyType_FromSpec(HPyContext *ctx, HPyType_Spec *hpyspec,
                 break;
             case HPy_tp_call:
                 info->call = (cpy_vectorcallfunc)(void (*)(void))d->slot.cpy_trampoline;
+                any_type_has_call = 1;
                 break;
             case HPy_bf_getbuffer:
                 getbuffer = (getbufferproc)(void (*)(void))d->slot.cpy_trampoline;
