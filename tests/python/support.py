@@ -10,7 +10,6 @@ Environment:
 """
 
 import os
-import shlex
 import shutil
 import subprocess
 import sys
@@ -72,16 +71,12 @@ def add_samples_to_path():
 
 
 def compiler():
-    """The C compiler as an argument list; MissingPrerequisite if there is none."""
-    cc = os.environ.get("CC", "").strip()
-    if cc:
-        return shlex.split(cc)
-    for name in ("gcc", "cc"):
-        found = shutil.which(name)
-        if found:
-            return [found]
-    raise MissingPrerequisite("these tests compile C code, but no C compiler was found "
-                              "(set CC, or install gcc or cc)")
+    """The C compiler the launcher would use, as an argument list; MissingPrerequisite if none."""
+    from hpyshim import build
+    try:
+        return build.compiler_command()
+    except build.BuildError as e:
+        raise MissingPrerequisite("these tests compile C code: %s" % e)
 
 
 def compile_shared(c_source, out_path, extra=()):
