@@ -107,9 +107,11 @@ int hpyshim_native_Err_Occurred(HPyContext *ctx)
     return cpy.PyErr_Occurred() != NULL;
 }
 
+/* HPy_NULL is "not a ...", not a crash: HPy's own argument parser asks HPyUnicode_Check about
+ * omitted optional arguments ("s" after "|"). */
 static int has_flag(HPy h, unsigned long flag)
 {
-    return (TP_FLAGS(Py_TYPE_OF(_h2py(h))) & flag) != 0;
+    return !HPy_IsNull(h) && (TP_FLAGS(Py_TYPE_OF(_h2py(h))) & flag) != 0;
 }
 
 int hpyshim_native_Bytes_Check(HPyContext *ctx, HPy h) { return has_flag(h, TPFLAGS_BYTES_SUBCLASS); }

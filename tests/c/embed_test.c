@@ -130,6 +130,7 @@ static void reference_counts(HPyContext *ctx)
     CHECK(refcount(ctx->h_None) == none_before);
 
     CHECK(HPy_IsNull(HPy_Dup(ctx, HPy_NULL)));
+    CHECK(!HPyUnicode_Check(ctx, HPy_NULL) && !HPyList_Check(ctx, HPy_NULL) && !HPyTuple_Check(ctx, HPy_NULL));
     HPy_Close(ctx, HPy_NULL);   /* a no-op, must not crash */
 
     /* The last Close deallocates: a weak reference to the object dies with it. */
