@@ -30,12 +30,18 @@ public static class Emitters
         return result;
     }
 
-    static (string Name, int Size) HeaderNameAndSize(HeaderField h)
+    /// <summary>A header field's type and name, e.g. "const char *name;" is (const char *, name).</summary>
+    static (CType Type, string Name) HeaderTypeAndName(HeaderField h)
     {
         var decl = h.Declaration.TrimEnd(';').Trim();
         int split = decl.LastIndexOfAny([' ', '*']);
-        var type = CType.Parse(decl[..(split + 1)]);
-        return (decl[(split + 1)..], type.CSharp == "int" ? 4 : PointerSize);
+        return (CType.Parse(decl[..(split + 1)]), decl[(split + 1)..]);
+    }
+
+    static (string Name, int Size) HeaderNameAndSize(HeaderField h)
+    {
+        var (type, name) = HeaderTypeAndName(h);
+        return (name, type.CSharp == "int" ? 4 : PointerSize);
     }
 
     static int StructSize(ApiDescription api)
@@ -152,7 +158,7 @@ public static class Emitters
         {
             string type = member switch
             {
-                HeaderField h => CType.Parse(h.Declaration.TrimEnd(';')[..(h.Declaration.TrimEnd(';').LastIndexOfAny([' ', '*']) + 1)]).CSharp,
+                HeaderField h => HeaderTypeAndName(h).Type.CSharp,
                 HandleMember => "HPy",
                 FunctionMember f => FunctionPointerType(f.Parameters.Select(p => p.Type.CSharp).Prepend("HPyContext*"), f.Return.CSharp),
                 _ => throw new InvalidOperationException(),

@@ -6,29 +6,21 @@ namespace HPyShim.CPython;
 /// </summary>
 internal static unsafe class ObjectLayout
 {
-    public const int ObjectHeaderSize = 16;     // ob_refcnt, ob_type
     const int ObTypeOffset = 8;
     const int TpNameOffset = 24;
     const int TpBasicSizeOffset = 32;
-    const int TpItemSizeOffset = 40;
     const int TpFlagsOffset = 168;
 
-    // tp_flags bits that mark the builtin base types (the *_Check fast paths).
-    public const ulong LongSubclass = 1UL << 24;
-    public const ulong ListSubclass = 1UL << 25;
+    // tp_flags bits the runtime tests (argument checks, deallocation).
     public const ulong TupleSubclass = 1UL << 26;
-    public const ulong BytesSubclass = 1UL << 27;
     public const ulong UnicodeSubclass = 1UL << 28;
-    public const ulong DictSubclass = 1UL << 29;
     public const ulong TypeSubclass = 1UL << 31;
     public const ulong HaveGc = 1UL << 14;
     public const ulong HeapType = 1UL << 9;
-    public const ulong BaseType = 1UL << 10;
 
     public static nint TypeOf(nint obj) => *(nint*)(obj + ObTypeOffset);
     public static ulong Flags(nint type) => *(ulong*)(type + TpFlagsOffset);
     public static bool HasFlag(nint obj, ulong flag) => (Flags(TypeOf(obj)) & flag) != 0;
     public static byte* TypeName(nint type) => *(byte**)(type + TpNameOffset);
     public static nint BasicSize(nint type) => *(nint*)(type + TpBasicSizeOffset);
-    public static nint ItemSize(nint type) => *(nint*)(type + TpItemSizeOffset);
 }

@@ -25,7 +25,6 @@ internal static unsafe partial class Py
     public static delegate* unmanaged<nint, nint, nint, int> PyTuple_SetItem;
     public static delegate* unmanaged<nint, nint> PyTuple_Size;
     public static delegate* unmanaged<nint, nint, nint> PyTuple_GetItem;
-    public static delegate* unmanaged<nint, nint, nint, int> PyList_SetItem;
     public static delegate* unmanaged<nint, nint, nint, int> PyDict_SetItem;
     public static delegate* unmanaged<byte*, nint, nint> PyBytes_FromStringAndSize;
 
@@ -70,7 +69,6 @@ internal static unsafe partial class Py
         PyTuple_SetItem = (delegate* unmanaged<nint, nint, nint, int>)Symbols.Require("PyTuple_SetItem");
         PyTuple_Size = (delegate* unmanaged<nint, nint>)Symbols.Require("PyTuple_Size");
         PyTuple_GetItem = (delegate* unmanaged<nint, nint, nint>)Symbols.Require("PyTuple_GetItem");
-        PyList_SetItem = (delegate* unmanaged<nint, nint, nint, int>)Symbols.Require("PyList_SetItem");
         PyDict_SetItem = (delegate* unmanaged<nint, nint, nint, int>)Symbols.Require("PyDict_SetItem");
         PyBytes_FromStringAndSize = (delegate* unmanaged<byte*, nint, nint>)Symbols.Require("PyBytes_FromStringAndSize");
 

@@ -1,9 +1,10 @@
 using HPyShim.CPython;
+using HPyShim.Types;
 
 namespace HPyShim.Context;
 
-// Type queries, the builtin *_Check family and bytes access: loads from the object header where
-// the layout is fixed across CPython 3.8-3.13, so the hot paths make no call at all.
+// Type queries and bytes access: loads from the object header where the layout is fixed across
+// CPython 3.8-3.13 (the *_Check family is on the native fast path).
 internal static unsafe partial class UniversalContext
 {
     // PyBytesObject: PyObject_VAR_HEAD (ob_size at 16), ob_shash, then ob_sval.
@@ -14,13 +15,13 @@ internal static unsafe partial class UniversalContext
     {
         if (sub._i == type._i) return 1;
         // PyType_IsSubtype reads type fields of both; anything but types would be read as garbage.
-        if (!IsType(sub._i) || !IsType(type._i)) return 0;
+        if (!TypeRegistry.IsType(sub._i) || !TypeRegistry.IsType(type._i)) return 0;
         return Py.PyType_IsSubtype(sub._i, type._i);
     }
 
     internal static byte* Type_GetName(HPyContext* ctx, HPy type)
     {
-        if (!IsType(type._i))
+        if (!TypeRegistry.IsType(type._i))
         {
             Failure.Raise(Py.PyExc_TypeError, "HPyType_GetName: argument is not a type");
             return null;
@@ -51,7 +52,6 @@ internal static unsafe partial class UniversalContext
         return start;
     }
 
-    static bool IsType(nint obj) => obj != 0 && ObjectLayout.HasFlag(obj, ObjectLayout.TypeSubclass);
 
     // The unchecked accessors: the caller guarantees a bytes object, as with CPython's macros.
     internal static nint Bytes_GET_SIZE(HPyContext* ctx, HPy h) => *(nint*)(h._i + VarObjectSizeOffset);

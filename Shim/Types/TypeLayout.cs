@@ -9,9 +9,6 @@ internal static unsafe class TypeLayout
     const int TpDealloc = 48, TpAsBuffer = 160, TpTraverse = 184, TpWeaklistOffset = 208,
         TpMethods = 232, TpBase = 256, TpAlloc = 304, TpFree = 320, TpFinalize = 392;
 
-    // PyTupleObject: ob_size after the header, then the items.
-    const int ObSize = 16, TupleItems = 24;
-
     public static nint Base(nint type) => *(nint*)(type + TpBase);
     public static void* Methods(nint type) => *(void**)(type + TpMethods);
     public static void* Dealloc(nint type) => *(void**)(type + TpDealloc);
@@ -22,6 +19,4 @@ internal static unsafe class TypeLayout
     public static delegate* unmanaged<nint, void> Free(nint type) => *(delegate* unmanaged<nint, void>*)(type + TpFree);
     public static void SetAsBuffer(nint type, void* procs) => *(void**)(type + TpAsBuffer) = procs;
 
-    public static nint TupleSize(nint tuple) => *(nint*)(tuple + ObSize);
-    public static nint* TupleItemsOf(nint tuple) => (nint*)(tuple + TupleItems);
 }

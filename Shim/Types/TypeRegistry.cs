@@ -52,7 +52,7 @@ internal static unsafe class TypeRegistry
 
     public static int ShapeOf(nint type) => Nearest(type)?.Shape ?? Shape.Legacy;
 
-    public static bool IsType(nint obj) => ObjectLayout.HasFlag(obj, ObjectLayout.TypeSubclass);
+    public static bool IsType(nint obj) => obj != 0 && ObjectLayout.HasFlag(obj, ObjectLayout.TypeSubclass);
 
     public static bool IsModule(nint obj)
     {
