@@ -4,6 +4,8 @@
 #   ./build.sh test     build, then run every test (dotnet test: managed, C harness, Python on every CPython)
 #   ./build.sh run      build, then run a sample through the launcher
 #   ./build.sh bench    build, then run the benchmark (bench/)
+#   ./build.sh conformance [ARGS]  build, then run HPy 0.9.0's own test suite on HPy Shim
+#                       (HPY_SRC=checkout of HPy 0.9.0; ARGS go to conformance/run.py)
 #   ./build.sh generate rewrite the generated files from api/hpy_context.api
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -84,5 +86,9 @@ case "$cmd" in
         build
         bench/run.sh "${@:2}"
         ;;
-    *) echo "usage: $0 [build|test|run|bench|generate]" >&2; exit 2 ;;
+    conformance)
+        build_library
+        "$PYTHON" conformance/run.py "${@:2}"
+        ;;
+    *) echo "usage: $0 [build|test|run|bench|conformance|generate]" >&2; exit 2 ;;
 esac

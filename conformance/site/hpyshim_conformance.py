@@ -1,0 +1,76 @@
+"""pytest plugin of the conformance runner (conformance/run.py), loaded with ``-p``.
+
+It (1) keeps only the tests whose ``hpy_abi`` parameter is one of the modes in
+``$HPYSHIM_CONFORMANCE_MODES``, (2) points hpy.devel at the staged header set in
+``$HPYSHIM_CONFORMANCE_DEVEL`` (official headers or ours, with their static
+helper libraries) and (3) appends one JSON line per collected test and per test
+phase to ``$HPYSHIM_CONFORMANCE_LOG`` as it happens, so a test that crashes the
+process is still known.
+"""
+import json
+import os
+from pathlib import Path
+
+_log = None
+
+
+def _write(record):
+    if _log is not None:
+        _log.write(json.dumps(record) + "\n")
+        _log.flush()
+
+
+def _mode_of(item):
+    callspec = getattr(item, "callspec", None)
+    if callspec is None:
+        return None
+    return callspec.params.get("hpy_abi")
+
+
+def pytest_configure(config):
+    global _log
+    path = os.environ.get("HPYSHIM_CONFORMANCE_LOG")
+    if path:
+        _log = open(path, "a")
+    devel = os.environ.get("HPYSHIM_CONFORMANCE_DEVEL")
+    if devel:
+        # HPyDevel() without arguments must mean the staged header set.
+        import hpy.devel
+        hpy.devel.HPyDevel.__init__.__defaults__ = (Path(devel),)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    wanted = set(filter(None, os.environ.get("HPYSHIM_CONFORMANCE_MODES", "").split(",")))
+    keep, drop = [], []
+    for item in items:
+        mode = _mode_of(item)
+        # Tests without an ABI parameter (pure-Python helpers) run under the first mode only.
+        if (mode in wanted) if mode is not None else True:
+            keep.append(item)
+        else:
+            drop.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+    for item in items:
+        _write({"event": "collected", "nodeid": item.nodeid, "mode": _mode_of(item)})
+
+
+def pytest_runtest_logstart(nodeid, location):
+    _write({"event": "start", "nodeid": nodeid})
+
+
+def pytest_runtest_logreport(report):
+    record = {"event": "report", "nodeid": report.nodeid, "when": report.when,
+              "outcome": report.outcome}
+    if report.failed:
+        text = str(report.longrepr) if report.longrepr is not None else ""
+        lines = [line for line in text.splitlines() if line.startswith("E ")]
+        record["error"] = (lines[-1] if lines else text.splitlines()[-1] if text else "")[:300]
+    _write(record)
+
+
+def pytest_collectreport(report):
+    if report.failed:
+        _write({"event": "collect_error", "nodeid": report.nodeid,
+                "error": str(report.longrepr)[-500:]})

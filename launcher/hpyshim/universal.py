@@ -1,0 +1,120 @@
+"""The surface of HPy's ``hpy.universal`` module, served by HPy Shim.
+
+Code and build tools written for HPy call ``hpy.universal.load`` and, from the
+stub ``NAME.py`` files that HPy's setuptools integration writes next to each
+``NAME.hpy0.so``, ``hpy.universal._load_bootstrap``.  This module offers both
+with HPy's signatures and behaviour, so a stand-in ``hpy.universal`` can simply
+re-export it.
+"""
+
+import os
+
+from . import finder, modes
+
+__all__ = ["MODE_UNIVERSAL", "MODE_DEBUG", "MODE_TRACE", "load", "_load_bootstrap",
+           "get_version"]
+
+# HPy's numbering of the modes (also the `mode` argument of hpyshim_load_module).
+MODE_UNIVERSAL = modes.MODES["universal"]
+MODE_DEBUG = modes.MODES["debug"]
+MODE_TRACE = modes.MODES["trace"]
+
+_MODE_NAMES = {number: name for name, number in modes.MODES.items()}
+
+
+def _mode_name(number):
+    try:
+        return _MODE_NAMES[number]
+    except KeyError:
+        raise ValueError("invalid HPy mode: %r" % (number,)) from None
+
+
+def load(name, path, spec, debug=False, mode=-1):
+    """HPy's ``load(name, path, spec, debug=False, mode=-1)``: a positive `mode`
+    overrides `debug`."""
+    number = MODE_DEBUG if debug else MODE_UNIVERSAL
+    if mode > 0:
+        number = mode
+    return finder.load(name, os.fsdecode(path), spec, mode=_mode_name(number))
+
+
+def _mapping_get(mapping, key):
+    try:
+        return mapping[key]
+    except KeyError:
+        return None
+
+
+def _mode_from_environ(module_name, env):
+    """The mode HPy's stub loader picks for `module_name` from ``env['HPY']``.
+
+    HPy's rule: without ':' the value is the mode of every module; otherwise
+    the first ``NAME:MODE`` entry whose NAME is a prefix of the module name
+    decides, and a module that no entry names gets no valid mode.
+    """
+    value = _mapping_get(env, "HPY")
+    if value is None:
+        return "universal"
+    chosen = None
+    if ":" in value:
+        for entry in value.split(","):
+            entry_name, _, entry_mode = entry.partition(":")
+            if module_name.startswith(entry_name):
+                chosen = entry_mode
+                break
+    else:
+        chosen = value
+    if chosen is not None and chosen.lower() in modes.MODES:
+        return chosen.lower()
+    raise ValueError("invalid HPy mode: %.50s" % value)
+
+
+def _load_bootstrap(name, ext_name, package, file, loader, spec, env):
+    """Entry point of HPy's stub files: load `file` as module `name` in the mode
+    ``env['HPY']`` asks for, and set the module attributes HPy sets."""
+    mode = _mode_from_environ(name, env)
+    if _mapping_get(env, "HPY_LOG") is not None:
+        extra = {"debug": " with a debug context", "trace": " with a trace context"}.get(mode, "")
+        print("Loading '%s' in HPy universal mode%s" % (name, extra))
+    module = finder.load(name, os.fsdecode(file), spec, mode=mode)
+    for attr, value in (("__file__", file), ("__loader__", loader), ("__name__", ext_name),
+                        ("__package__", package)):
+        setattr(module, attr, value)
+    spec.origin = file
+    module.__spec__ = spec
+    return module
+
+
+class _NotImplementedModule:
+    """Stands for HPy's ``hpy.universal._debug``/``_trace`` until those modes exist: every
+    function raises SystemError naming itself (importing succeeds, as HPy's test harness and
+    ``hpy.debug``/``hpy.trace`` import them eagerly)."""
+
+    def __init__(self, name, feature):
+        self.__name__ = name
+        self._feature = feature
+
+    def __getattr__(self, attr):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        qualified = "%s.%s" % (self.__name__, attr)
+        feature = self._feature
+
+        def not_implemented(*args, **kwargs):
+            raise SystemError("%s: HPy Shim does not implement the %s yet" % (qualified, feature))
+        not_implemented.__name__ = attr
+        return not_implemented
+
+
+_debug = _NotImplementedModule("hpy.universal._debug", "debug mode")
+_trace = _NotImplementedModule("hpy.universal._trace", "trace mode")
+
+
+def get_version():
+    """``(version, git revision)`` as HPy reports them: the runtime's version."""
+    from . import _native, __version__
+    try:
+        revision = _native.version()
+    except Exception:  # the runtime is not built: the launcher's version still answers
+        revision = ""
+    return __version__, revision
