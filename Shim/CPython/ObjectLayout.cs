@@ -23,4 +23,7 @@ internal static unsafe class ObjectLayout
     public static bool HasFlag(nint obj, ulong flag) => (Flags(TypeOf(obj)) & flag) != 0;
     public static byte* TypeName(nint type) => *(byte**)(type + TpNameOffset);
     public static nint BasicSize(nint type) => *(nint*)(type + TpBasicSizeOffset);
+    public static void SetBasicSize(nint type, nint size) => *(nint*)(type + TpBasicSizeOffset) = size;
+    public static void SetFlags(nint type, ulong flags) => *(ulong*)(type + TpFlagsOffset) = flags;
+    public static void SetType(nint obj, nint type) => *(nint*)(obj + ObTypeOffset) = type;
 }

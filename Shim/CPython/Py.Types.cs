@@ -14,6 +14,9 @@ internal static unsafe partial class Py
     public static delegate* unmanaged<nint, PyModuleDef*, int> PyModule_ExecDef;
     public static delegate* unmanaged<nint, nint, nint> PyObject_CallObject;
     public static delegate* unmanaged<byte*> Py_GetVersion;
+    public static void* PyVectorcall_Call;   // only ever a tp_call slot value
+    public static delegate* unmanaged<nint, nint, nint> _PyType_CalculateMetaclass;
+    public static delegate* unmanaged<nint, nint, PyType_Spec*, nint, nint> PyType_FromMetaclass;  // 3.12+
 
     // Type objects, by address.
     public static nint PyType_Type, PyBaseObject_Type, PyModule_Type, PyLong_Type, PyFloat_Type,
@@ -36,6 +39,13 @@ internal static unsafe partial class Py
         PyModule_ExecDef = (delegate* unmanaged<nint, PyModuleDef*, int>)Symbols.Require("PyModule_ExecDef");
         PyObject_CallObject = (delegate* unmanaged<nint, nint, nint>)Symbols.Require("PyObject_CallObject");
         Py_GetVersion = (delegate* unmanaged<byte*>)Symbols.Require("Py_GetVersion");
+        PyVectorcall_Call = Symbols.Require("PyVectorcall_Call");
+        // Metaclasses: 3.12+ has the public function; before it, the private one that finds the
+        // winning metaclass (3.13 no longer exports it, and no longer needs it).
+        if (Symbols.IsAvailable("PyType_FromMetaclass"))
+            PyType_FromMetaclass = (delegate* unmanaged<nint, nint, PyType_Spec*, nint, nint>)Symbols.Require("PyType_FromMetaclass");
+        else
+            _PyType_CalculateMetaclass = (delegate* unmanaged<nint, nint, nint>)Symbols.Require("_PyType_CalculateMetaclass");
         PyType_Type = (nint)Symbols.Require("PyType_Type");
         PyBaseObject_Type = (nint)Symbols.Require("PyBaseObject_Type");
         PyModule_Type = (nint)Symbols.Require("PyModule_Type");

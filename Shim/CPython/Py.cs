@@ -15,6 +15,9 @@ internal static unsafe partial class Py
     public static delegate* unmanaged<nint, void> Py_DecRef;
     public static delegate* unmanaged<nint> PyErr_Occurred;
     public static delegate* unmanaged<nint*, nint*, nint*, void> PyErr_Fetch;
+    public static delegate* unmanaged<nint, nint, nint, nint, nint> PyErr_SetImportErrorSubclass;
+    public static delegate* unmanaged<nint, nint, void> PyException_SetCause;
+    public static delegate* unmanaged<nint*, nint*, nint*, void> PyErr_NormalizeException;
     public static delegate* unmanaged<nint, nint, nint, void> PyErr_Restore;
     public static delegate* unmanaged<nint, nint> PyModule_GetDict;
     public static delegate* unmanaged<int> PyGILState_Ensure;
@@ -34,6 +37,9 @@ internal static unsafe partial class Py
         PyErr_Occurred = (delegate* unmanaged<nint>)Symbols.Require("PyErr_Occurred");
         PyErr_Fetch = (delegate* unmanaged<nint*, nint*, nint*, void>)Symbols.Require("PyErr_Fetch");
         PyErr_Restore = (delegate* unmanaged<nint, nint, nint, void>)Symbols.Require("PyErr_Restore");
+        PyErr_SetImportErrorSubclass = (delegate* unmanaged<nint, nint, nint, nint, nint>)Symbols.Require("PyErr_SetImportErrorSubclass");
+        PyException_SetCause = (delegate* unmanaged<nint, nint, void>)Symbols.Require("PyException_SetCause");
+        PyErr_NormalizeException = (delegate* unmanaged<nint*, nint*, nint*, void>)Symbols.Require("PyErr_NormalizeException");
         PyModule_GetDict = (delegate* unmanaged<nint, nint>)Symbols.Require("PyModule_GetDict");
         PyGILState_Ensure = (delegate* unmanaged<int>)Symbols.Require("PyGILState_Ensure");
         PyGILState_Release = (delegate* unmanaged<int, void>)Symbols.Require("PyGILState_Release");

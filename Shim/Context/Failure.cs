@@ -24,6 +24,31 @@ internal static unsafe class Failure
         fixed (byte* text = buffer) PythonApi.PyErr_SetString(type, text);
     }
 
+    /// <summary>
+    /// Raises <paramref name="type"/> with HPy's exact <paramref name="message"/> (which tests
+    /// compare) caused by a second exception of the same type that says which file and
+    /// definition were at fault, so the traceback still names them.
+    /// </summary>
+    public static void RaiseWithDetail(nint type, string message, string detail)
+    {
+        Raise(type, detail);
+        nint t1, v1, tb1;
+        Py.PyErr_Fetch(&t1, &v1, &tb1);
+        Py.PyErr_NormalizeException(&t1, &v1, &tb1);
+        Raise(type, message);
+        nint t2, v2, tb2;
+        Py.PyErr_Fetch(&t2, &v2, &tb2);
+        Py.PyErr_NormalizeException(&t2, &v2, &tb2);
+        if (v2 != 0 && v1 != 0)
+        {
+            Py.PyException_SetCause(v2, v1);   // steals v1
+            v1 = 0;
+        }
+        foreach (nint o in new[] { t1, v1, tb1 })
+            if (o != 0) Py.Py_DecRef(o);
+        Py.PyErr_Restore(t2, v2, tb2);
+    }
+
     /// <summary>Raises and returns the NULL handle, for one-line error returns.</summary>
     public static HPy RaiseNull(nint type, string message)
     {

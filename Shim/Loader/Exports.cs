@@ -58,6 +58,23 @@ internal static unsafe class Exports
         }
     }
 
+    /// <summary>The exception type of load failures (borrowed; NULL with an exception set on failure).</summary>
+    [UnmanagedCallersOnly(EntryPoint = "hpyshim_load_error_type")]
+    static nint GetLoadErrorType()
+    {
+        if (!Host.TryBind(out string? error))
+        {
+            Console.Error.WriteLine($"hpyshim_load_error_type: {error}");
+            return 0;
+        }
+        try { return ModuleLoader.LoadErrorType(); }
+        catch (Exception e)
+        {
+            Failure.Managed(e, "hpyshim_load_error_type");
+            return 0;
+        }
+    }
+
     [UnmanagedCallersOnly(EntryPoint = "hpyshim_load_module")]
     static nint LoadModule(byte* name, byte* path, nint spec, int mode)
     {

@@ -39,8 +39,11 @@ internal static unsafe class ModuleBuilder
                 {
                     case HPyDef_Kind.Meth:
                         if (Sig.MethFlags(d->meth.signature) < 0)
-                            return SystemError($"Unsupported HPyMeth signature {Sig.Name(d->meth.signature)} " +
-                                $"for function '{Utf8.Read(d->meth.name)}' of {where}");
+                        {
+                            Failure.RaiseWithDetail(Py.PyExc_ValueError, "Unsupported HPyMeth signature",
+                                $"{Sig.Name(d->meth.signature)} for function '{Utf8.Read(d->meth.name)}' of {where}");
+                            return 0;
+                        }
                         methCount++;
                         break;
                     case HPyDef_Kind.Slot when d->slot.slot == HPySlotId.mod_create:

@@ -20,15 +20,11 @@ internal static unsafe class ModuleLoader
         string Prefix() => $"HPy Shim: cannot load HPy extension module '{name}' from '{path}'";
 
         if (!File.Exists(path))
-            return ImportError($"{Prefix()}: the file does not exist");
-        int tag = AbiTag(Path.GetFileName(path));
-        if (tag < 0)
-            return ImportError($"{Prefix()}: the file name has no HPy ABI tag " +
-                $"(expected a name like '{shortName}.hpy{AbiMajor}.so')");
+            return LoadError(name, path, $"{Prefix()}: the file does not exist");
 
         nint library = NativeLibraries.Open(path, out string? dlError);
         if (library == 0)
-            return ImportError($"{Prefix()}: {dlError}");
+            return LoadError(name, path, $"{Prefix()}: {dlError}");
 
         string majorName = "get_required_hpy_major_version_" + shortName;
         string minorName = "get_required_hpy_minor_version_" + shortName;
@@ -45,18 +41,25 @@ internal static unsafe class ModuleLoader
                  })
         {
             if (!found)
-                return ImportError($"{Prefix()}: the library does not export the symbol '{symbol}' " +
+                return LoadError(name, path, $"{Prefix()}: the library does not export the symbol '{symbol}' " +
                     "(was it built with HPy_MODINIT for this module name?)");
         }
 
+        // The version, then the tag: HPy's order and HPy's words (its tests compare them).
         uint major = ((delegate* unmanaged<uint>)majorFn)();
         uint minor = ((delegate* unmanaged<uint>)minorFn)();
         if (major != AbiMajor || minor > AbiMinor)
-            return ImportError($"{Prefix()}: the extension requires HPy ABI version {major}.{minor}, " +
-                $"but this runtime supports {AbiMajor}.{AbiMinor}");
-        if (major != tag)
-            return ImportError($"{Prefix()}: the ABI tag in the file name (hpy{tag}) does not match " +
-                $"the HPy version the extension requires ({major}.{minor})");
+            return LoadError(name, path, $"HPy extension module '{shortName}' requires unsupported version of " +
+                $"the HPy runtime. Requested version: {major}.{minor}. Current HPy version: {AbiMajor}.{AbiMinor}.");
+        long tag = AbiTag(Path.GetFileName(path));
+        if (tag < 0)
+            return LoadError(name, path, $"HPy extension module '{shortName}' at path '{path}': could not find " +
+                "HPy ABI tag encoded in the filename. The extension claims to be compiled with HPy ABI " +
+                $"version: {major}.{minor}.");
+        if (tag != major)
+            return LoadError(name, path, $"HPy extension module '{shortName}' at path '{path}': mismatch between " +
+                "the HPy ABI tag encoded in the filename and the major version requested by the HPy extension " +
+                $"itself. Major version tag parsed from filename: {tag}. Requested version: {major}.{minor}.");
 
         switch (mode)
         {
@@ -79,15 +82,48 @@ internal static unsafe class ModuleLoader
         if (def == null)
         {
             if (Py.PyErr_Occurred() != 0) return 0;   // the extension said why
-            return ImportError($"{Prefix()}: {initName}() returned NULL without setting an exception");
+            return LoadError(name, path, $"{Prefix()}: {initName}() returned NULL without setting an exception");
         }
         return ModuleBuilder.Create(ctx, name, path, def, spec);
     }
 
-    static nint ImportError(string message)
+    static nint loadErrorType;
+
+    /// <summary>
+    /// hpyshim.HPyLoadError: an ImportError (with name and path, so import machinery and callers
+    /// catching ImportError work) that is also a RuntimeError (what HPy's loader raises).
+    /// </summary>
+    public static nint LoadErrorType()
     {
-        Failure.Raise(Py.PyExc_ImportError, message);
+        if (loadErrorType != 0) return loadErrorType;
+        nint bases = Py.PyTuple_New(2);
+        if (bases == 0) return 0;
+        Py.Py_IncRef(Py.PyExc_ImportError);
+        Py.PyTuple_SetItem(bases, 0, Py.PyExc_ImportError);
+        Py.Py_IncRef(Py.PyExc_RuntimeError);
+        Py.PyTuple_SetItem(bases, 1, Py.PyExc_RuntimeError);
+        fixed (byte* typeName = "hpyshim.HPyLoadError\0"u8)
+            loadErrorType = PythonApi.PyErr_NewException(typeName, bases, 0);
+        Py.Py_DecRef(bases);
+        return loadErrorType;
+    }
+
+    static nint LoadError(string name, string path, string message)
+    {
+        nint type = LoadErrorType();
+        if (type == 0) return 0;
+        nint msg = Str(message), nameObj = Str(name), pathObj = Str(path);
+        if (msg != 0 && nameObj != 0 && pathObj != 0)
+            Py.PyErr_SetImportErrorSubclass(type, msg, nameObj, pathObj);
+        foreach (nint o in new[] { msg, nameObj, pathObj })
+            if (o != 0) Py.Py_DecRef(o);
         return 0;
+    }
+
+    static nint Str(string text)
+    {
+        fixed (byte* utf8 = System.Text.Encoding.UTF8.GetBytes(text + "\0"))
+            return PythonApi.PyUnicode_FromString(utf8);
     }
 
     /// <summary>The name the symbols use: the last dotted part, with '-' read as '_'.</summary>
@@ -97,16 +133,14 @@ internal static unsafe class ModuleLoader
         return (dot >= 0 ? name[(dot + 1)..] : name).Replace('-', '_');
     }
 
-    /// <summary>N of the first ".hpyN" in the file name, or -1 if there is none.</summary>
-    static int AbiTag(string fileName)
+    /// <summary>N of the first ".hpy" in the file name if a digit follows it, else -1 (HPy's rule,
+    /// on the file name only so that a directory called "x.hpy" does not matter).</summary>
+    static long AbiTag(string fileName)
     {
-        for (int at = fileName.IndexOf(".hpy", StringComparison.Ordinal); at >= 0;
-             at = fileName.IndexOf(".hpy", at + 1, StringComparison.Ordinal))
-        {
-            int start = at + 4, end = start;
-            while (end < fileName.Length && char.IsAsciiDigit(fileName[end])) end++;
-            if (end > start && int.TryParse(fileName.AsSpan(start, end - start), out int tag)) return tag;
-        }
-        return -1;
+        int at = fileName.IndexOf(".hpy", StringComparison.Ordinal);   // HPy looks only at the first
+        if (at < 0) return -1;
+        int start = at + 4, end = start;
+        while (end < fileName.Length && char.IsAsciiDigit(fileName[end])) end++;
+        return end > start && long.TryParse(fileName.AsSpan(start, Math.Min(end - start, 9)), out long tag) ? tag : -1;
     }
 }

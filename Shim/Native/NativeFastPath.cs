@@ -18,7 +18,11 @@ internal static unsafe partial class NativeFastPath
     static extern byte* hpyshim_native_fill(HPyContext* ctx, delegate* unmanaged<HPyContext*, int, void*, void*, void> fallback);
 
     [DllImport(Library)]
-    static extern int hpyshim_native_note_type(nint type, void* methods, nint dataOffset);
+    static extern int hpyshim_native_note_type(nint type, void* methods, nint dataOffset, void* vectorcall);
+
+    /// <summary>The tp_new of HPy types with a call function and no HPy_tp_new (see types.c).</summary>
+    [DllImport(Library)]
+    public static extern void* hpyshim_native_vectorcall_new_address();
 
     public static void Fill(HPyContext* ctx)
     {
@@ -27,10 +31,10 @@ internal static unsafe partial class NativeFastPath
             throw new InvalidOperationException($"CPython lacks {Utf8.Read(missing)}, which the native fast path needs");
     }
 
-    /// <summary>Tells the fast path where HPy data starts in objects of a new HPy type (for HPy_New).</summary>
-    public static void NoteType(nint type, void* methods, nint dataOffset)
+    /// <summary>Tells the fast path where HPy data starts in objects of a new HPy type and the call trampoline its objects start with (for HPy_New).</summary>
+    public static void NoteType(nint type, void* methods, nint dataOffset, void* vectorcall)
     {
-        if (hpyshim_native_note_type(type, methods, dataOffset) != 0)
+        if (hpyshim_native_note_type(type, methods, dataOffset, vectorcall) != 0)
             throw new OutOfMemoryException("cannot record an HPy type for the native fast path");
     }
 }

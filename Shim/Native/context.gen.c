@@ -143,6 +143,7 @@ HPyTupleBuilder hpyshim_native_TupleBuilder_New(HPyContext *ctx, HPy_ssize_t siz
 void hpyshim_native_TupleBuilder_Set(HPyContext *ctx, HPyTupleBuilder builder, HPy_ssize_t index, HPy h_item);
 HPy hpyshim_native_TupleBuilder_Build(HPyContext *ctx, HPyTupleBuilder builder);
 void hpyshim_native_TupleBuilder_Cancel(HPyContext *ctx, HPyTupleBuilder builder);
+int hpyshim_native_SetCallFunction(HPyContext *ctx, HPy h, HPyCallFunction *func);
 
 static HPy fwd_Long_FromInt64_t(HPyContext *ctx, int64_t v) { return _py2h(cpy_PyLong_FromLongLong(v)); }
 static HPy fwd_Long_FromUInt64_t(HPyContext *ctx, uint64_t v) { return _py2h(cpy_PyLong_FromUnsignedLongLong(v)); }
@@ -518,5 +519,6 @@ int native_fill_generated(HPyContext *ctx)
     ctx->ctx_TupleBuilder_Set = hpyshim_native_TupleBuilder_Set;
     ctx->ctx_TupleBuilder_Build = hpyshim_native_TupleBuilder_Build;
     ctx->ctx_TupleBuilder_Cancel = hpyshim_native_TupleBuilder_Cancel;
+    ctx->ctx_SetCallFunction = hpyshim_native_SetCallFunction;
     return 0;
 }

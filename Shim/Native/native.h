@@ -21,12 +21,17 @@ typedef HPy_ssize_t Py_ssize_t;
 #define TP_METHODS(t) NATIVE_FIELD(t, 232, void *)
 typedef PyObject *(*native_allocfunc)(PyObject *, Py_ssize_t);
 #define TP_ALLOC(t) NATIVE_FIELD(t, 304, native_allocfunc)
+typedef PyObject *(*native_newfunc)(PyObject *, PyObject *, PyObject *);
+#define TP_NEW(t) NATIVE_FIELD(t, 312, native_newfunc)
+#define TP_NAME(t) NATIVE_FIELD(t, 24, const char *)
+#define TP_VECTORCALL_OFFSET(t) NATIVE_FIELD(t, 56, Py_ssize_t)
 #define TUPLE_SIZE(t) NATIVE_FIELD(t, 16, Py_ssize_t)
 #define TUPLE_ITEMS(t) ((HPy *)((char *)(t) + 24))
 #define LIST_SIZE(l) NATIVE_FIELD(l, 16, Py_ssize_t)
 #define LIST_ITEMS(l) NATIVE_FIELD(l, 24, PyObject **)
 #define OBJECT_HEADER_SIZE 16
 
+#define TPFLAGS_HAVE_VECTORCALL (1UL << 11)
 #define TPFLAGS_LONG_SUBCLASS (1UL << 24)
 #define TPFLAGS_LIST_SUBCLASS (1UL << 25)
 #define TPFLAGS_TUPLE_SUBCLASS (1UL << 26)

@@ -2,6 +2,7 @@
  * types; it tells this table, for each type it builds, where the HPy data starts in its objects,
  * so that allocation needs no managed call. As in the registry, a dead type's address can be
  * reused, so an entry counts only while the type still has the tp_methods array built for it. */
+#include <stdio.h>
 #include <stdlib.h>
 #include "native.h"
 
@@ -9,6 +10,7 @@ typedef struct {
     PyObject *type;
     void *methods;
     HPy_ssize_t data_offset;
+    void *vectorcall;   /* the HPy_tp_call trampoline new objects start with, or NULL */
 } type_entry;
 
 static type_entry *entries;
@@ -44,7 +46,7 @@ static int insert(type_entry *table, size_t cap, type_entry e)
 }
 
 /* Called by the C# registry (under the GIL) for every type HPyType_FromSpec builds. */
-int hpyshim_native_note_type(PyObject *type, void *methods, HPy_ssize_t data_offset)
+int hpyshim_native_note_type(PyObject *type, void *methods, HPy_ssize_t data_offset, void *vectorcall)
 {
     if ((count + 1) * 2 > capacity) {
         size_t new_capacity = capacity ? capacity * 2 : 64;
@@ -58,19 +60,76 @@ int hpyshim_native_note_type(PyObject *type, void *methods, HPy_ssize_t data_off
         entries = table;
         capacity = new_capacity;
     }
-    count += insert(entries, capacity, (type_entry){ type, methods, data_offset });
+    count += insert(entries, capacity, (type_entry){ type, methods, data_offset, vectorcall });
     return 0;
 }
 
-/* Where the HPy data of objects of `type` starts: the nearest HPy type on the tp_base chain
- * decides (Python subclasses included); objects of other types have no header (legacy). */
-static HPy_ssize_t data_offset(PyObject *type)
+/* The nearest HPy type on the tp_base chain (Python subclasses included), or NULL. */
+static type_entry *nearest(PyObject *type)
 {
     for (PyObject *t = type; t != NULL; t = TP_BASE(t)) {
         type_entry *e = find(t);
         if (e != NULL)
-            return e->data_offset;
+            return e;
     }
+    return NULL;
+}
+
+/* Where the HPy data of objects of `type` starts; objects of other types have no header (legacy). */
+static HPy_ssize_t data_offset(PyObject *type)
+{
+    type_entry *e = nearest(type);
+    return e != NULL ? e->data_offset : 0;
+}
+
+/* The HPy call protocol is CPython's vectorcall: every object of a type with HPy_tp_call starts
+ * with the type's call trampoline in its hidden vectorcall field (HPy_SetCallFunction replaces it
+ * per object). */
+static void init_vectorcall(PyObject *type, PyObject *obj)
+{
+    if (!(TP_FLAGS(type) & TPFLAGS_HAVE_VECTORCALL) || TP_VECTORCALL_OFFSET(type) <= 0)
+        return;
+    type_entry *e = nearest(type);
+    if (e != NULL && e->vectorcall != NULL)
+        NATIVE_FIELD(obj, TP_VECTORCALL_OFFSET(type), void *) = e->vectorcall;
+}
+
+/* tp_new of HPy types with a call function but no HPy_tp_new: the inherited tp_new, then the
+ * vectorcall field. The inherited one is that of the base of the highest type on the chain that
+ * has this very tp_new, so that subclasses (which inherit it) do not recurse into themselves. */
+PyObject *hpyshim_native_vectorcall_new(PyObject *type, PyObject *args, PyObject *kwds)
+{
+    PyObject *owner = type;
+    while (TP_BASE(owner) != NULL && TP_NEW(TP_BASE(owner)) == hpyshim_native_vectorcall_new)
+        owner = TP_BASE(owner);
+    PyObject *base = TP_BASE(owner);
+    if (base == NULL || TP_NEW(base) == NULL) {
+        cpy.PyErr_SetString(*cpy.PyExc_TypeError, "cannot create instances of this HPy type");
+        return NULL;
+    }
+    PyObject *obj = TP_NEW(base)(type, args, kwds);
+    if (obj != NULL)
+        init_vectorcall(Py_TYPE_OF(obj), obj);
+    return obj;
+}
+
+void *hpyshim_native_vectorcall_new_address(void)
+{
+    return (void *)hpyshim_native_vectorcall_new;
+}
+
+int hpyshim_native_SetCallFunction(HPyContext *ctx, HPy h, HPyCallFunction *func)
+{
+    PyObject *obj = _h2py(h);
+    PyObject *type = Py_TYPE_OF(obj);
+    if (!(TP_FLAGS(type) & TPFLAGS_HAVE_VECTORCALL) || TP_VECTORCALL_OFFSET(type) <= 0) {
+        char message[200];
+        snprintf(message, sizeof message, "type '%.50s' does not implement the HPy call protocol",
+                 TP_NAME(type));
+        cpy.PyErr_SetString(*cpy.PyExc_TypeError, message);
+        return -1;
+    }
+    NATIVE_FIELD(obj, TP_VECTORCALL_OFFSET(type), void *) = (void *)func->cpy_trampoline;
     return 0;
 }
 
@@ -86,6 +145,7 @@ HPy hpyshim_native_New(HPyContext *ctx, HPy h_type, void **data)
     if (obj == NULL)
         return HPy_NULL;
     *data = (char *)obj + data_offset(type);
+    init_vectorcall(type, obj);
     return _py2h(obj);
 }
 

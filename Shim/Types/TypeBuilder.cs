@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using HPyShim.Abi;
 using HPyShim.Context;
 using HPyShim.CPython;
+using HPyShim.Native;
 
 namespace HPyShim.Types;
 
@@ -15,8 +16,8 @@ internal static class HPySlotId
 /// <summary>CPython's Py_* type slot ids used when building a PyType_Spec (typeslots.h).</summary>
 internal static class PySlotId
 {
-    public const int tp_clear = 51, tp_dealloc = 52, tp_doc = 56, tp_methods = 64, tp_members = 72,
-        tp_getset = 73;
+    public const int tp_call = 50, tp_clear = 51, tp_dealloc = 52, tp_doc = 56, tp_methods = 64, tp_new = 65,
+        tp_members = 72, tp_getset = 73;
 }
 
 /// <summary>HPyFunc_Signature values (HPy 0.9).</summary>
@@ -64,7 +65,9 @@ internal static class Sig
 /// </summary>
 internal static unsafe class TypeBuilder
 {
-    const ulong HPy_TPFLAGS_HAVE_GC = 1UL << 14;
+    const ulong HPy_TPFLAGS_HAVE_GC = 1UL << 14, HaveVectorcall = 1UL << 11;
+    const int T_PYSSIZET = 19;
+    const string VectorcallOffsetName = "__vectorcalloffset__";
 
     public static HPy FromSpec(HPyType_Spec* hspec, HPyType_SpecParam* @params)
     {
@@ -74,7 +77,7 @@ internal static unsafe class TypeBuilder
 
         // Parameters: bases, a bases tuple, a metaclass.
         int baseCount = 0, tupleCount = 0;
-        nint basesTuple = 0;
+        nint basesTuple = 0, metaclass = 0;
         if (@params != null)
         {
             for (HPyType_SpecParam* p = @params; p->kind != 0; p++)
@@ -84,8 +87,13 @@ internal static unsafe class TypeBuilder
                     case HPyType_SpecParam_Kind.Base: baseCount++; break;
                     case HPyType_SpecParam_Kind.BasesTuple: tupleCount++; basesTuple = p->@object._i; break;
                     case HPyType_SpecParam_Kind.Metaclass:
-                        return Failure.RaiseNull(Py.PyExc_SystemError,
-                            $"HPy Shim: HPyType_SpecParam_Metaclass is not implemented yet (type '{name}')");
+                        if (metaclass != 0)
+                            return Failure.RaiseNull(Py.PyExc_ValueError, "metaclass was specified multiple times");
+                        metaclass = p->@object._i;
+                        if (!TypeRegistry.IsType(metaclass))
+                            return Failure.RaiseNull(Py.PyExc_TypeError,
+                                $"Metaclass of '{name}' is not a subclass of 'type'.");
+                        break;
                     default:
                         return Failure.RaiseNull(Py.PyExc_TypeError,
                             $"unknown HPyType_SpecParam specification for '{name}'");
@@ -106,7 +114,8 @@ internal static unsafe class TypeBuilder
         // Walk the definitions once to learn what the type needs.
         HPyDef** defines = hspec->defines;
         int methCount = 0, memberCount = 0, getsetCount = 0, slotCount = 0;
-        void* destroy = null, traverse = null, getbuffer = null, releasebuffer = null;
+        void* destroy = null, traverse = null, getbuffer = null, releasebuffer = null, call = null;
+        bool hasNew = false;
         if (defines != null)
         {
             for (int i = 0; defines[i] != null; i++)
@@ -124,8 +133,14 @@ internal static unsafe class TypeBuilder
                             case HPySlotId.bf_getbuffer: getbuffer = d->slot.cpy_trampoline; break;
                             case HPySlotId.bf_releasebuffer: releasebuffer = d->slot.cpy_trampoline; break;
                             case HPySlotId.tp_call:
-                                return Failure.RaiseNull(Py.PyExc_SystemError,
-                                    $"HPy Shim: the HPy_tp_call slot (HPy call protocol) is not implemented yet (type '{name}')");
+                                // Implemented with CPython's vectorcall, through a hidden field
+                                // appended to the struct: impossible after variable-size items.
+                                if (hspec->itemsize != 0)
+                                    return Failure.RaiseNull(Py.PyExc_TypeError,
+                                        "Cannot use HPy call protocol with var objects");
+                                call = d->slot.cpy_trampoline;
+                                break;
+                            case PySlotId.tp_new: hasNew = true; slotCount++; break;
                             case HPySlotId.mod_create:
                             case HPySlotId.mod_exec:
                                 return Failure.RaiseNull(Py.PyExc_TypeError,
@@ -180,16 +195,33 @@ internal static unsafe class TypeBuilder
         if (basicsize == 0 && memberCount + legacyMemberCount > 0)
             return Failure.RaiseNull(Py.PyExc_TypeError, "Type claims to have basicsize==0 but defines members");
 
+        // The call protocol: the vectorcall field is a member named __vectorcalloffset__, given
+        // explicitly or appended (aligned) after the struct for HPy_tp_call.
+        nint vectorcallOffset = ExplicitVectorcallOffset(defines, legacyMembers, memberOffset);
+        if (call != null)
+        {
+            if (vectorcallOffset > 0)
+                return Failure.RaiseNull(Py.PyExc_TypeError,
+                    "Cannot have HPy_tp_call and explicit member '__vectorcalloffset__'. Specify just one of them.");
+            nint end = basicsize != 0 ? basicsize : header;
+            if (end == 0)
+                return Failure.RaiseNull(Py.PyExc_TypeError,
+                    "Cannot use HPy call protocol with legacy types that inherit the struct. Either set " +
+                    "the basicsize to a non-zero value or use legacy slot 'Py_tp_call'.");
+            vectorcallOffset = (end + sizeof(nint) - 1) & ~(nint)(sizeof(nint) - 1);
+            basicsize = vectorcallOffset + sizeof(nint);
+        }
+
         // Methods (always a fresh array: its address identifies the type, see TypeRegistry).
         int legacyMethodCount = CountMethods(legacyMethods);
         var methods = Alloc<PyMethodDef>(methCount + legacyMethodCount + 1);
         int m = 0;
-        var members = Alloc<PyMemberDef>(memberCount + legacyMemberCount + 1);
+        var members = Alloc<PyMemberDef>(memberCount + legacyMemberCount + 2);
         int mb = 0;
         int legacyGetsetCount = CountGetsets(legacyGetsets);
         var getsets = Alloc<PyGetSetDef>(getsetCount + legacyGetsetCount + 1);
         int g = 0;
-        var slots = Alloc<PyType_Slot>(slotCount + legacySlotCount + 7);
+        var slots = Alloc<PyType_Slot>(slotCount + legacySlotCount + 9);
         int s = 0;
         if (defines != null)
         {
@@ -202,8 +234,11 @@ internal static unsafe class TypeBuilder
                     {
                         int flags = Sig.MethFlags(d->meth.signature);
                         if (flags < 0)
-                            return Failure.RaiseNull(Py.PyExc_ValueError,
-                                $"Unsupported HPyMeth signature {Sig.Name(d->meth.signature)} for method '{Utf8.Read(d->meth.name)}' of type '{name}'");
+                        {
+                            Failure.RaiseWithDetail(Py.PyExc_ValueError, "Unsupported HPyMeth signature",
+                                $"{Sig.Name(d->meth.signature)} for method '{Utf8.Read(d->meth.name)}' of type '{name}'");
+                            return HPy.Null;
+                        }
                         methods[m++] = new PyMethodDef
                         {
                             ml_name = d->meth.name, ml_meth = d->meth.cpy_trampoline, ml_flags = flags, ml_doc = d->meth.doc,
@@ -237,6 +272,12 @@ internal static unsafe class TypeBuilder
         }
         for (int i = 0; i < legacyMethodCount; i++) methods[m++] = legacyMethods[i];
         for (int i = 0; i < legacyMemberCount; i++) members[mb++] = legacyMembers[i];
+        if (call != null)
+            members[mb++] = new PyMemberDef
+            {
+                name = Utf8.Persistent(VectorcallOffsetName), type = T_PYSSIZET, offset = vectorcallOffset,
+                flags = PyMemberDef.READONLY,
+            };
         for (int i = 0; i < legacyGetsetCount; i++) getsets[g++] = legacyGetsets[i];
         if (legacySlots != null)
         {
@@ -255,12 +296,24 @@ internal static unsafe class TypeBuilder
             slots[s++] = new PyType_Slot { slot = PySlotId.tp_dealloc, pfunc = (delegate* unmanaged<nint, void>)&TypeSlots.Dealloc };
         if (traverse != null)
             slots[s++] = new PyType_Slot { slot = PySlotId.tp_clear, pfunc = (delegate* unmanaged<nint, int>)&TypeSlots.Clear };
+        ulong typeFlags = hspec->flags.Value;
+        if (vectorcallOffset > 0)
+        {
+            // CPython's generic tp_call reads the vectorcall field; without an HPy_tp_new the
+            // inherited one is wrapped so that new objects get the type's call function.
+            slots[s++] = new PyType_Slot { slot = PySlotId.tp_call, pfunc = Py.PyVectorcall_Call };
+            if (!hasNew && !HasLegacySlot(legacySlots, PySlotId.tp_new))
+                slots[s++] = new PyType_Slot { slot = PySlotId.tp_new, pfunc = NativeFastPath.hpyshim_native_vectorcall_new_address() };
+            typeFlags |= HaveVectorcall;
+        }
 
         var spec = Alloc<PyType_Spec>(1);
         spec->name = Utf8.Persistent(name);
         spec->basicsize = checked((int)basicsize);
         spec->itemsize = hspec->itemsize;
-        spec->flags = (uint)hspec->flags.Value;
+        // 3.8 neither reads __vectorcalloffset__ nor accepts the flag before the offset is set.
+        bool lateVectorcall = vectorcallOffset > 0 && Py.Version.Minor < 9;
+        spec->flags = (uint)(lateVectorcall ? typeFlags & ~HaveVectorcall : typeFlags);
         spec->slots = slots;
 
         // Bases: one tuple, built from the Base parameters unless a whole tuple was given.
@@ -283,9 +336,14 @@ internal static unsafe class TypeBuilder
             }
         }
 
-        nint type = Py.PyType_FromSpecWithBases(spec, bases);
+        nint type = Metaclasses.FromSpec(spec, bases, metaclass);
         if (bases != 0) Py.Py_DecRef(bases);
         if (type == 0) return HPy.Null;
+        if (lateVectorcall)
+        {
+            TypeLayout.SetVectorcallOffset(type, vectorcallOffset);
+            ObjectLayout.SetFlags(type, ObjectLayout.Flags(type) | HaveVectorcall);
+        }
 
         // The buffer protocol has no PyType_FromSpec slot on 3.8: fill tp_as_buffer directly.
         if (getbuffer != null || releasebuffer != null)
@@ -299,6 +357,7 @@ internal static unsafe class TypeBuilder
         var info = new HPyTypeInfo
         {
             Type = type, Methods = methods, Shape = shape, Header = header, Destroy = destroy, Traverse = traverse,
+            Call = call,
         };
         if (shape == Shape.Legacy)
         {
@@ -313,6 +372,28 @@ internal static unsafe class TypeBuilder
         }
         TypeRegistry.Add(info);
         return new HPy(type);
+    }
+
+    /// <summary>The CPython offset of an explicit __vectorcalloffset__ member (HPy or legacy), or 0.</summary>
+    static nint ExplicitVectorcallOffset(HPyDef** defines, PyMemberDef* legacyMembers, nint memberOffset)
+    {
+        if (defines != null)
+            for (int i = 0; defines[i] != null; i++)
+                if (defines[i]->kind == HPyDef_Kind.Member && Utf8.Read(defines[i]->member.name) == VectorcallOffsetName)
+                    return defines[i]->member.offset + memberOffset;
+        if (legacyMembers != null)
+            for (int i = 0; legacyMembers[i].name != null; i++)
+                if (Utf8.Read(legacyMembers[i].name) == VectorcallOffsetName)
+                    return legacyMembers[i].offset;
+        return 0;
+    }
+
+    static bool HasLegacySlot(PyType_Slot* slots, int id)
+    {
+        if (slots != null)
+            for (int i = 0; slots[i].slot != 0; i++)
+                if (slots[i].slot == id) return true;
+        return false;
     }
 
     static T* Alloc<T>(int count) where T : unmanaged =>

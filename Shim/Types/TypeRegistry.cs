@@ -14,6 +14,7 @@ internal sealed unsafe class HPyTypeInfo
     public nint Header;          // where the HPy data starts in an object (0 for Legacy)
     public void* Destroy;        // HPyFunc_destroyfunc or null
     public void* Traverse;       // HPyFunc_traverseproc or null
+    public void* Call;           // the HPy_tp_call trampoline (a vectorcallfunc) or null
 
     public nint Payload(nint obj) => obj + Header;
 }
@@ -31,7 +32,7 @@ internal static unsafe class TypeRegistry
     public static void Add(HPyTypeInfo info)
     {
         types[info.Type] = info;
-        NativeFastPath.NoteType(info.Type, info.Methods, info.Header);
+        NativeFastPath.NoteType(info.Type, info.Methods, info.Header, info.Call);
     }
 
     /// <summary>The info of this very type, or null if it is not an HPy type.</summary>
@@ -140,17 +141,14 @@ internal static unsafe class TypeSlots
     }
 
     /// <summary>
-    /// Runs an HPy traverse for CPython's GC. From 3.9 on, the tp_traverse of a heap type must
-    /// also visit the type (subclass traverses leave that to a heap base that has its own).
+    /// Runs an HPy traverse for CPython's GC: it visits exactly the fields the extension visits,
+    /// as HPy's runtime does (so gc.get_referents shows what HPy_VISIT named). It does not add the
+    /// type, which 3.9+ asks of heap types: the cost is only that an HPy type in a cycle with its
+    /// own instances is not collected before they are.
     /// </summary>
     public static int Traverse(void* impl, nint self, delegate* unmanaged<nint, void*, int> visit, void* arg)
     {
         nint type = ObjectLayout.TypeOf(self);
-        if (Py.Version.Minor >= 9 && (ObjectLayout.Flags(type) & ObjectLayout.HeapType) != 0)
-        {
-            int r = visit(type, arg);
-            if (r != 0) return r;
-        }
         HPyTypeInfo? info = null;
         for (nint t = type; t != 0 && info == null; t = TypeLayout.Base(t))
         {

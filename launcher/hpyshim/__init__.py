@@ -12,6 +12,12 @@ Importing
 
     ``hpyshim.load(name, path, spec=None, mode="universal")`` loads one file
     directly and returns the module without putting it in ``sys.modules``.
+    A file that cannot be loaded raises ``hpyshim.HPyLoadError``, both an
+    ImportError (``name`` and ``path`` set) and a RuntimeError (as HPy's loader).
+
+    ``hpyshim.universal`` has HPy's ``hpy.universal`` API: ``load(name, path,
+    spec, debug=False, mode=-1)``, ``MODE_*`` and ``_load_bootstrap``, the entry
+    point of the stub ``NAME.py`` files that HPy's setuptools integration writes.
 
 Modes
     ``universal`` (default), ``debug`` or ``trace``.  For imports the ``HPY``
@@ -51,6 +57,14 @@ __all__ = ["load", "install", "uninstall", "is_installed", "HPyFinder", "HPyExte
 
 # Version of this launcher package; the runtime's is runtime_version().
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # HPyLoadError is created by the runtime library, so it exists once the library is loaded.
+    if name == "HPyLoadError":
+        from . import _native
+        return _native.load_error_type()
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))
 
 
 def runtime_version():

@@ -92,6 +92,8 @@ def get_library():
                 # Not py_object: ctypes crashes on a NULL py_object result that comes
                 # without an exception, so load_module converts the pointer itself.
                 fn.restype = ctypes.c_void_p
+                lib.hpyshim_load_error_type.argtypes = []
+                lib.hpyshim_load_error_type.restype = ctypes.c_void_p
                 for sym in ("hpyshim_version", "hpyshim_implemented_summary"):
                     f = getattr(lib, sym)
                     f.argtypes = []
@@ -120,6 +122,14 @@ def load_module(name, path, spec, mode_number):
     module = ctypes.cast(result, ctypes.py_object).value  # takes a reference of its own
     _Py_DecRef(module)  # so drop the one the runtime handed over
     return module
+
+
+def load_error_type():
+    """The runtime's exception class for files that cannot be loaded (hpyshim.HPyLoadError)."""
+    result = get_library().hpyshim_load_error_type()
+    if not result:
+        raise SystemError("the HPy Shim runtime could not create its load error type")
+    return ctypes.cast(result, ctypes.py_object).value  # a borrowed reference, kept by the runtime
 
 
 def _text(value):

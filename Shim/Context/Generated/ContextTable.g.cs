@@ -12,7 +12,7 @@ namespace HPyShim.Context;
 internal static unsafe class ContextTable
 {
     public const int FunctionCount = 189;
-    public const int ImplementedCount = 188;
+    public const int ImplementedCount = 189;
 
     public static void FillMembers(HPyContext* ctx)
     {
@@ -144,7 +144,6 @@ internal static unsafe class ContextTable
         ctx->ctx_ContextVar_Get = &ctx_ContextVar_Get;
         ctx->ctx_Type_GetName = &ctx_Type_GetName;
         ctx->ctx_Type_IsSubtype = &ctx_Type_IsSubtype;
-        ctx->ctx_SetCallFunction = &ctx_SetCallFunction;
         ctx->ctx_Call = &ctx_Call;
         ctx->ctx_CallMethod = &ctx_CallMethod;
         ctx->ctx_AsStruct_Dict = &ctx_AsStruct_Dict;
@@ -457,12 +456,6 @@ internal static unsafe class ContextTable
     {
         try { return UniversalContext.Type_IsSubtype(ctx, sub, type); }
         catch (Exception e) { Failure.Managed(e, "ctx_Type_IsSubtype"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_SetCallFunction(HPyContext* ctx, HPy h, void* func)
-    {
-        Failure.NotImplemented("ctx_SetCallFunction"); return -1;
     }
 
     [UnmanagedCallersOnly]
