@@ -23,6 +23,7 @@ typedef PyObject *(*native_allocfunc)(PyObject *, Py_ssize_t);
 #define TP_ALLOC(t) NATIVE_FIELD(t, 304, native_allocfunc)
 typedef PyObject *(*native_newfunc)(PyObject *, PyObject *, PyObject *);
 #define TP_NEW(t) NATIVE_FIELD(t, 312, native_newfunc)
+#define TP_INIT(t) NATIVE_FIELD(t, 296, void *)
 #define TP_NAME(t) NATIVE_FIELD(t, 24, const char *)
 #define TP_VECTORCALL_OFFSET(t) NATIVE_FIELD(t, 56, Py_ssize_t)
 #define TUPLE_SIZE(t) NATIVE_FIELD(t, 16, Py_ssize_t)

@@ -87,7 +87,7 @@ static HPy_ssize_t data_offset(PyObject *type)
  * per object). */
 static void init_vectorcall(PyObject *type, PyObject *obj)
 {
-    if (!(TP_FLAGS(type) & TPFLAGS_HAVE_VECTORCALL) || TP_VECTORCALL_OFFSET(type) <= 0)
+    if (TP_VECTORCALL_OFFSET(type) <= 0)   /* (Python subclasses lack the flag before 3.12) */
         return;
     type_entry *e = nearest(type);
     if (e != NULL && e->vectorcall != NULL)
@@ -107,7 +107,21 @@ PyObject *hpyshim_native_vectorcall_new(PyObject *type, PyObject *args, PyObject
         cpy.PyErr_SetString(*cpy.PyExc_TypeError, "cannot create instances of this HPy type");
         return NULL;
     }
-    PyObject *obj = TP_NEW(base)(type, args, kwds);
+    PyObject *obj;
+    static PyObject *object_type;
+    if (object_type == NULL)
+        object_type = native_symbol_if_present("PyBaseObject_Type");
+    if (object_type != NULL && TP_NEW(base) == TP_NEW(object_type) && TP_INIT(type) != TP_INIT(object_type)) {
+        /* object.__new__ refuses arguments unless it is the type's own tp_new (then they are
+           tp_init's); this wrapper stands in for it, so it passes none */
+        PyObject *no_args = cpy.PyTuple_New(0);
+        if (no_args == NULL)
+            return NULL;
+        obj = TP_NEW(base)(type, no_args, NULL);
+        cpy.Py_DecRef(no_args);
+    } else {
+        obj = TP_NEW(base)(type, args, kwds);
+    }
     if (obj != NULL)
         init_vectorcall(Py_TYPE_OF(obj), obj);
     return obj;
@@ -122,7 +136,8 @@ int hpyshim_native_SetCallFunction(HPyContext *ctx, HPy h, HPyCallFunction *func
 {
     PyObject *obj = _h2py(h);
     PyObject *type = Py_TYPE_OF(obj);
-    if (!(TP_FLAGS(type) & TPFLAGS_HAVE_VECTORCALL) || TP_VECTORCALL_OFFSET(type) <= 0) {
+    /* an HPy type (or a subclass) with a vectorcall field; never a builtin such as function */
+    if (TP_VECTORCALL_OFFSET(type) <= 0 || nearest(type) == NULL) {
         char message[200];
         snprintf(message, sizeof message, "type '%.50s' does not implement the HPy call protocol",
                  TP_NAME(type));

@@ -85,13 +85,69 @@ static HPyType_Spec Counter_spec = {
     .doc = "A counter: increment() is legacy C API, get() is HPy",
 };
 
+/* LegacyMeta: a static metaclass written in the C API, with a C field of its own; an HPy type
+   made with it (HPyType_SpecParam_Metaclass) is an instance of it. */
+typedef struct {
+    PyHeapTypeObject type;
+    long stamp;
+} LegacyMetaObject;
+
+static PyTypeObject LegacyMeta_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "hybrid.LegacyMeta",
+    .tp_basicsize = sizeof(LegacyMetaObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .tp_doc = "A static metaclass from the C API",
+};
+
+typedef struct {
+    long unused;
+} StampedObject;
+
+static HPyType_Spec Stamped_spec = {
+    .name = "hybrid.Stamped",
+    .basicsize = sizeof(StampedObject),
+    .flags = HPy_TPFLAGS_DEFAULT,
+};
+
+/* stamp(): make Stamped with LegacyMeta and return (type, its C field) */
+HPyDef_METH(stamp, "stamp", HPyFunc_NOARGS)
+static HPy stamp_impl(HPyContext *ctx, HPy self)
+{
+    HPy meta = HPy_FromPyObject(ctx, (PyObject *)&LegacyMeta_Type);
+    HPyType_SpecParam params[] = {
+        { HPyType_SpecParam_Metaclass, meta },
+        { (HPyType_SpecParam_Kind)0 },
+    };
+    HPy type = HPyType_FromSpec(ctx, &Stamped_spec, params);
+    HPy_Close(ctx, meta);
+    if (HPy_IsNull(type))
+        return HPy_NULL;
+    LegacyMetaObject *m = (LegacyMetaObject *)HPy_AsPyObject(ctx, type);
+    m->stamp = 1234;
+    HPy stamp = HPyLong_FromLong(ctx, m->stamp);
+    Py_DECREF(m);
+    HPy result = HPyTuple_Pack(ctx, 2, type, stamp);
+    HPy_Close(ctx, type);
+    HPy_Close(ctx, stamp);
+    return result;
+}
+
 HPyDef_SLOT(hybrid_exec, HPy_mod_exec)
 static int hybrid_exec_impl(HPyContext *ctx, HPy module)
 {
+    LegacyMeta_Type.tp_base = &PyType_Type;
+    if (PyType_Ready(&LegacyMeta_Type) < 0)
+        return -1;
+    HPy meta = HPy_FromPyObject(ctx, (PyObject *)&LegacyMeta_Type);
+    int err = HPy_SetAttr_s(ctx, module, "LegacyMeta", meta);
+    HPy_Close(ctx, meta);
+    if (err < 0)
+        return -1;
     return HPyHelpers_AddType(ctx, module, "Counter", &Counter_spec, NULL) ? 0 : -1;
 }
 
-static HPyDef *module_defines[] = { &legacy_repr, &hybrid_exec, NULL };
+static HPyDef *module_defines[] = { &legacy_repr, &stamp, &hybrid_exec, NULL };
 
 static HPyModuleDef moduledef = {
     .doc = "HPy and the legacy C API side by side",

@@ -57,6 +57,13 @@ class HybridTest(unittest.TestCase):
         self.assertEqual(hybrid.Counter.__doc__, "A counter: increment() is legacy C API, get() is HPy")
         self.assertEqual(type(c).__module__, "hybrid")
 
+    def test_legacy_static_metaclass(self):
+        Stamped, stamp = hybrid.stamp()
+        self.assertIs(type(Stamped), hybrid.LegacyMeta)
+        self.assertEqual(stamp, 1234)
+        self.assertEqual(Stamped.__name__, "Stamped")
+        self.assertIsInstance(Stamped(), Stamped)
+
     def test_no_reference_leak(self):
         obj = object()
         before = sys.getrefcount(obj)

@@ -73,7 +73,7 @@ static TypeInfo *find_call_info(PyTypeObject *tp)
 {
     for (; tp != NULL; tp = tp->tp_base) {
         TypeInfo *info = own_info(tp);
-        if (info != NULL && info->call != NULL)
+        if (info != NULL && info->call_offset > 0)
             return info;
     }
     return NULL;
@@ -100,9 +100,8 @@ _HPy_HIDDEN int _HPyCPy_CallTraverse(HPyFunc_traverseproc impl, PyObject *self,
                                      visitproc visit, void *arg)
 {
     VisitArgs a;
-    /* instances of heap types own a reference to their type */
-    if (PyType_GetFlags(Py_TYPE(self)) & Py_TPFLAGS_HEAPTYPE)
-        Py_VISIT((PyObject *)Py_TYPE(self));
+    /* Exactly the fields the extension visits, as in HPy (gc.get_referents shows them); not the
+       type, which 3.9+ asks of heap types: the type then only outlives a cycle with its objects. */
     a.visit = visit;
     a.arg = arg;
     return impl(payload(self), visit_field, &a);
@@ -155,11 +154,56 @@ static void hpy_dealloc(PyObject *self)
     while (base != NULL && own_info(base) != NULL)
         base = base->tp_base;
     if (base != NULL && base != &PyBaseObject_Type &&
-        !(PyType_GetFlags(base) & Py_TPFLAGS_HEAPTYPE) && base->tp_dealloc != NULL)
+        !(PyType_GetFlags(base) & Py_TPFLAGS_HEAPTYPE) && base->tp_dealloc != NULL) {
+        /* some builtin deallocators (type's, for metaclasses) untrack without checking */
+        if (PyType_IS_GC(base))
+            PyObject_GC_Track(self);
         base->tp_dealloc(self);
+    }
     else
         tp->tp_free(self);
     Py_DECREF(tp);
+}
+
+/* ---- metaclasses ---- */
+
+/* PyType_FromMetaclass where CPython has it (3.12+). Before, PyType_FromSpecWithBases always makes
+   an instance of 'type', sized by type's tp_basicsize: for the length of that one call (under the
+   GIL) 'type' gets the metaclass's size, and the metaclass then becomes the new type's type. The
+   object has the size and layout of an instance of the metaclass, including the member table
+   CPython stores after Py_TYPE(type)->tp_basicsize bytes. */
+static PyObject *type_from_metaclass(PyTypeObject *meta, PyType_Spec *spec, PyObject *bases)
+{
+    if (meta == NULL || meta == &PyType_Type)
+        return PyType_FromSpecWithBases(spec, bases);
+    if (meta->tp_new != PyType_Type.tp_new) {
+        PyErr_SetString(PyExc_TypeError, "Metaclasses with custom tp_new are not supported.");
+        return NULL;
+    }
+#if PY_VERSION_HEX >= 0x030C0000
+    return PyType_FromMetaclass(meta, NULL, spec, bases);
+#else
+    PyTypeObject *winner = meta;
+    if (bases != NULL) {
+        winner = _PyType_CalculateMetaclass(meta, bases);
+        if (winner == NULL)
+            return NULL;
+        if (winner->tp_new != PyType_Type.tp_new) {
+            PyErr_SetString(PyExc_TypeError, "Metaclasses with custom tp_new are not supported.");
+            return NULL;
+        }
+    }
+    Py_ssize_t type_size = PyType_Type.tp_basicsize;
+    PyType_Type.tp_basicsize = winner->tp_basicsize;
+    PyObject *result = PyType_FromSpecWithBases(spec, bases);
+    PyType_Type.tp_basicsize = type_size;
+    if (result == NULL)
+        return NULL;
+    result->ob_type = winner;   /* Py_SET_TYPE is 3.9+ */
+    if (winner->tp_flags & Py_TPFLAGS_HEAPTYPE)
+        Py_INCREF(winner);   /* objects of heap types own a reference to their type */
+    return result;
+#endif
 }
 
 /* ---- calls (HPy_tp_call, HPy_SetCallFunction) ---- */
@@ -177,7 +221,7 @@ static void init_call_slot(PyObject *self)
     if (!any_type_has_call)
         return;
     TypeInfo *info = find_call_info(Py_TYPE(self));
-    if (info != NULL)
+    if (info != NULL && info->call != NULL)
         *call_slot(self, info) = info->call;
 }
 
@@ -196,6 +240,10 @@ static PyObject *hpy_call(PyObject *self, PyObject *args, PyObject *kw)
     f = *call_slot(self, info);
     if (f == NULL)
         f = info->call;
+    if (f == NULL) {   /* an explicit __vectorcalloffset__ that tp_new left empty */
+        PyErr_Format(PyExc_TypeError, "'%.200s' object has no call function", Py_TYPE(self)->tp_name);
+        return NULL;
+    }
     if (kw == NULL || PyDict_GET_SIZE(kw) == 0)
         return f(self, ((PyTupleObject *)args)->ob_item, (size_t)nargs, NULL);
 
@@ -393,6 +441,7 @@ _HPy_HIDDEN HPy HPyType_FromSpec(HPyContext *ctx, HPyType_Spec *hpyspec,
     getbufferproc getbuffer = NULL;
     releasebufferproc releasebuffer = NULL;
     Py_ssize_t head, basicsize, ndefs = 0, nlegacy, nmem = 0, ngs = 0, nslot = 0, i;
+    Py_ssize_t explicit_call_offset = 0;
     int legacy_dealloc = 0, legacy_clear = 0;
     unsigned long flags = hpyspec->flags;
     (void)ctx;
@@ -410,14 +459,6 @@ _HPy_HIDDEN HPy HPyType_FromSpec(HPyContext *ctx, HPyType_Spec *hpyspec,
     }
     if (read_params(params, hpyspec->name, &bases, &meta) < 0)
         return HPy_NULL;
-#if PY_VERSION_HEX < 0x030C0000
-    if (meta != NULL && meta != &PyType_Type) {
-        PyErr_Format(PyExc_NotImplementedError,
-                     "type '%s': HPyType_SpecParam_Metaclass needs Python 3.12+ "
-                     "in HPy's CPython ABI mode", hpyspec->name);
-        goto error;
-    }
-#endif
 
     info = (TypeInfo *)PyMem_Calloc(1, sizeof(TypeInfo));
     GROW_CHECK(info);
@@ -499,6 +540,9 @@ _HPy_HIDDEN HPy HPyType_FromSpec(HPyContext *ctx, HPyType_Spec *hpyspec,
             members[nmem].name = d->member.name;
             members[nmem].type = (int)d->member.type;
             members[nmem].offset = d->member.offset + head;
+            /* the call protocol's field, placed by the extension */
+            if (strcmp(d->member.name, "__vectorcalloffset__") == 0)
+                explicit_call_offset = d->member.offset + head;
             members[nmem].flags = d->member.readonly ? Py_READONLY : 0;
             members[nmem].doc = d->member.doc;
             nmem++;
@@ -567,6 +611,20 @@ _HPy_HIDDEN HPy HPyType_FromSpec(HPyContext *ctx, HPyType_Spec *hpyspec,
 
     /* basicsize counts the builtin base's struct too (head); 0 inherits */
     basicsize = hpyspec->basicsize != 0 ? hpyspec->basicsize + head : 0;
+    if (info->call != NULL && explicit_call_offset > 0) {
+        PyErr_SetString(PyExc_TypeError, "Cannot have HPy_tp_call and explicit member "
+                        "'__vectorcalloffset__'. Specify just one of them.");
+        goto error;
+    }
+    if (info->call != NULL && hpyspec->itemsize != 0) {
+        PyErr_SetString(PyExc_TypeError, "Cannot use HPy call protocol with var objects");
+        goto error;
+    }
+    if (explicit_call_offset > 0) {
+        info->call_offset = explicit_call_offset;
+        slots[nslot].slot = Py_tp_call;
+        slots[nslot++].pfunc = (void *)hpy_call;
+    }
     if (info->call != NULL) {
         /* one pointer per instance after everything else holds the call
            function (HPy_SetCallFunction may change it per object) */
@@ -602,11 +660,7 @@ _HPy_HIDDEN HPy HPyType_FromSpec(HPyContext *ctx, HPyType_Spec *hpyspec,
     spec.flags = (unsigned int)(flags & ~HPy_TPFLAGS_HAVE_VECTORCALL);
     spec.slots = slots;
 
-#if PY_VERSION_HEX >= 0x030C0000
-    result = PyType_FromMetaclass(meta, NULL, &spec, bases);
-#else
-    result = PyType_FromSpecWithBases(&spec, bases);
-#endif
+    result = type_from_metaclass(meta, &spec, bases);
     if (result == NULL)
         goto error;
     tp = (PyTypeObject *)result;
