@@ -32,7 +32,9 @@ try:
     mod = hpyshim.load(name, path, mode=mode)
 except BaseException as e:
     res.update(ok=False, type=type(e).__name__, mro=[c.__name__ for c in type(e).__mro__],
-               message=str(e))
+               message=str(e), name=getattr(e, "name", None), path=getattr(e, "path", None),
+               cause=None if e.__cause__ is None else "%s: %s" % (type(e.__cause__).__name__, e.__cause__),
+               is_load_error=isinstance(e, hpyshim.HPyLoadError))
 else:
     res.update(ok=True, module=mod.__name__, in_sys_modules=name in sys.modules,
                file=getattr(mod, "__file__", None))
@@ -56,6 +58,15 @@ void *HPyInit_%(name)s(void) { return NULL; }
 """
 
 
+BAD_SIGNATURE = r"""
+#include "hpy.h"
+HPyDef f = { .kind = HPyDef_Kind_Meth, .meth = { .name = "f", .signature = (HPyFunc_Signature)1234 } };
+static HPyDef *defines[] = { &f, NULL };
+static HPyModuleDef moduledef = { .defines = defines };
+HPy_MODINIT(badsig, moduledef)
+"""
+
+
 class LoadErrorTest(unittest.TestCase):
     def load_in_child(self, name, path, mode="universal"):
         proc = support.run_python(["-c", _CHILD, name, path, mode, support.sample("simple")])
@@ -69,7 +80,8 @@ class LoadErrorTest(unittest.TestCase):
         self.assertEqual(res["after"], "hello from HPy",
                          "a working extension no longer loads after the failure")
 
-    def assertLoadFails(self, name, path, cause, types=("ImportError",), mode="universal"):
+    def assertLoadFails(self, name, path, cause, types=("ImportError",), mode="universal",
+                        names_file=True):
         """The load fails with one of `types`, naming `path`, and `cause` matches
         the message with the path taken out (case-insensitive)."""
         res = self.load_in_child(name, path, mode)
@@ -77,7 +89,13 @@ class LoadErrorTest(unittest.TestCase):
         self.assertTrue(any(t in res["mro"] for t in types),
                         "expected %s, got %s: %s" % (" or ".join(types), res["type"],
                                                        res["message"]))
-        self.assertIn(path, res["message"], "the message does not name the file")
+        if res["is_load_error"]:
+            # HPy's loader raises RuntimeError; import machinery expects ImportError: both.
+            self.assertIn("ImportError", res["mro"])
+            self.assertIn("RuntimeError", res["mro"])
+            self.assertEqual((res["name"], res["path"]), (name, path))
+        if names_file:
+            self.assertIn(path, res["message"], "the message does not name the file")
         rest = res["message"].replace(path, "")
         self.assertRegex(rest.lower(), cause, "the message does not give the cause")
         self.assertStillWorks(res)
@@ -109,19 +127,46 @@ class LoadErrorTest(unittest.TestCase):
     def test_wrong_abi_tag_in_file_name(self):
         path = os.path.join(self.tmp, "simple.hpy1.so")
         shutil.copyfile(support.sample("simple"), path)
-        self.assertLoadFails("simple", path, r"\btag\b|\babi\b")
+        res = self.assertLoadFails("simple", path, r"\btag\b|\babi\b", types=("RuntimeError",))
+        self.assertTrue(res["is_load_error"], res)
+        self.assertEqual(res["message"], (
+            "HPy extension module 'simple' at path '%s': mismatch between the HPy ABI tag "
+            "encoded in the filename and the major version requested by the HPy extension "
+            "itself. Major version tag parsed from filename: 1. Requested version: 0.0." % path))
 
     def test_no_abi_tag_in_file_name(self):
         path = os.path.join(self.tmp, "simple.so")
         shutil.copyfile(support.sample("simple"), path)
-        self.assertLoadFails("simple", path, r"\btag\b|\babi\b")
+        res = self.assertLoadFails("simple", path, r"\btag\b|\babi\b", types=("RuntimeError",))
+        self.assertTrue(res["is_load_error"], res)
+        self.assertEqual(res["message"], (
+            "HPy extension module 'simple' at path '%s': could not find HPy ABI tag encoded "
+            "in the filename. The extension claims to be compiled with HPy ABI version: 0.0."
+            % path))
 
     def test_unsupported_major_version(self):
         path = os.path.join(self.tmp, "bad.hpy0.so")
         support.compile_shared(NOARGS_SYMBOLS % {"name": "bad", "major": 1}, path)
-        res = self.assertLoadFails("bad", path, r"version")
-        self.assertRegex(res["message"].replace(path, ""), r"\b1\b",
-                         "the message does not give the requested version")
+        # HPy's message names the module, not the file; the exception's `path` has it.
+        res = self.assertLoadFails("bad", path, r"version", types=("RuntimeError",),
+                                   names_file=False)
+        self.assertTrue(res["is_load_error"], res)
+        self.assertEqual(res["message"], (
+            "HPy extension module 'bad' requires unsupported version of the HPy runtime. "
+            "Requested version: 1.0. Current HPy version: 0.0."))
+
+    def test_unsupported_method_signature(self):
+        path = os.path.join(self.tmp, "badsig.hpy0.so")
+        from hpyshim import config
+        support.compile_shared(BAD_SIGNATURE, path,
+                               extra=["-DHPY_ABI_UNIVERSAL"] + config.cflags())
+        res = self.load_in_child("badsig", path)
+        self.assertFalse(res["ok"], res)
+        self.assertEqual((res["type"], res["message"]), ("ValueError", "Unsupported HPyMeth signature"))
+        # HPy's exact words, caused by an error that says where
+        self.assertIn("'f'", res["cause"])
+        self.assertIn(path, res["cause"])
+        self.assertStillWorks(res)
 
     def test_init_returning_null(self):
         path = os.path.join(self.tmp, "nullinit.hpy0.so")
@@ -210,6 +255,89 @@ class ModeTest(unittest.TestCase):
         got = self.import_with_hpy("simple:debug,point", ["simple"])
         self.assertTrue(got["simple"].startswith("HPyModeError: "), got)
         self.assertIn("HPY", got["simple"])
+
+
+# A stub NAME.py as HPy's setuptools integration writes it next to NAME.hpy0.so, calling our
+# entry point with HPy's arguments.
+STUB = r"""
+def __bootstrap__():
+    import os
+    from sys import modules
+    from os import environ
+    from hpyshim import _load_bootstrap
+    ext_filepath = os.path.join(os.path.dirname(__file__), 'simple.hpy0.so')
+    m = _load_bootstrap('simple', __name__, __package__, ext_filepath,
+                        __loader__, __spec__, environ)
+    modules[__name__] = m
+
+__bootstrap__()
+"""
+
+
+class BootstrapTest(unittest.TestCase):
+    """hpyshim._load_bootstrap, the entry point of HPy's stub files."""
+
+    def setUp(self):
+        self.tmp = support.make_temp_dir(self)
+        pkg = os.path.join(self.tmp, "pkg")
+        os.mkdir(pkg)
+        open(os.path.join(pkg, "__init__.py"), "w").close()
+        with open(os.path.join(pkg, "simple.py"), "w") as f:
+            f.write(STUB)
+        self.so = os.path.join(pkg, "simple.hpy0.so")
+        shutil.copyfile(support.sample("simple"), self.so)
+
+    def import_stub(self, env=None):
+        code = ("import json, sys\n"
+                "try:\n"
+                "    import pkg.simple as m\n"
+                "    res = dict(ok=True, hello=m.hello(), file=m.__file__, name=m.__name__,\n"
+                "               package=m.__package__, origin=m.__spec__.origin,\n"
+                "               loader=type(m.__loader__).__name__,\n"
+                "               registered=sys.modules['pkg.simple'] is m)\n"
+                "except Exception as e:\n"
+                "    res = dict(ok=False, type=type(e).__name__, message=str(e))\n"
+                "print('RESULT ' + json.dumps(res))\n")
+        proc = support.run_python(["-c", code], env=env, cwd=self.tmp, pythonpath=[self.tmp])
+        self.assertEqual(proc.returncode, 0, support.describe(proc))
+        line = [l for l in proc.stdout.splitlines() if l.startswith("RESULT ")][0]
+        return json.loads(line[len("RESULT "):]), proc.stdout
+
+    def test_stub_loads_the_extension_with_hpys_attributes(self):
+        res, _ = self.import_stub()
+        self.assertEqual(res, {"ok": True, "hello": "hello from HPy", "file": self.so,
+                               "name": "pkg.simple", "package": "pkg", "origin": self.so,
+                               "loader": "SourceFileLoader", "registered": True})
+
+    def test_hpy_log(self):
+        res, out = self.import_stub({"HPY_LOG": "1"})
+        self.assertTrue(res["ok"], res)
+        self.assertIn("Loading 'simple' in HPy universal mode\n", out)
+
+    def test_modes_from_env(self):
+        res, _ = self.import_stub({"HPY": "simple:universal"})
+        self.assertTrue(res["ok"], res)
+        res, _ = self.import_stub({"HPY": "bogus"})
+        self.assertEqual((res["type"], res["message"]), ("ValueError", "invalid HPy mode: bogus"))
+        for mode in ALL_MODES:
+            if mode not in IMPLEMENTED_MODES:
+                res, _ = self.import_stub({"HPY": mode})
+                self.assertEqual(res["type"], "SystemError", res)
+                self.assertIn("not implemented yet", res["message"])
+
+    def test_hpy_universal_load_signature(self):
+        import importlib.util
+        from hpyshim import universal
+        spec = importlib.util.spec_from_file_location("simple", support.sample("simple"))
+        m = universal.load("simple", support.sample("simple"), spec)
+        self.assertEqual(m.hello(), "hello from HPy")
+        m = universal.load("simple", support.sample("simple"), spec, debug=False,
+                           mode=universal.MODE_UNIVERSAL)
+        self.assertEqual(m.hello(), "hello from HPy")
+        with self.assertRaises(ValueError):
+            universal.load("simple", support.sample("simple"), spec, mode=7)
+        self.assertEqual((universal.MODE_UNIVERSAL, universal.MODE_DEBUG, universal.MODE_TRACE),
+                         (0, 1, 2))
 
 
 if __name__ == "__main__":
