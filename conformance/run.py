@@ -264,7 +264,9 @@ def main():
     ap.add_argument("--file", action="append", help="only test files whose path contains this")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--timeout", type=int, default=900, help="seconds per test file")
+    ap.add_argument("--out", default=OUT, help="work and result folder (default out/conformance)")
     args = ap.parse_args()
+    globals()["OUT"] = os.path.abspath(args.out)
     if not args.hpy_src:
         sys.exit("conformance: set HPY_SRC (or --hpy-src) to a checkout of HPy 0.9.0, e.g.\n"
                  "  git -C HPY_REPO archive 0.9.0 | tar -x -C /tmp/hpy-0.9.0")

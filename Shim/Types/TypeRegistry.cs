@@ -143,8 +143,8 @@ internal static unsafe class TypeSlots
     /// <summary>
     /// Runs an HPy traverse for CPython's GC: it visits exactly the fields the extension visits,
     /// as HPy's runtime does (so gc.get_referents shows what HPy_VISIT named). It does not add the
-    /// type, which 3.9+ asks of heap types: the cost is only that an HPy type in a cycle with its
-    /// own instances is not collected before they are.
+    /// type, which 3.9+ asks of heap types: as with HPy's runtime, a cycle through an object's
+    /// reference to its own type is not collected (see README, "How it works").
     /// </summary>
     public static int Traverse(void* impl, nint self, delegate* unmanaged<nint, void*, int> visit, void* arg)
     {

@@ -101,7 +101,8 @@ _HPy_HIDDEN int _HPyCPy_CallTraverse(HPyFunc_traverseproc impl, PyObject *self,
 {
     VisitArgs a;
     /* Exactly the fields the extension visits, as in HPy (gc.get_referents shows them); not the
-       type, which 3.9+ asks of heap types: the type then only outlives a cycle with its objects. */
+       type, which 3.9+ asks of heap types: as in HPy, a cycle through an object's reference to
+       its type is not collected. */
     a.visit = visit;
     a.arg = arg;
     return impl(payload(self), visit_field, &a);
