@@ -17,7 +17,7 @@ public class PythonSuiteTests
     [Theory]
     [MemberData(nameof(Pythons))]
     public void CPythonAbiSamplesBehaveLikeUniversalOnes(string python) =>
-        RunUnittest(python, "cpython", Path.Combine(Repo.Samples, "cpython"), ["tests.python.test_simple", "tests.python.test_hybrid", "tests.python.test_protocols"]);
+        RunUnittest(python, "cpython", Path.Combine(Repo.Samples, "cpython"), ["tests.python.test_simple", "tests.python.test_hybrid", "tests.python.test_protocols", "tests.python.test_structseq"]);
 
     static void RunUnittest(string python, string abi, string samples, string[] what)
     {

@@ -175,8 +175,10 @@ HPyStructSequence_NewType(HPyContext *ctx, HPyStructSequence_Desc *desc)
         goto fail;
 
     /* namedtuple(placeholder, names, rename=True, defaults=(None,)*n, module=...):
-       rename accepts any field name (the marker, keywords, duplicates); the
-       placeholder because desc->name need not be an identifier. */
+       a placeholder because desc->name need not be an identifier; rename so
+       that any field name is accepted (the marker, keywords, duplicates);
+       defaults so that Python code may pass fewer values, as with HPy 0.9's
+       types (HPyStructSequence_New itself wants them all). */
     names = field_tuple(ctx, desc, n, 1);
     if (HPy_IsNull(names))
         goto fail;
@@ -403,7 +405,6 @@ HPyStructSequence_New(HPyContext *ctx, HPy type, HPy_ssize_t nargs, HPy *args)
     PyObject *obj = _h2py(type), *seq;
     PyTypeObject *tp;
     Py_ssize_t n, i;
-    (void)ctx;
     if (!PyType_Check(obj)) {
         PyErr_Format(PyExc_TypeError, "expected a struct sequence type, got a '%s' object",
                      Py_TYPE(obj)->tp_name);

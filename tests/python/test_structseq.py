@@ -264,6 +264,8 @@ if support.ABI == "universal":
             # the universal type is a collections.namedtuple: one argument per field
             self.assertEqual(self.m.Stats(1, 2, 3), (1, 2, 3))
             self.assertIs(type(self.m.Stats(1, 2, 3)), self.m.Stats)
+            # missing values are None, as with HPy 0.9's universal types
+            self.assertEqual(self.m.Stats(1), (1, None, None))
 
     class HybridStructSeqTest(StructSeqTests, unittest.TestCase):
         abi = "hybrid"

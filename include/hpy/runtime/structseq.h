@@ -6,7 +6,9 @@
    type has. CPython ABI: CPython's PyStructSequence API. HPy 0.9 has no
    n_in_sequence: every field is part of the sequence. A field named
    HPyStructSequence_UnnamedField is reachable by index, and in both ABIs
-   also as "_<index>" (the name namedtuple gives it). */
+   also as "_<index>" (the name namedtuple gives it). Other names namedtuple
+   refuses (keywords, duplicates, a leading '_', non-identifiers) become
+   "_<index>" in universal and hybrid mode only. */
 #ifndef HPY_SHIM_RUNTIME_STRUCTSEQ_H
 #define HPY_SHIM_RUNTIME_STRUCTSEQ_H
 
