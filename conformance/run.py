@@ -245,7 +245,7 @@ def table(runs, modes):
                                            order.get(k[2], 99))):
         row = rows[key]
         lines.append("| %s | %s | %s | %s | %d |" % (key[0], key[1], key[2] if key[2] != "none"
-                                                      else "(no ABI parameter)",
+                                                      else "(harness's own tests)",
                                                       " | ".join(str(row[o]) for o in outcomes),
                                                       sum(row.values())))
     return "\n".join(lines)

@@ -21,10 +21,15 @@ def _write(record):
 
 
 def _mode_of(item):
+    """The hpy_abi parameter; for tests without one, the mode their folder is about
+    (test/debug, test/trace), else None (the harness's own tests)."""
     callspec = getattr(item, "callspec", None)
-    if callspec is None:
-        return None
-    return callspec.params.get("hpy_abi")
+    mode = callspec.params.get("hpy_abi") if callspec is not None else None
+    if mode is None:
+        for folder in ("debug", "trace"):
+            if item.nodeid.startswith("test/%s/" % folder):
+                return folder
+    return mode
 
 
 def pytest_configure(config):
@@ -44,8 +49,8 @@ def pytest_collection_modifyitems(session, config, items):
     keep, drop = [], []
     for item in items:
         mode = _mode_of(item)
-        # Tests without an ABI parameter (pure-Python helpers) run under the first mode only.
-        if (mode in wanted) if mode is not None else True:
+        # The harness's own tests (no mode) always run.
+        if mode is None or mode in wanted:
             keep.append(item)
         else:
             drop.append(item)
