@@ -276,6 +276,55 @@ public static class Emitters
 
     static string Return(FunctionMember f, string expr) => f.Return.IsVoid ? $"{expr};" : $"return {expr};";
 
+    /// <summary>Members the trace context passes through uncounted, as HPy's does: the trampoline
+    /// dispatcher (the extension code it runs is traced call by call) and the fatal error.</summary>
+    public static bool TracePassesThrough(FunctionMember f) =>
+        f.CtxName is "ctx_CallRealFunctionFromTrampoline" or "ctx_FatalError";
+
+    /// <summary>
+    /// The trace context's members (Shim/Native/trace.gen.c): each counts its call, reads the
+    /// monotonic clock around the universal member and adds the duration (trace.c keeps the
+    /// counters); plus every member's name in HPy's spelling, indexed like the counters.
+    /// </summary>
+    public static string TraceTable(ApiDescription api)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"/* {Banner} */");
+        sb.AppendLine("#include \"trace.h\"");
+        sb.AppendLine();
+        var functions = api.Functions.ToList();
+        for (int i = 0; i < functions.Count; i++)
+        {
+            var f = functions[i];
+            if (TracePassesThrough(f)) continue;
+            string args = string.Join(", ", f.Parameters.Select(p => p.Name).Prepend("uctx"));
+            string call = $"uctx->{f.CtxName}({args})";
+            sb.AppendLine($"static {CReturn(f.Return)}trace_{f.ImplName}({CParams(f)})");
+            sb.AppendLine("{");
+            sb.AppendLine($"    HPyContext *uctx = trace_enter(ctx, {i});");
+            sb.AppendLine("    uint64_t trace_start = trace_clock();");
+            sb.AppendLine(f.Return.IsVoid ? $"    {call};" : $"    {CReturn(f.Return)}trace_result = {call};");
+            sb.AppendLine($"    trace_exit({i}, trace_start);");
+            if (!f.Return.IsVoid) sb.AppendLine("    return trace_result;");
+            sb.AppendLine("}");
+            sb.AppendLine();
+        }
+        sb.AppendLine($"const int trace_member_count = {functions.Count};");
+        sb.AppendLine();
+        sb.AppendLine("const char *const trace_member_names[] = {");
+        foreach (var f in functions) sb.AppendLine($"    \"{f.CtxName}\",");
+        sb.AppendLine("    NULL,");
+        sb.AppendLine("};");
+        sb.AppendLine();
+        sb.AppendLine("/* Points the traced members of tctx (a copy of the universal context) at their wrappers. */");
+        sb.AppendLine("void trace_fill_generated(HPyContext *tctx)");
+        sb.AppendLine("{");
+        foreach (var f in functions.Where(f => !TracePassesThrough(f)))
+            sb.AppendLine($"    tctx->{f.CtxName} = trace_{f.ImplName};");
+        sb.AppendLine("}");
+        return sb.ToString();
+    }
+
     static string Escape(string name) => name is "object" or "params" or "string" or "base" or "default" or "event" ? "@" + name : name;
 
     public static string PythonApi(ApiDescription api)

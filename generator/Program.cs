@@ -42,6 +42,7 @@ public static class Program
             ["Shim/Context/Generated/ContextTable.g.cs"] = Emitters.ContextTable(api, handWritten),
             ["Shim/CPython/Generated/PythonApi.g.cs"] = Emitters.PythonApi(api),
             ["Shim/Native/context.gen.c"] = Emitters.NativeTable(api),
+            ["Shim/Native/trace.gen.c"] = Emitters.TraceTable(api),
             ["docs/context-members.md"] = Emitters.MemberList(api, handWritten),
         };
     }

@@ -1,6 +1,7 @@
 using HPyShim.Abi;
 using HPyShim.Context;
 using HPyShim.CPython;
+using HPyShim.Trace;
 
 namespace HPyShim.Loader;
 
@@ -61,14 +62,13 @@ internal static unsafe class ModuleLoader
                 "the HPy ABI tag encoded in the filename and the major version requested by the HPy extension " +
                 $"itself. Major version tag parsed from filename: {tag}. Requested version: {major}.{minor}.");
 
+        HPyContext* ctx;
         switch (mode)
         {
-            case LoadMode.Universal: break;
+            case LoadMode.Universal: ctx = UniversalContext.Instance; break;
+            case LoadMode.Trace: ctx = TraceContext.Instance; break;
             case LoadMode.Debug:
                 Failure.Raise(Py.PyExc_SystemError, $"HPy Shim: debug mode is not implemented yet (loading {name})");
-                return 0;
-            case LoadMode.Trace:
-                Failure.Raise(Py.PyExc_SystemError, $"HPy Shim: trace mode is not implemented yet (loading {name})");
                 return 0;
             default:
                 Failure.Raise(Py.PyExc_ValueError,
@@ -76,7 +76,6 @@ internal static unsafe class ModuleLoader
                 return 0;
         }
 
-        HPyContext* ctx = UniversalContext.Instance;
         ((delegate* unmanaged<HPyContext*, void>)initContextFn)(ctx);
         var def = ((delegate* unmanaged<HPyModuleDef*>)initFn)();
         if (def == null)

@@ -45,6 +45,8 @@ const char *hpyshim_native_fill(HPyContext *ctx, native_trampoline_fallback fall
     RESOLVE(PyExc_ValueError);
     RESOLVE(_Py_Dealloc);
     RESOLVE(Py_GetVersion);
+    RESOLVE(PyErr_Fetch);
+    RESOLVE(PyErr_Restore);
     native_fill_generated(ctx);
     if (missing_symbol == NULL)
         native_specialize_refcounts(ctx);

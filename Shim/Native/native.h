@@ -60,6 +60,8 @@ struct native_cpython {
     PyObject **PyExc_ValueError;
     void (*_Py_Dealloc)(PyObject *);
     const char *(*Py_GetVersion)(void);
+    void (*PyErr_Fetch)(PyObject **, PyObject **, PyObject **);
+    void (*PyErr_Restore)(PyObject *, PyObject *, PyObject *);
 };
 extern struct native_cpython cpy;
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m hpyshim {build,config,run,info}``."""
+"""Command line: ``python -m hpyshim {build,config,run,trace,info}``."""
 
 import argparse
 import os
@@ -51,6 +51,17 @@ def _parser():
     r.add_argument("args", metavar="ARGS", nargs=argparse.REMAINDER,
                    help="arguments for the script (its sys.argv[1:])")
 
+    t = sub.add_parser("trace", help="run a script with every HPy module traced and report the calls",
+                       description="Run SCRIPT as __main__ with every HPy module loaded in trace mode, "
+                                   "then print to stderr which HPy context members it called: count, "
+                                   "total and mean time, share of the total, most time first.")
+    t.add_argument("--top", type=int, default=None, metavar="N", help="only the N members with most time")
+    t.add_argument("--csv", metavar="FILE", help="also write the table as CSV")
+    t.add_argument("--svg", metavar="FILE", help="also write a bar chart of the time per member (SVG)")
+    t.add_argument("script", metavar="SCRIPT")
+    t.add_argument("args", metavar="ARGS", nargs=argparse.REMAINDER,
+                   help="arguments for the script (its sys.argv[1:])")
+
     sub.add_parser("info", help="print the runtime version, library path and coverage")
     return p
 
@@ -90,10 +101,10 @@ def cmd_config(ns):
     return 0
 
 
-def cmd_run(ns):
+def cmd_run(ns, command="run"):
     script = ns.script
     if not os.path.exists(script):
-        return _error("run: cannot open %r: no such file" % script)
+        return _error("%s: cannot open %r: no such file" % (command, script))
     install()
     sys.argv = [script] + list(ns.args)
     # As `python SCRIPT` does: the script's directory comes first on sys.path
@@ -105,6 +116,37 @@ def cmd_run(ns):
         sys.path.insert(0, script_dir)
     runpy.run_path(script, run_name="__main__")
     return 0
+
+
+def cmd_trace(ns):
+    from . import trace
+    if not os.path.exists(ns.script):
+        return _error("trace: cannot open %r: no such file" % ns.script)
+    if ns.top is not None and ns.top < 1:
+        return _error("trace: --top must be at least 1", EXIT_USAGE)
+    # Every HPy module the script imports loads in trace mode (HPY is read at each import).
+    os.environ["HPY"] = "trace"
+    before_counts, before_durations = trace.get_call_counts(), trace.get_durations()
+
+    def report():
+        counts, durations = trace.get_call_counts(), trace.get_durations()
+        delta_c = {n: counts[n] - before_counts[n] for n in counts}
+        delta_d = {n: durations[n] - before_durations[n] for n in durations}
+        rows = trace.report_rows(delta_c, delta_d, ns.top)
+        sys.stdout.flush()
+        sys.stderr.write("\n== HPy trace of %s\n" % ns.script)
+        sys.stderr.write(trace.format_report(rows))
+        if ns.csv:
+            trace.write_csv(ns.csv, rows)
+            sys.stderr.write("CSV: %s\n" % ns.csv)
+        if ns.svg:
+            trace.write_svg(ns.svg, rows, "HPy context calls of %s" % os.path.basename(ns.script))
+            sys.stderr.write("chart: %s\n" % ns.svg)
+
+    try:
+        return cmd_run(ns, "trace")
+    finally:
+        report()
 
 
 def cmd_info(ns):
@@ -122,7 +164,7 @@ def main(argv=None):
     if argv is None:
         argv = sys.argv[1:]
     ns = _parser().parse_args(argv)
-    handler = {"build": cmd_build, "config": cmd_config, "run": cmd_run,
+    handler = {"build": cmd_build, "config": cmd_config, "run": cmd_run, "trace": cmd_trace,
                "info": cmd_info}.get(ns.command)
     if handler is None:
         _parser().print_help(sys.stderr)

@@ -107,7 +107,7 @@ class _NotImplementedModule:
 
 
 _debug = _NotImplementedModule("hpy.universal._debug", "debug mode")
-_trace = _NotImplementedModule("hpy.universal._trace", "trace mode")
+from . import trace as _trace  # noqa: E402  (HPy's hpy.universal._trace)
 
 
 def get_version():

@@ -1,0 +1,51 @@
+/* The trace context's bookkeeping, inline in every generated wrapper (trace.gen.c): a counter
+ * increment and two reads of the monotonic clock around the universal member. The counters and
+ * hooks live in trace.c; the hooks are rare, so they stay out of line. */
+#ifndef HPYSHIM_TRACE_H
+#define HPYSHIM_TRACE_H
+
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L   /* clock_gettime under -std=c99 */
+#endif
+
+#include <stdint.h>
+#include <time.h>
+#include "native.h"
+
+/* A hook: called with the member's index; 0, or -1 if the Python function raised. */
+typedef int (*trace_hook)(int member);
+
+extern uint64_t *trace_counts;      /* calls per member, indexed like trace_member_names */
+extern uint64_t *trace_durations;   /* nanoseconds per member */
+extern trace_hook trace_on_enter, trace_on_exit;
+extern HPyContext *trace_uctx;      /* the universal context the wrappers call */
+extern const int trace_member_count;
+extern const char *const trace_member_names[];
+
+void trace_call_hook(trace_hook hook, int member, const char *fatal_message);
+void trace_fill_generated(HPyContext *tctx);
+
+static inline uint64_t trace_clock(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+static inline HPyContext *trace_enter(HPyContext *tctx, int member)
+{
+    (void)tctx;
+    trace_counts[member]++;
+    if (trace_on_enter != NULL)
+        trace_call_hook(trace_on_enter, member, "error when executing on-enter trace function");
+    return trace_uctx;
+}
+
+static inline void trace_exit(int member, uint64_t start)
+{
+    trace_durations[member] += trace_clock() - start;
+    if (trace_on_exit != NULL)
+        trace_call_hook(trace_on_exit, member, "error when executing on-exit trace function");
+}
+
+#endif

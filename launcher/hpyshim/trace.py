@@ -1,0 +1,177 @@
+"""Trace mode: how often an extension calls each HPy context member, and for how long.
+
+Modules loaded in trace mode (``HPY=trace``, ``HPY=NAME:trace``, ``hpyshim.load(...,
+mode="trace")``) get a context whose every member counts its calls and measures their duration.
+The names and units are those of HPy's ``hpy.trace``:
+
+``get_call_counts()``
+    dict from member name (HPy's spelling, e.g. ``"ctx_Add"``) to calls so far; every member is
+    present.
+``get_durations()``
+    same keys; nanoseconds spent inside each member.
+``get_frequency()``
+    resolution of the clock, in Hz.
+``set_trace_functions(on_enter=..., on_exit=...)``
+    functions called with the member's name when a member is entered / exited; an argument not
+    given leaves that function as it is, ``None`` clears it. A function that raises ends the
+    process, as in HPy (its traceback is printed first).
+
+Counters are process-wide and never reset; compare two readings to measure a piece of code.
+``python -m hpyshim trace SCRIPT`` runs a script with every HPy module traced and prints a
+report (see ``report``).
+"""
+
+import ctypes
+import sys
+import traceback
+
+from . import _native
+
+__all__ = ["get_call_counts", "get_durations", "get_frequency", "set_trace_functions",
+           "member_names", "report_rows", "format_report", "write_csv", "write_svg"]
+
+
+class _State(ctypes.Structure):
+    # trace_state in Shim/Native/trace.c
+    _fields_ = [("member_count", ctypes.c_int32),
+                ("names", ctypes.POINTER(ctypes.c_char_p)),
+                ("counts", ctypes.POINTER(ctypes.c_uint64)),
+                ("durations", ctypes.POINTER(ctypes.c_uint64)),
+                ("frequency", ctypes.c_uint64)]
+
+
+_HOOK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int)
+_state = None
+_names = None
+_hooks = {"on_enter": None, "on_exit": None}     # the Python functions
+_c_hooks = {"on_enter": None, "on_exit": None}   # their ctypes trampolines, kept alive here
+_KEEP = object()
+
+
+def _get_state():
+    global _state, _names
+    if _state is None:
+        lib = _native.get_library()
+        info = lib.hpyshim_trace_info
+        info.argtypes = []
+        info.restype = ctypes.POINTER(_State)
+        pointer = info()
+        if not pointer:
+            raise SystemError("the HPy Shim runtime could not create the trace context")
+        _state = pointer.contents
+        _names = [_state.names[i].decode("ascii") for i in range(_state.member_count)]
+    return _state
+
+
+def member_names():
+    """Every context member the trace counts, in context order."""
+    _get_state()
+    return list(_names)
+
+
+def get_call_counts():
+    state = _get_state()
+    return {name: state.counts[i] for i, name in enumerate(_names)}
+
+
+def get_durations():
+    state = _get_state()
+    return {name: state.durations[i] for i, name in enumerate(_names)}
+
+
+def get_frequency():
+    return _get_state().frequency
+
+
+def _trampoline(function):
+    def hook(member):
+        try:
+            function(_names[member])
+        except BaseException:
+            traceback.print_exc()
+            sys.stderr.flush()
+            return -1
+        return 0
+    return _HOOK(hook)
+
+
+def set_trace_functions(on_enter=_KEEP, on_exit=_KEEP):
+    """Set the functions called with a member's name when it is entered or exited."""
+    _get_state()
+    for key, value in (("on_enter", on_enter), ("on_exit", on_exit)):
+        if value is not _KEEP and value is not None and not callable(value):
+            raise TypeError("Expected a callable object or None")
+    for key, value in (("on_enter", on_enter), ("on_exit", on_exit)):
+        if value is _KEEP:
+            continue
+        _hooks[key] = value
+        _c_hooks[key] = None if value is None else _trampoline(value)
+    lib = _native.get_library()
+    lib.hpyshim_trace_set_hooks.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+    lib.hpyshim_trace_set_hooks.restype = None
+    lib.hpyshim_trace_set_hooks(*(None if _c_hooks[k] is None else ctypes.cast(_c_hooks[k], ctypes.c_void_p)
+                                  for k in ("on_enter", "on_exit")))
+
+
+# ---- reports (python -m hpyshim trace) ----
+
+def report_rows(counts, durations, top=None):
+    """(name, calls, total ns, mean ns, share of the total time) for the members called,
+    most time first."""
+    total = sum(durations[n] for n in counts if counts[n]) or 1
+    rows = [(n, counts[n], durations[n], durations[n] / counts[n], durations[n] / total)
+            for n in counts if counts[n]]
+    rows.sort(key=lambda r: (-r[2], -r[1], r[0]))
+    return rows[:top] if top else rows
+
+
+def _ns(value):
+    for unit, scale in (("s", 1e9), ("ms", 1e6), ("us", 1e3)):
+        if value >= scale:
+            return "%.2f %s" % (value / scale, unit)
+    return "%.0f ns" % value
+
+
+def format_report(rows, total_calls=None):
+    if not rows:
+        return "hpyshim trace: no HPy context member was called\n"
+    width = max(len("member"), max(len(r[0]) for r in rows))
+    lines = ["%-*s %12s %12s %12s %7s" % (width, "member", "calls", "total", "mean", "share")]
+    for name, calls, total, mean, share in rows:
+        lines.append("%-*s %12d %12s %12s %6.1f%%" % (width, name, calls, _ns(total), _ns(mean),
+                                                      100 * share))
+    return "\n".join(lines) + "\n"
+
+
+def write_csv(path, rows):
+    import csv
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["member", "calls", "total_ns", "mean_ns", "share"])
+        for name, calls, total, mean, share in rows:
+            w.writerow([name, calls, total, "%.1f" % mean, "%.6f" % share])
+
+
+def write_svg(path, rows, title="HPy context calls by time"):
+    """A horizontal bar chart of the total time per member, as SVG text (real fonts)."""
+    from xml.sax.saxutils import escape
+    bar_h, gap, left, right, top = 18, 6, 260, 160, 40
+    width = 900
+    height = top + len(rows) * (bar_h + gap) + 20
+    longest = max((r[2] for r in rows), default=1) or 1
+    out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
+           'font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">' % (width, height),
+           '<rect width="100%" height="100%" fill="white"/>',
+           '<text x="%d" y="24" font-size="16" font-weight="bold">%s</text>' % (left, escape(title))]
+    for i, (name, calls, total, mean, share) in enumerate(rows):
+        y = top + i * (bar_h + gap)
+        w = max(1, int((width - left - right) * total / longest))
+        out.append('<text x="%d" y="%d" text-anchor="end">%s</text>'
+                   % (left - 8, y + bar_h - 5, escape(name)))
+        out.append('<rect x="%d" y="%d" width="%d" height="%d" fill="#4878a8"/>'
+                   % (left, y, w, bar_h))
+        out.append('<text x="%d" y="%d">%s, %d calls (%.1f%%)</text>'
+                   % (left + w + 6, y + bar_h - 5, _ns(total), calls, 100 * share))
+    out.append("</svg>")
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n")
