@@ -19,7 +19,13 @@ public class PythonSuiteTests
     public void CPythonAbiSamplesBehaveLikeUniversalOnes(string python) =>
         RunUnittest(python, "cpython", Path.Combine(Repo.Samples, "cpython"), ["tests.python.test_simple", "tests.python.test_hybrid", "tests.python.test_protocols", "tests.python.test_structseq"]);
 
-    static void RunUnittest(string python, string abi, string samples, string[] what)
+    [Theory]
+    [MemberData(nameof(Pythons))]
+    public void SampleSuitesPassInTraceMode(string python) =>
+        RunUnittest(python, "universal", Repo.Samples,
+            ["tests.python.test_simple", "tests.python.test_hybrid", "tests.python.test_protocols"], mode: "trace");
+
+    static void RunUnittest(string python, string abi, string samples, string[] what, string mode = "universal")
     {
         Repo.RequireLibrary();
         string exe = Interpreters.ExecutableFor(python);
@@ -31,9 +37,10 @@ public class PythonSuiteTests
                 ["HPYSHIM_LIBRARY"] = Repo.Library,
                 ["HPYSHIM_SAMPLES"] = samples,
                 ["HPYSHIM_TEST_ABI"] = abi,
+                ["HPYSHIM_TEST_MODE"] = mode,
                 ["HPY"] = "",
             });
-        Assert.True(result.ExitCode == 0, $"unittest ({abi} ABI) on {python} failed:\n{result}");
+        Assert.True(result.ExitCode == 0, $"unittest ({abi} ABI, {mode} mode) on {python} failed:\n{result}");
         Assert.Contains("OK", result.Output);
     }
 }

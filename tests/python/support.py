@@ -6,6 +6,7 @@ Environment:
                    or its cpython/ subfolder in CPython ABI mode)
   HPYSHIM_TEST_ABI universal (default): the samples are NAME.hpy0.so loaded through libhpy;
                    cpython: the same sources built in CPython ABI mode, NAME<EXT_SUFFIX>
+  HPYSHIM_TEST_MODE universal (default) or trace: the mode the sample suites import the samples in
   CC               C compiler for the extensions built at test time (default gcc, else cc)
 """
 
@@ -27,6 +28,12 @@ for _var in ("HPYSHIM_LIBRARY", "HPYSHIM_SAMPLES", "HPYSHIM_INCLUDE"):
 # The tests choose modes themselves; one inherited from the caller would change every result.
 os.environ.pop("HPY", None)
 
+# HPYSHIM_TEST_MODE=trace runs the sample suites with their modules imported in trace mode
+# (the finder reads HPY at each import); universal by default.
+MODE = os.environ.get("HPYSHIM_TEST_MODE") or "universal"
+if MODE != "universal":
+    os.environ["HPY"] = MODE
+
 if LAUNCHER_DIR not in [os.path.abspath(p) for p in sys.path if p]:
     sys.path.insert(0, LAUNCHER_DIR)
 
@@ -37,9 +44,23 @@ class MissingPrerequisite(AssertionError):
     """A tool or file the tests need is absent: a failure, never a skip."""
 
 
+if MODE not in ("universal", "trace"):
+    raise MissingPrerequisite("HPYSHIM_TEST_MODE must be universal or trace, not %r" % MODE)
+
 ABI = os.environ.get("HPYSHIM_TEST_ABI") or "universal"
 if ABI not in ("universal", "cpython"):
     raise MissingPrerequisite("HPYSHIM_TEST_ABI must be universal or cpython, not %r" % ABI)
+
+
+def assert_loaded_in_test_mode(testcase, call):
+    """`call()` runs HPy code of a sample: it is counted by the trace exactly in trace mode."""
+    if ABI == "cpython":
+        return  # an ordinary extension: no HPy context, no modes
+    from hpyshim import trace
+    before = sum(trace.get_call_counts().values())
+    call()
+    traced = sum(trace.get_call_counts().values()) > before
+    testcase.assertEqual(traced, MODE == "trace", "the sample is not loaded in %s mode" % MODE)
 
 
 def sample_file_name(name):

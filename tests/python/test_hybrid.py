@@ -27,6 +27,9 @@ def setUpModule():
 
 
 class HybridTest(unittest.TestCase):
+    def test_loaded_in_the_test_mode(self):
+        support.assert_loaded_in_test_mode(self, lambda: hybrid.legacy_repr(1))
+
     def test_file_is_the_expected_build(self):
         self.assertEqual(hybrid.__file__, support.sample("hybrid"))
         if support.ABI == "universal":

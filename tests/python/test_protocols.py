@@ -24,6 +24,9 @@ def setUpModule():
 
 
 class CallProtocolTest(unittest.TestCase):
+    def test_loaded_in_the_test_mode(self):
+        support.assert_loaded_in_test_mode(self, lambda: protocols.Adder(1)(2))
+
     def test_tp_call_without_tp_new(self):
         add = protocols.Adder(10)
         self.assertEqual(add(), 10)

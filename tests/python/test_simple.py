@@ -62,6 +62,9 @@ class ImportTest(unittest.TestCase):
 
 
 class SimpleTest(unittest.TestCase, RefcountMixin):
+    def test_loaded_in_the_test_mode(self):
+        support.assert_loaded_in_test_mode(self, simple.hello)
+
     def test_module_attributes(self):
         self.assertEqual(simple.ANSWER, 42)
         self.assertIs(type(simple.ANSWER), int)

@@ -1,0 +1,209 @@
+"""Trace mode: hpyshim.trace (HPy's hpy.trace API) and ``python -m hpyshim trace``."""
+
+import csv
+import os
+import time
+import unittest
+import xml.etree.ElementTree as ET
+
+try:
+    from . import support
+except ImportError:  # run with tests/python itself as the top-level directory
+    import support
+
+import hpyshim
+from hpyshim import build, trace
+
+# f(a, b) -> a + b; any other number of arguments raises TypeError with HPyErr_SetString.
+# call(f) -> f() after checking it is callable.
+SOURCE = r"""
+#include "hpy.h"
+
+HPyDef_METH(add, "add", HPyFunc_VARARGS)
+static HPy add_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+{
+    if (nargs != 2) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "expected exactly two args");
+        return HPy_NULL;
+    }
+    return HPy_Add(ctx, args[0], args[1]);
+}
+
+HPyDef_METH(call, "call", HPyFunc_O)
+static HPy call_impl(HPyContext *ctx, HPy self, HPy arg)
+{
+    if (!HPyCallable_Check(ctx, arg)) {
+        HPyErr_SetString(ctx, ctx->h_TypeError, "expected callable");
+        return HPy_NULL;
+    }
+    return HPy_CallTupleDict(ctx, arg, HPy_NULL, HPy_NULL);
+}
+
+static HPyDef *defines[] = { &add, &call, NULL };
+static HPyModuleDef moduledef = { .defines = defines };
+HPy_MODINIT(%(name)s, moduledef)
+"""
+
+_built = {}
+
+
+def build_module(name):
+    """Compile SOURCE as module `name` once per run; the path of NAME.hpy0.so."""
+    if name not in _built:
+        support.compiler()
+        outdir = os.path.join(_build_root(), name)
+        os.makedirs(outdir, exist_ok=True)
+        src = os.path.join(outdir, name + ".c")
+        with open(src, "w") as f:
+            f.write(SOURCE % {"name": name})
+        _built[name] = build.build_extension(name, [src], outdir=outdir)
+    return _built[name]
+
+
+_root = None
+
+
+def _build_root():
+    global _root
+    if _root is None:
+        import tempfile
+        _root = tempfile.mkdtemp(prefix="hpyshim-trace-")
+    return _root
+
+
+def tearDownModule():
+    import shutil
+    if _root is not None:
+        shutil.rmtree(_root, ignore_errors=True)
+
+
+def delta(before, after):
+    return {k: after[k] - before[k] for k in after if after[k] != before[k]}
+
+
+class TraceApiTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.m = hpyshim.load("traced", build_module("traced"), mode="trace")
+
+    def tearDown(self):
+        trace.set_trace_functions(on_enter=None, on_exit=None)
+
+    def test_every_member_is_present(self):
+        counts, durations = trace.get_call_counts(), trace.get_durations()
+        self.assertEqual(set(counts), set(durations))
+        self.assertEqual(len(counts), len(trace.member_names()))
+        for name in ("ctx_Add", "ctx_Close", "ctx_Err_SetString", "ctx_CallRealFunctionFromTrampoline",
+                     "ctx_FatalError", "ctx_SetCallFunction"):
+            self.assertIn(name, counts)
+        self.assertTrue(all(isinstance(v, int) for v in counts.values()))
+        self.assertGreater(trace.get_frequency(), 0)
+
+    def test_exact_call_counts(self):
+        c0 = trace.get_call_counts()
+        self.assertEqual(self.m.add(1, 2), 3)
+        self.assertEqual(delta(c0, trace.get_call_counts()), {"ctx_Add": 1})
+        self.assertEqual(self.m.add(10, 20), 30)
+        self.assertEqual(delta(c0, trace.get_call_counts()), {"ctx_Add": 2})
+        with self.assertRaises(TypeError):
+            self.m.add(1, 2, 3)
+        self.assertEqual(delta(c0, trace.get_call_counts()), {"ctx_Add": 2, "ctx_Err_SetString": 1})
+
+    def test_duration_covers_a_python_callback(self):
+        d0 = trace.get_durations()
+
+        def callback():
+            time.sleep(0.2)
+            return 123
+        self.assertEqual(self.m.call(callback), 123)
+        d1 = trace.get_durations()
+        self.assertGreaterEqual(d1["ctx_CallTupleDict"] - d0["ctx_CallTupleDict"], 2e8 * 0.95)
+        self.assertEqual(set(delta(d0, d1)) - {"ctx_CallTupleDict", "ctx_Callable_Check"}, set())
+
+    def test_enter_and_exit_functions(self):
+        entered, exited = [], []
+        trace.set_trace_functions(entered.append)
+        self.assertEqual(self.m.add(1, 2), 3)
+        self.assertEqual((entered, exited), (["ctx_Add"], []))
+        trace.set_trace_functions(on_exit=exited.append)   # on_enter stays
+        self.assertEqual(self.m.add(2, 3), 5)
+        self.assertEqual((entered, exited), (["ctx_Add", "ctx_Add"], ["ctx_Add"]))
+        trace.set_trace_functions(on_enter=None)           # clears on_enter only
+        self.assertEqual(self.m.add(2, 3), 5)
+        self.assertEqual((entered, exited), (["ctx_Add", "ctx_Add"], ["ctx_Add", "ctx_Add"]))
+        with self.assertRaises(TypeError):
+            trace.set_trace_functions(1)
+
+    def test_hooks_do_not_see_the_pending_exception(self):
+        seen = []
+        trace.set_trace_functions(on_exit=lambda name: seen.append((name, __import__("sys").exc_info()[0])))
+        with self.assertRaises(TypeError):
+            self.m.add(1)
+        self.assertEqual(seen, [("ctx_Err_SetString", None)])
+
+    def test_universal_modules_are_not_counted_and_loading_does_not_reset(self):
+        plain = hpyshim.load("untraced", build_module("untraced"), mode="universal")
+        c0 = trace.get_call_counts()
+        self.assertEqual(plain.add(1, 2), 3)
+        self.assertEqual(delta(c0, trace.get_call_counts()), {})
+        self.m.add(1, 2)
+        c1 = trace.get_call_counts()
+        hpyshim.load("traced2", build_module("traced2"), mode="trace")
+        c2 = trace.get_call_counts()
+        self.assertTrue(all(c2[k] >= c1[k] for k in c1), "loading reset counters")
+
+    def test_hpy_universal_trace_is_this_module(self):
+        from hpyshim import universal
+        self.assertIs(universal._trace, trace)
+
+    def test_failing_hook_is_fatal(self):
+        code = ("import hpyshim\nfrom hpyshim import trace\n"
+                "m = hpyshim.load('traced', %r, mode='trace')\n"
+                "def bad(name):\n    raise RuntimeError('hook failed on ' + name)\n"
+                "trace.set_trace_functions(bad)\n"
+                "m.add(1, 2)\nprint('survived')\n" % build_module("traced"))
+        proc = support.run_python(["-c", code])
+        self.assertNotEqual(proc.returncode, 0, support.describe(proc))
+        self.assertNotIn("survived", proc.stdout)
+        self.assertIn("hook failed on ctx_Add", proc.stderr)
+        self.assertIn("error when executing on-enter trace function", proc.stderr)
+
+
+class TraceCommandTest(unittest.TestCase):
+    def test_report_csv_and_chart(self):
+        tmp = support.make_temp_dir(self)
+        so = build_module("traced")
+        script = os.path.join(tmp, "work.py")
+        with open(script, "w") as f:
+            f.write("import sys, traced\n"
+                    "for i in range(50):\n    traced.add(i, 1)\n"
+                    "try:\n    traced.add()\nexcept TypeError:\n    pass\n"
+                    "print('done', sys.argv[1:])\n")
+        csv_path, svg_path = os.path.join(tmp, "t.csv"), os.path.join(tmp, "t.svg")
+        proc = support.run_python(["-m", "hpyshim", "trace", "--top", "5", "--csv", csv_path,
+                                   "--svg", svg_path, script, "arg1"],
+                                  pythonpath=[os.path.dirname(so)])
+        self.assertEqual(proc.returncode, 0, support.describe(proc))
+        self.assertIn("done ['arg1']", proc.stdout)
+        self.assertIn("== HPy trace of", proc.stderr)
+        table = proc.stderr.split("== HPy trace of", 1)[1]
+        self.assertRegex(table, r"ctx_Add\s+50\s")
+        self.assertRegex(table, r"ctx_Err_SetString\s+1\s")
+        with open(csv_path) as f:
+            rows = {r["member"]: r for r in csv.DictReader(f)}
+        self.assertEqual(rows["ctx_Add"]["calls"], "50")
+        self.assertEqual(rows["ctx_Err_SetString"]["calls"], "1")
+        self.assertLessEqual(len(rows), 5)
+        root = ET.parse(svg_path).getroot()
+        self.assertTrue(root.tag.endswith("svg"))
+        texts = " ".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
+        self.assertIn("ctx_Add", texts)
+
+    def test_missing_script(self):
+        proc = support.run_python(["-m", "hpyshim", "trace", "/nonexistent/script.py"])
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("no such file", proc.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
