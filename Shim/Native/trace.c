@@ -3,6 +3,9 @@
  * counters are never reset, as in HPy. */
 #include "trace.h"
 #include <stdlib.h>
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#endif
 
 uint64_t *trace_counts;
 uint64_t *trace_durations;
@@ -17,10 +20,43 @@ typedef struct {
     const char *const *names;
     uint64_t *counts;
     uint64_t *durations;
-    uint64_t frequency;       /* of the clock, in Hz */
+    uint64_t frequency;       /* of trace_clock, in Hz: durations / frequency = seconds */
 } trace_state;
 
 static trace_state state;
+
+int trace_use_tsc;
+static uint64_t calibration_ticks, calibration_ns;
+
+/* An invariant time-stamp counter runs at one rate in every power state and on every core
+   (CPUID 0x80000007, EDX bit 8). */
+static int has_invariant_tsc(void)
+{
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    unsigned int eax, ebx, ecx, edx;
+    if (__get_cpuid(0x80000000u, &eax, &ebx, &ecx, &edx) && eax >= 0x80000007u &&
+        __get_cpuid(0x80000007u, &eax, &ebx, &ecx, &edx))
+        return (edx >> 8) & 1;
+#endif
+    return 0;
+}
+
+/* Ticks per second of trace_clock: nanoseconds without the counter; with it, measured against
+   CLOCK_MONOTONIC since the context was made (waiting until 20 ms have passed), so the figure
+   gets more exact the longer the process runs. */
+static uint64_t clock_frequency(void)
+{
+    if (!trace_use_tsc)
+        return 1000000000u;
+    uint64_t elapsed = trace_clock_ns() - calibration_ns;
+    if (elapsed < 20000000u) {
+        struct timespec wait = { 0, (long)(20000000u - elapsed) };
+        nanosleep(&wait, NULL);
+    }
+    uint64_t ticks = trace_clock() - calibration_ticks;
+    elapsed = trace_clock_ns() - calibration_ns;
+    return (uint64_t)((double)ticks * 1e9 / (double)elapsed);
+}
 
 /* The trace context around `uctx`, made on first call; NULL if out of memory. */
 HPyContext *native_trace_context(HPyContext *uctx)
@@ -43,11 +79,10 @@ HPyContext *native_trace_context(HPyContext *uctx)
     trace_durations = durations;
     trace_uctx = uctx;
 
-    struct timespec res;
-    uint64_t frequency = 1000000000u;
-    if (clock_getres(CLOCK_MONOTONIC, &res) == 0 && res.tv_sec == 0 && res.tv_nsec > 0)
-        frequency = 1000000000u / (uint64_t)res.tv_nsec;
-    state = (trace_state){ trace_member_count, trace_member_names, counts, durations, frequency };
+    trace_use_tsc = has_invariant_tsc();
+    calibration_ticks = trace_clock();
+    calibration_ns = trace_clock_ns();
+    state = (trace_state){ trace_member_count, trace_member_names, counts, durations, 1000000000u };
     trace_ctx = tctx;
     return tctx;
 }
@@ -55,7 +90,10 @@ HPyContext *native_trace_context(HPyContext *uctx)
 /* The counters and names (after native_trace_context); NULL before. */
 const trace_state *native_trace_state(void)
 {
-    return trace_ctx != NULL ? &state : NULL;
+    if (trace_ctx == NULL)
+        return NULL;
+    state.frequency = clock_frequency();
+    return &state;
 }
 
 void native_trace_set_hooks(trace_hook on_enter, trace_hook on_exit)

@@ -74,13 +74,22 @@ def get_call_counts():
     return {name: state.counts[i] for i, name in enumerate(_names)}
 
 
+def _frequency():
+    # The runtime re-measures the clock's rate on each request (see trace.c).
+    _get_state()
+    lib = _native.get_library()
+    return lib.hpyshim_trace_info().contents.frequency
+
+
 def get_durations():
+    """Nanoseconds per member (the runtime counts clock ticks; converted here)."""
     state = _get_state()
-    return {name: state.durations[i] for i, name in enumerate(_names)}
+    to_ns = 1e9 / _frequency()
+    return {name: int(state.durations[i] * to_ns) for i, name in enumerate(_names)}
 
 
 def get_frequency():
-    return _get_state().frequency
+    return _frequency()
 
 
 def _trampoline(function):
