@@ -185,6 +185,19 @@ static void load_sample(HPyContext *ctx, const char *samples)
     CHECK(HPyLong_AsInt32_t(ctx, answer) == 42);
     HPy_Close(ctx, answer); HPy_Close(ctx, greeting); HPy_Close(ctx, hello); HPy_Close(ctx, h_module);
 
+    /* The same file in trace mode (2): a module of its own that works the same (the Python suites
+       check what the trace counts). */
+    cpy_PyObject *traced = hpyshim_load_module("simple", path, NULL, 2);
+    CHECK(traced != NULL && traced != module);
+    if (traced != NULL) {
+        HPy h_traced = ctx->ctx_FromPyObject(ctx, traced);
+        HPy hello2 = HPy_GetAttr_s(ctx, h_traced, "hello");
+        HPy greeting2 = HPy_CallTupleDict(ctx, hello2, HPy_NULL, HPy_NULL);
+        CHECK(str_equals(ctx, greeting2, "hello from HPy"));
+        HPy_Close(ctx, greeting2); HPy_Close(ctx, hello2); HPy_Close(ctx, h_traced);
+        ctx->ctx_Close(ctx, (HPy){ (HPy_ssize_t)traced });
+    }
+
     snprintf(path, sizeof path, "%s/does-not-exist.hpy0.so", samples);
     CHECK(hpyshim_load_module("nothing", path, NULL, 0) == NULL && HPyErr_ExceptionMatches(ctx, ctx->h_ImportError));
     HPyErr_Clear(ctx);
