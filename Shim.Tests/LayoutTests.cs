@@ -23,6 +23,7 @@ public class LayoutTests
     {
         var c = new StringBuilder();
         if (header == "python") c.AppendLine("#include <Python.h>\n#include <structmember.h>");
+        else if (header == "debug") c.AppendLine("#include \"debug.h\"");   // Shim/Native
         else c.AppendLine("#include \"hpy.h\"");
         c.AppendLine("#include <stdio.h>\n#include <stddef.h>\nint main(void) {");
         foreach (var (type, cname) in structs)
@@ -37,7 +38,7 @@ public class LayoutTests
         string source = Path.Combine(dir, "layout.c"), exe = Path.Combine(dir, "layout");
         File.WriteAllText(source, c.ToString());
         var include = header == "python" ? PythonInclude() : Repo.Include;
-        Repo.CompileC(exe, "-I", include, source);
+        Repo.CompileC(exe, "-I", include, "-I", Path.Combine(Repo.Root, "Shim", "Native"), source);
         var run = Repo.Run(exe, []);
         Assert.Equal(0, run.ExitCode);
         Directory.Delete(dir, recursive: true);
@@ -55,6 +56,7 @@ public class LayoutTests
     [Theory]
     [InlineData("hpy")]
     [InlineData("python")]
+    [InlineData("debug")]
     public void SharedStructsMatchTheCCompiler(string header)
     {
         var structs = SharedStructs().Where(s => s.Header == header).ToList();

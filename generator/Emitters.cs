@@ -261,6 +261,19 @@ public static class Emitters
             sb.AppendLine($"static {CReturn(f.Return)}fwd_{f.ImplName}({CParams(f)}) {{ {body} }}");
         }
         sb.AppendLine();
+        // Every function member's index is its position here: the trace counters and the debug
+        // reports use these names.
+        var all = api.Functions.ToList();
+        sb.AppendLine($"const int native_member_count = {all.Count};");
+        sb.AppendLine("const char *const native_member_names[] = {");
+        foreach (var f in all) sb.AppendLine($"    \"{f.CtxName}\",");
+        sb.AppendLine("    NULL,");
+        sb.AppendLine("};");
+        sb.AppendLine("const char *const native_member_public_names[] = {");
+        foreach (var f in all) sb.AppendLine($"    \"{f.PublicName}\",");
+        sb.AppendLine("    NULL,");
+        sb.AppendLine("};");
+        sb.AppendLine();
         sb.AppendLine("int native_fill_generated(HPyContext *ctx)");
         sb.AppendLine("{");
         foreach (var cpyName in forwarded.Select(f => f.CPythonFunction).Distinct())
@@ -275,6 +288,57 @@ public static class Emitters
     }
 
     static string Return(FunctionMember f, string expr) => f.Return.IsVoid ? $"{expr};" : $"return {expr};";
+
+    /// <summary>
+    /// The debug context's generated members (Shim/Native/debug.gen.c): each checks that every
+    /// handle argument is an open debug handle and unwraps it, calls the universal member and
+    /// opens a debug handle for a returned handle, recording the caller's return address. Members
+    /// marked debug=hand-written in the API description are C in Shim/Native/debug.c. The fill
+    /// function also makes the context constants immortal debug handles.
+    /// </summary>
+    public static string DebugTable(ApiDescription api)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"/* {Banner} */");
+        sb.AppendLine("#include \"debug.h\"");
+        sb.AppendLine();
+        var functions = api.Functions.ToList();
+        foreach (var f in functions.Where(f => f.DebugHandWritten))
+            sb.AppendLine($"{CReturn(f.Return)}debug_{f.ImplName}({CParams(f)});");
+        sb.AppendLine();
+        for (int i = 0; i < functions.Count; i++)
+        {
+            var f = functions[i];
+            if (f.DebugHandWritten) continue;
+            int argument = 0;
+            var args = new List<string> { "uctx" };
+            foreach (var p in f.Parameters)
+            {
+                argument++;
+                args.Add(p.Type.C == "HPy" ? $"debug_unwrap({p.Name}, {i}, {argument})" : p.Name);
+            }
+            string call = $"uctx->{f.CtxName}({string.Join(", ", args)})";
+            sb.AppendLine($"static {CReturn(f.Return)}debug_{f.ImplName}({CParams(f)})");
+            sb.AppendLine("{");
+            sb.AppendLine("    HPyContext *uctx = debug_state->uctx;");
+            sb.AppendLine("    (void)ctx;");
+            if (f.Return.IsVoid) sb.AppendLine($"    {call};");
+            else if (f.Return.C == "HPy") sb.AppendLine($"    return debug_open({call}, 0, __builtin_return_address(0));");
+            else sb.AppendLine($"    return {call};");
+            sb.AppendLine("}");
+            sb.AppendLine();
+        }
+        sb.AppendLine("/* Fills dctx (a copy of the universal context): every member, and the constants as");
+        sb.AppendLine("   immortal debug handles. */");
+        sb.AppendLine("void debug_fill_generated(HPyContext *dctx, HPyContext *uctx)");
+        sb.AppendLine("{");
+        foreach (var h in api.Handles)
+            sb.AppendLine($"    dctx->{h.Name} = debug_open(uctx->{h.Name}, DH_IMMORTAL, NULL);");
+        foreach (var f in functions)
+            sb.AppendLine($"    dctx->{f.CtxName} = debug_{f.ImplName};");
+        sb.AppendLine("}");
+        return sb.ToString();
+    }
 
     /// <summary>Members the trace context passes through uncounted, as HPy's does: the trampoline
     /// dispatcher (the extension code it runs is traced call by call) and the fatal error.</summary>
@@ -309,13 +373,6 @@ public static class Emitters
             sb.AppendLine("}");
             sb.AppendLine();
         }
-        sb.AppendLine($"const int trace_member_count = {functions.Count};");
-        sb.AppendLine();
-        sb.AppendLine("const char *const trace_member_names[] = {");
-        foreach (var f in functions) sb.AppendLine($"    \"{f.CtxName}\",");
-        sb.AppendLine("    NULL,");
-        sb.AppendLine("};");
-        sb.AppendLine();
         sb.AppendLine("/* Points the traced members of tctx (a copy of the universal context) at their wrappers. */");
         sb.AppendLine("void trace_fill_generated(HPyContext *tctx)");
         sb.AppendLine("{");

@@ -43,6 +43,7 @@ public static class Program
             ["Shim/CPython/Generated/PythonApi.g.cs"] = Emitters.PythonApi(api),
             ["Shim/Native/context.gen.c"] = Emitters.NativeTable(api),
             ["Shim/Native/trace.gen.c"] = Emitters.TraceTable(api),
+            ["Shim/Native/debug.gen.c"] = Emitters.DebugTable(api),
             ["docs/context-members.md"] = Emitters.MemberList(api, handWritten),
         };
     }

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using HPyShim.Abi;
 using HPyShim.Context;
 using HPyShim.CPython;
+using HPyShim.Debug;
 using HPyShim.Types;
 
 namespace HPyShim.Loader;
@@ -84,7 +85,10 @@ internal static unsafe class ModuleBuilder
                 if (def->legacy_methods != null || def->size > 0 || def->doc != null || def->globals != null)
                     return SystemError("HPyModuleDef defines a HPy_mod_create slot and some of the other fields " +
                         "are not set to their default value. " + CreateAloneMessage + $" ({where})");
-                nint obj = ((delegate* unmanaged<HPyContext*, nint, nint>)create)(ctx, spec);
+                // In debug mode the slot gets debug handles, lent for the call.
+                nint obj = DebugContext.Is(ctx)
+                    ? DebugContext.native_debug_call_create(ctx, create, spec)
+                    : ((delegate* unmanaged<HPyContext*, nint, nint>)create)(ctx, spec);
                 if (obj == 0)
                 {
                     if (Py.PyErr_Occurred() == 0)
@@ -117,7 +121,9 @@ internal static unsafe class ModuleBuilder
                 for (int i = 0; def->globals[i] != null; i++) def->globals[i]->_i = 0;
             foreach (nint exec in execs)
             {
-                int r = ((delegate* unmanaged<HPyContext*, nint, int>)exec)(ctx, module);
+                int r = DebugContext.Is(ctx)
+                    ? DebugContext.native_debug_call_exec(ctx, (void*)exec, module)
+                    : ((delegate* unmanaged<HPyContext*, nint, int>)exec)(ctx, module);
                 if (r != 0)
                 {
                     if (Py.PyErr_Occurred() == 0)

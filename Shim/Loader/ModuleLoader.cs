@@ -1,6 +1,7 @@
 using HPyShim.Abi;
 using HPyShim.Context;
 using HPyShim.CPython;
+using HPyShim.Debug;
 using HPyShim.Trace;
 
 namespace HPyShim.Loader;
@@ -67,9 +68,7 @@ internal static unsafe class ModuleLoader
         {
             case LoadMode.Universal: ctx = UniversalContext.Instance; break;
             case LoadMode.Trace: ctx = TraceContext.Instance; break;
-            case LoadMode.Debug:
-                Failure.Raise(Py.PyExc_SystemError, $"HPy Shim: debug mode is not implemented yet (loading {name})");
-                return 0;
+            case LoadMode.Debug: ctx = DebugContext.Instance; break;
             default:
                 Failure.Raise(Py.PyExc_ValueError,
                     $"HPy Shim: invalid HPy mode {(int)mode} for module '{name}' (0 universal, 1 debug, 2 trace)");

@@ -99,4 +99,9 @@ static inline void native_incref(PyObject *o)
 }
 int native_fill_generated(HPyContext *ctx);  /* forwarders + member table, generated */
 
+/* Every function member's names, indexed by position in api/hpy_context.api (generated). */
+extern const int native_member_count;
+extern const char *const native_member_names[];         /* "ctx_Add" */
+extern const char *const native_member_public_names[];  /* "HPy_Add" */
+
 #endif

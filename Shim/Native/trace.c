@@ -63,8 +63,8 @@ HPyContext *native_trace_context(HPyContext *uctx)
 {
     if (trace_ctx != NULL)
         return trace_ctx;
-    uint64_t *counts = calloc((size_t)trace_member_count, sizeof(uint64_t));
-    uint64_t *durations = calloc((size_t)trace_member_count, sizeof(uint64_t));
+    uint64_t *counts = calloc((size_t)native_member_count, sizeof(uint64_t));
+    uint64_t *durations = calloc((size_t)native_member_count, sizeof(uint64_t));
     HPyContext *tctx = malloc(sizeof(HPyContext));
     if (counts == NULL || durations == NULL || tctx == NULL) {
         free(counts);
@@ -82,7 +82,7 @@ HPyContext *native_trace_context(HPyContext *uctx)
     trace_use_tsc = has_invariant_tsc();
     calibration_ticks = trace_clock();
     calibration_ns = trace_clock_ns();
-    state = (trace_state){ trace_member_count, trace_member_names, counts, durations, 1000000000u };
+    state = (trace_state){ native_member_count, native_member_names, counts, durations, 1000000000u };
     trace_ctx = tctx;
     return tctx;
 }

@@ -15,12 +15,10 @@
 /* A hook: called with the member's index; 0, or -1 if the Python function raised. */
 typedef int (*trace_hook)(int member);
 
-extern uint64_t *trace_counts;      /* calls per member, indexed like trace_member_names */
+extern uint64_t *trace_counts;      /* calls per member, indexed like native_member_names */
 extern uint64_t *trace_durations;   /* ticks of trace_clock per member */
 extern trace_hook trace_on_enter, trace_on_exit;
 extern HPyContext *trace_uctx;      /* the universal context the wrappers call */
-extern const int trace_member_count;
-extern const char *const trace_member_names[];
 
 void trace_call_hook(trace_hook hook, int member, const char *fatal_message);
 void trace_fill_generated(HPyContext *tctx);

@@ -85,28 +85,7 @@ def _load_bootstrap(name, ext_name, package, file, loader, spec, env):
     return module
 
 
-class _NotImplementedModule:
-    """Stands for HPy's ``hpy.universal._debug``/``_trace`` until those modes exist: every
-    function raises SystemError naming itself (importing succeeds, as HPy's test harness and
-    ``hpy.debug``/``hpy.trace`` import them eagerly)."""
-
-    def __init__(self, name, feature):
-        self.__name__ = name
-        self._feature = feature
-
-    def __getattr__(self, attr):
-        if attr.startswith("__"):
-            raise AttributeError(attr)
-        qualified = "%s.%s" % (self.__name__, attr)
-        feature = self._feature
-
-        def not_implemented(*args, **kwargs):
-            raise SystemError("%s: HPy Shim does not implement the %s yet" % (qualified, feature))
-        not_implemented.__name__ = attr
-        return not_implemented
-
-
-_debug = _NotImplementedModule("hpy.universal._debug", "debug mode")
+from . import debug as _debug  # noqa: E402  (HPy's hpy.universal._debug)
 from . import trace as _trace  # noqa: E402  (HPy's hpy.universal._trace)
 
 

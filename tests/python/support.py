@@ -6,7 +6,8 @@ Environment:
                    or its cpython/ subfolder in CPython ABI mode)
   HPYSHIM_TEST_ABI universal (default): the samples are NAME.hpy0.so loaded through libhpy;
                    cpython: the same sources built in CPython ABI mode, NAME<EXT_SUFFIX>
-  HPYSHIM_TEST_MODE universal (default) or trace: the mode the sample suites import the samples in
+  HPYSHIM_TEST_MODE universal (default), trace or debug: the mode the sample suites import the
+                   samples in
   CC               C compiler for the extensions built at test time (default gcc, else cc)
 """
 
@@ -28,8 +29,8 @@ for _var in ("HPYSHIM_LIBRARY", "HPYSHIM_SAMPLES", "HPYSHIM_INCLUDE"):
 # The tests choose modes themselves; one inherited from the caller would change every result.
 os.environ.pop("HPY", None)
 
-# HPYSHIM_TEST_MODE=trace runs the sample suites with their modules imported in trace mode
-# (the finder reads HPY at each import); universal by default.
+# HPYSHIM_TEST_MODE=trace or debug runs the sample suites with their modules imported in that
+# mode (the finder reads HPY at each import); universal by default.
 MODE = os.environ.get("HPYSHIM_TEST_MODE") or "universal"
 if MODE != "universal":
     os.environ["HPY"] = MODE
@@ -44,8 +45,8 @@ class MissingPrerequisite(AssertionError):
     """A tool or file the tests need is absent: a failure, never a skip."""
 
 
-if MODE not in ("universal", "trace"):
-    raise MissingPrerequisite("HPYSHIM_TEST_MODE must be universal or trace, not %r" % MODE)
+if MODE not in ("universal", "trace", "debug"):
+    raise MissingPrerequisite("HPYSHIM_TEST_MODE must be universal, trace or debug, not %r" % MODE)
 
 ABI = os.environ.get("HPYSHIM_TEST_ABI") or "universal"
 if ABI not in ("universal", "cpython"):
@@ -53,14 +54,19 @@ if ABI not in ("universal", "cpython"):
 
 
 def assert_loaded_in_test_mode(testcase, call):
-    """`call()` runs HPy code of a sample: it is counted by the trace exactly in trace mode."""
+    """`call()` runs HPy code of a sample: the trace counts it exactly in trace mode, and it
+    opens (and closes) debug handles exactly in debug mode."""
     if ABI == "cpython":
         return  # an ordinary extension: no HPy context, no modes
-    from hpyshim import trace
+    from hpyshim import debug, trace
     before = sum(trace.get_call_counts().values())
+    generation = debug.new_generation()
     call()
     traced = sum(trace.get_call_counts().values()) > before
-    testcase.assertEqual(traced, MODE == "trace", "the sample is not loaded in %s mode" % MODE)
+    debugged = len(debug.get_closed_handles(generation)) > 0
+    testcase.assertEqual((traced, debugged), (MODE == "trace", MODE == "debug"),
+                         "the sample is not loaded in %s mode" % MODE)
+    testcase.assertEqual(debug.get_open_handles(generation), [], "the call leaked handles")
 
 
 def sample_file_name(name):

@@ -1,0 +1,259 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using HPyShim.Context;
+using HPyShim.CPython;
+
+namespace HPyShim.Debug;
+
+/// <summary>
+/// The debug context: every handle an extension loaded in debug mode sees is an entry of an arena
+/// this class owns (allocation in slabs, the closed-handle queue's bound, generations, the
+/// reports and the Python API's queries). The per-call work is C (Shim/Native/debug*.c): a managed
+/// transition per call would cost more than the check itself. C calls back here only to grow
+/// the arena and to report a misused handle.
+/// </summary>
+internal static unsafe class DebugContext
+{
+    const string Library = "hpyshim_native";
+    public const long DefaultClosedQueueSize = 1024;
+    const int SlabEntries = 512;
+
+    [DllImport(Library)]
+    static extern HPyContext* native_debug_context(HPyContext* uctx, debug_arena* arena);
+
+    [DllImport(Library)]
+    public static extern int native_debug_is_context(HPyContext* ctx);
+
+    [DllImport(Library)]
+    static extern byte* native_debug_member_name(int member);
+
+    [DllImport(Library)]
+    static extern long native_debug_handles(int which, ulong generation, debug_handle** output, long capacity);
+
+    [DllImport(Library)]
+    static extern int native_debug_force_close(debug_handle* handle);
+
+    [DllImport(Library)]
+    public static extern nint native_debug_call_create(HPyContext* dctx, void* impl, nint spec);
+
+    [DllImport(Library)]
+    public static extern int native_debug_call_exec(HPyContext* dctx, void* impl, nint module);
+
+    static debug_arena* arena;
+    static HPyContext* context;
+    static nint onInvalidHandle, onInvalidBuilder;   // Python callables (owned) or 0
+    static long protectedRawDataMaxSize = 10 * 1024 * 1024;
+
+    /// <summary>The debug context, made on first use. Requires a bound host and the GIL.</summary>
+    public static HPyContext* Instance
+    {
+        get
+        {
+            if (context != null) return context;
+            var a = (debug_arena*)NativeMemory.AllocZeroed((nuint)sizeof(debug_arena));
+            a->closed_max = DefaultClosedQueueSize;
+            a->grow = &Grow;
+            a->invalid = &Invalid;
+            arena = a;
+            context = native_debug_context(UniversalContext.Instance, a);
+            if (context == null) throw new OutOfMemoryException("cannot allocate the debug context");
+            return context;
+        }
+    }
+
+    public static bool Is(HPyContext* ctx) => context != null && ctx == context;
+
+    /// <summary>Adds a slab of free entries. A slab is never returned: entries cycle through the
+    /// lists, so the arena's size is the most handles ever open at once plus the closed queue.</summary>
+    [UnmanagedCallersOnly]
+    static void Grow(debug_arena* a)
+    {
+        try
+        {
+            var slab = (debug_handle*)NativeMemory.AllocZeroed(SlabEntries, (nuint)sizeof(debug_handle));
+            for (int i = 0; i < SlabEntries; i++)
+            {
+                slab[i].magic = debug_handle.Magic;
+                slab[i].state = debug_handle.Free;
+                slab[i].closed_by = -1;
+                a->free.Append(&slab[i]);
+            }
+        }
+        catch (Exception)
+        {
+            fixed (byte* message = "HPy debug mode: out of memory for debug handles\0"u8) Py.Py_FatalError(message);
+        }
+    }
+
+    // kind: see debug.h (debug_invalid_fn)
+    static readonly string[] Kinds =
+    [
+        "Invalid usage of already closed handle",
+        "Invalid handle: not a handle of the debug context",
+        "Invalid usage of a context constant: closed",
+        "Invalid usage of an argument handle: closed by the callee, but the caller owns it",
+        "Invalid handle returned: a context constant returned without HPy_Dup",
+        "Invalid handle returned: an argument handle returned without HPy_Dup",
+    ];
+
+    /// <summary>A misused handle: the on_invalid_handle hook if one is set (and the program goes
+    /// on), else a diagnosis on stderr and a fatal error, as HPy_FatalError.</summary>
+    [UnmanagedCallersOnly]
+    static void Invalid(debug_handle* h, int member, int argument, int kind)
+    {
+        string title = kind >= 0 && kind < Kinds.Length ? Kinds[kind] : "Invalid handle";
+        try
+        {
+            if (onInvalidHandle != 0)
+            {
+                CallHook(onInvalidHandle, "on_invalid_handle");
+                return;
+            }
+            Console.Error.Write(Diagnosis(h, member, argument, kind, title));
+            Console.Error.Flush();
+        }
+        catch (Exception)
+        {
+            // the fatal error below still says what happened
+        }
+        fixed (byte* message = Encoding.UTF8.GetBytes(title + "\0")) Py.Py_FatalError(message);
+    }
+
+    static void CallHook(nint hook, string name)
+    {
+        nint type, value, traceback;
+        Py.PyErr_Fetch(&type, &value, &traceback);
+        nint result = Py.PyObject_CallObject(hook, 0);
+        if (result == 0)
+        {
+            Console.Error.WriteLine($"Error when executing the {name} callback");
+            PythonApi.PyErr_WriteUnraisable(hook);
+        }
+        else Py.Py_DecRef(result);
+        Py.PyErr_Restore(type, value, traceback);
+    }
+
+    static string Diagnosis(debug_handle* h, int member, int argument, int kind, string title)
+    {
+        var sb = new StringBuilder();
+        string where = MemberName(member) ?? "a context call";
+        string what = argument > 0 ? $"argument {argument} of {where}" : $"the result returned to {where}";
+        sb.AppendLine($"HPy debug mode: {title}");
+        sb.AppendLine($"  handle 0x{(nint)h:x}, {what}");
+        if (kind == 1)
+        {
+            sb.AppendLine("  the value is not a debug handle: a universal handle, a handle from another context, or garbage");
+            return sb.ToString();
+        }
+        if (h->state == debug_handle.Open)
+            sb.AppendLine($"  object: {Describe(h->obj)}");
+        else
+        {
+            string? closer = MemberName(h->closed_by);
+            sb.AppendLine(h->state == debug_handle.Closed
+                ? $"  closed by: {closer ?? "the end of the call that lent it"}"
+                : "  closed long ago (its entry was recycled)");
+        }
+        if (h->opened_at != null) sb.AppendLine($"  opened by the call at: {NativeSymbols.Describe(h->opened_at)}");
+        return sb.ToString();
+    }
+
+    static string? MemberName(int member) => Utf8.Read(native_debug_member_name(member));
+
+    /// <summary>"type 'str', 'hello'": the type name and, when it can be computed, the repr.</summary>
+    static string Describe(nint obj)
+    {
+        string type = Utf8.Read(ObjectLayout.TypeName(ObjectLayout.TypeOf(obj))) ?? "?";
+        nint saved, value, traceback;
+        Py.PyErr_Fetch(&saved, &value, &traceback);
+        string repr = Utf8.ReprOf(obj) ?? "?";
+        Py.PyErr_Restore(saved, value, traceback);
+        if (repr.Length > 200) repr = repr[..200] + "...";
+        return $"type '{type}', {repr}";
+    }
+
+    // ---- the Python API (launcher/hpyshim/debug.py) ----
+
+    static bool Ready()
+    {
+        if (!Host.TryBind(out string? error))
+        {
+            Console.Error.WriteLine($"hpyshim debug: {error}");
+            return false;
+        }
+        _ = Instance;
+        return true;
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "hpyshim_debug_new_generation")]
+    static long NewGeneration()
+    {
+        try { return Ready() ? (long)++arena->generation : -1; }
+        catch (Exception e) { Failure.Managed(e, "new_generation"); return -1; }
+    }
+
+    /// <summary>Open (which 0) or closed (1) handles of at least `generation`, oldest first, into
+    /// `output`; returns how many there are (call again with more room if that exceeds capacity).</summary>
+    [UnmanagedCallersOnly(EntryPoint = "hpyshim_debug_handles")]
+    static long Handles(int which, long generation, debug_handle** output, long capacity)
+    {
+        try { return Ready() ? native_debug_handles(which, (ulong)Math.Max(generation, 0), output, capacity) : -1; }
+        catch (Exception e) { Failure.Managed(e, "get_open_handles"); return -1; }
+    }
+
+    /// <summary>The closed-queue bound; a value >= 0 sets it first.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "hpyshim_debug_closed_queue_max")]
+    static long ClosedQueueMax(long set)
+    {
+        try
+        {
+            if (!Ready()) return -1;
+            if (set >= 0) arena->closed_max = set;
+            return arena->closed_max;
+        }
+        catch (Exception e) { Failure.Managed(e, "closed_handles_queue_max_size"); return -1; }
+    }
+
+    /// <summary>Remembered for get_protected_raw_data_max_size; raw data is not protected yet.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "hpyshim_debug_protected_raw_data_max")]
+    static long ProtectedRawDataMax(long set)
+    {
+        if (set >= 0) protectedRawDataMaxSize = set;
+        return protectedRawDataMaxSize;
+    }
+
+    /// <summary>State of an entry (0 free, 1 open, 2 closed), its object if open (borrowed) and
+    /// generation; -1 if the address is not an entry.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "hpyshim_debug_handle_state")]
+    static int HandleState(debug_handle* h, nint* obj, long* generation)
+    {
+        if (h == null || h->magic != debug_handle.Magic) return -1;
+        *obj = h->state == debug_handle.Open ? h->obj : 0;
+        *generation = (long)h->generation;
+        return (int)h->state;
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "hpyshim_debug_force_close")]
+    static int ForceClose(debug_handle* h)
+    {
+        try { return Ready() ? native_debug_force_close(h) : -1; }
+        catch (Exception e) { Failure.Managed(e, "_force_close"); return -1; }
+    }
+
+    /// <summary>Sets a hook (which 0: invalid handle, 1: invalid builder) to a callable, or
+    /// clears it for None/NULL.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "hpyshim_debug_set_hook")]
+    static int SetHook(int which, nint callable)
+    {
+        try
+        {
+            if (!Ready()) return -1;
+            ref nint slot = ref (which == 0 ? ref onInvalidHandle : ref onInvalidBuilder);
+            if (slot != 0) Py.Py_DecRef(slot);
+            slot = callable;   // NULL (None in Python) clears
+            if (slot != 0) Py.Py_IncRef(slot);
+            return 0;
+        }
+        catch (Exception e) { Failure.Managed(e, "set_on_invalid_handle"); return -1; }
+    }
+}

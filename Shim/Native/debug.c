@@ -1,0 +1,607 @@
+/* The debug context's hand-written members and trampoline dispatch (the rest is debug.gen.c).
+ * Handles the extension sees are debug handles (debug.h); the universal context does the work. */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include "debug.h"
+
+#define PY_VECTORCALL_ARGUMENTS_OFFSET ((size_t)1 << (8 * sizeof(size_t) - 1))
+
+debug_arena *debug_state;
+
+#define MEMBER_INDEX_UNKNOWN (-1)
+
+/* Indices of the hand-written members in native_member_names, for reports (set once). */
+static int32_t m_Dup, m_Close, m_Call, m_CallMethod, m_Type_GenericNew, m_Tuple_FromArray, m_Type_FromSpec,
+    m_Tracker_Add, m_Tracker_Close, m_ContextVar_Get, m_Trampoline;
+
+void debug_report(debug_handle *h, int32_t member, int32_t argument, int32_t kind)
+{
+    debug_state->invalid(h, member, argument, kind);
+}
+
+/* ---- lending arguments, taking results (trampolines) ---- */
+
+/* A debug handle for an object CPython lends to the extension for one call. */
+static inline HPy lend(PyObject *o)
+{
+    return debug_open(_py2h(o), DH_BORROWED, NULL);
+}
+
+/* After the call: the lent handle ends (the object stays CPython's). A handle the extension
+   closed itself was reported when it did. */
+static inline void end_loan(HPy dh)
+{
+    if (dh._i == 0)
+        return;
+    debug_handle *h = (debug_handle *)dh._i;
+    if (h->state == DH_OPEN)
+        debug_retire(h, MEMBER_INDEX_UNKNOWN);
+}
+
+/* The object a method or slot returns: the handle must be open and the extension's to give
+   away; its reference passes to CPython and the debug handle ends. */
+static PyObject *take_result(HPy r, int32_t member)
+{
+    if (r._i == 0)
+        return NULL;
+    debug_handle *h = (debug_handle *)r._i;
+    if (h->magic != DEBUG_HANDLE_MAGIC) {
+        debug_report(h, member, 0, 1);
+        return (PyObject *)r._i;
+    }
+    if (h->state != DH_OPEN) {
+        debug_report(h, member, 0, 0);
+        cpy.Py_IncRef(h->obj);   /* only reached with a hook: keep the process consistent */
+        return h->obj;
+    }
+    if (h->flags & (DH_IMMORTAL | DH_BORROWED)) {
+        /* a context constant or an argument returned without HPy_Dup */
+        debug_report(h, member, 0, (h->flags & DH_IMMORTAL) ? 4 : 5);
+        cpy.Py_IncRef(h->obj);
+        return h->obj;
+    }
+    PyObject *o = h->obj;
+    debug_retire(h, member);
+    return o;
+}
+
+/* ---- members with their own rules ---- */
+
+HPy debug_Dup(HPyContext *ctx, HPy h)
+{
+    HPyContext *uctx = debug_state->uctx;
+    (void)ctx;
+    HPy uh = debug_unwrap(h, m_Dup, 1);
+    return debug_open(uctx->ctx_Dup(uctx, uh), 0, __builtin_return_address(0));
+}
+
+/* Close: the debug handle ends and the universal handle is closed. Closing twice, closing a
+   constant or closing an argument the caller lent are errors. */
+static void close_member(HPy h, int32_t member)
+{
+    HPyContext *uctx = debug_state->uctx;
+    if (h._i == 0)
+        return;
+    debug_handle *e = (debug_handle *)h._i;
+    if (e->magic != DEBUG_HANDLE_MAGIC) {
+        debug_report(e, member, 1, 1);
+        return;
+    }
+    if (e->state != DH_OPEN) {
+        debug_report(e, member, 1, 0);
+        return;
+    }
+    if (e->flags & DH_IMMORTAL) {
+        debug_report(e, member, 1, 2);
+        return;
+    }
+    if (e->flags & DH_BORROWED) {
+        debug_report(e, member, 1, 3);
+        return;
+    }
+    PyObject *o = e->obj;
+    debug_retire(e, member);
+    uctx->ctx_Close(uctx, _py2h(o));
+}
+
+void debug_Close(HPyContext *ctx, HPy h)
+{
+    (void)ctx;
+    close_member(h, m_Close);
+}
+
+/* Unwraps n handles into `out` (checked); returns out, or a heap array when n is large (the
+   caller frees it when it differs from `small`). */
+static HPy *unwrap_array(const HPy *in, size_t n, HPy *small, size_t small_n, int32_t member,
+                         int32_t argument)
+{
+    HPy *out = n <= small_n ? small : calloc(n, sizeof(HPy));
+    if (out == NULL)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        out[i] = debug_unwrap(in[i], member, argument);
+    return out;
+}
+
+#define SMALL 16
+
+static size_t kwnames_length(HPy ukwnames)
+{
+    PyObject *o = _h2py(ukwnames);
+    if (o == NULL || !(TP_FLAGS(Py_TYPE_OF(o)) & TPFLAGS_TUPLE_SUBCLASS))
+        return 0;   /* the universal member raises for a non-tuple */
+    return (size_t)TUPLE_SIZE(o);
+}
+
+static int member_index(const char *name)
+{
+    for (int i = 0; i < native_member_count; i++)
+        if (strcmp(native_member_names[i], name) == 0)
+            return i;
+    return MEMBER_INDEX_UNKNOWN;
+}
+
+
+HPy debug_Call(HPyContext *ctx, HPy callable, const HPy *args, size_t nargs, HPy kwnames)
+{
+    HPyContext *uctx = debug_state->uctx;
+    (void)ctx;
+    HPy ucallable = debug_unwrap(callable, m_Call, 1);
+    HPy ukw = debug_unwrap(kwnames, m_Call, 4);
+    size_t n = nargs + kwnames_length(ukw);
+    HPy small[SMALL] = { { 0 } };   /* (zeroed: n may be 0) */
+    HPy *uargs = unwrap_array(args, n, small, SMALL, m_Call, 2);
+    if (uargs == NULL)
+        return uctx->ctx_Err_NoMemory(uctx), HPy_NULL;
+    HPy r = uctx->ctx_Call(uctx, ucallable, uargs, nargs, ukw);
+    if (uargs != small)
+        free(uargs);
+    return debug_open(r, 0, __builtin_return_address(0));
+}
+
+HPy debug_CallMethod(HPyContext *ctx, HPy name, const HPy *args, size_t nargs, HPy kwnames)
+{
+    HPyContext *uctx = debug_state->uctx;
+    (void)ctx;
+    HPy uname = debug_unwrap(name, m_CallMethod, 1);
+    HPy ukw = debug_unwrap(kwnames, m_CallMethod, 4);
+    size_t n = nargs + kwnames_length(ukw);
+    HPy small[SMALL] = { { 0 } };   /* (zeroed: n may be 0) */
+    HPy *uargs = unwrap_array(args, n, small, SMALL, m_CallMethod, 2);
+    if (uargs == NULL)
+        return uctx->ctx_Err_NoMemory(uctx), HPy_NULL;
+    HPy r = uctx->ctx_CallMethod(uctx, uname, uargs, nargs, ukw);
+    if (uargs != small)
+        free(uargs);
+    return debug_open(r, 0, __builtin_return_address(0));
+}
+
+HPy debug_Type_GenericNew(HPyContext *ctx, HPy type, const HPy *args, HPy_ssize_t nargs, HPy kw)
+{
+    HPyContext *uctx = debug_state->uctx;
+    (void)ctx;
+    HPy utype = debug_unwrap(type, m_Type_GenericNew, 1);
+    HPy ukw = debug_unwrap(kw, m_Type_GenericNew, 4);
+    HPy small[SMALL] = { { 0 } };   /* (zeroed: n may be 0) */
+    HPy *uargs = unwrap_array(args, nargs > 0 ? (size_t)nargs : 0, small, SMALL, m_Type_GenericNew, 2);
+    if (uargs == NULL)
+        return uctx->ctx_Err_NoMemory(uctx), HPy_NULL;
+    HPy r = uctx->ctx_Type_GenericNew(uctx, utype, uargs, nargs, ukw);
+    if (uargs != small)
+        free(uargs);
+    return debug_open(r, 0, __builtin_return_address(0));
+}
+
+HPy debug_Tuple_FromArray(HPyContext *ctx, const HPy items[], HPy_ssize_t n)
+{
+    HPyContext *uctx = debug_state->uctx;
+    (void)ctx;
+    HPy small[SMALL] = { { 0 } };   /* (zeroed: n may be 0) */
+    HPy *uitems = unwrap_array(items, n > 0 ? (size_t)n : 0, small, SMALL, m_Tuple_FromArray, 1);
+    if (uitems == NULL)
+        return uctx->ctx_Err_NoMemory(uctx), HPy_NULL;
+    HPy r = uctx->ctx_Tuple_FromArray(uctx, uitems, n);
+    if (uitems != small)
+        free(uitems);
+    return debug_open(r, 0, __builtin_return_address(0));
+}
+
+HPy debug_Type_FromSpec(HPyContext *ctx, HPyType_Spec *spec, HPyType_SpecParam *params)
+{
+    HPyContext *uctx = debug_state->uctx;
+    (void)ctx;
+    size_t n = 0;
+    if (params != NULL)
+        while (params[n].kind != 0)
+            n++;
+    HPyType_SpecParam small[8];
+    HPyType_SpecParam *uparams = NULL;
+    if (params != NULL) {
+        uparams = n < 8 ? small : malloc((n + 1) * sizeof(HPyType_SpecParam));
+        if (uparams == NULL)
+            return uctx->ctx_Err_NoMemory(uctx), HPy_NULL;
+        for (size_t i = 0; i < n; i++) {
+            uparams[i].kind = params[i].kind;
+            uparams[i].object = debug_unwrap(params[i].object, m_Type_FromSpec, 2);
+        }
+        uparams[n].kind = (HPyType_SpecParam_Kind)0;
+        uparams[n].object = HPy_NULL;
+    }
+    HPy r = uctx->ctx_Type_FromSpec(uctx, spec, uparams);
+    if (uparams != NULL && uparams != small)
+        free(uparams);
+    return debug_open(r, 0, __builtin_return_address(0));
+}
+
+int32_t debug_ContextVar_Get(HPyContext *ctx, HPy context_var, HPy default_value, HPy *result)
+{
+    HPyContext *uctx = debug_state->uctx;
+    (void)ctx;
+    HPy uresult = HPy_NULL;
+    int32_t r = uctx->ctx_ContextVar_Get(uctx, debug_unwrap(context_var, m_ContextVar_Get, 1),
+                                         debug_unwrap(default_value, m_ContextVar_Get, 2), &uresult);
+    *result = debug_open(uresult, 0, __builtin_return_address(0));
+    return r;
+}
+
+/* ---- trackers: the debug context keeps its own, of debug handles ---- */
+
+typedef struct {
+    HPy_ssize_t length, capacity;
+    HPy *handles;
+} debug_tracker;
+
+HPyTracker debug_Tracker_New(HPyContext *ctx, HPy_ssize_t size)
+{
+    HPyContext *uctx = debug_state->uctx;
+    (void)ctx;
+    if (size < 0) {
+        uctx->ctx_Err_SetString(uctx, uctx->h_ValueError, "HPyTracker_New: negative size");
+        return (HPyTracker){ 0 };
+    }
+    debug_tracker *t = malloc(sizeof *t);
+    HPy_ssize_t capacity = size > 0 ? size : 4;
+    HPy *handles = malloc((size_t)capacity * sizeof(HPy));
+    if (t == NULL || handles == NULL) {
+        free(t);
+        free(handles);
+        uctx->ctx_Err_NoMemory(uctx);
+        return (HPyTracker){ 0 };
+    }
+    *t = (debug_tracker){ 0, capacity, handles };
+    return (HPyTracker){ (intptr_t)t };
+}
+
+int debug_Tracker_Add(HPyContext *ctx, HPyTracker ht, HPy h)
+{
+    HPyContext *uctx = debug_state->uctx;
+    (void)ctx;
+    debug_tracker *t = (debug_tracker *)ht._i;
+    debug_unwrap(h, m_Tracker_Add, 2);   /* checks it is open */
+    if (t->length == t->capacity) {
+        HPy *grown = realloc(t->handles, (size_t)t->capacity * 2 * sizeof(HPy));
+        if (grown == NULL) {
+            uctx->ctx_Err_NoMemory(uctx);
+            return -1;
+        }
+        t->handles = grown;
+        t->capacity *= 2;
+    }
+    t->handles[t->length++] = h;
+    return 0;
+}
+
+void debug_Tracker_ForgetAll(HPyContext *ctx, HPyTracker ht)
+{
+    (void)ctx;
+    ((debug_tracker *)ht._i)->length = 0;
+}
+
+void debug_Tracker_Close(HPyContext *ctx, HPyTracker ht)
+{
+    (void)ctx;
+    debug_tracker *t = (debug_tracker *)ht._i;
+    for (HPy_ssize_t i = 0; i < t->length; i++)
+        close_member(t->handles[i], m_Tracker_Close);
+    free(t->handles);
+    free(t);
+}
+
+/* ---- trampolines: what CPython passes becomes debug handles lent for the call ---- */
+
+/* Where the objects are in each argument struct whose objects only pass through. */
+typedef struct {
+    int8_t count;
+    uint8_t offsets[4];
+    int16_t result;   /* offset of a PyObject* result, or -1 */
+} args_shape;
+
+#define OBJ(T, f) ((uint8_t)offsetof(T, f))
+#define RES(T) ((int16_t)offsetof(T, result))
+
+static int shape_of(HPyFunc_Signature sig, args_shape *s)
+{
+    switch (sig) {
+    case HPyFunc_NOARGS: *s = (args_shape){ 1, { OBJ(_HPyFunc_args_NOARGS, self) }, RES(_HPyFunc_args_NOARGS) }; return 1;
+    case HPyFunc_O: *s = (args_shape){ 2, { OBJ(_HPyFunc_args_O, self), OBJ(_HPyFunc_args_O, arg) }, RES(_HPyFunc_args_O) }; return 1;
+    case HPyFunc_UNARYFUNC:
+    case HPyFunc_REPRFUNC:
+    case HPyFunc_GETITERFUNC:
+    case HPyFunc_ITERNEXTFUNC:
+        *s = (args_shape){ 1, { OBJ(_HPyFunc_args_UNARYFUNC, arg0) }, RES(_HPyFunc_args_UNARYFUNC) }; return 1;
+    case HPyFunc_BINARYFUNC:
+    case HPyFunc_GETATTROFUNC:
+    case HPyFunc_RICHCMPFUNC:
+        *s = (args_shape){ 2, { OBJ(_HPyFunc_args_BINARYFUNC, arg0), OBJ(_HPyFunc_args_BINARYFUNC, arg1) },
+                           sig == HPyFunc_RICHCMPFUNC ? RES(_HPyFunc_args_RICHCMPFUNC) : RES(_HPyFunc_args_BINARYFUNC) };
+        return 1;
+    case HPyFunc_TERNARYFUNC:
+    case HPyFunc_DESCRGETFUNC:
+        *s = (args_shape){ 3, { OBJ(_HPyFunc_args_TERNARYFUNC, arg0), OBJ(_HPyFunc_args_TERNARYFUNC, arg1),
+                                OBJ(_HPyFunc_args_TERNARYFUNC, arg2) }, RES(_HPyFunc_args_TERNARYFUNC) };
+        return 1;
+    case HPyFunc_INQUIRY:
+    case HPyFunc_LENFUNC:
+    case HPyFunc_HASHFUNC:
+    case HPyFunc_DESTRUCTOR:
+        *s = (args_shape){ 1, { OBJ(_HPyFunc_args_INQUIRY, arg0) }, -1 }; return 1;
+    case HPyFunc_SSIZEARGFUNC:
+        *s = (args_shape){ 1, { OBJ(_HPyFunc_args_SSIZEARGFUNC, arg0) }, RES(_HPyFunc_args_SSIZEARGFUNC) }; return 1;
+    case HPyFunc_SSIZESSIZEARGFUNC:
+        *s = (args_shape){ 1, { OBJ(_HPyFunc_args_SSIZESSIZEARGFUNC, arg0) }, RES(_HPyFunc_args_SSIZESSIZEARGFUNC) }; return 1;
+    case HPyFunc_GETATTRFUNC:
+        *s = (args_shape){ 1, { OBJ(_HPyFunc_args_GETATTRFUNC, arg0) }, RES(_HPyFunc_args_GETATTRFUNC) }; return 1;
+    case HPyFunc_GETTER:
+        *s = (args_shape){ 1, { OBJ(_HPyFunc_args_GETTER, arg0) }, RES(_HPyFunc_args_GETTER) }; return 1;
+    case HPyFunc_SSIZEOBJARGPROC:
+        *s = (args_shape){ 2, { OBJ(_HPyFunc_args_SSIZEOBJARGPROC, arg0), OBJ(_HPyFunc_args_SSIZEOBJARGPROC, arg2) }, -1 }; return 1;
+    case HPyFunc_SSIZESSIZEOBJARGPROC:
+        *s = (args_shape){ 2, { OBJ(_HPyFunc_args_SSIZESSIZEOBJARGPROC, arg0), OBJ(_HPyFunc_args_SSIZESSIZEOBJARGPROC, arg3) }, -1 }; return 1;
+    case HPyFunc_SETATTRFUNC:
+        *s = (args_shape){ 2, { OBJ(_HPyFunc_args_SETATTRFUNC, arg0), OBJ(_HPyFunc_args_SETATTRFUNC, arg2) }, -1 }; return 1;
+    case HPyFunc_OBJOBJARGPROC:
+    case HPyFunc_SETATTROFUNC:
+    case HPyFunc_DESCRSETFUNC:
+        *s = (args_shape){ 3, { OBJ(_HPyFunc_args_OBJOBJARGPROC, arg0), OBJ(_HPyFunc_args_OBJOBJARGPROC, arg1),
+                                OBJ(_HPyFunc_args_OBJOBJARGPROC, arg2) }, -1 };
+        return 1;
+    case HPyFunc_SETTER:
+        *s = (args_shape){ 2, { OBJ(_HPyFunc_args_SETTER, arg0), OBJ(_HPyFunc_args_SETTER, arg1) }, -1 }; return 1;
+    case HPyFunc_OBJOBJPROC:
+        *s = (args_shape){ 2, { OBJ(_HPyFunc_args_OBJOBJPROC, arg0), OBJ(_HPyFunc_args_OBJOBJPROC, arg1) }, -1 }; return 1;
+    case HPyFunc_MOD_CREATE:
+        *s = (args_shape){ 1, { OBJ(_HPyFunc_args_MOD_CREATE, spec) }, RES(_HPyFunc_args_MOD_CREATE) }; return 1;
+    default:
+        return 0;
+    }
+}
+
+#define FIELD(args, offset) (*(PyObject **)((char *)(args) + (offset)))
+
+void debug_CallRealFunctionFromTrampoline(HPyContext *dctx, HPyFunc_Signature sig, HPyCFunction func,
+                                          void *args)
+{
+    HPyContext *uctx = debug_state->uctx;
+    switch (sig) {
+    case HPyFunc_VARARGS: {
+        _HPyFunc_args_VARARGS *a = args;
+        HPy self = lend(a->self), small[SMALL];
+        size_t n = (size_t)a->nargs;
+        HPy *h = n <= SMALL ? small : malloc(n * sizeof(HPy));
+        if (h == NULL) {
+            end_loan(self);
+            uctx->ctx_Err_NoMemory(uctx);
+            a->result = NULL;
+            return;
+        }
+        for (size_t i = 0; i < n; i++)
+            h[i] = lend(a->args[i]);
+        HPy r = ((HPyFunc_varargs)(void (*)(void))func)(dctx, self, h, n);
+        a->result = take_result(r, m_Trampoline);
+        for (size_t i = 0; i < n; i++)
+            end_loan(h[i]);
+        end_loan(self);
+        if (h != small)
+            free(h);
+        return;
+    }
+    case HPyFunc_KEYWORDS: {
+        _HPyFunc_args_KEYWORDS *a = args;
+        size_t nargs = a->nargsf & ~PY_VECTORCALL_ARGUMENTS_OFFSET;
+        size_t n = nargs + (a->kwnames != NULL ? (size_t)TUPLE_SIZE(a->kwnames) : 0);
+        HPy self = lend(a->self), kw = lend(a->kwnames), small[SMALL];
+        HPy *h = n <= SMALL ? small : malloc(n * sizeof(HPy));
+        if (h == NULL) {
+            end_loan(kw);
+            end_loan(self);
+            uctx->ctx_Err_NoMemory(uctx);
+            a->result = NULL;
+            return;
+        }
+        for (size_t i = 0; i < n; i++)
+            h[i] = lend(a->args[i]);
+        HPy r = ((HPyFunc_keywords)(void (*)(void))func)(dctx, self, h, nargs, kw);
+        a->result = take_result(r, m_Trampoline);
+        for (size_t i = 0; i < n; i++)
+            end_loan(h[i]);
+        end_loan(kw);
+        end_loan(self);
+        if (h != small)
+            free(h);
+        return;
+    }
+    case HPyFunc_INITPROC:
+    case HPyFunc_NEWFUNC: {
+        /* (self, args tuple, kw dict): the HPy function takes the tuple's items as an array */
+        _HPyFunc_args_NEWFUNC *a = args;   /* INITPROC has the same leading fields */
+        size_t n = (size_t)TUPLE_SIZE(a->args);
+        HPy self = lend(a->self), kw = lend(a->kw), small[SMALL];
+        HPy *h = n <= SMALL ? small : malloc(n * sizeof(HPy));
+        if (h == NULL) {
+            end_loan(kw);
+            end_loan(self);
+            uctx->ctx_Err_NoMemory(uctx);
+            if (sig == HPyFunc_NEWFUNC) a->result = NULL; else ((_HPyFunc_args_INITPROC *)args)->result = -1;
+            return;
+        }
+        for (size_t i = 0; i < n; i++)
+            h[i] = lend(_h2py(TUPLE_ITEMS(a->args)[i]));
+        if (sig == HPyFunc_NEWFUNC) {
+            HPy r = ((HPyFunc_newfunc)(void (*)(void))func)(dctx, self, h, (HPy_ssize_t)n, kw);
+            a->result = take_result(r, m_Trampoline);
+        } else {
+            ((_HPyFunc_args_INITPROC *)args)->result =
+                ((HPyFunc_initproc)(void (*)(void))func)(dctx, self, h, (HPy_ssize_t)n, kw);
+        }
+        for (size_t i = 0; i < n; i++)
+            end_loan(h[i]);
+        end_loan(kw);
+        end_loan(self);
+        if (h != small)
+            free(h);
+        return;
+    }
+    case HPyFunc_GETBUFFERPROC: {
+        _HPyFunc_args_GETBUFFERPROC *a = args;
+        PyObject *cself = a->self;
+        HPy self = lend(cself);
+        a->self = _h2py(self);
+        uctx->ctx_CallRealFunctionFromTrampoline(dctx, sig, func, args);
+        a->self = cself;
+        /* the buffer owns its obj: a debug handle the extension put there is given away */
+        PyObject **obj = (PyObject **)((char *)a->view + offsetof(HPy_buffer, obj));
+        if (a->result >= 0 && *obj != NULL)
+            *obj = take_result(_py2h(*obj), m_Trampoline);
+        end_loan(self);
+        return;
+    }
+    case HPyFunc_RELEASEBUFFERPROC: {
+        _HPyFunc_args_RELEASEBUFFERPROC *a = args;
+        PyObject *cself = a->self;
+        HPy self = lend(cself);
+        a->self = _h2py(self);
+        uctx->ctx_CallRealFunctionFromTrampoline(dctx, sig, func, args);
+        a->self = cself;
+        end_loan(self);
+        return;
+    }
+    default: {
+        args_shape s;
+        if (!shape_of(sig, &s)) {
+            /* no objects to lend (traversal, destructors of raw data, capsules) */
+            uctx->ctx_CallRealFunctionFromTrampoline(dctx, sig, func, args);
+            return;
+        }
+        PyObject *saved[4];
+        HPy lent[4];
+        for (int i = 0; i < s.count; i++) {
+            saved[i] = FIELD(args, s.offsets[i]);
+            lent[i] = lend(saved[i]);
+            FIELD(args, s.offsets[i]) = _h2py(lent[i]);
+        }
+        uctx->ctx_CallRealFunctionFromTrampoline(dctx, sig, func, args);
+        for (int i = 0; i < s.count; i++)
+            FIELD(args, s.offsets[i]) = saved[i];
+        if (s.result >= 0)
+            FIELD(args, s.result) = take_result(_py2h(FIELD(args, s.result)), m_Trampoline);
+        for (int i = 0; i < s.count; i++)
+            end_loan(lent[i]);
+        return;
+    }
+    }
+}
+
+/* HPy_mod_create and HPy_mod_exec run by the module builder (C#) in debug mode. */
+PyObject *native_debug_call_create(HPyContext *dctx, void *impl, PyObject *spec)
+{
+    HPy h = lend(spec);
+    HPy r = ((HPy (*)(HPyContext *, HPy))impl)(dctx, h);
+    PyObject *result = take_result(r, m_Trampoline);
+    end_loan(h);
+    return result;
+}
+
+int native_debug_call_exec(HPyContext *dctx, void *impl, PyObject *module)
+{
+    HPy h = lend(module);
+    int r = ((int (*)(HPyContext *, HPy))impl)(dctx, h);
+    end_loan(h);
+    return r;
+}
+
+/* ---- the context and the queries behind hpyshim.debug ---- */
+
+void debug_fill_generated(HPyContext *dctx, HPyContext *uctx);
+
+static HPyContext *debug_ctx;
+
+/* The debug context over `uctx`, with `arena` (made by C#, its lists empty); made once. */
+HPyContext *native_debug_context(HPyContext *uctx, debug_arena *arena)
+{
+    if (debug_ctx != NULL)
+        return debug_ctx;
+    HPyContext *dctx = malloc(sizeof(HPyContext));
+    if (dctx == NULL)
+        return NULL;
+    debug_state = arena;
+    arena->uctx = uctx;
+    arena->dctx = dctx;
+    m_Dup = member_index("ctx_Dup");
+    m_Close = member_index("ctx_Close");
+    m_Call = member_index("ctx_Call");
+    m_CallMethod = member_index("ctx_CallMethod");
+    m_Type_GenericNew = member_index("ctx_Type_GenericNew");
+    m_Tuple_FromArray = member_index("ctx_Tuple_FromArray");
+    m_Type_FromSpec = member_index("ctx_Type_FromSpec");
+    m_Tracker_Add = member_index("ctx_Tracker_Add");
+    m_Tracker_Close = member_index("ctx_Tracker_Close");
+    m_ContextVar_Get = member_index("ctx_ContextVar_Get");
+    m_Trampoline = member_index("ctx_CallRealFunctionFromTrampoline");
+    *dctx = *uctx;
+    dctx->name = "HPy Debug Mode ABI";
+    debug_fill_generated(dctx, uctx);
+    debug_ctx = dctx;
+    return dctx;
+}
+
+int native_debug_is_context(HPyContext *ctx)
+{
+    return ctx != NULL && ctx == debug_ctx;
+}
+
+/* Fills `out` with up to `capacity` entries of the open (which 0) or closed (1) list whose
+   generation is at least `generation`, oldest first; returns how many there are in all. */
+int64_t native_debug_handles(int32_t which, uint64_t generation, debug_handle **out, int64_t capacity)
+{
+    if (debug_state == NULL)
+        return 0;
+    int64_t n = 0;
+    for (debug_handle *h = (which == 0 ? debug_state->open : debug_state->closed).head; h != NULL; h = h->next) {
+        if (h->generation < generation || (h->flags & DH_IMMORTAL))
+            continue;
+        if (n < capacity)
+            out[n] = h;
+        n++;
+    }
+    return n;
+}
+
+/* Closes an open handle as HPy_Close would, without the checks (DebugHandle._force_close). */
+int native_debug_force_close(debug_handle *h)
+{
+    if (h->magic != DEBUG_HANDLE_MAGIC || h->state != DH_OPEN || (h->flags & DH_IMMORTAL))
+        return -1;
+    PyObject *o = h->obj;
+    int borrowed = (h->flags & DH_BORROWED) != 0;
+    debug_retire(h, MEMBER_INDEX_UNKNOWN);
+    if (!borrowed)
+        debug_state->uctx->ctx_Close(debug_state->uctx, _py2h(o));
+    return 0;
+}
+
+/* The public name of a context member ("HPy_Add"), for reports; NULL if out of range. */
+const char *native_debug_member_name(int32_t member)
+{
+    return member >= 0 && member < native_member_count ? native_member_public_names[member] : NULL;
+}

@@ -1,0 +1,145 @@
+/* The debug context's handles. A debug handle is the address of a debug_handle entry in an
+ * arena whose memory C# owns and hands out in slabs (Shim/Debug/DebugArena.cs); the per-call
+ * wrappers (debug.gen.c, debug.c) open, check and close entries here, inline, and call into C#
+ * only when an entry list runs dry or a handle is misused.
+ *
+ * An entry is on exactly one list: open (in creation order, for leak reports), closed (a bounded
+ * queue, so a closed handle is recognised for a while instead of being reused at once) or free.
+ * The layout is shared with C# (DebugHandleEntry, checked by the layout tests). */
+#ifndef HPYSHIM_DEBUG_H
+#define HPYSHIM_DEBUG_H
+
+#include <stdint.h>
+#include "native.h"
+
+#define DEBUG_HANDLE_MAGIC 0x48505944u   /* "HPYD": what tells a debug handle from anything else */
+
+/* debug_handle.state */
+enum { DH_FREE = 0, DH_OPEN = 1, DH_CLOSED = 2 };
+/* debug_handle.flags */
+enum {
+    DH_IMMORTAL = 1,   /* a context constant (ctx->h_None...): never closed */
+    DH_BORROWED = 2,   /* an argument a trampoline lent to the extension: closing it is an error */
+};
+
+typedef struct debug_handle {
+    struct debug_handle *prev, *next;
+    PyObject *obj;          /* the universal handle; owned while open unless DH_BORROWED */
+    uint64_t generation;
+    uint32_t magic;
+    uint32_t state;
+    uint32_t flags;
+    int32_t closed_by;      /* context member that closed it, or -1 */
+    void *opened_at;        /* return address of the context call that opened it */
+} debug_handle;
+
+typedef struct {
+    debug_handle *head, *tail;
+    int64_t size;
+} debug_list;
+
+/* Slow paths, implemented in C# (DebugArena.cs). */
+typedef struct debug_arena debug_arena;
+typedef void (*debug_grow_fn)(debug_arena *arena);
+/* kind: 0 a closed handle used, 1 not a debug handle, 2 a constant closed, 3 a borrowed
+   argument closed. Returns only if the program may go on (an on_invalid_handle hook is set). */
+typedef void (*debug_invalid_fn)(debug_handle *dh, int32_t member, int32_t argument, int32_t kind);
+
+struct debug_arena {
+    debug_list open, closed, free;
+    int64_t closed_max;        /* closed-queue bound (set_closed_handles_queue_max_size) */
+    uint64_t generation;       /* of handles opened now (new_generation) */
+    HPyContext *uctx, *dctx;
+    debug_grow_fn grow;
+    debug_invalid_fn invalid;
+};
+
+extern debug_arena *debug_state;
+
+static inline void debug_list_remove(debug_list *l, debug_handle *h)
+{
+    if (h->prev) h->prev->next = h->next; else l->head = h->next;
+    if (h->next) h->next->prev = h->prev; else l->tail = h->prev;
+    h->prev = h->next = NULL;
+    l->size--;
+}
+
+static inline void debug_list_append(debug_list *l, debug_handle *h)
+{
+    h->next = NULL;
+    h->prev = l->tail;
+    if (l->tail) l->tail->next = h; else l->head = h;
+    l->tail = h;
+    l->size++;
+}
+
+/* An entry for a new handle: the oldest closed one once the closed queue is full (so recently
+   closed handles stay recognisable), else a free one; C# adds a slab when both are empty. */
+static inline debug_handle *debug_take_entry(void)
+{
+    debug_arena *a = debug_state;
+    debug_handle *h;
+    if (a->closed.size >= a->closed_max && a->closed.head != NULL) {
+        h = a->closed.head;
+        debug_list_remove(&a->closed, h);
+    } else {
+        if (a->free.head == NULL)
+            a->grow(a);
+        h = a->free.head;
+        debug_list_remove(&a->free, h);
+    }
+    return h;
+}
+
+/* A new debug handle for the universal handle `uh` (HPy_NULL stays HPy_NULL). */
+static inline HPy debug_open(HPy uh, uint32_t flags, void *opened_at)
+{
+    if (uh._i == 0)
+        return uh;
+    debug_handle *h = debug_take_entry();
+    h->obj = _h2py(uh);
+    h->generation = debug_state->generation;
+    h->magic = DEBUG_HANDLE_MAGIC;
+    h->state = DH_OPEN;
+    h->flags = flags;
+    h->closed_by = -1;
+    h->opened_at = opened_at;
+    debug_list_append(&debug_state->open, h);
+    return (HPy){ (HPy_ssize_t)h };
+}
+
+void debug_report(debug_handle *h, int32_t member, int32_t argument, int32_t kind);
+
+/* The universal handle behind `dh`, after checking it is an open debug handle; a misuse is
+   reported (and, without an on_invalid_handle hook, ends the process). */
+static inline HPy debug_unwrap(HPy dh, int32_t member, int32_t argument)
+{
+    if (dh._i == 0)
+        return dh;
+    debug_handle *h = (debug_handle *)dh._i;
+    if (h->magic != DEBUG_HANDLE_MAGIC) {
+        debug_report(h, member, argument, 1);
+        return dh;   /* the hook let us go on: it may be a universal handle */
+    }
+    if (h->state != DH_OPEN)
+        debug_report(h, member, argument, 0);
+    return _py2h(h->obj);
+}
+
+/* Moves an open entry to the closed queue, trimming the queue to its bound. */
+static inline void debug_retire(debug_handle *h, int32_t member)
+{
+    debug_arena *a = debug_state;
+    debug_list_remove(&a->open, h);
+    h->state = DH_CLOSED;
+    h->closed_by = member;
+    debug_list_append(&a->closed, h);
+    while (a->closed.size > a->closed_max && a->closed.head != NULL) {
+        debug_handle *oldest = a->closed.head;
+        debug_list_remove(&a->closed, oldest);
+        oldest->state = DH_FREE;   /* still an arena entry: a stale handle is reported as closed */
+        debug_list_append(&a->free, oldest);
+    }
+}
+
+#endif

@@ -1,0 +1,263 @@
+"""Debug mode: handles that know when they leak or are used after close.
+
+Modules loaded in debug mode (``HPY=debug``, ``HPY=NAME:debug``, ``hpyshim.load(...,
+mode="debug")``) see debug handles: entries of an arena the runtime owns, each knowing its
+object, whether it is open, its generation and where it was opened. Misuse (a closed handle
+used or closed again, a context constant closed, an argument the caller lent closed, a closed
+handle or a constant returned) prints a diagnosis and ends the process, unless a hook is set with
+``set_on_invalid_handle``.
+
+The names are those of HPy's ``hpy.debug`` and ``hpy.universal._debug`` (this module is what
+``hpyshim.universal._debug`` is), so code written for HPy ports by changing an import:
+
+``new_generation()``, ``get_open_handles(gen)``, ``get_closed_handles(gen=0)``,
+``get_closed_handles_queue_max_size()``, ``set_closed_handles_queue_max_size(n)``,
+``get_protected_raw_data_max_size()``, ``set_protected_raw_data_max_size(n)``,
+``set_on_invalid_handle(f)``, ``set_on_invalid_builder_handle(f)``,
+``set_handle_stack_trace_limit(n)``, ``disable_handle_stack_traces()``, ``DebugHandle``,
+``LeakDetector``, ``HPyDebugError``, ``HPyLeakError``; and ``LeakCheck``, a unittest mixin.
+"""
+
+import ctypes
+
+from . import _native
+
+__all__ = ["DebugHandle", "HPyDebugError", "HPyLeakError", "LeakDetector", "LeakCheck",
+           "new_generation", "get_open_handles", "get_closed_handles",
+           "get_closed_handles_queue_max_size", "set_closed_handles_queue_max_size",
+           "get_protected_raw_data_max_size", "set_protected_raw_data_max_size",
+           "set_on_invalid_handle", "set_on_invalid_builder_handle",
+           "set_handle_stack_trace_limit", "disable_handle_stack_traces"]
+
+_lib = None
+
+
+def _library():
+    global _lib
+    if _lib is None:
+        lib = _native.get_library()
+        for name, args, res in (
+                ("hpyshim_debug_new_generation", [], ctypes.c_int64),
+                ("hpyshim_debug_handles", [ctypes.c_int32, ctypes.c_int64,
+                                           ctypes.POINTER(ctypes.c_void_p), ctypes.c_int64], ctypes.c_int64),
+                ("hpyshim_debug_closed_queue_max", [ctypes.c_int64], ctypes.c_int64),
+                ("hpyshim_debug_protected_raw_data_max", [ctypes.c_int64], ctypes.c_int64),
+                ("hpyshim_debug_handle_state", [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p),
+                                                ctypes.POINTER(ctypes.c_int64)], ctypes.c_int32),
+                ("hpyshim_debug_force_close", [ctypes.c_void_p], ctypes.c_int32),
+                ("hpyshim_debug_set_hook", [ctypes.c_int32, ctypes.c_void_p], ctypes.c_int32)):
+            f = getattr(lib, name)
+            f.argtypes = args
+            f.restype = res
+        _lib = lib
+    return _lib
+
+
+def _checked(value, what):
+    if value < 0:
+        raise SystemError("HPy Shim debug mode: %s failed (see stderr)" % what)
+    return value
+
+
+class HPyDebugError(Exception):
+    pass
+
+
+class HPyLeakError(HPyDebugError):
+    def __init__(self, leaks):
+        super().__init__()
+        self.leaks = leaks
+
+    def __str__(self):
+        n = len(self.leaks)
+        lines = ["%d unclosed handle%s:" % (n, "" if n == 1 else "s")]
+        lines += ["    %r" % h for h in self.leaks]
+        return "\n".join(lines)
+
+
+class DebugHandle:
+    """A view of one arena entry: its state is read live, so a handle that is closed (or whose
+    entry is reused) later shows it. Equal when they view the same entry."""
+
+    __slots__ = ("id",)
+
+    def __init__(self, address):
+        self.id = address
+
+    def _state(self):
+        obj = ctypes.c_void_p()
+        generation = ctypes.c_int64()
+        state = _library().hpyshim_debug_handle_state(self.id, ctypes.byref(obj), ctypes.byref(generation))
+        return state, obj.value, generation.value
+
+    @property
+    def is_closed(self):
+        return self._state()[0] != 1
+
+    @property
+    def obj(self):
+        """The object while the handle is open; None once it is closed (the object may be gone)."""
+        state, obj, _ = self._state()
+        if state != 1 or not obj:
+            return None
+        return ctypes.cast(obj, ctypes.py_object).value
+
+    @property
+    def generation(self):
+        return self._state()[2]
+
+    @property
+    def raw_data_size(self):
+        # char* lifetimes are not tracked yet: no raw data is attached to handles.
+        return 0
+
+    def _force_close(self):
+        _checked(_library().hpyshim_debug_force_close(self.id), "_force_close")
+
+    def __eq__(self, other):
+        if not isinstance(other, DebugHandle):
+            return NotImplemented
+        return self.id == other.id
+
+    def __ne__(self, other):
+        if not isinstance(other, DebugHandle):
+            return NotImplemented
+        return self.id != other.id
+
+    def __lt__(self, other):
+        return NotImplemented
+
+    __le__ = __gt__ = __ge__ = __lt__
+
+    def __hash__(self):
+        return hash(self.id)
+
+    def __repr__(self):
+        state, obj, _ = self._state()
+        if state != 1:
+            return "<DebugHandle 0x%x CLOSED>" % self.id
+        return "<DebugHandle 0x%x for %r>" % (self.id, ctypes.cast(obj, ctypes.py_object).value)
+
+
+def new_generation():
+    """Start a new generation; handles opened from now on belong to it. Returns its number."""
+    return _checked(_library().hpyshim_debug_new_generation(), "new_generation")
+
+
+def _handles(which, generation):
+    lib = _library()
+    capacity = 64
+    while True:
+        buffer = (ctypes.c_void_p * capacity)()
+        n = _checked(lib.hpyshim_debug_handles(which, int(generation), buffer, capacity), "get_handles")
+        if n <= capacity:
+            return [DebugHandle(buffer[i]) for i in range(n)]
+        capacity = n + 16
+
+
+def get_open_handles(gen):
+    """The open handles of generation `gen` or later, oldest first."""
+    return _handles(0, gen)
+
+
+def get_closed_handles(gen=0):
+    """The closed handles still in the queue (of generation `gen` or later), oldest first."""
+    return _handles(1, gen)
+
+
+def get_closed_handles_queue_max_size():
+    return _checked(_library().hpyshim_debug_closed_queue_max(-1), "get_closed_handles_queue_max_size")
+
+
+def set_closed_handles_queue_max_size(size):
+    if size < 0:
+        raise ValueError("the closed handles queue size must be >= 0")
+    _checked(_library().hpyshim_debug_closed_queue_max(int(size)), "set_closed_handles_queue_max_size")
+
+
+def get_protected_raw_data_max_size():
+    return _library().hpyshim_debug_protected_raw_data_max(-1)
+
+
+def set_protected_raw_data_max_size(size):
+    if size < 0:
+        raise ValueError("the protected raw data size must be >= 0")
+    _library().hpyshim_debug_protected_raw_data_max(int(size))
+
+
+_hooks = {}
+
+
+def _set_hook(which, name, function):
+    if function is not None and not callable(function):
+        raise TypeError("Expected a callable object or None")
+    _hooks[which] = function   # the runtime holds its own reference too
+    address = None if function is None else id(function)
+    _checked(_library().hpyshim_debug_set_hook(which, address), name)
+
+
+def set_on_invalid_handle(function):
+    """Call `function()` on each invalid use of a handle, and go on, instead of ending the process."""
+    _set_hook(0, "set_on_invalid_handle", function)
+
+
+def set_on_invalid_builder_handle(function):
+    """Kept for HPy compatibility: the hook is stored, but builder misuse is not checked yet."""
+    _set_hook(1, "set_on_invalid_builder_handle", function)
+
+
+_stack_trace_limit = 0
+
+
+def set_handle_stack_trace_limit(limit):
+    """Accepted for HPy compatibility; reports name the native caller of each handle instead of a
+    stack trace."""
+    global _stack_trace_limit
+    _stack_trace_limit = int(limit)
+
+
+def disable_handle_stack_traces():
+    set_handle_stack_trace_limit(0)
+
+
+class LeakDetector:
+    """Raises HPyLeakError when handles opened between start() and stop() are still open."""
+
+    def __init__(self):
+        self.generation = None
+
+    def start(self):
+        if self.generation is not None:
+            raise ValueError("LeakDetector already started")
+        self.generation = new_generation()
+
+    def stop(self):
+        if self.generation is None:
+            raise ValueError("LeakDetector not started yet")
+        leaks = get_open_handles(self.generation)
+        self.generation = None
+        if leaks:
+            raise HPyLeakError(leaks)
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, etype, evalue, tb):
+        self.stop()
+
+
+class LeakCheck:
+    """unittest mixin: each test fails if it leaves debug handles open."""
+
+    def setUp(self):
+        super().setUp()
+        self._hpy_leaks = LeakDetector()
+        self._hpy_leaks.start()
+        self.addCleanup(self._hpy_check_leaks)
+
+    def _hpy_check_leaks(self):
+        try:
+            self._hpy_leaks.stop()
+        except HPyLeakError as e:
+            self.fail(str(e))
