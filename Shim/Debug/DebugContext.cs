@@ -116,7 +116,9 @@ internal static unsafe class DebugContext
         {
             // the fatal error below still says what happened
         }
-        fixed (byte* message = Encoding.UTF8.GetBytes(title + "\0")) Py.Py_FatalError(message);
+        // HPy's words for every misused handle (tools and tests look for them); the diagnosis
+        // above says which misuse it was.
+        fixed (byte* message = "Invalid usage of already closed handle\0"u8) Py.Py_FatalError(message);
     }
 
     static void CallHook(nint hook, string name)

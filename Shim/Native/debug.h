@@ -126,7 +126,8 @@ static inline HPy debug_unwrap(HPy dh, int32_t member, int32_t argument)
     return _py2h(h->obj);
 }
 
-/* Moves an open entry to the closed queue, trimming the queue to its bound. */
+/* Moves an open entry to the closed queue; a queue over its bound gives back its oldest entry
+   (one per close, so a lowered bound takes effect gradually, as in HPy). */
 static inline void debug_retire(debug_handle *h, int32_t member)
 {
     debug_arena *a = debug_state;
@@ -134,7 +135,7 @@ static inline void debug_retire(debug_handle *h, int32_t member)
     h->state = DH_CLOSED;
     h->closed_by = member;
     debug_list_append(&a->closed, h);
-    while (a->closed.size > a->closed_max && a->closed.head != NULL) {
+    if (a->closed.size > a->closed_max && a->closed.head != NULL) {
         debug_handle *oldest = a->closed.head;
         debug_list_remove(&a->closed, oldest);
         oldest->state = DH_FREE;   /* still an arena entry: a stale handle is reported as closed */

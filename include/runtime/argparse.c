@@ -21,6 +21,11 @@
  * missing), '$' the rest are keyword-only (keyword parsers; implies '|'),
  * ':name' names the function in messages, ';message' replaces messages.
  *
+ * Keyword parsers: an empty name in keywords[] marks a positional-only
+ * parameter (they come first); passed by keyword it counts as missing. Errors
+ * are HPy's, in HPy's order; after them come checks HPy does not make: an
+ * unknown keyword, a parameter passed both ways, too many positionals.
+ *
  * Return value: 1 on success, 0 with an exception set. When ht is not NULL
  * a tracker is created in every case and closed again on failure.
  */
@@ -371,9 +376,12 @@ static int kw_lookup(HPyContext *ctx, const kw_source *src, const char *key,
     return 0;
 }
 
-/* Every supplied keyword must name a non-positional-only parameter. */
-static int kw_check_known(HPyContext *ctx, const kw_source *src,
-                          const char *keywords[], size_t nkw, const fmt_info *fi)
+/* Checks stricter than HPy's, made only once the format was parsed
+   without error, so every error HPy reports comes first and reads the same:
+   each supplied keyword must name a parameter that has a name ("" marks a
+   positional-only one) and was not also passed by position. */
+static int kw_check_supplied(HPyContext *ctx, const kw_source *src, size_t nargs,
+                             const char *keywords[], size_t nkw, const fmt_info *fi)
 {
     HPy names;
     HPy_ssize_t k;
@@ -396,12 +404,16 @@ static int kw_check_known(HPyContext *ctx, const kw_source *src,
         if (s == NULL) {
             ok = 0;
         } else {
+            char msg[ARGPARSE_MSG_MAX];
             for (j = 0; j < nkw; j++)
                 if (keywords[j][0] != '\0' && strcmp(keywords[j], s) == 0)
                     break;
             if (j == nkw) {
-                char msg[ARGPARSE_MSG_MAX];
                 snprintf(msg, sizeof(msg), "got an unexpected keyword argument '%.200s'", s);
+                arg_error(ctx, ctx->h_TypeError, fi, msg);
+                ok = 0;
+            } else if (j < nargs) {
+                snprintf(msg, sizeof(msg), "got multiple values for argument '%.200s'", s);
                 arg_error(ctx, ctx->h_TypeError, fi, msg);
                 ok = 0;
             }
@@ -440,12 +452,16 @@ static int parse_with_keywords(HPyContext *ctx, HPyTracker *ht, const HPy *args,
     src->count = 0;
     if (!HPy_IsNull(src->kw)) {
         src->count = HPy_Length(ctx, src->kw);
-        if (src->count < 0)
+        if (src->count < 0) {
+            if (!src->is_dict)
+                arg_error(ctx, ctx->h_SystemError, &fi,
+                          "could not retrieve length of keyword names tuple");
             goto fail;
+        }
     }
-    if (!kw_check_known(ctx, src, keywords, nkw, &fi))
-        goto fail;
 
+    /* The order of the checks is HPy's: it decides which error a call with
+       several faults reports. */
     while (unit < fi.units_end) {
         HPy arg = HPy_NULL;
         int from_kw = 0, r;
@@ -471,28 +487,20 @@ static int parse_with_keywords(HPyContext *ctx, HPyTracker *ht, const HPy *args,
             arg_error(ctx, ctx->h_TypeError, &fi, "mismatched args (too few keywords for fmt)");
             goto fail;
         }
-        if (keywords[i][0] != '\0') {
-            r = kw_lookup(ctx, src, keywords[i], &fi, &arg);
-            if (r < 0)
-                goto fail;
-            from_kw = r;
-        }
         if (i < nargs) {
             if (keyword_only) {
-                if (from_kw) HPy_Close(ctx, arg);
                 arg_error(ctx, ctx->h_TypeError, &fi,
                           "keyword only argument passed as positional argument");
                 goto fail;
             }
-            if (from_kw) {
-                char msg[ARGPARSE_MSG_MAX];
-                HPy_Close(ctx, arg);
-                snprintf(msg, sizeof(msg), "got multiple values for argument '%.200s'",
-                         keywords[i]);
-                arg_error(ctx, ctx->h_TypeError, &fi, msg);
-                goto fail;
-            }
             arg = args[i];
+        } else if (keywords[i][0] != '\0') {
+            /* a positional-only parameter is never looked up: passed by
+               keyword it stays missing */
+            r = kw_lookup(ctx, src, keywords[i], &fi, &arg);
+            if (r < 0)
+                goto fail;
+            from_kw = r;
         }
         if (HPy_IsNull(arg) && !optional) {
             arg_error(ctx, ctx->h_TypeError, &fi, "no value for required argument");
@@ -513,6 +521,8 @@ static int parse_with_keywords(HPyContext *ctx, HPyTracker *ht, const HPy *args,
         arg_error(ctx, ctx->h_TypeError, &fi, "mismatched args (too many arguments for fmt)");
         goto fail;
     }
+    if (!kw_check_supplied(ctx, src, nargs, keywords, nkw, &fi))
+        goto fail;
     return 1;
 
 fail:

@@ -213,11 +213,11 @@ def set_handle_stack_trace_limit(limit):
     """Accepted for HPy compatibility; reports name the native caller of each handle instead of a
     stack trace."""
     global _stack_trace_limit
-    _stack_trace_limit = int(limit)
+    _stack_trace_limit = 0 if limit is None else int(limit)
 
 
 def disable_handle_stack_traces():
-    set_handle_stack_trace_limit(0)
+    set_handle_stack_trace_limit(None)
 
 
 class LeakDetector:

@@ -91,10 +91,31 @@ HPyAPI_FUNC void HPyTupleBuilder_Cancel(HPyContext *ctx, HPyTupleBuilder builder
     Py_XDECREF((PyObject *)builder._tup);
 }
 
-/* ---- trackers (include/runtime/cpython/tracker.c) ---- */
-_HPy_HIDDEN HPyTracker HPyTracker_New(HPyContext *ctx, HPy_ssize_t size);
-_HPy_HIDDEN int HPyTracker_Add(HPyContext *ctx, HPyTracker ht, HPy h);
-_HPy_HIDDEN void HPyTracker_ForgetAll(HPyContext *ctx, HPyTracker ht);
-_HPy_HIDDEN void HPyTracker_Close(HPyContext *ctx, HPyTracker ht);
+/* ---- trackers (include/runtime/cpython/tracker.c; static inline names as
+   in the other modes) ---- */
+_HPy_HIDDEN HPyTracker _HPyCPy_Tracker_New(HPyContext *ctx, HPy_ssize_t size);
+_HPy_HIDDEN int _HPyCPy_Tracker_Add(HPyContext *ctx, HPyTracker ht, HPy h);
+_HPy_HIDDEN void _HPyCPy_Tracker_ForgetAll(HPyContext *ctx, HPyTracker ht);
+_HPy_HIDDEN void _HPyCPy_Tracker_Close(HPyContext *ctx, HPyTracker ht);
+
+HPyAPI_FUNC HPyTracker HPyTracker_New(HPyContext *ctx, HPy_ssize_t size)
+{
+    return _HPyCPy_Tracker_New(ctx, size);
+}
+
+HPyAPI_FUNC int HPyTracker_Add(HPyContext *ctx, HPyTracker ht, HPy h)
+{
+    return _HPyCPy_Tracker_Add(ctx, ht, h);
+}
+
+HPyAPI_FUNC void HPyTracker_ForgetAll(HPyContext *ctx, HPyTracker ht)
+{
+    _HPyCPy_Tracker_ForgetAll(ctx, ht);
+}
+
+HPyAPI_FUNC void HPyTracker_Close(HPyContext *ctx, HPyTracker ht)
+{
+    _HPyCPy_Tracker_Close(ctx, ht);
+}
 
 #endif /* HPY_SHIM_CPYTHON_CONTAINERS_H */

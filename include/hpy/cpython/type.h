@@ -51,14 +51,45 @@ HPyAPI_FUNC void *_HPy_AsStruct_Legacy(HPyContext *ctx, HPy h)
 }
 
 /* ---- include/runtime/cpython/type.c ---- */
-_HPy_HIDDEN HPy HPyType_FromSpec(HPyContext *ctx, HPyType_Spec *spec,
-                                 HPyType_SpecParam *params);
-_HPy_HIDDEN HPy HPyType_GenericNew(HPyContext *ctx, HPy type, const HPy *args,
-                                   HPy_ssize_t nargs, HPy kw);
-_HPy_HIDDEN HPyType_BuiltinShape _HPyType_GetBuiltinShape(HPyContext *ctx, HPy h_type);
-_HPy_HIDDEN const char *HPyType_GetName(HPyContext *ctx, HPy type);
-_HPy_HIDDEN int HPy_SetCallFunction(HPyContext *ctx, HPy h, HPyCallFunction *func);
+_HPy_HIDDEN HPy _HPyCPy_Type_FromSpec(HPyContext *ctx, HPyType_Spec *spec,
+                                      HPyType_SpecParam *params);
+_HPy_HIDDEN HPy _HPyCPy_Type_GenericNew(HPyContext *ctx, HPy type, const HPy *args,
+                                        HPy_ssize_t nargs, HPy kw);
+_HPy_HIDDEN HPyType_BuiltinShape _HPyCPy_Type_GetBuiltinShape(HPyContext *ctx, HPy h_type);
+_HPy_HIDDEN const char *_HPyCPy_Type_GetName(HPyContext *ctx, HPy type);
+_HPy_HIDDEN int _HPyCPy_SetCallFunction(HPyContext *ctx, HPy h, HPyCallFunction *func);
 _HPy_HIDDEN PyObject *_HPyCPy_New(PyTypeObject *type, void **data);
+
+/* The API names are static inline, as in every other mode, so an extension
+   may name one as a slot implementation
+   (HPyDef_SLOT_IMPL(x_new, HPyType_GenericNew, HPy_tp_new) declares it
+   static again). */
+HPyAPI_FUNC HPy HPyType_FromSpec(HPyContext *ctx, HPyType_Spec *spec,
+                                 HPyType_SpecParam *params)
+{
+    return _HPyCPy_Type_FromSpec(ctx, spec, params);
+}
+
+HPyAPI_FUNC HPy HPyType_GenericNew(HPyContext *ctx, HPy type, const HPy *args,
+                                   HPy_ssize_t nargs, HPy kw)
+{
+    return _HPyCPy_Type_GenericNew(ctx, type, args, nargs, kw);
+}
+
+HPyAPI_FUNC HPyType_BuiltinShape _HPyType_GetBuiltinShape(HPyContext *ctx, HPy h_type)
+{
+    return _HPyCPy_Type_GetBuiltinShape(ctx, h_type);
+}
+
+HPyAPI_FUNC const char *HPyType_GetName(HPyContext *ctx, HPy type)
+{
+    return _HPyCPy_Type_GetName(ctx, type);
+}
+
+HPyAPI_FUNC int HPy_SetCallFunction(HPyContext *ctx, HPy h, HPyCallFunction *func)
+{
+    return _HPyCPy_SetCallFunction(ctx, h, func);
+}
 
 /* The result is written through a local so the caller's pointer variable
    can stay in a register. */

@@ -15,6 +15,46 @@ static int meth_flags(HPyFunc_Signature sig)
     }
 }
 
+/* The exception being raised, normalized (new reference), or NULL. */
+static PyObject *take_exception(void)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    return PyErr_GetRaisedException();
+#else
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    if (value != NULL && tb != NULL)
+        PyException_SetTraceback(value, tb);
+    Py_XDECREF(type);
+    Py_XDECREF(tb);
+    return value;
+#endif
+}
+
+/* HPy's exact words, caused by an error that names the method (the same as
+   a universal build loaded through libhpy). */
+static void raise_unsupported_signature(const char *name, int signature)
+{
+    PyObject *cause, *exc;
+    PyErr_Format(PyExc_ValueError, "HPyFunc_Signature %d for method '%s'", signature, name);
+    cause = take_exception();
+    PyErr_SetString(PyExc_ValueError, "Unsupported HPyMeth signature");
+    exc = take_exception();
+    if (exc == NULL) {
+        Py_XDECREF(cause);
+        return;
+    }
+    if (cause != NULL)
+        PyException_SetCause(exc, cause);     /* steals cause */
+#if PY_VERSION_HEX >= 0x030C0000
+    PyErr_SetRaisedException(exc);
+#else
+    Py_INCREF(Py_TYPE(exc));
+    PyErr_Restore((PyObject *)Py_TYPE(exc), exc, PyException_GetTraceback(exc));
+#endif
+}
+
 _HPy_HIDDEN PyMethodDef *_HPyCPy_MethodDefs(HPyDef **defines, PyMethodDef *legacy)
 {
     size_t n = 0, i, k = 0;
@@ -40,8 +80,7 @@ _HPy_HIDDEN PyMethodDef *_HPyCPy_MethodDefs(HPyDef **defines, PyMethodDef *legac
                 continue;
             flags = meth_flags(m->signature);
             if (flags < 0) {
-                PyErr_Format(PyExc_ValueError, "method '%s' has an invalid signature (%d)",
-                             m->name, (int)m->signature);
+                raise_unsupported_signature(m->name, (int)m->signature);
                 PyMem_Free(res);
                 return NULL;
             }
@@ -72,10 +111,14 @@ _HPy_HIDDEN PyObject *_HPyCPy_CheckCreateResult(PyObject *result)
     return result;
 }
 
-#define CREATE_RULE                                                           \
-    "A module with an HPy_mod_create slot may define nothing else (no "      \
-    "methods, other slots, doc, size, legacy methods or globals): the "       \
-    "object it returns is not a module built from the definition."
+/* HPy's words: HPy_mod_create makes the module object itself, so nothing else
+   in the definition could be used. */
+#define CREATE_ALONE                                                          \
+    "This is not allowed because custom HPy_mod_create slot cannot return a " \
+    "builtin module object and cannot make any use of any other data defined " \
+    "in the HPyModuleDef. Either do not define HPy_mod_create slot and let "  \
+    "the runtime create a builtin module object from the provided "          \
+    "HPyModuleDef, or do not define anything else but the HPy_mod_create slot."
 
 static PyModuleDef_Slot *module_slots(HPyModuleDef *hpydef, int *has_create)
 {
@@ -108,9 +151,17 @@ static PyModuleDef_Slot *module_slots(HPyModuleDef *hpydef, int *has_create)
         }
         n++;
     }
-    if (*has_create && (others || hpydef->legacy_methods != NULL || hpydef->size > 0 ||
+    if (*has_create && others) {
+        PyErr_SetString(PyExc_SystemError,
+                        "HPyModuleDef defines a HPy_mod_create slot and some other slots "
+                        "or methods. " CREATE_ALONE);
+        return NULL;
+    }
+    if (*has_create && (hpydef->legacy_methods != NULL || hpydef->size > 0 ||
                         hpydef->doc != NULL || hpydef->globals != NULL)) {
-        PyErr_SetString(PyExc_SystemError, CREATE_RULE);
+        PyErr_SetString(PyExc_SystemError,
+                        "HPyModuleDef defines a HPy_mod_create slot and some of the other "
+                        "fields are not set to their default value. " CREATE_ALONE);
         return NULL;
     }
     slots = (PyModuleDef_Slot *)PyMem_Calloc(n + 1, sizeof(PyModuleDef_Slot));
@@ -156,13 +207,14 @@ _HPy_HIDDEN PyObject *_HPyModuleDef_AsPyInit(HPyModuleDef *hpydef)
         return PyErr_NoMemory();
     memcpy(def, &blank, sizeof(PyModuleDef));
     def->m_doc = hpydef->doc;
-    def->m_slots = module_slots(hpydef, &has_create);
-    if (def->m_slots == NULL)
-        goto error;
+    /* methods first: a module with both faults reports what HPy reports */
     def->m_methods = _HPyCPy_MethodDefs(hpydef->defines,
                                         (PyMethodDef *)hpydef->legacy_methods);
-    if (def->m_methods == NULL) {
-        PyMem_Free(def->m_slots);
+    if (def->m_methods == NULL)
+        goto error;
+    def->m_slots = module_slots(hpydef, &has_create);
+    if (def->m_slots == NULL) {
+        PyMem_Free(def->m_methods);
         goto error;
     }
     /* HPyGlobals need no registration: each is a static strong reference,

@@ -9,7 +9,7 @@ typedef struct {
 
 #define TRACKER(ht) ((_HPyCPy_Tracker *)(ht)._i)
 
-_HPy_HIDDEN HPyTracker HPyTracker_New(HPyContext *ctx, HPy_ssize_t size)
+_HPy_HIDDEN HPyTracker _HPyCPy_Tracker_New(HPyContext *ctx, HPy_ssize_t size)
 {
     HPyTracker ht;
     _HPyCPy_Tracker *t;
@@ -38,7 +38,7 @@ _HPy_HIDDEN HPyTracker HPyTracker_New(HPyContext *ctx, HPy_ssize_t size)
 
 /* Takes ownership of h on success; on failure (-1, MemoryError) the caller
    still owns it. */
-_HPy_HIDDEN int HPyTracker_Add(HPyContext *ctx, HPyTracker ht, HPy h)
+_HPy_HIDDEN int _HPyCPy_Tracker_Add(HPyContext *ctx, HPyTracker ht, HPy h)
 {
     _HPyCPy_Tracker *t = TRACKER(ht);
     (void)ctx;
@@ -56,13 +56,13 @@ _HPy_HIDDEN int HPyTracker_Add(HPyContext *ctx, HPyTracker ht, HPy h)
     return 0;
 }
 
-_HPy_HIDDEN void HPyTracker_ForgetAll(HPyContext *ctx, HPyTracker ht)
+_HPy_HIDDEN void _HPyCPy_Tracker_ForgetAll(HPyContext *ctx, HPyTracker ht)
 {
     (void)ctx;
     TRACKER(ht)->length = 0;
 }
 
-_HPy_HIDDEN void HPyTracker_Close(HPyContext *ctx, HPyTracker ht)
+_HPy_HIDDEN void _HPyCPy_Tracker_Close(HPyContext *ctx, HPyTracker ht)
 {
     _HPyCPy_Tracker *t = TRACKER(ht);
     HPy_ssize_t i;

@@ -275,7 +275,7 @@ static PyObject *hpy_call(PyObject *self, PyObject *args, PyObject *kw)
     return res;
 }
 
-_HPy_HIDDEN int HPy_SetCallFunction(HPyContext *ctx, HPy h, HPyCallFunction *func)
+_HPy_HIDDEN int _HPyCPy_SetCallFunction(HPyContext *ctx, HPy h, HPyCallFunction *func)
 {
     PyObject *obj = _h2py(h);
     TypeInfo *info = find_call_info(Py_TYPE(obj));
@@ -301,7 +301,7 @@ _HPy_HIDDEN PyObject *_HPyCPy_New(PyTypeObject *type, void **data)
     return o;
 }
 
-_HPy_HIDDEN HPy HPyType_GenericNew(HPyContext *ctx, HPy type, const HPy *args,
+_HPy_HIDDEN HPy _HPyCPy_Type_GenericNew(HPyContext *ctx, HPy type, const HPy *args,
                                    HPy_ssize_t nargs, HPy kw)
 {
     PyTypeObject *tp = (PyTypeObject *)_h2py(type);
@@ -313,7 +313,7 @@ _HPy_HIDDEN HPy HPyType_GenericNew(HPyContext *ctx, HPy type, const HPy *args,
     return _py2h(o);
 }
 
-_HPy_HIDDEN HPyType_BuiltinShape _HPyType_GetBuiltinShape(HPyContext *ctx, HPy h_type)
+_HPy_HIDDEN HPyType_BuiltinShape _HPyCPy_Type_GetBuiltinShape(HPyContext *ctx, HPy h_type)
 {
     PyObject *tp = _h2py(h_type);
     TypeInfo *info;
@@ -326,7 +326,7 @@ _HPy_HIDDEN HPyType_BuiltinShape _HPyType_GetBuiltinShape(HPyContext *ctx, HPy h
     return info != NULL ? info->shape : HPyType_BuiltinShape_Legacy;
 }
 
-_HPy_HIDDEN const char *HPyType_GetName(HPyContext *ctx, HPy type)
+_HPy_HIDDEN const char *_HPyCPy_Type_GetName(HPyContext *ctx, HPy type)
 {
     PyTypeObject *tp = (PyTypeObject *)_h2py(type);
     const char *dot;
@@ -426,7 +426,7 @@ static int read_params(HPyType_SpecParam *params, const char *name,
 
 #define GROW_CHECK(ptr) do { if ((ptr) == NULL) { PyErr_NoMemory(); goto error; } } while (0)
 
-_HPy_HIDDEN HPy HPyType_FromSpec(HPyContext *ctx, HPyType_Spec *hpyspec,
+_HPy_HIDDEN HPy _HPyCPy_Type_FromSpec(HPyContext *ctx, HPyType_Spec *hpyspec,
                                  HPyType_SpecParam *params)
 {
     PyType_Spec spec;
@@ -453,9 +453,8 @@ _HPy_HIDDEN HPy HPyType_FromSpec(HPyContext *ctx, HPyType_Spec *hpyspec,
         return HPy_NULL;
     }
     if (legacy != NULL && hpyspec->builtin_shape != HPyType_BuiltinShape_Legacy) {
-        PyErr_Format(PyExc_TypeError,
-                     "type '%s' defines legacy_slots but its shape is not "
-                     "HPyType_BuiltinShape_Legacy", hpyspec->name);
+        PyErr_SetString(PyExc_TypeError, "cannot specify .legacy_slots without setting "
+                        ".builtin_shape=HPyType_BuiltinShape_Legacy");
         return HPy_NULL;
     }
     if (read_params(params, hpyspec->name, &bases, &meta) < 0)
@@ -612,6 +611,10 @@ _HPy_HIDDEN HPy HPyType_FromSpec(HPyContext *ctx, HPyType_Spec *hpyspec,
 
     /* basicsize counts the builtin base's struct too (head); 0 inherits */
     basicsize = hpyspec->basicsize != 0 ? hpyspec->basicsize + head : 0;
+    if (basicsize == 0 && nmem > 0) {
+        PyErr_SetString(PyExc_TypeError, "Type claims to have basicsize==0 but defines members");
+        goto error;
+    }
     if (info->call != NULL && explicit_call_offset > 0) {
         PyErr_SetString(PyExc_TypeError, "Cannot have HPy_tp_call and explicit member "
                         "'__vectorcalloffset__'. Specify just one of them.");
@@ -629,6 +632,14 @@ _HPy_HIDDEN HPy HPyType_FromSpec(HPyContext *ctx, HPyType_Spec *hpyspec,
     if (info->call != NULL) {
         /* one pointer per instance after everything else holds the call
            function (HPy_SetCallFunction may change it per object) */
+        if (basicsize == 0 && head == 0) {
+            /* a legacy struct of unknown size: no room can be made after it */
+            PyErr_SetString(PyExc_TypeError,
+                            "Cannot use HPy call protocol with legacy types that inherit the "
+                            "struct. Either set the basicsize to a non-zero value or use "
+                            "legacy slot 'Py_tp_call'.");
+            goto error;
+        }
         if (basicsize == 0) {
             PyTypeObject *b = bases != NULL ? (PyTypeObject *)PyTuple_GET_ITEM(bases, 0)
                                             : &PyBaseObject_Type;
@@ -665,6 +676,15 @@ _HPy_HIDDEN HPy HPyType_FromSpec(HPyContext *ctx, HPyType_Spec *hpyspec,
     if (result == NULL)
         goto error;
     tp = (PyTypeObject *)result;
+    if (hpyspec->builtin_shape == HPyType_BuiltinShape_Legacy) {
+        /* a legacy struct starts with PyObject_HEAD: it cannot extend a pure HPy struct */
+        TypeInfo *base_info = find_info(tp->tp_base);
+        if (base_info != NULL && base_info->shape != HPyType_BuiltinShape_Legacy) {
+            PyErr_SetString(PyExc_TypeError,
+                            "A legacy type should not inherit its memory layout from a pure type");
+            goto error;
+        }
+    }
 #if PY_VERSION_HEX < 0x03090000
     /* PyType_FromSpec learned the buffer slots in 3.9 */
     if (getbuffer != NULL || releasebuffer != NULL) {
