@@ -85,7 +85,8 @@ internal static unsafe class DebugContext
         }
     }
 
-    // kind: see debug.h (debug_invalid_fn)
+    // kind: see debug.h (debug_invalid_fn); 6 is a finished builder used again
+    const int BuilderKind = 6;
     static readonly string[] Kinds =
     [
         "Invalid usage of already closed handle",
@@ -94,6 +95,7 @@ internal static unsafe class DebugContext
         "Invalid usage of an argument handle: closed by the callee, but the caller owns it",
         "Invalid handle returned: a context constant returned without HPy_Dup",
         "Invalid handle returned: an argument handle returned without HPy_Dup",
+        "Invalid usage of already closed builder",
     ];
 
     /// <summary>A misused handle: the on_invalid_handle hook if one is set (and the program goes
@@ -104,10 +106,18 @@ internal static unsafe class DebugContext
         string title = kind >= 0 && kind < Kinds.Length ? Kinds[kind] : "Invalid handle";
         try
         {
-            if (onInvalidHandle != 0)
+            nint hook = kind == BuilderKind ? onInvalidBuilder : onInvalidHandle;
+            if (hook != 0)
             {
-                CallHook(onInvalidHandle, "on_invalid_handle");
+                CallHook(hook, kind == BuilderKind ? "on_invalid_builder_handle" : "on_invalid_handle");
                 return;
+            }
+            if (kind == BuilderKind)
+            {
+                Console.Error.Write($"HPy debug mode: {title}: {MemberName(member) ?? "a builder call"} was given " +
+                    $"the builder 0x{(nint)h:x} after HPyTupleBuilder_Build/Cancel (or HPyListBuilder_...)\n");
+                Console.Error.Flush();
+                fixed (byte* message = "Invalid usage of already closed builder\0"u8) Py.Py_FatalError(message);
             }
             Console.Error.Write(Diagnosis(h, member, argument, kind, title));
             Console.Error.Flush();

@@ -1,6 +1,7 @@
 /* The debug context's hand-written members and trampoline dispatch (the rest is debug.gen.c).
  * Handles the extension sees are debug handles (debug.h); the universal context does the work. */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "debug.h"
@@ -13,7 +14,8 @@ debug_arena *debug_state;
 
 /* Indices of the hand-written members in native_member_names, for reports (set once). */
 static int32_t m_Dup, m_Close, m_Call, m_CallMethod, m_Type_GenericNew, m_Tuple_FromArray, m_Type_FromSpec,
-    m_Tracker_Add, m_Tracker_Close, m_ContextVar_Get, m_Trampoline;
+    m_Tracker_Add, m_Tracker_Close, m_ContextVar_Get, m_Trampoline, m_TypeCheck, m_Type_GetName,
+    m_Type_IsSubtype, m_Unicode_Substring, m_AsStruct, m_Builder;
 
 void debug_report(debug_handle *h, int32_t member, int32_t argument, int32_t kind)
 {
@@ -111,6 +113,9 @@ void debug_Close(HPyContext *ctx, HPy h)
     close_member(h, m_Close);
 }
 
+static void fatal(const char *message);
+static int is_tuple_or_null(HPy uh);
+
 /* Unwraps n handles into `out` (checked); returns out, or a heap array when n is large (the
    caller frees it when it differs from `small`). */
 static HPy *unwrap_array(const HPy *in, size_t n, HPy *small, size_t small_n, int32_t member,
@@ -149,6 +154,8 @@ HPy debug_Call(HPyContext *ctx, HPy callable, const HPy *args, size_t nargs, HPy
     (void)ctx;
     HPy ucallable = debug_unwrap(callable, m_Call, 1);
     HPy ukw = debug_unwrap(kwnames, m_Call, 4);
+    if (!is_tuple_or_null(ukw))
+        fatal("HPy_Call arg 'kwnames' must be a tuple object or HPy_NULL");
     size_t n = nargs + kwnames_length(ukw);
     HPy small[SMALL] = { { 0 } };   /* (zeroed: n may be 0) */
     HPy *uargs = unwrap_array(args, n, small, SMALL, m_Call, 2);
@@ -166,6 +173,8 @@ HPy debug_CallMethod(HPyContext *ctx, HPy name, const HPy *args, size_t nargs, H
     (void)ctx;
     HPy uname = debug_unwrap(name, m_CallMethod, 1);
     HPy ukw = debug_unwrap(kwnames, m_CallMethod, 4);
+    if (!is_tuple_or_null(ukw))
+        fatal("HPy_CallMethod arg 'kwnames' must be a tuple object or HPy_NULL");
     size_t n = nargs + kwnames_length(ukw);
     HPy small[SMALL] = { { 0 } };   /* (zeroed: n may be 0) */
     HPy *uargs = unwrap_array(args, n, small, SMALL, m_CallMethod, 2);
@@ -558,6 +567,12 @@ HPyContext *native_debug_context(HPyContext *uctx, debug_arena *arena)
     m_Tracker_Close = member_index("ctx_Tracker_Close");
     m_ContextVar_Get = member_index("ctx_ContextVar_Get");
     m_Trampoline = member_index("ctx_CallRealFunctionFromTrampoline");
+    m_TypeCheck = member_index("ctx_TypeCheck");
+    m_Type_GetName = member_index("ctx_Type_GetName");
+    m_Type_IsSubtype = member_index("ctx_Type_IsSubtype");
+    m_Unicode_Substring = member_index("ctx_Unicode_Substring");
+    m_AsStruct = member_index("ctx_AsStruct_Object");
+    m_Builder = member_index("ctx_TupleBuilder_Build");
     *dctx = *uctx;
     dctx->name = "HPy Debug Mode ABI";
     debug_fill_generated(dctx, uctx);
@@ -604,4 +619,249 @@ int native_debug_force_close(debug_handle *h)
 const char *native_debug_member_name(int32_t member)
 {
     return member >= 0 && member < native_member_count ? native_member_public_names[member] : NULL;
+}
+
+/* ---- argument checks HPy's debug context makes: misuse that CPython would not notice ---- */
+
+static void fatal(const char *message)
+{
+    HPyContext *uctx = debug_state->uctx;
+    uctx->ctx_FatalError(uctx, message);
+}
+
+static int is_type(HPy uh)
+{
+    PyObject *o = _h2py(uh);
+    return o != NULL && (TP_FLAGS(Py_TYPE_OF(o)) & TPFLAGS_TYPE_SUBCLASS) != 0;
+}
+
+static int is_tuple_or_null(HPy uh)
+{
+    PyObject *o = _h2py(uh);
+    return o == NULL || (TP_FLAGS(Py_TYPE_OF(o)) & TPFLAGS_TUPLE_SUBCLASS) != 0;
+}
+
+int debug_TypeCheck(HPyContext *ctx, HPy obj, HPy type)
+{
+    HPyContext *uctx = debug_state->uctx;
+    (void)ctx;
+    HPy uobj = debug_unwrap(obj, m_TypeCheck, 1), utype = debug_unwrap(type, m_TypeCheck, 2);
+    if (!is_type(utype))
+        fatal("HPy_TypeCheck arg 2 must be a type");
+    return uctx->ctx_TypeCheck(uctx, uobj, utype);
+}
+
+const char *debug_Type_GetName(HPyContext *ctx, HPy type)
+{
+    HPyContext *uctx = debug_state->uctx;
+    (void)ctx;
+    HPy utype = debug_unwrap(type, m_Type_GetName, 1);
+    if (!is_type(utype))
+        fatal("HPyType_GetName arg must be a type");
+    return uctx->ctx_Type_GetName(uctx, utype);
+}
+
+int debug_Type_IsSubtype(HPyContext *ctx, HPy sub, HPy type)
+{
+    HPyContext *uctx = debug_state->uctx;
+    (void)ctx;
+    HPy usub = debug_unwrap(sub, m_Type_IsSubtype, 1), utype = debug_unwrap(type, m_Type_IsSubtype, 2);
+    if (!is_type(usub))
+        fatal("HPyType_IsSubtype arg 1 must be a type");
+    if (!is_type(utype))
+        fatal("HPyType_IsSubtype arg 2 must be a type");
+    return uctx->ctx_Type_IsSubtype(uctx, usub, utype);
+}
+
+HPy debug_Unicode_Substring(HPyContext *ctx, HPy str, HPy_ssize_t start, HPy_ssize_t end)
+{
+    HPyContext *uctx = debug_state->uctx;
+    (void)ctx;
+    HPy ustr = debug_unwrap(str, m_Unicode_Substring, 1);
+    PyObject *o = _h2py(ustr);
+    if (o == NULL || !(TP_FLAGS(Py_TYPE_OF(o)) & TPFLAGS_UNICODE_SUBCLASS))
+        fatal("HPyUnicode_Substring arg 1 must be a Unicode object");
+    return debug_open(uctx->ctx_Unicode_Substring(uctx, ustr, start, end), 0, __builtin_return_address(0));
+}
+
+static const char *shape_name(HPyType_BuiltinShape shape)
+{
+    switch (shape) {
+    case HPyType_BuiltinShape_Legacy: return "HPyType_BuiltinShape_Legacy";
+    case HPyType_BuiltinShape_Object: return "HPyType_BuiltinShape_Object";
+    case HPyType_BuiltinShape_Type: return "HPyType_BuiltinShape_Type";
+    case HPyType_BuiltinShape_Long: return "HPyType_BuiltinShape_Long";
+    case HPyType_BuiltinShape_Float: return "HPyType_BuiltinShape_Float";
+    case HPyType_BuiltinShape_Unicode: return "HPyType_BuiltinShape_Unicode";
+    case HPyType_BuiltinShape_Tuple: return "HPyType_BuiltinShape_Tuple";
+    case HPyType_BuiltinShape_List: return "HPyType_BuiltinShape_List";
+    case HPyType_BuiltinShape_Dict: return "HPyType_BuiltinShape_Dict";
+    }
+    return "<unknown shape>";
+}
+
+/* _HPy_AsStruct_<SHAPE>: the object's type must have that shape (HPy's message). */
+#define DEBUG_AS_STRUCT(SHAPE)                                                                  \
+    void *debug_AsStruct_##SHAPE(HPyContext *ctx, HPy h)                                        \
+    {                                                                                           \
+        HPyContext *uctx = debug_state->uctx;                                                   \
+        (void)ctx;                                                                              \
+        HPy uh = debug_unwrap(h, m_AsStruct, 1);                                                \
+        HPyType_BuiltinShape actual =                                                           \
+            uctx->ctx_Type_GetBuiltinShape(uctx, _py2h(Py_TYPE_OF(_h2py(uh))));                 \
+        if (actual != HPyType_BuiltinShape_##SHAPE) {                                           \
+            char message[200];                                                                  \
+            snprintf(message, sizeof message, "Invalid usage of _HPy_AsStruct_%s. Expected "    \
+                     "shape HPyType_BuiltinShape_%s but got %s", #SHAPE, #SHAPE,                \
+                     shape_name(actual));                                                       \
+            fatal(message);                                                                     \
+        }                                                                                       \
+        return uctx->ctx_AsStruct_##SHAPE(uctx, uh);                                            \
+    }
+
+DEBUG_AS_STRUCT(Object)
+DEBUG_AS_STRUCT(Legacy)
+DEBUG_AS_STRUCT(Type)
+DEBUG_AS_STRUCT(Long)
+DEBUG_AS_STRUCT(Float)
+DEBUG_AS_STRUCT(Unicode)
+DEBUG_AS_STRUCT(Tuple)
+DEBUG_AS_STRUCT(List)
+DEBUG_AS_STRUCT(Dict)
+
+/* ---- builders: a debug builder knows whether it was built or cancelled ---- */
+
+#define BUILDER_MAGIC 0x48505942u   /* "HPYB" */
+
+typedef struct debug_builder {
+    struct debug_builder *next;   /* the queue of finished builders */
+    uint32_t magic;
+    uint32_t finished;
+    intptr_t universal;           /* the universal builder */
+} debug_builder;
+
+/* Finished builders stay recognisable for as long as closed handles do. */
+static debug_builder *finished_head, *finished_tail;
+static int64_t finished_count;
+
+static void finish_builder(debug_builder *b)
+{
+    b->finished = 1;
+    b->next = NULL;
+    if (finished_tail) finished_tail->next = b; else finished_head = b;
+    finished_tail = b;
+    finished_count++;
+    if (finished_count > debug_state->closed_max && finished_head != NULL) {
+        debug_builder *oldest = finished_head;
+        finished_head = oldest->next;
+        if (finished_head == NULL) finished_tail = NULL;
+        finished_count--;
+        oldest->magic = 0;
+        free(oldest);
+    }
+}
+
+static intptr_t open_builder(intptr_t universal)
+{
+    if (universal == 0)
+        return 0;   /* New failed: the universal member raised */
+    debug_builder *b = malloc(sizeof *b);
+    if (b == NULL) {
+        debug_state->uctx->ctx_Err_NoMemory(debug_state->uctx);
+        return 0;
+    }
+    *b = (debug_builder){ NULL, BUILDER_MAGIC, 0, universal };
+    return (intptr_t)b;
+}
+
+/* The universal builder of an unfinished debug builder; a finished one is reported (kind 6) and
+   gives 0, which the universal members treat as a failed New (MemoryError), as in HPy. */
+static debug_builder *builder_of(intptr_t value, int32_t member)
+{
+    if (value == 0)
+        return NULL;
+    debug_builder *b = (debug_builder *)value;
+    if (b->magic != BUILDER_MAGIC || b->finished) {
+        debug_report((debug_handle *)value, member, 1, 6);
+        return NULL;
+    }
+    return b;
+}
+
+HPyTupleBuilder debug_TupleBuilder_New(HPyContext *ctx, HPy_ssize_t size)
+{
+    HPyContext *uctx = debug_state->uctx;
+    (void)ctx;
+    return (HPyTupleBuilder){ open_builder(uctx->ctx_TupleBuilder_New(uctx, size)._tup) };
+}
+
+void debug_TupleBuilder_Set(HPyContext *ctx, HPyTupleBuilder builder, HPy_ssize_t index, HPy h_item)
+{
+    HPyContext *uctx = debug_state->uctx;
+    (void)ctx;
+    debug_builder *b = builder_of(builder._tup, m_Builder);
+    HPy item = debug_unwrap(h_item, m_Builder, 3);
+    if (b != NULL)
+        uctx->ctx_TupleBuilder_Set(uctx, (HPyTupleBuilder){ b->universal }, index, item);
+}
+
+HPy debug_TupleBuilder_Build(HPyContext *ctx, HPyTupleBuilder builder)
+{
+    HPyContext *uctx = debug_state->uctx;
+    (void)ctx;
+    debug_builder *b = builder_of(builder._tup, m_Builder);
+    HPy r = uctx->ctx_TupleBuilder_Build(uctx, (HPyTupleBuilder){ b != NULL ? b->universal : 0 });
+    if (b != NULL)
+        finish_builder(b);
+    return debug_open(r, 0, __builtin_return_address(0));
+}
+
+void debug_TupleBuilder_Cancel(HPyContext *ctx, HPyTupleBuilder builder)
+{
+    HPyContext *uctx = debug_state->uctx;
+    (void)ctx;
+    debug_builder *b = builder_of(builder._tup, m_Builder);
+    if (b == NULL)
+        return;
+    uctx->ctx_TupleBuilder_Cancel(uctx, (HPyTupleBuilder){ b->universal });
+    finish_builder(b);
+}
+
+HPyListBuilder debug_ListBuilder_New(HPyContext *ctx, HPy_ssize_t size)
+{
+    HPyContext *uctx = debug_state->uctx;
+    (void)ctx;
+    return (HPyListBuilder){ open_builder(uctx->ctx_ListBuilder_New(uctx, size)._lst) };
+}
+
+void debug_ListBuilder_Set(HPyContext *ctx, HPyListBuilder builder, HPy_ssize_t index, HPy h_item)
+{
+    HPyContext *uctx = debug_state->uctx;
+    (void)ctx;
+    debug_builder *b = builder_of(builder._lst, m_Builder);
+    HPy item = debug_unwrap(h_item, m_Builder, 3);
+    if (b != NULL)
+        uctx->ctx_ListBuilder_Set(uctx, (HPyListBuilder){ b->universal }, index, item);
+}
+
+HPy debug_ListBuilder_Build(HPyContext *ctx, HPyListBuilder builder)
+{
+    HPyContext *uctx = debug_state->uctx;
+    (void)ctx;
+    debug_builder *b = builder_of(builder._lst, m_Builder);
+    HPy r = uctx->ctx_ListBuilder_Build(uctx, (HPyListBuilder){ b != NULL ? b->universal : 0 });
+    if (b != NULL)
+        finish_builder(b);
+    return debug_open(r, 0, __builtin_return_address(0));
+}
+
+void debug_ListBuilder_Cancel(HPyContext *ctx, HPyListBuilder builder)
+{
+    HPyContext *uctx = debug_state->uctx;
+    (void)ctx;
+    debug_builder *b = builder_of(builder._lst, m_Builder);
+    if (b == NULL)
+        return;
+    uctx->ctx_ListBuilder_Cancel(uctx, (HPyListBuilder){ b->universal });
+    finish_builder(b);
 }

@@ -5,15 +5,36 @@ HPy debug_Dup(HPyContext *ctx, HPy h);
 void debug_Close(HPyContext *ctx, HPy h);
 HPy debug_Type_FromSpec(HPyContext *ctx, HPyType_Spec *spec, HPyType_SpecParam *params);
 HPy debug_Type_GenericNew(HPyContext *ctx, HPy type, const HPy *args, HPy_ssize_t nargs, HPy kw);
+int debug_TypeCheck(HPyContext *ctx, HPy obj, HPy type);
+void *debug_AsStruct_Object(HPyContext *ctx, HPy h);
+void *debug_AsStruct_Legacy(HPyContext *ctx, HPy h);
 HPy debug_Tuple_FromArray(HPyContext *ctx, const HPy items[], HPy_ssize_t n);
 void debug_CallRealFunctionFromTrampoline(HPyContext *ctx, HPyFunc_Signature sig, HPyCFunction func, void *args);
+HPyListBuilder debug_ListBuilder_New(HPyContext *ctx, HPy_ssize_t size);
+void debug_ListBuilder_Set(HPyContext *ctx, HPyListBuilder builder, HPy_ssize_t index, HPy h_item);
+HPy debug_ListBuilder_Build(HPyContext *ctx, HPyListBuilder builder);
+void debug_ListBuilder_Cancel(HPyContext *ctx, HPyListBuilder builder);
+HPyTupleBuilder debug_TupleBuilder_New(HPyContext *ctx, HPy_ssize_t size);
+void debug_TupleBuilder_Set(HPyContext *ctx, HPyTupleBuilder builder, HPy_ssize_t index, HPy h_item);
+HPy debug_TupleBuilder_Build(HPyContext *ctx, HPyTupleBuilder builder);
+void debug_TupleBuilder_Cancel(HPyContext *ctx, HPyTupleBuilder builder);
 HPyTracker debug_Tracker_New(HPyContext *ctx, HPy_ssize_t size);
 int debug_Tracker_Add(HPyContext *ctx, HPyTracker ht, HPy h);
 void debug_Tracker_ForgetAll(HPyContext *ctx, HPyTracker ht);
 void debug_Tracker_Close(HPyContext *ctx, HPyTracker ht);
+void *debug_AsStruct_Type(HPyContext *ctx, HPy h);
+void *debug_AsStruct_Long(HPyContext *ctx, HPy h);
+void *debug_AsStruct_Float(HPyContext *ctx, HPy h);
+void *debug_AsStruct_Unicode(HPyContext *ctx, HPy h);
+void *debug_AsStruct_Tuple(HPyContext *ctx, HPy h);
+void *debug_AsStruct_List(HPyContext *ctx, HPy h);
 int32_t debug_ContextVar_Get(HPyContext *ctx, HPy context_var, HPy default_value, HPy *result);
+const char *debug_Type_GetName(HPyContext *ctx, HPy type);
+int debug_Type_IsSubtype(HPyContext *ctx, HPy sub, HPy type);
+HPy debug_Unicode_Substring(HPyContext *ctx, HPy str, HPy_ssize_t start, HPy_ssize_t end);
 HPy debug_Call(HPyContext *ctx, HPy callable, const HPy *args, size_t nargs, HPy kwnames);
 HPy debug_CallMethod(HPyContext *ctx, HPy name, const HPy *args, size_t nargs, HPy kwnames);
+void *debug_AsStruct_Dict(HPyContext *ctx, HPy h);
 
 static HPy debug_Long_FromInt32_t(HPyContext *ctx, int32_t value)
 {
@@ -610,32 +631,11 @@ static HPy debug_Type(HPyContext *ctx, HPy obj)
     return debug_open(uctx->ctx_Type(uctx, debug_unwrap(obj, 88, 1)), 0, __builtin_return_address(0));
 }
 
-static int debug_TypeCheck(HPyContext *ctx, HPy obj, HPy type)
-{
-    HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
-    return uctx->ctx_TypeCheck(uctx, debug_unwrap(obj, 89, 1), debug_unwrap(type, 89, 2));
-}
-
 static int debug_Is(HPyContext *ctx, HPy obj, HPy other)
 {
     HPyContext *uctx = debug_state->uctx;
     (void)ctx;
     return uctx->ctx_Is(uctx, debug_unwrap(obj, 90, 1), debug_unwrap(other, 90, 2));
-}
-
-static void *debug_AsStruct_Object(HPyContext *ctx, HPy h)
-{
-    HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
-    return uctx->ctx_AsStruct_Object(uctx, debug_unwrap(h, 91, 1));
-}
-
-static void *debug_AsStruct_Legacy(HPyContext *ctx, HPy h)
-{
-    HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
-    return uctx->ctx_AsStruct_Legacy(uctx, debug_unwrap(h, 92, 1));
 }
 
 static HPy debug_New(HPyContext *ctx, HPy h_type, void **data)
@@ -897,62 +897,6 @@ static cpy_PyObject *debug_AsPyObject(HPyContext *ctx, HPy h)
     return uctx->ctx_AsPyObject(uctx, debug_unwrap(h, 130, 1));
 }
 
-static HPyListBuilder debug_ListBuilder_New(HPyContext *ctx, HPy_ssize_t size)
-{
-    HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
-    return uctx->ctx_ListBuilder_New(uctx, size);
-}
-
-static void debug_ListBuilder_Set(HPyContext *ctx, HPyListBuilder builder, HPy_ssize_t index, HPy h_item)
-{
-    HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
-    uctx->ctx_ListBuilder_Set(uctx, builder, index, debug_unwrap(h_item, 133, 3));
-}
-
-static HPy debug_ListBuilder_Build(HPyContext *ctx, HPyListBuilder builder)
-{
-    HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
-    return debug_open(uctx->ctx_ListBuilder_Build(uctx, builder), 0, __builtin_return_address(0));
-}
-
-static void debug_ListBuilder_Cancel(HPyContext *ctx, HPyListBuilder builder)
-{
-    HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
-    uctx->ctx_ListBuilder_Cancel(uctx, builder);
-}
-
-static HPyTupleBuilder debug_TupleBuilder_New(HPyContext *ctx, HPy_ssize_t size)
-{
-    HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
-    return uctx->ctx_TupleBuilder_New(uctx, size);
-}
-
-static void debug_TupleBuilder_Set(HPyContext *ctx, HPyTupleBuilder builder, HPy_ssize_t index, HPy h_item)
-{
-    HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
-    uctx->ctx_TupleBuilder_Set(uctx, builder, index, debug_unwrap(h_item, 137, 3));
-}
-
-static HPy debug_TupleBuilder_Build(HPyContext *ctx, HPyTupleBuilder builder)
-{
-    HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
-    return debug_open(uctx->ctx_TupleBuilder_Build(uctx, builder), 0, __builtin_return_address(0));
-}
-
-static void debug_TupleBuilder_Cancel(HPyContext *ctx, HPyTupleBuilder builder)
-{
-    HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
-    uctx->ctx_TupleBuilder_Cancel(uctx, builder);
-}
-
 static void debug_Field_Store(HPyContext *ctx, HPy target_object, HPyField *target_field, HPy h)
 {
     HPyContext *uctx = debug_state->uctx;
@@ -1000,48 +944,6 @@ static void debug_Dump(HPyContext *ctx, HPy h)
     HPyContext *uctx = debug_state->uctx;
     (void)ctx;
     uctx->ctx_Dump(uctx, debug_unwrap(h, 150, 1));
-}
-
-static void *debug_AsStruct_Type(HPyContext *ctx, HPy h)
-{
-    HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
-    return uctx->ctx_AsStruct_Type(uctx, debug_unwrap(h, 151, 1));
-}
-
-static void *debug_AsStruct_Long(HPyContext *ctx, HPy h)
-{
-    HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
-    return uctx->ctx_AsStruct_Long(uctx, debug_unwrap(h, 152, 1));
-}
-
-static void *debug_AsStruct_Float(HPyContext *ctx, HPy h)
-{
-    HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
-    return uctx->ctx_AsStruct_Float(uctx, debug_unwrap(h, 153, 1));
-}
-
-static void *debug_AsStruct_Unicode(HPyContext *ctx, HPy h)
-{
-    HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
-    return uctx->ctx_AsStruct_Unicode(uctx, debug_unwrap(h, 154, 1));
-}
-
-static void *debug_AsStruct_Tuple(HPyContext *ctx, HPy h)
-{
-    HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
-    return uctx->ctx_AsStruct_Tuple(uctx, debug_unwrap(h, 155, 1));
-}
-
-static void *debug_AsStruct_List(HPyContext *ctx, HPy h)
-{
-    HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
-    return uctx->ctx_AsStruct_List(uctx, debug_unwrap(h, 156, 1));
 }
 
 static HPyType_BuiltinShape debug_Type_GetBuiltinShape(HPyContext *ctx, HPy h_type)
@@ -1128,32 +1030,11 @@ static HPy debug_ContextVar_Set(HPyContext *ctx, HPy context_var, HPy value)
     return debug_open(uctx->ctx_ContextVar_Set(uctx, debug_unwrap(context_var, 169, 1), debug_unwrap(value, 169, 2)), 0, __builtin_return_address(0));
 }
 
-static const char *debug_Type_GetName(HPyContext *ctx, HPy type)
-{
-    HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
-    return uctx->ctx_Type_GetName(uctx, debug_unwrap(type, 170, 1));
-}
-
-static int debug_Type_IsSubtype(HPyContext *ctx, HPy sub, HPy type)
-{
-    HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
-    return uctx->ctx_Type_IsSubtype(uctx, debug_unwrap(sub, 171, 1), debug_unwrap(type, 171, 2));
-}
-
 static HPy debug_Unicode_FromEncodedObject(HPyContext *ctx, HPy obj, const char *encoding, const char *errors)
 {
     HPyContext *uctx = debug_state->uctx;
     (void)ctx;
     return debug_open(uctx->ctx_Unicode_FromEncodedObject(uctx, debug_unwrap(obj, 172, 1), encoding, errors), 0, __builtin_return_address(0));
-}
-
-static HPy debug_Unicode_Substring(HPyContext *ctx, HPy str, HPy_ssize_t start, HPy_ssize_t end)
-{
-    HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
-    return debug_open(uctx->ctx_Unicode_Substring(uctx, debug_unwrap(str, 173, 1), start, end), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Dict_Keys(HPyContext *ctx, HPy h)
@@ -1182,13 +1063,6 @@ static int debug_SetCallFunction(HPyContext *ctx, HPy h, HPyCallFunction *func)
     HPyContext *uctx = debug_state->uctx;
     (void)ctx;
     return uctx->ctx_SetCallFunction(uctx, debug_unwrap(h, 177, 1), func);
-}
-
-static void *debug_AsStruct_Dict(HPyContext *ctx, HPy h)
-{
-    HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
-    return uctx->ctx_AsStruct_Dict(uctx, debug_unwrap(h, 180, 1));
 }
 
 static int debug_List_Insert(HPyContext *ctx, HPy h_list, HPy_ssize_t index, HPy h_item)

@@ -42,7 +42,9 @@ typedef struct {
 typedef struct debug_arena debug_arena;
 typedef void (*debug_grow_fn)(debug_arena *arena);
 /* kind: 0 a closed handle used, 1 not a debug handle, 2 a constant closed, 3 a borrowed
-   argument closed. Returns only if the program may go on (an on_invalid_handle hook is set). */
+   argument closed, 4 a constant returned without HPy_Dup, 5 an argument returned without
+   HPy_Dup, 6 a built or cancelled builder used (then `dh` is the builder). Returns only if the
+   program may go on (an on_invalid_handle / on_invalid_builder_handle hook is set). */
 typedef void (*debug_invalid_fn)(debug_handle *dh, int32_t member, int32_t argument, int32_t kind);
 
 struct debug_arena {
