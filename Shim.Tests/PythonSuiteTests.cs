@@ -25,6 +25,12 @@ public class PythonSuiteTests
         RunUnittest(python, "universal", Repo.Samples,
             ["tests.python.test_simple", "tests.python.test_hybrid", "tests.python.test_protocols"], mode: "trace");
 
+    [Theory]
+    [MemberData(nameof(Pythons))]
+    public void SampleSuitesPassInDebugModeWithoutLeaks(string python) =>
+        RunUnittest(python, "universal", Repo.Samples,
+            ["tests.python.test_simple", "tests.python.test_hybrid", "tests.python.test_protocols"], mode: "debug");
+
     static void RunUnittest(string python, string abi, string samples, string[] what, string mode = "universal")
     {
         Repo.RequireLibrary();

@@ -20,7 +20,7 @@ import hpyshim
 
 # Modes the runtime implements; the others must raise SystemError "not implemented yet".
 # Add "debug"/"trace" here when the runtime gains them.
-IMPLEMENTED_MODES = {"universal", "trace"}
+IMPLEMENTED_MODES = {"universal", "trace", "debug"}
 ALL_MODES = ("universal", "debug", "trace")
 
 _CHILD = r"""

@@ -1,0 +1,356 @@
+"""Debug mode: debug handles, the checks on their use, leak detection, hpyshim.debug.
+
+One extension (compiled here with our headers) makes each mistake on purpose. In-process tests
+set an on_invalid_handle hook, which counts a misuse and lets the program go on; without a hook
+a misuse ends the process, which the subprocess tests check with the diagnosis it prints."""
+
+import gc
+import os
+import shutil
+import tempfile
+import unittest
+
+try:
+    from . import support
+except ImportError:  # run with tests/python itself as the top-level directory
+    import support
+
+import hpyshim
+from hpyshim import build, debug
+
+SOURCE = r"""
+#include "hpy.h"
+
+static HPy kept;
+
+HPyDef_METH(leak, "leak", HPyFunc_O)
+static HPy leak_impl(HPyContext *ctx, HPy self, HPy arg)
+{
+    HPy_Dup(ctx, arg);   /* never closed */
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+HPyDef_METH(use_after_close, "use_after_close", HPyFunc_O)
+static HPy use_after_close_impl(HPyContext *ctx, HPy self, HPy arg)
+{
+    HPy h = HPy_Dup(ctx, arg);
+    HPy_Close(ctx, h);
+    return HPy_Repr(ctx, h);
+}
+
+HPyDef_METH(double_close, "double_close", HPyFunc_O)
+static HPy double_close_impl(HPyContext *ctx, HPy self, HPy arg)
+{
+    HPy h = HPy_Dup(ctx, arg);
+    HPy_Close(ctx, h);
+    HPy_Close(ctx, h);
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+HPyDef_METH(close_arg, "close_arg", HPyFunc_O)
+static HPy close_arg_impl(HPyContext *ctx, HPy self, HPy arg)
+{
+    HPy_Close(ctx, arg);   /* the caller owns it */
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+HPyDef_METH(close_constant, "close_constant", HPyFunc_NOARGS)
+static HPy close_constant_impl(HPyContext *ctx, HPy self)
+{
+    HPy_Close(ctx, ctx->h_None);
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+HPyDef_METH(return_closed, "return_closed", HPyFunc_O)
+static HPy return_closed_impl(HPyContext *ctx, HPy self, HPy arg)
+{
+    HPy h = HPy_Dup(ctx, arg);
+    HPy_Close(ctx, h);
+    return h;
+}
+
+HPyDef_METH(return_constant, "return_constant", HPyFunc_NOARGS)
+static HPy return_constant_impl(HPyContext *ctx, HPy self)
+{
+    return ctx->h_None;   /* no HPy_Dup */
+}
+
+HPyDef_METH(return_arg, "return_arg", HPyFunc_O)
+static HPy return_arg_impl(HPyContext *ctx, HPy self, HPy arg)
+{
+    return arg;   /* no HPy_Dup */
+}
+
+HPyDef_METH(keep, "keep", HPyFunc_O)
+static HPy keep_impl(HPyContext *ctx, HPy self, HPy arg)
+{
+    kept = arg;   /* only valid during this call */
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+HPyDef_METH(use_kept, "use_kept", HPyFunc_NOARGS)
+static HPy use_kept_impl(HPyContext *ctx, HPy self)
+{
+    return HPy_Repr(ctx, kept);
+}
+
+HPyDef_METH(build_twice, "build_twice", HPyFunc_VARARGS)
+static HPy build_twice_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+{
+    HPyTupleBuilder b = HPyTupleBuilder_New(ctx, (HPy_ssize_t)nargs);
+    for (size_t i = 0; i < nargs; i++)
+        HPyTupleBuilder_Set(ctx, b, (HPy_ssize_t)i, args[i]);
+    HPy t = HPyTupleBuilder_Build(ctx, b);
+    HPy_Close(ctx, t);
+    return HPyTupleBuilder_Build(ctx, b);
+}
+
+HPyDef_METH(type_check, "type_check", HPyFunc_VARARGS)
+static HPy type_check_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+{
+    return HPyBool_FromLong(ctx, HPy_TypeCheck(ctx, args[0], args[1]));
+}
+
+/* correct code: trackers, calls with keywords, builders, items */
+HPyDef_METH(good, "good", HPyFunc_VARARGS)
+static HPy good_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+{
+    HPyTracker ht = HPyTracker_New(ctx, 2);
+    HPy one = HPyLong_FromLong(ctx, 1);
+    HPyTracker_Add(ctx, ht, one);
+    HPy name = HPyUnicode_FromString(ctx, "sep");
+    HPy kwnames = HPyTuple_Pack(ctx, 1, name);
+    HPyTracker_Add(ctx, ht, name);
+    HPyTracker_Add(ctx, ht, kwnames);
+    HPy dash = HPyUnicode_FromString(ctx, "-");
+    HPy callargs[3] = { args[1], one, dash };
+    HPy r = HPy_Call(ctx, args[0], callargs, 2, kwnames);   /* f(args[1], 1, sep='-') */
+    HPy_Close(ctx, dash);
+    HPyTracker_Close(ctx, ht);
+    if (HPy_IsNull(r))
+        return HPy_NULL;
+    HPyListBuilder lb = HPyListBuilder_New(ctx, 2);
+    HPyListBuilder_Set(ctx, lb, 0, r);
+    HPyListBuilder_Set(ctx, lb, 1, args[1]);
+    HPy_Close(ctx, r);
+    return HPyListBuilder_Build(ctx, lb);
+}
+
+static HPyDef *defines[] = {
+    &leak, &use_after_close, &double_close, &close_arg, &close_constant, &return_closed,
+    &return_constant, &return_arg, &keep, &use_kept, &build_twice, &type_check, &good, NULL
+};
+static HPyModuleDef moduledef = { .defines = defines };
+HPy_MODINIT(dbgtest, moduledef)
+"""
+
+_dir = None
+
+
+def module_path():
+    global _dir
+    if _dir is None:
+        support.compiler()
+        _dir = tempfile.mkdtemp(prefix="hpyshim-debug-")
+        src = os.path.join(_dir, "dbgtest.c")
+        with open(src, "w") as f:
+            f.write(SOURCE)
+        build.build_extension("dbgtest", [src], outdir=_dir)
+    return os.path.join(_dir, "dbgtest.hpy0.so")
+
+
+def tearDownModule():
+    if _dir is not None:
+        shutil.rmtree(_dir, ignore_errors=True)
+
+
+class Counter:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self):
+        self.count += 1
+
+
+class HookedTest(unittest.TestCase):
+    """Each misuse is reported exactly once through the hook; the program goes on."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.m = hpyshim.load("dbgtest", module_path(), mode="debug")
+
+    def setUp(self):
+        self.invalid = Counter()
+        debug.set_on_invalid_handle(self.invalid)
+        self.addCleanup(debug.set_on_invalid_handle, None)
+
+    def assertReported(self, n, call, *args):
+        before = self.invalid.count
+        result = call(*args)
+        self.assertEqual(self.invalid.count - before, n, "misuses reported by %s" % call.__name__)
+        return result
+
+    def test_correct_code_reports_nothing_and_leaks_nothing(self):
+        with debug.LeakDetector():
+            result = self.assertReported(0, self.m.good, lambda *a, sep: sep.join(map(str, a)), "x")
+        self.assertEqual(result, ["x-1", "x"])
+
+    def test_use_after_close(self):
+        obj = ["alive"]
+        self.assertEqual(self.assertReported(1, self.m.use_after_close, obj), "['alive']")
+
+    def test_double_close(self):
+        obj = object()
+        refs = __import__("sys").getrefcount(obj)
+        self.assertReported(1, self.m.double_close, obj)
+        self.assertEqual(__import__("sys").getrefcount(obj), refs)
+
+    def test_closing_an_argument(self):
+        obj = object()
+        refs = __import__("sys").getrefcount(obj)
+        self.assertReported(1, self.m.close_arg, obj)
+        self.assertEqual(__import__("sys").getrefcount(obj), refs)
+
+    def test_closing_a_constant(self):
+        self.assertReported(1, self.m.close_constant)
+
+    def test_returning_a_closed_handle(self):
+        obj = ["x"]
+        self.assertIs(self.assertReported(1, self.m.return_closed, obj), obj)
+
+    def test_returning_without_dup(self):
+        self.assertIsNone(self.assertReported(1, self.m.return_constant))
+        obj = ["y"]
+        self.assertIs(self.assertReported(1, self.m.return_arg, obj), obj)
+
+    def test_handle_kept_after_the_call(self):
+        obj = ["kept"]
+        self.assertReported(0, self.m.keep, obj)
+        self.assertEqual(self.assertReported(1, self.m.use_kept), "['kept']")
+
+    def test_builder_built_twice(self):
+        builders = Counter()
+        debug.set_on_invalid_builder_handle(builders)
+        self.addCleanup(debug.set_on_invalid_builder_handle, None)
+        with self.assertRaises(MemoryError):
+            self.m.build_twice(1, 2)
+        self.assertEqual(builders.count, 1)
+
+
+class LeakTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.m = hpyshim.load("dbgtest", module_path(), mode="debug")
+
+    def test_generations_and_open_handles(self):
+        gen1 = debug.new_generation()
+        self.m.leak("hello")
+        gen2 = debug.new_generation()
+        self.assertGreater(gen2, gen1)
+        self.m.leak("world")
+        self.assertEqual([h.obj for h in debug.get_open_handles(gen1)], ["hello", "world"])
+        self.assertEqual([h.obj for h in debug.get_open_handles(gen2)], ["world"])
+        for h in debug.get_open_handles(gen1):
+            h._force_close()
+        self.assertEqual(debug.get_open_handles(gen1), [])
+
+    def test_leak_detector(self):
+        with self.assertRaises(debug.HPyLeakError) as cm:
+            with debug.LeakDetector():
+                self.m.leak("a leak")
+        message = str(cm.exception)
+        self.assertTrue(message.startswith("1 unclosed handle:"), message)
+        self.assertIn("'a leak'", message)
+        self.assertEqual(len(cm.exception.leaks), 1)
+        cm.exception.leaks[0]._force_close()
+        with debug.LeakDetector():
+            self.m.good(lambda *a, sep: "", 0)
+
+    def test_debug_handle_objects(self):
+        gen = debug.new_generation()
+        self.m.leak("h")
+        h1, = debug.get_open_handles(gen)
+        h2, = debug.get_open_handles(gen)
+        self.assertIsNot(h1, h2)
+        self.assertEqual(h1, h2)
+        self.assertEqual(hash(h1), hash(h2))
+        self.assertNotEqual(h1, "h")
+        with self.assertRaises(TypeError):
+            h1 < h2
+        self.assertEqual(repr(h1), "<DebugHandle 0x%x for 'h'>" % h1.id)
+        self.assertFalse(h1.is_closed)
+        self.assertEqual(h1.raw_data_size, 0)
+        h1._force_close()
+        self.assertTrue(h2.is_closed)
+        self.assertIsNone(h2.obj)
+        self.assertEqual(repr(h2), "<DebugHandle 0x%x CLOSED>" % h2.id)
+        self.assertIn(h1, debug.get_closed_handles())
+
+    def test_closed_queue_size(self):
+        old = debug.get_closed_handles_queue_max_size()
+        self.addCleanup(debug.set_closed_handles_queue_max_size, old)
+        debug.set_closed_handles_queue_max_size(old + 7)
+        self.assertEqual(debug.get_closed_handles_queue_max_size(), old + 7)
+        with self.assertRaises(ValueError):
+            debug.set_closed_handles_queue_max_size(-1)
+
+    def test_leak_check_mixin(self):
+        m = self.m
+
+        class Leaky(debug.LeakCheck, unittest.TestCase):
+            def runTest(self):
+                m.leak("in a test")
+
+        class Clean(debug.LeakCheck, unittest.TestCase):
+            def runTest(self):
+                m.good(lambda *a, sep: "", 0)
+
+        leaky, clean = unittest.TestResult(), unittest.TestResult()
+        Leaky().run(leaky)
+        Clean().run(clean)
+        self.assertEqual(len(leaky.failures), 1, leaky.failures)
+        self.assertIn("unclosed handle", leaky.failures[0][1])
+        self.assertTrue(clean.wasSuccessful(), clean.failures + clean.errors)
+        for h in debug.get_closed_handles() + debug.get_open_handles(0):
+            if not h.is_closed and h.obj == "in a test":
+                h._force_close()
+
+    def test_hpy_universal_debug_is_this_module(self):
+        from hpyshim import universal
+        self.assertIs(universal._debug, debug)
+
+
+class FatalTest(unittest.TestCase):
+    """Without a hook, a misuse prints a diagnosis and ends the process like HPy_FatalError."""
+
+    def run_child(self, call):
+        code = ("import hpyshim\nm = hpyshim.load('dbgtest', %r, mode='debug')\n%s\nprint('survived')\n"
+                % (module_path(), call))
+        proc = support.run_python(["-c", code])
+        self.assertNotEqual(proc.returncode, 0, support.describe(proc))
+        self.assertNotIn("survived", proc.stdout)
+        return proc.stderr
+
+    def test_use_after_close_diagnosis(self):
+        err = self.run_child("m.use_after_close(['x'])")
+        self.assertIn("Invalid usage of already closed handle", err)
+        self.assertIn("argument 1 of HPy_Repr", err)
+        self.assertIn("closed by: HPy_Close", err)
+        self.assertRegex(err, r"opened by the call at: dbgtest\.hpy0\.so[!+]")
+
+    def test_returned_constant_diagnosis(self):
+        err = self.run_child("m.return_constant()")
+        self.assertIn("a context constant returned without HPy_Dup", err)
+        self.assertIn("object: type 'NoneType', None", err)
+
+    def test_argument_checks(self):
+        err = self.run_child("m.type_check('hello', 2)")
+        self.assertIn("HPy_TypeCheck arg 2 must be a type", err)
+
+    def test_builder_without_hook(self):
+        err = self.run_child("m.build_twice(1)")
+        self.assertIn("Invalid usage of already closed builder", err)
+
+
+if __name__ == "__main__":
+    unittest.main()
