@@ -245,6 +245,22 @@ internal static unsafe class DebugContext
         return (int)h->state;
     }
 
+    /// <summary>Where an entry was opened ("binary!function+0x1c"), as UTF-8 into `buffer`;
+    /// the length written, 0 if unknown.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "hpyshim_debug_handle_origin")]
+    static int HandleOrigin(debug_handle* h, byte* buffer, int size)
+    {
+        try
+        {
+            if (h == null || h->magic != debug_handle.Magic || h->opened_at == null || size <= 0) return 0;
+            byte[] text = Encoding.UTF8.GetBytes(NativeSymbols.Describe(h->opened_at));
+            int n = Math.Min(text.Length, size);
+            text.AsSpan(0, n).CopyTo(new Span<byte>(buffer, size));
+            return n;
+        }
+        catch (Exception) { return 0; }
+    }
+
     [UnmanagedCallersOnly(EntryPoint = "hpyshim_debug_force_close")]
     static int ForceClose(debug_handle* h)
     {

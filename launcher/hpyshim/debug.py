@@ -45,6 +45,8 @@ def _library():
                 ("hpyshim_debug_handle_state", [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p),
                                                 ctypes.POINTER(ctypes.c_int64)], ctypes.c_int32),
                 ("hpyshim_debug_force_close", [ctypes.c_void_p], ctypes.c_int32),
+                ("hpyshim_debug_handle_origin", [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32],
+                 ctypes.c_int32),
                 ("hpyshim_debug_set_hook", [ctypes.c_int32, ctypes.c_void_p], ctypes.c_int32)):
             f = getattr(lib, name)
             f.argtypes = args
@@ -71,7 +73,11 @@ class HPyLeakError(HPyDebugError):
     def __str__(self):
         n = len(self.leaks)
         lines = ["%d unclosed handle%s:" % (n, "" if n == 1 else "s")]
-        lines += ["    %r" % h for h in self.leaks]
+        for h in self.leaks:
+            lines.append("    %r" % h)
+            origin = getattr(h, "opened_by", None)
+            if origin:
+                lines.append("        opened by the call at: %s" % origin)
         return "\n".join(lines)
 
 
@@ -110,6 +116,13 @@ class DebugHandle:
     def raw_data_size(self):
         # char* lifetimes are not tracked yet: no raw data is attached to handles.
         return 0
+
+    @property
+    def opened_by(self):
+        """The native call that opened the handle, as "binary!function+0x1c" (or None)."""
+        buffer = ctypes.create_string_buffer(512)
+        n = _library().hpyshim_debug_handle_origin(self.id, buffer, len(buffer))
+        return buffer.raw[:n].decode("utf-8", "replace") if n > 0 else None
 
     def _force_close(self):
         _checked(_library().hpyshim_debug_force_close(self.id), "_force_close")
