@@ -27,7 +27,9 @@ build_library() {
     echo "== libhpy (NativeAOT, $RID)"
     dotnet publish Shim/Shim.csproj -c Release -r "$RID" -o "$OUT/publish" -nologo -v quiet
     mkdir -p "$OUT/lib"
-    cp "$OUT/publish/$LIB" "$OUT/lib/$LIB"
+    # A new file, renamed over the old: processes still running with the old one keep it intact.
+    cp "$OUT/publish/$LIB" "$OUT/lib/$LIB.new"
+    mv -f "$OUT/lib/$LIB.new" "$OUT/lib/$LIB"
 }
 
 # Every CPython 3.8+ that pyenv has, and the default python: CPython ABI builds are per version.

@@ -77,3 +77,30 @@ public class LayoutTests
         Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
     }
 }
+
+/// <summary>
+/// The debug context reads the running Python frame through per-version offsets
+/// (Shim/Native/frames.h); tests/c/frame_layout_test.c, compiled against each CPython's own
+/// headers (internal ones included), checks them.
+/// </summary>
+public class FrameLayoutTests
+{
+    public static IEnumerable<object[]> PyenvPythons() => EmbeddingTests.PyenvPythons();
+
+    [Theory]
+    [MemberData(nameof(PyenvPythons))]
+    public void FrameOffsetsMatchTheHeadersOf(string version)
+    {
+        string minor = string.Join('.', version.Split('.').Take(2));
+        string include = Path.Combine(Interpreters.PyenvRoot(), "versions", version, "include", $"python{minor}");
+        Assert.True(Directory.Exists(include), $"{include} is missing");
+        string dir = Path.Combine(Repo.Out, "tests");
+        Directory.CreateDirectory(dir);
+        string exe = Path.Combine(dir, $"frame_layout_test_{minor}");
+        Repo.CompileC(exe, "-I", include, "-I", Path.Combine(Repo.Root, "Shim", "Native"),
+            Path.Combine(Repo.Root, "tests", "c", "frame_layout_test.c"));
+        var result = Repo.Run(exe, []);
+        Assert.True(result.ExitCode == 0, $"frame layout on {version}:\n{result}");
+        Assert.Contains("frames.h matches", result.Output);
+    }
+}

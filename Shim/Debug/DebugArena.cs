@@ -17,6 +17,8 @@ internal unsafe struct debug_handle
     public uint magic, state, flags;
     public int closed_by;
     public void* opened_at;
+    public nint code;
+    public long instr;
 
     public const uint Magic = 0x48505944;
     public const uint Free = 0, Open = 1, Closed = 2;

@@ -166,8 +166,56 @@ internal static unsafe class DebugContext
                 ? $"  closed by: {closer ?? "the end of the call that lent it"}"
                 : "  closed long ago (its entry was recycled)");
         }
+        string? line = PythonLine(h);
+        if (line != null) sb.AppendLine($"  opened while Python ran: {line}");
         if (h->opened_at != null) sb.AppendLine($"  opened by the call at: {NativeSymbols.Describe(h->opened_at)}");
         return sb.ToString();
+    }
+
+    static nint codeType;
+    static delegate* unmanaged<nint, int, int> addrToLine;
+
+    /// <summary>"file.py:12" of the Python frame that was running when the handle opened.</summary>
+    static string? PythonLine(debug_handle* h)
+    {
+        if (h->code == 0 || h->instr < 0) return null;
+        if (codeType == 0) codeType = (nint)Symbols.Require("PyCode_Type");
+        if (addrToLine == null) addrToLine = (delegate* unmanaged<nint, int, int>)Symbols.Require("PyCode_Addr2Line");
+        if (codeType == 0 || addrToLine == null || ObjectLayout.TypeOf(h->code) != codeType) return null;
+        nint saved, value, traceback;
+        Py.PyErr_Fetch(&saved, &value, &traceback);
+        int line = addrToLine(h->code, (int)h->instr);
+        string? file = null;
+        fixed (byte* name = "co_filename\0"u8)
+        {
+            nint f = PythonApi.PyObject_GetAttrString(h->code, name);
+            if (f != 0)
+            {
+                file = Utf8.StrOf(f);
+                Py.Py_DecRef(f);
+            }
+            else PythonApi.PyErr_Clear();
+        }
+        Py.PyErr_Restore(saved, value, traceback);
+        return file == null ? null : $"{file}:{line}";
+    }
+
+    /// <summary>Where an entry was opened in Python ("file.py:12"), as UTF-8 into `buffer`; the
+    /// length written, 0 if unknown.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "hpyshim_debug_handle_python_line")]
+    static int HandlePythonLine(debug_handle* h, byte* buffer, int size)
+    {
+        try
+        {
+            if (h == null || h->magic != debug_handle.Magic || size <= 0) return 0;
+            string? line = PythonLine(h);
+            if (line == null) return 0;
+            byte[] text = Encoding.UTF8.GetBytes(line);
+            int n = Math.Min(text.Length, size);
+            text.AsSpan(0, n).CopyTo(new Span<byte>(buffer, size));
+            return n;
+        }
+        catch (Exception) { return 0; }
     }
 
     static string? MemberName(int member) => Utf8.Read(native_debug_member_name(member));

@@ -9,6 +9,8 @@
 #define PY_VECTORCALL_ARGUMENTS_OFFSET ((size_t)1 << (8 * sizeof(size_t) - 1))
 
 debug_arena *debug_state;
+const frame_layout *debug_frame_layout;
+void *(*debug_thread_state)(void);
 
 #define MEMBER_INDEX_UNKNOWN (-1)
 
@@ -573,6 +575,15 @@ HPyContext *native_debug_context(HPyContext *uctx, debug_arena *arena)
     m_Unicode_Substring = member_index("ctx_Unicode_Substring");
     m_AsStruct = member_index("ctx_AsStruct_Object");
     m_Builder = member_index("ctx_TupleBuilder_Build");
+    /* "3.12.1 (main, ...)": the frame layout of this minor version, if known */
+    const char *version = cpy.Py_GetVersion();
+    int minor = version[0] == '3' && version[1] == '.' ? atoi(version + 2) : 0;
+    for (size_t i = 0; i < sizeof frame_layouts / sizeof frame_layouts[0]; i++)
+        if (frame_layouts[i].minor == minor)
+            debug_frame_layout = &frame_layouts[i];
+    *(void **)&debug_thread_state = native_symbol_if_present("PyThreadState_Get");
+    if (debug_thread_state == NULL)
+        debug_frame_layout = NULL;
     *dctx = *uctx;
     dctx->name = "HPy Debug Mode ABI";
     debug_fill_generated(dctx, uctx);

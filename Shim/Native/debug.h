@@ -10,6 +10,7 @@
 #define HPYSHIM_DEBUG_H
 
 #include <stdint.h>
+#include "frames.h"
 #include "native.h"
 
 #define DEBUG_HANDLE_MAGIC 0x48505944u   /* "HPYD": what tells a debug handle from anything else */
@@ -31,6 +32,8 @@ typedef struct debug_handle {
     uint32_t flags;
     int32_t closed_by;      /* context member that closed it, or -1 */
     void *opened_at;        /* return address of the context call that opened it */
+    PyObject *code;         /* code object of the innermost Python frame then (a reference), */
+    int64_t instr;          /* and its instruction's byte offset: the line, for reports */
 } debug_handle;
 
 typedef struct {
@@ -57,6 +60,33 @@ struct debug_arena {
 };
 
 extern debug_arena *debug_state;
+extern const frame_layout *debug_frame_layout;   /* NULL: this CPython's frames are unknown */
+extern void *(*debug_thread_state)(void);        /* PyThreadState_Get */
+
+/* Records where Python code was when the handle opened: loads, no call, no frame object. */
+static inline void debug_record_frame(debug_handle *h)
+{
+    const frame_layout *l = debug_frame_layout;
+    h->code = NULL;
+    h->instr = -1;
+    if (l == NULL)
+        return;
+    char *ts = debug_thread_state();
+    char *f = ts != NULL ? *(char **)(ts + l->frame) : NULL;
+    if (l->kind == 2 && f != NULL)
+        f = *(char **)(f + l->current);
+    if (f == NULL)
+        return;
+    PyObject *code = *(PyObject **)(f + l->code);
+    if (code == NULL)
+        return;
+    if (l->kind == 1)
+        h->instr = (int64_t)*(int *)(f + l->instr) * l->lasti_unit;
+    else
+        h->instr = *(char **)(f + l->instr) - ((char *)code + l->code_adaptive);
+    native_incref(code);
+    h->code = code;
+}
 
 static inline void debug_list_remove(debug_list *l, debug_handle *h)
 {
@@ -99,6 +129,7 @@ static inline HPy debug_open(HPy uh, uint32_t flags, void *opened_at)
     if (uh._i == 0)
         return uh;
     debug_handle *h = debug_take_entry();
+    PyObject *previous_code = h->code;   /* of the entry's last use: released once it is set up */
     h->obj = _h2py(uh);
     h->generation = debug_state->generation;
     h->magic = DEBUG_HANDLE_MAGIC;
@@ -106,7 +137,10 @@ static inline HPy debug_open(HPy uh, uint32_t flags, void *opened_at)
     h->flags = flags;
     h->closed_by = -1;
     h->opened_at = opened_at;
+    debug_record_frame(h);
     debug_list_append(&debug_state->open, h);
+    if (previous_code != NULL)
+        cpy.Py_DecRef(previous_code);
     return (HPy){ (HPy_ssize_t)h };
 }
 

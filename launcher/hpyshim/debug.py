@@ -47,6 +47,8 @@ def _library():
                 ("hpyshim_debug_force_close", [ctypes.c_void_p], ctypes.c_int32),
                 ("hpyshim_debug_handle_origin", [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32],
                  ctypes.c_int32),
+                ("hpyshim_debug_handle_python_line", [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32],
+                 ctypes.c_int32),
                 ("hpyshim_debug_set_hook", [ctypes.c_int32, ctypes.c_void_p], ctypes.c_int32)):
             f = getattr(lib, name)
             f.argtypes = args
@@ -75,6 +77,9 @@ class HPyLeakError(HPyDebugError):
         lines = ["%d unclosed handle%s:" % (n, "" if n == 1 else "s")]
         for h in self.leaks:
             lines.append("    %r" % h)
+            line = getattr(h, "opened_at", None)
+            if line:
+                lines.append("        opened while Python ran: %s" % line)
             origin = getattr(h, "opened_by", None)
             if origin:
                 lines.append("        opened by the call at: %s" % origin)
@@ -117,12 +122,20 @@ class DebugHandle:
         # char* lifetimes are not tracked yet: no raw data is attached to handles.
         return 0
 
+    def _text(self, function):
+        buffer = ctypes.create_string_buffer(1024)
+        n = function(self.id, buffer, len(buffer))
+        return buffer.raw[:n].decode("utf-8", "replace") if n > 0 else None
+
     @property
     def opened_by(self):
         """The native call that opened the handle, as "binary!function+0x1c" (or None)."""
-        buffer = ctypes.create_string_buffer(512)
-        n = _library().hpyshim_debug_handle_origin(self.id, buffer, len(buffer))
-        return buffer.raw[:n].decode("utf-8", "replace") if n > 0 else None
+        return self._text(_library().hpyshim_debug_handle_origin)
+
+    @property
+    def opened_at(self):
+        """The Python line running when the handle was opened, as "file.py:12" (or None)."""
+        return self._text(_library().hpyshim_debug_handle_python_line)
 
     def _force_close(self):
         _checked(_library().hpyshim_debug_force_close(self.id), "_force_close")

@@ -255,13 +255,18 @@ class LeakTest(unittest.TestCase):
         self.assertEqual(debug.get_open_handles(gen1), [])
 
     def test_leak_detector(self):
+        import inspect
         with self.assertRaises(debug.HPyLeakError) as cm:
             with debug.LeakDetector():
+                self.leak_line = inspect.currentframe().f_lineno + 1
                 self.m.leak("a leak")
         message = str(cm.exception)
         self.assertTrue(message.startswith("1 unclosed handle:"), message)
         self.assertIn("'a leak'", message)
         self.assertIn("opened by the call at: dbgtest.hpy0.so!leak_impl+0x", message)
+        self.assertRegex(message, r"opened while Python ran: .*test_debug\.py:\d+")
+        line = cm.exception.leaks[0].opened_at
+        self.assertTrue(line.endswith(":%d" % (self.leak_line,)), line)
         self.assertEqual(len(cm.exception.leaks), 1)
         cm.exception.leaks[0]._force_close()
         with debug.LeakDetector():
@@ -335,6 +340,7 @@ class FatalTest(unittest.TestCase):
     def test_use_after_close_diagnosis(self):
         err = self.run_child("m.use_after_close(['x'])")
         self.assertIn("Invalid usage of already closed handle", err)
+        self.assertIn("opened while Python ran: <string>:3", err)
         self.assertIn("argument 1 of HPy_Repr", err)
         self.assertIn("closed by: HPy_Close", err)
         self.assertRegex(err, r"opened by the call at: dbgtest\.hpy0\.so!use_after_close_impl\+0x")
