@@ -321,7 +321,7 @@ public static class Emitters
             sb.AppendLine($"static {CReturn(f.Return)}debug_{f.ImplName}({CParams(f)})");
             sb.AppendLine("{");
             sb.AppendLine("    HPyContext *uctx = debug_state->uctx;");
-            sb.AppendLine("    (void)ctx;");
+            sb.AppendLine($"    debug_check_ctx(ctx, {i});");
             if (f.Return.IsVoid) sb.AppendLine($"    {call};");
             else if (f.Return.C == "HPy") sb.AppendLine($"    return debug_open({call}, 0, __builtin_return_address(0));");
             else sb.AppendLine($"    return {call};");

@@ -85,8 +85,9 @@ internal static unsafe class DebugContext
         }
     }
 
-    // kind: see debug.h (debug_invalid_fn); 6 is a finished builder used again
-    const int BuilderKind = 6;
+    // kind: see debug.h (debug_invalid_fn); 6 is a finished builder used again, 7 a context
+    // used outside its call (then `h` is the context)
+    const int BuilderKind = 6, WrongContextKind = 7;
     static readonly string[] Kinds =
     [
         "Invalid usage of already closed handle",
@@ -106,6 +107,16 @@ internal static unsafe class DebugContext
         string title = kind >= 0 && kind < Kinds.Length ? Kinds[kind] : "Invalid handle";
         try
         {
+            if (kind == WrongContextKind)
+            {
+                // Not hookable, as in HPy: nothing sensible can go on with a dead context.
+                Console.Error.Write("Error: Wrong HPy Context!\n" +
+                    $"HPy debug mode: {MemberName(member) ?? "a context call"} was called with the context " +
+                    $"0x{(nint)h:x}, which was valid only during an earlier (or outer) call of the extension: " +
+                    "a context must not be kept in a global or a static and used later.\n");
+                Console.Error.Flush();
+                fixed (byte* message = "Wrong HPy Context\0"u8) Py.Py_FatalError(message);
+            }
             nint hook = kind == BuilderKind ? onInvalidBuilder : onInvalidHandle;
             if (hook != 0)
             {

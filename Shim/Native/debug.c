@@ -15,13 +15,56 @@ void *(*debug_thread_state)(void);
 #define MEMBER_INDEX_UNKNOWN (-1)
 
 /* Indices of the hand-written members in native_member_names, for reports (set once). */
-static int32_t m_Dup, m_Close, m_Call, m_CallMethod, m_Type_GenericNew, m_Tuple_FromArray, m_Type_FromSpec,
+static int32_t m_CallTupleDict, m_Dup, m_Close, m_Call, m_CallMethod, m_Type_GenericNew, m_Tuple_FromArray, m_Type_FromSpec,
     m_Tracker_Add, m_Tracker_Close, m_ContextVar_Get, m_Trampoline, m_TypeCheck, m_Type_GetName,
     m_Type_IsSubtype, m_Unicode_Substring, m_AsStruct, m_Builder;
 
 void debug_report(debug_handle *h, int32_t member, int32_t argument, int32_t kind)
 {
     debug_state->invalid(h, member, argument, kind);
+}
+
+/* ---- contexts valid only during a call ---- */
+
+#define CALL_CONTEXTS 16   /* as HPy: a kept context is caught unless 16 calls later it is reused */
+
+static debug_ctx_info global_info = { DEBUG_CTX_MAGIC, 1 };
+static HPyContext *call_contexts[CALL_CONTEXTS];
+static debug_ctx_info call_infos[CALL_CONTEXTS];
+static unsigned next_call_context;
+
+void debug_wrong_context(HPyContext *ctx, int32_t member)
+{
+    debug_report((debug_handle *)ctx, member, 0, 7);
+}
+
+/* Runs while `ctx` must not be used: a call into Python code, which may call the extension with
+   a context of its own, or a close, which may run __del__. */
+#define WHILE_SUSPENDED(ctx, statement)                                                   \
+    do {                                                                                  \
+        debug_ctx_info *suspended_ = (debug_ctx_info *)(ctx)->_private;                   \
+        uint32_t was_ = suspended_->valid;                                                \
+        suspended_->valid = 0;                                                            \
+        statement;                                                                        \
+        suspended_->valid = was_;                                                         \
+    } while (0)
+
+/* The context for one call of an extension function, from the ring; the caller's (the global
+   one the trampoline got) is not valid meanwhile. */
+static HPyContext *begin_call(HPyContext *dctx, uint32_t *saved)
+{
+    HPyContext *c = call_contexts[next_call_context++ % CALL_CONTEXTS];
+    debug_ctx_info *outer = (debug_ctx_info *)dctx->_private;
+    *saved = outer->valid;
+    outer->valid = 0;
+    ((debug_ctx_info *)c->_private)->valid = 1;
+    return c;
+}
+
+static void end_call(HPyContext *dctx, HPyContext *c, uint32_t saved)
+{
+    ((debug_ctx_info *)c->_private)->valid = 0;
+    ((debug_ctx_info *)dctx->_private)->valid = saved;
 }
 
 /* ---- lending arguments, taking results (trampolines) ---- */
@@ -75,7 +118,7 @@ static PyObject *take_result(HPy r, int32_t member)
 HPy debug_Dup(HPyContext *ctx, HPy h)
 {
     HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
+    debug_check_ctx(ctx, m_Dup);
     HPy uh = debug_unwrap(h, m_Dup, 1);
     return debug_open(uctx->ctx_Dup(uctx, uh), 0, __builtin_return_address(0));
 }
@@ -106,13 +149,13 @@ static void close_member(HPy h, int32_t member)
     }
     PyObject *o = e->obj;
     debug_retire(e, member);
-    uctx->ctx_Close(uctx, _py2h(o));
+    uctx->ctx_Close(uctx, _py2h(o));   /* may run __del__, which calls with contexts of its own */
 }
 
 void debug_Close(HPyContext *ctx, HPy h)
 {
-    (void)ctx;
-    close_member(h, m_Close);
+    debug_check_ctx(ctx, m_Close);
+    WHILE_SUSPENDED(ctx, close_member(h, m_Close));
 }
 
 static void fatal(const char *message);
@@ -153,7 +196,7 @@ static int member_index(const char *name)
 HPy debug_Call(HPyContext *ctx, HPy callable, const HPy *args, size_t nargs, HPy kwnames)
 {
     HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
+    debug_check_ctx(ctx, m_Call);
     HPy ucallable = debug_unwrap(callable, m_Call, 1);
     HPy ukw = debug_unwrap(kwnames, m_Call, 4);
     if (!is_tuple_or_null(ukw))
@@ -163,7 +206,8 @@ HPy debug_Call(HPyContext *ctx, HPy callable, const HPy *args, size_t nargs, HPy
     HPy *uargs = unwrap_array(args, n, small, SMALL, m_Call, 2);
     if (uargs == NULL)
         return uctx->ctx_Err_NoMemory(uctx), HPy_NULL;
-    HPy r = uctx->ctx_Call(uctx, ucallable, uargs, nargs, ukw);
+    HPy r;
+    WHILE_SUSPENDED(ctx, r = uctx->ctx_Call(uctx, ucallable, uargs, nargs, ukw));
     if (uargs != small)
         free(uargs);
     return debug_open(r, 0, __builtin_return_address(0));
@@ -172,7 +216,7 @@ HPy debug_Call(HPyContext *ctx, HPy callable, const HPy *args, size_t nargs, HPy
 HPy debug_CallMethod(HPyContext *ctx, HPy name, const HPy *args, size_t nargs, HPy kwnames)
 {
     HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
+    debug_check_ctx(ctx, m_CallMethod);
     HPy uname = debug_unwrap(name, m_CallMethod, 1);
     HPy ukw = debug_unwrap(kwnames, m_CallMethod, 4);
     if (!is_tuple_or_null(ukw))
@@ -182,16 +226,28 @@ HPy debug_CallMethod(HPyContext *ctx, HPy name, const HPy *args, size_t nargs, H
     HPy *uargs = unwrap_array(args, n, small, SMALL, m_CallMethod, 2);
     if (uargs == NULL)
         return uctx->ctx_Err_NoMemory(uctx), HPy_NULL;
-    HPy r = uctx->ctx_CallMethod(uctx, uname, uargs, nargs, ukw);
+    HPy r;
+    WHILE_SUSPENDED(ctx, r = uctx->ctx_CallMethod(uctx, uname, uargs, nargs, ukw));
     if (uargs != small)
         free(uargs);
+    return debug_open(r, 0, __builtin_return_address(0));
+}
+
+HPy debug_CallTupleDict(HPyContext *ctx, HPy callable, HPy args, HPy kw)
+{
+    HPyContext *uctx = debug_state->uctx;
+    debug_check_ctx(ctx, m_CallTupleDict);
+    HPy ucallable = debug_unwrap(callable, m_CallTupleDict, 1);
+    HPy uargs = debug_unwrap(args, m_CallTupleDict, 2), ukw = debug_unwrap(kw, m_CallTupleDict, 3);
+    HPy r;
+    WHILE_SUSPENDED(ctx, r = uctx->ctx_CallTupleDict(uctx, ucallable, uargs, ukw));
     return debug_open(r, 0, __builtin_return_address(0));
 }
 
 HPy debug_Type_GenericNew(HPyContext *ctx, HPy type, const HPy *args, HPy_ssize_t nargs, HPy kw)
 {
     HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
+    debug_check_ctx(ctx, m_Type_GenericNew);
     HPy utype = debug_unwrap(type, m_Type_GenericNew, 1);
     HPy ukw = debug_unwrap(kw, m_Type_GenericNew, 4);
     HPy small[SMALL] = { { 0 } };   /* (zeroed: n may be 0) */
@@ -207,7 +263,7 @@ HPy debug_Type_GenericNew(HPyContext *ctx, HPy type, const HPy *args, HPy_ssize_
 HPy debug_Tuple_FromArray(HPyContext *ctx, const HPy items[], HPy_ssize_t n)
 {
     HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
+    debug_check_ctx(ctx, m_Tuple_FromArray);
     HPy small[SMALL] = { { 0 } };   /* (zeroed: n may be 0) */
     HPy *uitems = unwrap_array(items, n > 0 ? (size_t)n : 0, small, SMALL, m_Tuple_FromArray, 1);
     if (uitems == NULL)
@@ -221,7 +277,7 @@ HPy debug_Tuple_FromArray(HPyContext *ctx, const HPy items[], HPy_ssize_t n)
 HPy debug_Type_FromSpec(HPyContext *ctx, HPyType_Spec *spec, HPyType_SpecParam *params)
 {
     HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
+    debug_check_ctx(ctx, m_Type_FromSpec);
     size_t n = 0;
     if (params != NULL)
         while (params[n].kind != 0)
@@ -248,7 +304,7 @@ HPy debug_Type_FromSpec(HPyContext *ctx, HPyType_Spec *spec, HPyType_SpecParam *
 int32_t debug_ContextVar_Get(HPyContext *ctx, HPy context_var, HPy default_value, HPy *result)
 {
     HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
+    debug_check_ctx(ctx, m_ContextVar_Get);
     HPy uresult = HPy_NULL;
     int32_t r = uctx->ctx_ContextVar_Get(uctx, debug_unwrap(context_var, m_ContextVar_Get, 1),
                                          debug_unwrap(default_value, m_ContextVar_Get, 2), &uresult);
@@ -266,7 +322,7 @@ typedef struct {
 HPyTracker debug_Tracker_New(HPyContext *ctx, HPy_ssize_t size)
 {
     HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
+    debug_check_ctx(ctx, m_Tracker_Add);
     if (size < 0) {
         uctx->ctx_Err_SetString(uctx, uctx->h_ValueError, "HPyTracker_New: negative size");
         return (HPyTracker){ 0 };
@@ -287,7 +343,7 @@ HPyTracker debug_Tracker_New(HPyContext *ctx, HPy_ssize_t size)
 int debug_Tracker_Add(HPyContext *ctx, HPyTracker ht, HPy h)
 {
     HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
+    debug_check_ctx(ctx, m_Tracker_Add);
     debug_tracker *t = (debug_tracker *)ht._i;
     debug_unwrap(h, m_Tracker_Add, 2);   /* checks it is open */
     if (t->length == t->capacity) {
@@ -305,13 +361,13 @@ int debug_Tracker_Add(HPyContext *ctx, HPyTracker ht, HPy h)
 
 void debug_Tracker_ForgetAll(HPyContext *ctx, HPyTracker ht)
 {
-    (void)ctx;
+    debug_check_ctx(ctx, m_Tracker_Add);
     ((debug_tracker *)ht._i)->length = 0;
 }
 
 void debug_Tracker_Close(HPyContext *ctx, HPyTracker ht)
 {
-    (void)ctx;
+    debug_check_ctx(ctx, m_Tracker_Close);
     debug_tracker *t = (debug_tracker *)ht._i;
     for (HPy_ssize_t i = 0; i < t->length; i++)
         close_member(t->handles[i], m_Tracker_Close);
@@ -390,10 +446,23 @@ static int shape_of(HPyFunc_Signature sig, args_shape *s)
 
 #define FIELD(args, offset) (*(PyObject **)((char *)(args) + (offset)))
 
+static void dispatch(HPyContext *dctx, HPyContext *cctx, HPyFunc_Signature sig, HPyCFunction func, void *args);
+
 void debug_CallRealFunctionFromTrampoline(HPyContext *dctx, HPyFunc_Signature sig, HPyCFunction func,
                                           void *args)
 {
+    uint32_t saved;
+    HPyContext *cctx = begin_call(dctx, &saved);
+    dispatch(dctx, cctx, sig, func, args);
+    end_call(dctx, cctx, saved);
+}
+
+/* Lends what CPython passes as debug handles, calls the function with its call context `cctx`,
+   takes back the result. */
+static void dispatch(HPyContext *dctx, HPyContext *cctx, HPyFunc_Signature sig, HPyCFunction func, void *args)
+{
     HPyContext *uctx = debug_state->uctx;
+    (void)dctx;
     switch (sig) {
     case HPyFunc_VARARGS: {
         _HPyFunc_args_VARARGS *a = args;
@@ -408,7 +477,7 @@ void debug_CallRealFunctionFromTrampoline(HPyContext *dctx, HPyFunc_Signature si
         }
         for (size_t i = 0; i < n; i++)
             h[i] = lend(a->args[i]);
-        HPy r = ((HPyFunc_varargs)(void (*)(void))func)(dctx, self, h, n);
+        HPy r = ((HPyFunc_varargs)(void (*)(void))func)(cctx, self, h, n);
         a->result = take_result(r, m_Trampoline);
         for (size_t i = 0; i < n; i++)
             end_loan(h[i]);
@@ -432,7 +501,7 @@ void debug_CallRealFunctionFromTrampoline(HPyContext *dctx, HPyFunc_Signature si
         }
         for (size_t i = 0; i < n; i++)
             h[i] = lend(a->args[i]);
-        HPy r = ((HPyFunc_keywords)(void (*)(void))func)(dctx, self, h, nargs, kw);
+        HPy r = ((HPyFunc_keywords)(void (*)(void))func)(cctx, self, h, nargs, kw);
         a->result = take_result(r, m_Trampoline);
         for (size_t i = 0; i < n; i++)
             end_loan(h[i]);
@@ -459,11 +528,11 @@ void debug_CallRealFunctionFromTrampoline(HPyContext *dctx, HPyFunc_Signature si
         for (size_t i = 0; i < n; i++)
             h[i] = lend(_h2py(TUPLE_ITEMS(a->args)[i]));
         if (sig == HPyFunc_NEWFUNC) {
-            HPy r = ((HPyFunc_newfunc)(void (*)(void))func)(dctx, self, h, (HPy_ssize_t)n, kw);
+            HPy r = ((HPyFunc_newfunc)(void (*)(void))func)(cctx, self, h, (HPy_ssize_t)n, kw);
             a->result = take_result(r, m_Trampoline);
         } else {
             ((_HPyFunc_args_INITPROC *)args)->result =
-                ((HPyFunc_initproc)(void (*)(void))func)(dctx, self, h, (HPy_ssize_t)n, kw);
+                ((HPyFunc_initproc)(void (*)(void))func)(cctx, self, h, (HPy_ssize_t)n, kw);
         }
         for (size_t i = 0; i < n; i++)
             end_loan(h[i]);
@@ -478,7 +547,7 @@ void debug_CallRealFunctionFromTrampoline(HPyContext *dctx, HPyFunc_Signature si
         PyObject *cself = a->self;
         HPy self = lend(cself);
         a->self = _h2py(self);
-        uctx->ctx_CallRealFunctionFromTrampoline(dctx, sig, func, args);
+        uctx->ctx_CallRealFunctionFromTrampoline(cctx, sig, func, args);
         a->self = cself;
         /* the buffer owns its obj: a debug handle the extension put there is given away */
         PyObject **obj = (PyObject **)((char *)a->view + offsetof(HPy_buffer, obj));
@@ -492,7 +561,7 @@ void debug_CallRealFunctionFromTrampoline(HPyContext *dctx, HPyFunc_Signature si
         PyObject *cself = a->self;
         HPy self = lend(cself);
         a->self = _h2py(self);
-        uctx->ctx_CallRealFunctionFromTrampoline(dctx, sig, func, args);
+        uctx->ctx_CallRealFunctionFromTrampoline(cctx, sig, func, args);
         a->self = cself;
         end_loan(self);
         return;
@@ -501,7 +570,7 @@ void debug_CallRealFunctionFromTrampoline(HPyContext *dctx, HPyFunc_Signature si
         args_shape s;
         if (!shape_of(sig, &s)) {
             /* no objects to lend (traversal, destructors of raw data, capsules) */
-            uctx->ctx_CallRealFunctionFromTrampoline(dctx, sig, func, args);
+            uctx->ctx_CallRealFunctionFromTrampoline(cctx, sig, func, args);
             return;
         }
         PyObject *saved[4];
@@ -511,7 +580,7 @@ void debug_CallRealFunctionFromTrampoline(HPyContext *dctx, HPyFunc_Signature si
             lent[i] = lend(saved[i]);
             FIELD(args, s.offsets[i]) = _h2py(lent[i]);
         }
-        uctx->ctx_CallRealFunctionFromTrampoline(dctx, sig, func, args);
+        uctx->ctx_CallRealFunctionFromTrampoline(cctx, sig, func, args);
         for (int i = 0; i < s.count; i++)
             FIELD(args, s.offsets[i]) = saved[i];
         if (s.result >= 0)
@@ -526,18 +595,24 @@ void debug_CallRealFunctionFromTrampoline(HPyContext *dctx, HPyFunc_Signature si
 /* HPy_mod_create and HPy_mod_exec run by the module builder (C#) in debug mode. */
 PyObject *native_debug_call_create(HPyContext *dctx, void *impl, PyObject *spec)
 {
+    uint32_t saved;
+    HPyContext *cctx = begin_call(dctx, &saved);
     HPy h = lend(spec);
-    HPy r = ((HPy (*)(HPyContext *, HPy))impl)(dctx, h);
+    HPy r = ((HPy (*)(HPyContext *, HPy))impl)(cctx, h);
     PyObject *result = take_result(r, m_Trampoline);
     end_loan(h);
+    end_call(dctx, cctx, saved);
     return result;
 }
 
 int native_debug_call_exec(HPyContext *dctx, void *impl, PyObject *module)
 {
+    uint32_t saved;
+    HPyContext *cctx = begin_call(dctx, &saved);
     HPy h = lend(module);
-    int r = ((int (*)(HPyContext *, HPy))impl)(dctx, h);
+    int r = ((int (*)(HPyContext *, HPy))impl)(cctx, h);
     end_loan(h);
+    end_call(dctx, cctx, saved);
     return r;
 }
 
@@ -559,6 +634,7 @@ HPyContext *native_debug_context(HPyContext *uctx, debug_arena *arena)
     arena->uctx = uctx;
     arena->dctx = dctx;
     m_Dup = member_index("ctx_Dup");
+    m_CallTupleDict = member_index("ctx_CallTupleDict");
     m_Close = member_index("ctx_Close");
     m_Call = member_index("ctx_Call");
     m_CallMethod = member_index("ctx_CallMethod");
@@ -586,7 +662,17 @@ HPyContext *native_debug_context(HPyContext *uctx, debug_arena *arena)
         debug_frame_layout = NULL;
     *dctx = *uctx;
     dctx->name = "HPy Debug Mode ABI";
+    dctx->_private = &global_info;
     debug_fill_generated(dctx, uctx);
+    for (int i = 0; i < CALL_CONTEXTS; i++) {
+        HPyContext *c = malloc(sizeof(HPyContext));
+        if (c == NULL)
+            return NULL;
+        *c = *dctx;
+        call_infos[i] = (debug_ctx_info){ DEBUG_CTX_MAGIC, 0 };
+        c->_private = &call_infos[i];
+        call_contexts[i] = c;
+    }
     debug_ctx = dctx;
     return dctx;
 }
@@ -655,7 +741,7 @@ static int is_tuple_or_null(HPy uh)
 int debug_TypeCheck(HPyContext *ctx, HPy obj, HPy type)
 {
     HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
+    debug_check_ctx(ctx, m_TypeCheck);
     HPy uobj = debug_unwrap(obj, m_TypeCheck, 1), utype = debug_unwrap(type, m_TypeCheck, 2);
     if (!is_type(utype))
         fatal("HPy_TypeCheck arg 2 must be a type");
@@ -665,7 +751,7 @@ int debug_TypeCheck(HPyContext *ctx, HPy obj, HPy type)
 const char *debug_Type_GetName(HPyContext *ctx, HPy type)
 {
     HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
+    debug_check_ctx(ctx, m_Type_GetName);
     HPy utype = debug_unwrap(type, m_Type_GetName, 1);
     if (!is_type(utype))
         fatal("HPyType_GetName arg must be a type");
@@ -675,7 +761,7 @@ const char *debug_Type_GetName(HPyContext *ctx, HPy type)
 int debug_Type_IsSubtype(HPyContext *ctx, HPy sub, HPy type)
 {
     HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
+    debug_check_ctx(ctx, m_Type_IsSubtype);
     HPy usub = debug_unwrap(sub, m_Type_IsSubtype, 1), utype = debug_unwrap(type, m_Type_IsSubtype, 2);
     if (!is_type(usub))
         fatal("HPyType_IsSubtype arg 1 must be a type");
@@ -687,7 +773,7 @@ int debug_Type_IsSubtype(HPyContext *ctx, HPy sub, HPy type)
 HPy debug_Unicode_Substring(HPyContext *ctx, HPy str, HPy_ssize_t start, HPy_ssize_t end)
 {
     HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
+    debug_check_ctx(ctx, m_Unicode_Substring);
     HPy ustr = debug_unwrap(str, m_Unicode_Substring, 1);
     PyObject *o = _h2py(ustr);
     if (o == NULL || !(TP_FLAGS(Py_TYPE_OF(o)) & TPFLAGS_UNICODE_SUBCLASS))
@@ -716,7 +802,7 @@ static const char *shape_name(HPyType_BuiltinShape shape)
     void *debug_AsStruct_##SHAPE(HPyContext *ctx, HPy h)                                        \
     {                                                                                           \
         HPyContext *uctx = debug_state->uctx;                                                   \
-        (void)ctx;                                                                              \
+        debug_check_ctx(ctx, m_AsStruct);                                                       \
         HPy uh = debug_unwrap(h, m_AsStruct, 1);                                                \
         HPyType_BuiltinShape actual =                                                           \
             uctx->ctx_Type_GetBuiltinShape(uctx, _py2h(Py_TYPE_OF(_h2py(uh))));                 \
@@ -802,14 +888,14 @@ static debug_builder *builder_of(intptr_t value, int32_t member)
 HPyTupleBuilder debug_TupleBuilder_New(HPyContext *ctx, HPy_ssize_t size)
 {
     HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
+    debug_check_ctx(ctx, m_Builder);
     return (HPyTupleBuilder){ open_builder(uctx->ctx_TupleBuilder_New(uctx, size)._tup) };
 }
 
 void debug_TupleBuilder_Set(HPyContext *ctx, HPyTupleBuilder builder, HPy_ssize_t index, HPy h_item)
 {
     HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
+    debug_check_ctx(ctx, m_Builder);
     debug_builder *b = builder_of(builder._tup, m_Builder);
     HPy item = debug_unwrap(h_item, m_Builder, 3);
     if (b != NULL)
@@ -819,7 +905,7 @@ void debug_TupleBuilder_Set(HPyContext *ctx, HPyTupleBuilder builder, HPy_ssize_
 HPy debug_TupleBuilder_Build(HPyContext *ctx, HPyTupleBuilder builder)
 {
     HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
+    debug_check_ctx(ctx, m_Builder);
     debug_builder *b = builder_of(builder._tup, m_Builder);
     HPy r = uctx->ctx_TupleBuilder_Build(uctx, (HPyTupleBuilder){ b != NULL ? b->universal : 0 });
     if (b != NULL)
@@ -830,7 +916,7 @@ HPy debug_TupleBuilder_Build(HPyContext *ctx, HPyTupleBuilder builder)
 void debug_TupleBuilder_Cancel(HPyContext *ctx, HPyTupleBuilder builder)
 {
     HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
+    debug_check_ctx(ctx, m_Builder);
     debug_builder *b = builder_of(builder._tup, m_Builder);
     if (b == NULL)
         return;
@@ -841,14 +927,14 @@ void debug_TupleBuilder_Cancel(HPyContext *ctx, HPyTupleBuilder builder)
 HPyListBuilder debug_ListBuilder_New(HPyContext *ctx, HPy_ssize_t size)
 {
     HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
+    debug_check_ctx(ctx, m_Builder);
     return (HPyListBuilder){ open_builder(uctx->ctx_ListBuilder_New(uctx, size)._lst) };
 }
 
 void debug_ListBuilder_Set(HPyContext *ctx, HPyListBuilder builder, HPy_ssize_t index, HPy h_item)
 {
     HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
+    debug_check_ctx(ctx, m_Builder);
     debug_builder *b = builder_of(builder._lst, m_Builder);
     HPy item = debug_unwrap(h_item, m_Builder, 3);
     if (b != NULL)
@@ -858,7 +944,7 @@ void debug_ListBuilder_Set(HPyContext *ctx, HPyListBuilder builder, HPy_ssize_t 
 HPy debug_ListBuilder_Build(HPyContext *ctx, HPyListBuilder builder)
 {
     HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
+    debug_check_ctx(ctx, m_Builder);
     debug_builder *b = builder_of(builder._lst, m_Builder);
     HPy r = uctx->ctx_ListBuilder_Build(uctx, (HPyListBuilder){ b != NULL ? b->universal : 0 });
     if (b != NULL)
@@ -869,7 +955,7 @@ HPy debug_ListBuilder_Build(HPyContext *ctx, HPyListBuilder builder)
 void debug_ListBuilder_Cancel(HPyContext *ctx, HPyListBuilder builder)
 {
     HPyContext *uctx = debug_state->uctx;
-    (void)ctx;
+    debug_check_ctx(ctx, m_Builder);
     debug_builder *b = builder_of(builder._lst, m_Builder);
     if (b == NULL)
         return;

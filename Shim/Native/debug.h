@@ -146,6 +146,24 @@ static inline HPy debug_open(HPy uh, uint32_t flags, void *opened_at)
 
 void debug_report(debug_handle *h, int32_t member, int32_t argument, int32_t kind);
 
+/* Each call of an extension function gets a context of its own, valid only during the call
+   (debug.c keeps a ring of them); ctx->_private says whether it still is. */
+typedef struct {
+    uint32_t magic;
+    uint32_t valid;
+} debug_ctx_info;
+
+#define DEBUG_CTX_MAGIC 0x48505943u   /* "HPYC" */
+
+void debug_wrong_context(HPyContext *ctx, int32_t member);
+
+static inline void debug_check_ctx(HPyContext *ctx, int32_t member)
+{
+    debug_ctx_info *info = (debug_ctx_info *)ctx->_private;
+    if (__builtin_expect(info == NULL || info->magic != DEBUG_CTX_MAGIC || info->valid != 1, 0))
+        debug_wrong_context(ctx, member);
+}
+
 /* The universal handle behind `dh`, after checking it is an open debug handle; a misuse is
    reported (and, without an on_invalid_handle hook, ends the process). */
 static inline HPy debug_unwrap(HPy dh, int32_t member, int32_t argument)

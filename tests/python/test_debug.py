@@ -94,6 +94,21 @@ static HPy use_kept_impl(HPyContext *ctx, HPy self)
     return HPy_Repr(ctx, kept);
 }
 
+static HPyContext *kept_ctx;
+
+HPyDef_METH(keep_ctx, "keep_ctx", HPyFunc_NOARGS)
+static HPy keep_ctx_impl(HPyContext *ctx, HPy self)
+{
+    kept_ctx = ctx;   /* only valid during this call */
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+HPyDef_METH(use_kept_ctx, "use_kept_ctx", HPyFunc_NOARGS)
+static HPy use_kept_ctx_impl(HPyContext *ctx, HPy self)
+{
+    return HPyLong_FromLong(kept_ctx, 42);
+}
+
 HPyDef_METH(build_twice, "build_twice", HPyFunc_VARARGS)
 static HPy build_twice_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
 {
@@ -138,7 +153,8 @@ static HPy good_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
 
 static HPyDef *defines[] = {
     &leak, &use_after_close, &double_close, &close_arg, &close_constant, &return_closed,
-    &return_constant, &return_arg, &keep, &use_kept, &build_twice, &type_check, &good, NULL
+    &return_constant, &return_arg, &keep, &use_kept, &keep_ctx, &use_kept_ctx, &build_twice,
+    &type_check, &good, NULL
 };
 static HPyModuleDef moduledef = { .defines = defines };
 HPy_MODINIT(dbgtest, moduledef)
@@ -353,6 +369,11 @@ class FatalTest(unittest.TestCase):
     def test_argument_checks(self):
         err = self.run_child("m.type_check('hello', 2)")
         self.assertIn("HPy_TypeCheck arg 2 must be a type", err)
+
+    def test_context_kept_from_an_earlier_call(self):
+        err = self.run_child("m.keep_ctx()\nm.use_kept_ctx()")
+        self.assertIn("Error: Wrong HPy Context!", err)
+        self.assertRegex(err, r"HPyLong_\w+ was called with the context 0x[0-9a-f]+, which was valid only")
 
     def test_builder_without_hook(self):
         err = self.run_child("m.build_twice(1)")
