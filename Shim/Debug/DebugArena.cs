@@ -19,6 +19,8 @@ internal unsafe struct debug_handle
     public void* opened_at;
     public nint code;
     public long instr;
+    public void* raw;
+    public long raw_size;
 
     public const uint Magic = 0x48505944;
     public const uint Free = 0, Open = 1, Closed = 2;
@@ -48,6 +50,7 @@ internal unsafe struct debug_arena
 {
     public debug_list open, closed, free;
     public long closed_max;
+    public long raw_max, raw_kept;
     public ulong generation;
     public HPyContext* uctx, dctx;
     public delegate* unmanaged<debug_arena*, void> grow;

@@ -15,7 +15,7 @@ namespace HPyShim.Debug;
 internal static unsafe class DebugContext
 {
     const string Library = "hpyshim_native";
-    public const long DefaultClosedQueueSize = 1024;
+    public const long DefaultClosedQueueSize = 1024, DefaultProtectedRawDataSize = 10 * 1024 * 1024;
     const int SlabEntries = 512;
 
     [DllImport(Library)]
@@ -42,7 +42,6 @@ internal static unsafe class DebugContext
     static debug_arena* arena;
     static HPyContext* context;
     static nint onInvalidHandle, onInvalidBuilder;   // Python callables (owned) or 0
-    static long protectedRawDataMaxSize = 10 * 1024 * 1024;
 
     /// <summary>The debug context, made on first use. Requires a bound host and the GIL.</summary>
     public static HPyContext* Instance
@@ -52,6 +51,7 @@ internal static unsafe class DebugContext
             if (context != null) return context;
             var a = (debug_arena*)NativeMemory.AllocZeroed((nuint)sizeof(debug_arena));
             a->closed_max = DefaultClosedQueueSize;
+            a->raw_max = DefaultProtectedRawDataSize;
             a->grow = &Grow;
             a->invalid = &Invalid;
             arena = a;
@@ -285,13 +285,24 @@ internal static unsafe class DebugContext
         catch (Exception e) { Failure.Managed(e, "closed_handles_queue_max_size"); return -1; }
     }
 
-    /// <summary>Remembered for get_protected_raw_data_max_size; raw data is not protected yet.</summary>
+    /// <summary>How many bytes of closed handles' raw data stay protected (beyond it, raw data
+    /// is unmapped at close); a value >= 0 sets it first.</summary>
     [UnmanagedCallersOnly(EntryPoint = "hpyshim_debug_protected_raw_data_max")]
     static long ProtectedRawDataMax(long set)
     {
-        if (set >= 0) protectedRawDataMaxSize = set;
-        return protectedRawDataMaxSize;
+        try
+        {
+            if (!Ready()) return -1;
+            if (set >= 0) arena->raw_max = set;
+            return arena->raw_max;
+        }
+        catch (Exception e) { Failure.Managed(e, "protected_raw_data_max_size"); return -1; }
     }
+
+    /// <summary>Size of the raw data attached to an entry, -1 if none (HPy's convention).</summary>
+    [UnmanagedCallersOnly(EntryPoint = "hpyshim_debug_raw_data_size")]
+    static long RawDataSize(debug_handle* h) =>
+        h == null || h->magic != debug_handle.Magic || h->raw == null ? -1 : h->raw_size;
 
     /// <summary>State of an entry (0 free, 1 open, 2 closed), its object if open (borrowed) and
     /// generation; -1 if the address is not an entry.</summary>

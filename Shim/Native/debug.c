@@ -17,7 +17,8 @@ void *(*debug_thread_state)(void);
 /* Indices of the hand-written members in native_member_names, for reports (set once). */
 static int32_t m_CallTupleDict, m_Dup, m_Close, m_Call, m_CallMethod, m_Type_GenericNew, m_Tuple_FromArray, m_Type_FromSpec,
     m_Tracker_Add, m_Tracker_Close, m_ContextVar_Get, m_Trampoline, m_TypeCheck, m_Type_GetName,
-    m_Type_IsSubtype, m_Unicode_Substring, m_AsStruct, m_Builder;
+    m_Type_IsSubtype, m_Unicode_Substring, m_AsStruct, m_Builder, m_AsUTF8, m_BytesAsString,
+    m_BytesAS_STRING;
 
 void debug_report(debug_handle *h, int32_t member, int32_t argument, int32_t kind)
 {
@@ -651,6 +652,10 @@ HPyContext *native_debug_context(HPyContext *uctx, debug_arena *arena)
     m_Unicode_Substring = member_index("ctx_Unicode_Substring");
     m_AsStruct = member_index("ctx_AsStruct_Object");
     m_Builder = member_index("ctx_TupleBuilder_Build");
+    m_AsUTF8 = member_index("ctx_Unicode_AsUTF8AndSize");
+    m_BytesAsString = member_index("ctx_Bytes_AsString");
+    m_BytesAS_STRING = member_index("ctx_Bytes_AS_STRING");
+    debug_raw_init();
     /* "3.12.1 (main, ...)": the frame layout of this minor version, if known */
     const char *version = cpy.Py_GetVersion();
     int minor = version[0] == '3' && version[1] == '.' ? atoi(version + 2) : 0;
@@ -755,7 +760,8 @@ const char *debug_Type_GetName(HPyContext *ctx, HPy type)
     HPy utype = debug_unwrap(type, m_Type_GetName, 1);
     if (!is_type(utype))
         fatal("HPyType_GetName arg must be a type");
-    return uctx->ctx_Type_GetName(uctx, utype);
+    const char *p = uctx->ctx_Type_GetName(uctx, utype);
+    return p == NULL ? NULL : debug_raw_copy(type, p, strlen(p) + 1, m_Type_GetName);
 }
 
 int debug_Type_IsSubtype(HPyContext *ctx, HPy sub, HPy type)
@@ -961,4 +967,37 @@ void debug_ListBuilder_Cancel(HPyContext *ctx, HPyListBuilder builder)
         return;
     uctx->ctx_ListBuilder_Cancel(uctx, (HPyListBuilder){ b->universal });
     finish_builder(b);
+}
+
+/* ---- getters of raw data: a protected copy lives as long as the handle (debug_raw.c) ---- */
+
+const char *debug_Unicode_AsUTF8AndSize(HPyContext *ctx, HPy h, HPy_ssize_t *size)
+{
+    HPyContext *uctx = debug_state->uctx;
+    debug_check_ctx(ctx, m_AsUTF8);
+    HPy_ssize_t n = 0;
+    const char *p = uctx->ctx_Unicode_AsUTF8AndSize(uctx, debug_unwrap(h, m_AsUTF8, 1), &n);
+    if (size != NULL)
+        *size = n;
+    return p == NULL ? NULL : debug_raw_copy(h, p, (size_t)n + 1, m_AsUTF8);
+}
+
+const char *debug_Bytes_AsString(HPyContext *ctx, HPy h)
+{
+    HPyContext *uctx = debug_state->uctx;
+    debug_check_ctx(ctx, m_BytesAsString);
+    HPy uh = debug_unwrap(h, m_BytesAsString, 1);
+    const char *p = uctx->ctx_Bytes_AsString(uctx, uh);
+    return p == NULL ? NULL
+        : debug_raw_copy(h, p, (size_t)uctx->ctx_Bytes_Size(uctx, uh) + 1, m_BytesAsString);
+}
+
+const char *debug_Bytes_AS_STRING(HPyContext *ctx, HPy h)
+{
+    HPyContext *uctx = debug_state->uctx;
+    debug_check_ctx(ctx, m_BytesAS_STRING);
+    HPy uh = debug_unwrap(h, m_BytesAS_STRING, 1);
+    const char *p = uctx->ctx_Bytes_AS_STRING(uctx, uh);
+    return p == NULL ? NULL
+        : debug_raw_copy(h, p, (size_t)uctx->ctx_Bytes_GET_SIZE(uctx, uh) + 1, m_BytesAS_STRING);
 }

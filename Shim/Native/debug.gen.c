@@ -9,6 +9,9 @@ HPy debug_Type_GenericNew(HPyContext *ctx, HPy type, const HPy *args, HPy_ssize_
 int debug_TypeCheck(HPyContext *ctx, HPy obj, HPy type);
 void *debug_AsStruct_Object(HPyContext *ctx, HPy h);
 void *debug_AsStruct_Legacy(HPyContext *ctx, HPy h);
+const char *debug_Bytes_AsString(HPyContext *ctx, HPy h);
+const char *debug_Bytes_AS_STRING(HPyContext *ctx, HPy h);
+const char *debug_Unicode_AsUTF8AndSize(HPyContext *ctx, HPy h, HPy_ssize_t *size);
 HPy debug_Tuple_FromArray(HPyContext *ctx, const HPy items[], HPy_ssize_t n);
 void debug_CallRealFunctionFromTrampoline(HPyContext *ctx, HPyFunc_Signature sig, HPyCFunction func, void *args);
 HPyListBuilder debug_ListBuilder_New(HPyContext *ctx, HPy_ssize_t size);
@@ -709,20 +712,6 @@ static HPy_ssize_t debug_Bytes_GET_SIZE(HPyContext *ctx, HPy h)
     return uctx->ctx_Bytes_GET_SIZE(uctx, debug_unwrap(h, 103, 1));
 }
 
-static const char *debug_Bytes_AsString(HPyContext *ctx, HPy h)
-{
-    HPyContext *uctx = debug_state->uctx;
-    debug_check_ctx(ctx, 104);
-    return uctx->ctx_Bytes_AsString(uctx, debug_unwrap(h, 104, 1));
-}
-
-static const char *debug_Bytes_AS_STRING(HPyContext *ctx, HPy h)
-{
-    HPyContext *uctx = debug_state->uctx;
-    debug_check_ctx(ctx, 105);
-    return uctx->ctx_Bytes_AS_STRING(uctx, debug_unwrap(h, 105, 1));
-}
-
 static HPy debug_Bytes_FromString(HPyContext *ctx, const char *bytes)
 {
     HPyContext *uctx = debug_state->uctx;
@@ -770,13 +759,6 @@ static HPy debug_Unicode_AsUTF8String(HPyContext *ctx, HPy h)
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 112);
     return debug_open(uctx->ctx_Unicode_AsUTF8String(uctx, debug_unwrap(h, 112, 1)), 0, __builtin_return_address(0));
-}
-
-static const char *debug_Unicode_AsUTF8AndSize(HPyContext *ctx, HPy h, HPy_ssize_t *size)
-{
-    HPyContext *uctx = debug_state->uctx;
-    debug_check_ctx(ctx, 113);
-    return uctx->ctx_Unicode_AsUTF8AndSize(uctx, debug_unwrap(h, 113, 1), size);
 }
 
 static HPy debug_Unicode_FromWideChar(HPyContext *ctx, const wchar_t *w, HPy_ssize_t size)

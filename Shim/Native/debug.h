@@ -34,6 +34,8 @@ typedef struct debug_handle {
     void *opened_at;        /* return address of the context call that opened it */
     PyObject *code;         /* code object of the innermost Python frame then (a reference), */
     int64_t instr;          /* and its instruction's byte offset: the line, for reports */
+    void *raw;              /* protected copy of the char* a getter returned for it, or NULL */
+    int64_t raw_size;       /* its length in bytes (whole pages are mapped) */
 } debug_handle;
 
 typedef struct {
@@ -53,6 +55,8 @@ typedef void (*debug_invalid_fn)(debug_handle *dh, int32_t member, int32_t argum
 struct debug_arena {
     debug_list open, closed, free;
     int64_t closed_max;        /* closed-queue bound (set_closed_handles_queue_max_size) */
+    int64_t raw_max;           /* bytes of closed handles' raw data kept protected, at most */
+    int64_t raw_kept;          /* bytes kept now */
     uint64_t generation;       /* of handles opened now (new_generation) */
     HPyContext *uctx, *dctx;
     debug_grow_fn grow;
@@ -105,6 +109,12 @@ static inline void debug_list_append(debug_list *l, debug_handle *h)
     l->size++;
 }
 
+/* Raw data (debug_raw.c): a protected copy of a getter's char*, living as long as its handle. */
+void debug_raw_init(void);
+const char *debug_raw_copy(HPy dh, const char *data, size_t n, int32_t member);
+void debug_raw_release(debug_handle *h);   /* unmaps an entry's raw data */
+void debug_raw_protect(debug_handle *h);   /* makes it unreadable at close */
+
 /* An entry for a new handle: the oldest closed one once the closed queue is full (so recently
    closed handles stay recognisable), else a free one; C# adds a slab when both are empty. */
 static inline debug_handle *debug_take_entry(void)
@@ -120,6 +130,8 @@ static inline debug_handle *debug_take_entry(void)
         h = a->free.head;
         debug_list_remove(&a->free, h);
     }
+    if (h->raw != NULL)
+        debug_raw_release(h);
     return h;
 }
 
@@ -188,6 +200,8 @@ static inline void debug_retire(debug_handle *h, int32_t member)
     debug_list_remove(&a->open, h);
     h->state = DH_CLOSED;
     h->closed_by = member;
+    if (h->raw != NULL)
+        debug_raw_protect(h);
     debug_list_append(&a->closed, h);
     if (a->closed.size > a->closed_max && a->closed.head != NULL) {
         debug_handle *oldest = a->closed.head;

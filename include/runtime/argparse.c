@@ -335,8 +335,10 @@ static const char *kw_name_utf8(HPyContext *ctx, HPy name, const fmt_info *fi)
     return s;
 }
 
-/* Look up keyword `key`. Returns 1 and a new handle in *found if present,
-   0 if absent, -1 on error. */
+/* Look up keyword `key`. Returns 1 and a new handle in *found if present in a
+   dict, 2 and the caller's own handle (borrowed: its char* data, for 's',
+   must outlive the parse) if present in a kwnames array, 0 if absent, -1 on
+   error. */
 static int kw_lookup(HPyContext *ctx, const kw_source *src, const char *key,
                      const fmt_info *fi, HPy *found)
 {
@@ -369,8 +371,8 @@ static int kw_lookup(HPyContext *ctx, const kw_source *src, const char *key,
         if (s == NULL)
             return -1;
         if (match) {
-            *found = HPy_Dup(ctx, src->values[k]);
-            return 1;
+            *found = src->values[k];
+            return 2;
         }
     }
     return 0;
@@ -500,7 +502,7 @@ static int parse_with_keywords(HPyContext *ctx, HPyTracker *ht, const HPy *args,
             r = kw_lookup(ctx, src, keywords[i], &fi, &arg);
             if (r < 0)
                 goto fail;
-            from_kw = r;
+            from_kw = r == 1;   /* a handle of ours, to close after conversion */
         }
         if (HPy_IsNull(arg) && !optional) {
             arg_error(ctx, ctx->h_TypeError, &fi, "no value for required argument");

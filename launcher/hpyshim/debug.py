@@ -45,6 +45,7 @@ def _library():
                 ("hpyshim_debug_handle_state", [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p),
                                                 ctypes.POINTER(ctypes.c_int64)], ctypes.c_int32),
                 ("hpyshim_debug_force_close", [ctypes.c_void_p], ctypes.c_int32),
+                ("hpyshim_debug_raw_data_size", [ctypes.c_void_p], ctypes.c_int64),
                 ("hpyshim_debug_handle_origin", [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32],
                  ctypes.c_int32),
                 ("hpyshim_debug_handle_python_line", [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32],
@@ -119,8 +120,8 @@ class DebugHandle:
 
     @property
     def raw_data_size(self):
-        # char* lifetimes are not tracked yet: no raw data is attached to handles.
-        return 0
+        """Bytes of the protected char* copy attached to the handle (-1 if none, as in HPy)."""
+        return _library().hpyshim_debug_raw_data_size(self.id)
 
     def _text(self, function):
         buffer = ctypes.create_string_buffer(1024)
@@ -202,13 +203,13 @@ def set_closed_handles_queue_max_size(size):
 
 
 def get_protected_raw_data_max_size():
-    return _library().hpyshim_debug_protected_raw_data_max(-1)
+    return _checked(_library().hpyshim_debug_protected_raw_data_max(-1), "get_protected_raw_data_max_size")
 
 
 def set_protected_raw_data_max_size(size):
     if size < 0:
         raise ValueError("the protected raw data size must be >= 0")
-    _library().hpyshim_debug_protected_raw_data_max(int(size))
+    _checked(_library().hpyshim_debug_protected_raw_data_max(int(size)), "set_protected_raw_data_max_size")
 
 
 _hooks = {}

@@ -109,6 +109,39 @@ static HPy use_kept_ctx_impl(HPyContext *ctx, HPy self)
     return HPyLong_FromLong(kept_ctx, 42);
 }
 
+static const char *kept_utf8;
+
+HPyDef_METH(keep_utf8, "keep_utf8", HPyFunc_O)
+static HPy keep_utf8_impl(HPyContext *ctx, HPy self, HPy arg)
+{
+    kept_utf8 = HPyUnicode_AsUTF8AndSize(ctx, arg, NULL);   /* lives only as long as arg */
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+HPyDef_METH(read_kept_utf8, "read_kept_utf8", HPyFunc_NOARGS)
+static HPy read_kept_utf8_impl(HPyContext *ctx, HPy self)
+{
+    return HPyUnicode_FromString(ctx, kept_utf8);
+}
+
+HPyDef_METH(write_utf8, "write_utf8", HPyFunc_O)
+static HPy write_utf8_impl(HPyContext *ctx, HPy self, HPy arg)
+{
+    char *p = (char *)HPyUnicode_AsUTF8AndSize(ctx, arg, NULL);
+    p[0] = 'X';   /* the data is read-only */
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+HPyDef_METH(utf8_roundtrip, "utf8_roundtrip", HPyFunc_O)
+static HPy utf8_roundtrip_impl(HPyContext *ctx, HPy self, HPy arg)
+{
+    HPy_ssize_t n;
+    const char *p = HPyUnicode_AsUTF8AndSize(ctx, arg, &n);
+    if (p == NULL)
+        return HPy_NULL;
+    return HPyUnicode_FromString(ctx, p);
+}
+
 HPyDef_METH(build_twice, "build_twice", HPyFunc_VARARGS)
 static HPy build_twice_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
 {
@@ -153,8 +186,8 @@ static HPy good_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
 
 static HPyDef *defines[] = {
     &leak, &use_after_close, &double_close, &close_arg, &close_constant, &return_closed,
-    &return_constant, &return_arg, &keep, &use_kept, &keep_ctx, &use_kept_ctx, &build_twice,
-    &type_check, &good, NULL
+    &return_constant, &return_arg, &keep, &use_kept, &keep_ctx, &use_kept_ctx, &keep_utf8,
+    &read_kept_utf8, &write_utf8, &utf8_roundtrip, &build_twice, &type_check, &good, NULL
 };
 static HPyModuleDef moduledef = { .defines = defines };
 HPy_MODINIT(dbgtest, moduledef)
@@ -301,12 +334,25 @@ class LeakTest(unittest.TestCase):
             h1 < h2
         self.assertEqual(repr(h1), "<DebugHandle 0x%x for 'h'>" % h1.id)
         self.assertFalse(h1.is_closed)
-        self.assertEqual(h1.raw_data_size, 0)
+        self.assertEqual(h1.raw_data_size, -1)
         h1._force_close()
         self.assertTrue(h2.is_closed)
         self.assertIsNone(h2.obj)
         self.assertEqual(repr(h2), "<DebugHandle 0x%x CLOSED>" % h2.id)
         self.assertIn(h1, debug.get_closed_handles())
+
+    def test_raw_data_is_a_protected_copy_kept_under_a_bound(self):
+        self.assertEqual(self.m.utf8_roundtrip("h\u00e9llo"), "h\u00e9llo")
+        old = debug.get_protected_raw_data_max_size()
+        self.addCleanup(debug.set_protected_raw_data_max_size, old)
+        gen = debug.new_generation()
+        self.m.utf8_roundtrip("abc")           # 4 bytes with the NUL: kept protected
+        self.assertIn(4, [h.raw_data_size for h in debug.get_closed_handles(gen)])
+        debug.set_protected_raw_data_max_size(0)
+        self.assertEqual(debug.get_protected_raw_data_max_size(), 0)
+        gen = debug.new_generation()
+        self.m.utf8_roundtrip("x" * 20)        # over the bound: given back at close
+        self.assertEqual([h.raw_data_size for h in debug.get_closed_handles(gen)], [-1, -1, -1])
 
     def test_closed_queue_size(self):
         old = debug.get_closed_handles_queue_max_size()
@@ -374,6 +420,16 @@ class FatalTest(unittest.TestCase):
         err = self.run_child("m.keep_ctx()\nm.use_kept_ctx()")
         self.assertIn("Error: Wrong HPy Context!", err)
         self.assertRegex(err, r"HPyLong_\w+ was called with the context 0x[0-9a-f]+, which was valid only")
+
+    def test_char_pointer_read_after_its_handle_closed(self):
+        err = self.run_child("m.keep_utf8('bye')\nm.read_kept_utf8()")
+        self.assertIn("invalid access to the char* that HPyUnicode_AsUTF8AndSize returned", err)
+        self.assertIn("the handle was closed", err)
+
+    def test_char_pointer_written(self):
+        err = self.run_child("m.write_utf8('const')")
+        self.assertIn("invalid access to the char* that HPyUnicode_AsUTF8AndSize returned", err)
+        self.assertIn("the data is read-only", err)
 
     def test_builder_without_hook(self):
         err = self.run_child("m.build_twice(1)")
