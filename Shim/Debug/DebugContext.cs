@@ -214,16 +214,25 @@ internal static unsafe class DebugContext
     /// <summary>Where an entry was opened in Python ("file.py:12"), as UTF-8 into `buffer`; the
     /// length written, 0 if unknown.</summary>
     [UnmanagedCallersOnly(EntryPoint = "hpyshim_debug_handle_python_line")]
-    static int HandlePythonLine(debug_handle* h, byte* buffer, int size)
+    static int HandlePythonLine(debug_handle* h, byte* buffer, int size) =>
+        WriteText(h, buffer, size, static e => PythonLine((debug_handle*)e));
+
+    /// <summary>Where an entry was opened natively ("binary!function+0x1c"), as UTF-8 into
+    /// `buffer`; the length written, 0 if unknown.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "hpyshim_debug_handle_origin")]
+    static int HandleOrigin(debug_handle* h, byte* buffer, int size) =>
+        WriteText(h, buffer, size, static e => ((debug_handle*)e)->opened_at is var at && at != null ? NativeSymbols.Describe(at) : null);
+
+    static int WriteText(debug_handle* h, byte* buffer, int size, Func<nint, string?> describe)
     {
         try
         {
             if (h == null || h->magic != debug_handle.Magic || size <= 0) return 0;
-            string? line = PythonLine(h);
-            if (line == null) return 0;
-            byte[] text = Encoding.UTF8.GetBytes(line);
-            int n = Math.Min(text.Length, size);
-            text.AsSpan(0, n).CopyTo(new Span<byte>(buffer, size));
+            string? text = describe((nint)h);
+            if (text == null) return 0;
+            byte[] bytes = Encoding.UTF8.GetBytes(text);
+            int n = Math.Min(bytes.Length, size);
+            bytes.AsSpan(0, n).CopyTo(new Span<byte>(buffer, size));
             return n;
         }
         catch (Exception) { return 0; }
@@ -313,22 +322,6 @@ internal static unsafe class DebugContext
         *obj = h->state == debug_handle.Open ? h->obj : 0;
         *generation = (long)h->generation;
         return (int)h->state;
-    }
-
-    /// <summary>Where an entry was opened ("binary!function+0x1c"), as UTF-8 into `buffer`;
-    /// the length written, 0 if unknown.</summary>
-    [UnmanagedCallersOnly(EntryPoint = "hpyshim_debug_handle_origin")]
-    static int HandleOrigin(debug_handle* h, byte* buffer, int size)
-    {
-        try
-        {
-            if (h == null || h->magic != debug_handle.Magic || h->opened_at == null || size <= 0) return 0;
-            byte[] text = Encoding.UTF8.GetBytes(NativeSymbols.Describe(h->opened_at));
-            int n = Math.Min(text.Length, size);
-            text.AsSpan(0, n).CopyTo(new Span<byte>(buffer, size));
-            return n;
-        }
-        catch (Exception) { return 0; }
     }
 
     [UnmanagedCallersOnly(EntryPoint = "hpyshim_debug_force_close")]

@@ -891,83 +891,49 @@ static debug_builder *builder_of(intptr_t value, int32_t member)
     return b;
 }
 
-HPyTupleBuilder debug_TupleBuilder_New(HPyContext *ctx, HPy_ssize_t size)
-{
-    HPyContext *uctx = debug_state->uctx;
-    debug_check_ctx(ctx, m_Builder);
-    return (HPyTupleBuilder){ open_builder(uctx->ctx_TupleBuilder_New(uctx, size)._tup) };
-}
+/* Both builders work alike: one definition each for tuples and lists. */
+#define DEBUG_BUILDER(KIND, TYPE, FIELD)                                                          \
+    TYPE debug_##KIND##Builder_New(HPyContext *ctx, HPy_ssize_t size)                             \
+    {                                                                                             \
+        HPyContext *uctx = debug_state->uctx;                                                     \
+        debug_check_ctx(ctx, m_Builder);                                                          \
+        return (TYPE){ open_builder(uctx->ctx_##KIND##Builder_New(uctx, size).FIELD) };           \
+    }                                                                                             \
+                                                                                                  \
+    void debug_##KIND##Builder_Set(HPyContext *ctx, TYPE builder, HPy_ssize_t index, HPy h_item)  \
+    {                                                                                             \
+        HPyContext *uctx = debug_state->uctx;                                                     \
+        debug_check_ctx(ctx, m_Builder);                                                          \
+        debug_builder *b = builder_of(builder.FIELD, m_Builder);                                  \
+        HPy item = debug_unwrap(h_item, m_Builder, 3);                                            \
+        if (b != NULL)                                                                            \
+            uctx->ctx_##KIND##Builder_Set(uctx, (TYPE){ b->universal }, index, item);             \
+    }                                                                                             \
+                                                                                                  \
+    HPy debug_##KIND##Builder_Build(HPyContext *ctx, TYPE builder)                                \
+    {                                                                                             \
+        HPyContext *uctx = debug_state->uctx;                                                     \
+        debug_check_ctx(ctx, m_Builder);                                                          \
+        debug_builder *b = builder_of(builder.FIELD, m_Builder);                                  \
+        HPy r = uctx->ctx_##KIND##Builder_Build(uctx, (TYPE){ b != NULL ? b->universal : 0 });    \
+        if (b != NULL)                                                                            \
+            finish_builder(b);                                                                    \
+        return debug_open(r, 0, __builtin_return_address(0));                                     \
+    }                                                                                             \
+                                                                                                  \
+    void debug_##KIND##Builder_Cancel(HPyContext *ctx, TYPE builder)                              \
+    {                                                                                             \
+        HPyContext *uctx = debug_state->uctx;                                                     \
+        debug_check_ctx(ctx, m_Builder);                                                          \
+        debug_builder *b = builder_of(builder.FIELD, m_Builder);                                  \
+        if (b == NULL)                                                                            \
+            return;                                                                               \
+        uctx->ctx_##KIND##Builder_Cancel(uctx, (TYPE){ b->universal });                           \
+        finish_builder(b);                                                                        \
+    }
 
-void debug_TupleBuilder_Set(HPyContext *ctx, HPyTupleBuilder builder, HPy_ssize_t index, HPy h_item)
-{
-    HPyContext *uctx = debug_state->uctx;
-    debug_check_ctx(ctx, m_Builder);
-    debug_builder *b = builder_of(builder._tup, m_Builder);
-    HPy item = debug_unwrap(h_item, m_Builder, 3);
-    if (b != NULL)
-        uctx->ctx_TupleBuilder_Set(uctx, (HPyTupleBuilder){ b->universal }, index, item);
-}
-
-HPy debug_TupleBuilder_Build(HPyContext *ctx, HPyTupleBuilder builder)
-{
-    HPyContext *uctx = debug_state->uctx;
-    debug_check_ctx(ctx, m_Builder);
-    debug_builder *b = builder_of(builder._tup, m_Builder);
-    HPy r = uctx->ctx_TupleBuilder_Build(uctx, (HPyTupleBuilder){ b != NULL ? b->universal : 0 });
-    if (b != NULL)
-        finish_builder(b);
-    return debug_open(r, 0, __builtin_return_address(0));
-}
-
-void debug_TupleBuilder_Cancel(HPyContext *ctx, HPyTupleBuilder builder)
-{
-    HPyContext *uctx = debug_state->uctx;
-    debug_check_ctx(ctx, m_Builder);
-    debug_builder *b = builder_of(builder._tup, m_Builder);
-    if (b == NULL)
-        return;
-    uctx->ctx_TupleBuilder_Cancel(uctx, (HPyTupleBuilder){ b->universal });
-    finish_builder(b);
-}
-
-HPyListBuilder debug_ListBuilder_New(HPyContext *ctx, HPy_ssize_t size)
-{
-    HPyContext *uctx = debug_state->uctx;
-    debug_check_ctx(ctx, m_Builder);
-    return (HPyListBuilder){ open_builder(uctx->ctx_ListBuilder_New(uctx, size)._lst) };
-}
-
-void debug_ListBuilder_Set(HPyContext *ctx, HPyListBuilder builder, HPy_ssize_t index, HPy h_item)
-{
-    HPyContext *uctx = debug_state->uctx;
-    debug_check_ctx(ctx, m_Builder);
-    debug_builder *b = builder_of(builder._lst, m_Builder);
-    HPy item = debug_unwrap(h_item, m_Builder, 3);
-    if (b != NULL)
-        uctx->ctx_ListBuilder_Set(uctx, (HPyListBuilder){ b->universal }, index, item);
-}
-
-HPy debug_ListBuilder_Build(HPyContext *ctx, HPyListBuilder builder)
-{
-    HPyContext *uctx = debug_state->uctx;
-    debug_check_ctx(ctx, m_Builder);
-    debug_builder *b = builder_of(builder._lst, m_Builder);
-    HPy r = uctx->ctx_ListBuilder_Build(uctx, (HPyListBuilder){ b != NULL ? b->universal : 0 });
-    if (b != NULL)
-        finish_builder(b);
-    return debug_open(r, 0, __builtin_return_address(0));
-}
-
-void debug_ListBuilder_Cancel(HPyContext *ctx, HPyListBuilder builder)
-{
-    HPyContext *uctx = debug_state->uctx;
-    debug_check_ctx(ctx, m_Builder);
-    debug_builder *b = builder_of(builder._lst, m_Builder);
-    if (b == NULL)
-        return;
-    uctx->ctx_ListBuilder_Cancel(uctx, (HPyListBuilder){ b->universal });
-    finish_builder(b);
-}
+DEBUG_BUILDER(Tuple, HPyTupleBuilder, _tup)
+DEBUG_BUILDER(List, HPyListBuilder, _lst)
 
 /* ---- getters of raw data: a protected copy lives as long as the handle (debug_raw.c) ---- */
 

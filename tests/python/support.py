@@ -157,3 +157,21 @@ def describe(proc):
     """Everything about a finished subprocess, for assertion messages."""
     return "exit status %s\n--- stdout ---\n%s\n--- stderr ---\n%s" % (
         proc.returncode, proc.stdout, proc.stderr)
+
+
+# Calls per refcount check, and the growth tolerated (caches, not per-call leaks).
+REFCOUNT_CALLS = 1000
+REFCOUNT_SLACK = 5
+
+
+class RefcountMixin:
+    """assertNoRefGrowth: `action` may not leave references to `obj` behind (beyond caches)."""
+
+    def assertNoRefGrowth(self, obj, action):
+        action()  # warm up one-time caches
+        before = sys.getrefcount(obj)
+        for _ in range(REFCOUNT_CALLS):
+            action()
+        after = sys.getrefcount(obj)
+        self.assertLessEqual(after - before, REFCOUNT_SLACK, "refcount grew from %d to %d over %d calls"
+                             % (before, after, REFCOUNT_CALLS))

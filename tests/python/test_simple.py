@@ -29,20 +29,7 @@ def setUpModule():
     point = importlib.import_module("point")
 
 
-# Calls per refcount check, and the growth tolerated (caches, not per-call leaks).
-CALLS = 1000
-SLACK = 5
-
-
-class RefcountMixin:
-    def assertNoRefGrowth(self, obj, action):
-        action()  # warm up one-time caches
-        before = sys.getrefcount(obj)
-        for _ in range(CALLS):
-            action()
-        after = sys.getrefcount(obj)
-        self.assertLessEqual(after - before, SLACK,
-                             "refcount grew from %d to %d over %d calls" % (before, after, CALLS))
+RefcountMixin = support.RefcountMixin
 
 
 class ImportTest(unittest.TestCase):
@@ -244,10 +231,10 @@ class SimpleTest(unittest.TestCase, RefcountMixin):
     def test_refcounts_remember(self):
         marker = object()
         before = sys.getrefcount(marker)
-        for _ in range(CALLS):
+        for _ in range(support.REFCOUNT_CALLS):
             simple.remember(marker)
         # Only the one stored reference may remain.
-        self.assertLessEqual(sys.getrefcount(marker) - before, 1 + SLACK)
+        self.assertLessEqual(sys.getrefcount(marker) - before, 1 + support.REFCOUNT_SLACK)
         simple.remember(None)
         self.assertEqual(sys.getrefcount(marker), before)
 

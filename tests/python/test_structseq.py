@@ -62,26 +62,12 @@ def load_sample(abi):
     return mod
 
 
-# Calls per refcount check, and the growth tolerated (caches, not per-call leaks).
-CALLS = 1000
-SLACK = 5
-
-
-class StructSeqTests:
+class StructSeqTests(support.RefcountMixin):
     abi = None  # set by the concrete classes below
 
     @classmethod
     def setUpClass(cls):
         cls.m = load_sample(cls.abi)
-
-    def assertNoRefGrowth(self, obj, action):
-        action()  # warm up one-time caches
-        before = sys.getrefcount(obj)
-        for _ in range(CALLS):
-            action()
-        after = sys.getrefcount(obj)
-        self.assertLessEqual(after - before, SLACK,
-                             "refcount grew from %d to %d over %d calls" % (before, after, CALLS))
 
     # ---- the types ----
 
