@@ -17,7 +17,8 @@ public class PythonSuiteTests
     [Theory]
     [MemberData(nameof(Pythons))]
     public void CPythonAbiSamplesBehaveLikeUniversalOnes(string python) =>
-        RunUnittest(python, "cpython", Path.Combine(Repo.Samples, "cpython"), ["tests.python.test_simple", "tests.python.test_hybrid", "tests.python.test_protocols", "tests.python.test_structseq"]);
+        RunUnittest(python, "cpython", Path.Combine(Repo.Samples, "cpython"), ["tests.python.test_simple", "tests.python.test_hybrid", "tests.python.test_protocols", "tests.python.test_structseq",
+            "tests.python.test_helpers"]);
 
     [Theory]
     [MemberData(nameof(Pythons))]
