@@ -194,44 +194,43 @@ static int member_index(const char *name)
 }
 
 
-HPy debug_Call(HPyContext *ctx, HPy callable, const HPy *args, size_t nargs, HPy kwnames)
+typedef HPy (*vector_call_member)(HPyContext *, HPy, const HPy *, size_t, HPy);
+
+/* HPy_Call and HPy_CallMethod: `first` (the callable, or the method name) and nargs positional
+   plus len(kwnames) keyword values in `args`, all unwrapped; Python code runs meanwhile. */
+static HPy vector_call(HPyContext *ctx, vector_call_member call, int32_t member, const char *kw_error,
+                       HPy first, const HPy *args, size_t nargs, HPy kwnames, void *caller)
 {
     HPyContext *uctx = debug_state->uctx;
-    debug_check_ctx(ctx, m_Call);
-    HPy ucallable = debug_unwrap(callable, m_Call, 1);
-    HPy ukw = debug_unwrap(kwnames, m_Call, 4);
+    debug_check_ctx(ctx, member);
+    HPy ufirst = debug_unwrap(first, member, 1);
+    HPy ukw = debug_unwrap(kwnames, member, 4);
     if (!is_tuple_or_null(ukw))
-        fatal("HPy_Call arg 'kwnames' must be a tuple object or HPy_NULL");
+        fatal(kw_error);
     size_t n = nargs + kwnames_length(ukw);
     HPy small[SMALL] = { { 0 } };   /* (zeroed: n may be 0) */
-    HPy *uargs = unwrap_array(args, n, small, SMALL, m_Call, 2);
+    HPy *uargs = unwrap_array(args, n, small, SMALL, member, 2);
     if (uargs == NULL)
         return uctx->ctx_Err_NoMemory(uctx), HPy_NULL;
     HPy r;
-    WHILE_SUSPENDED(ctx, r = uctx->ctx_Call(uctx, ucallable, uargs, nargs, ukw));
+    WHILE_SUSPENDED(ctx, r = call(uctx, ufirst, uargs, nargs, ukw));
     if (uargs != small)
         free(uargs);
-    return debug_open(r, 0, __builtin_return_address(0));
+    return debug_open(r, 0, caller);
+}
+
+HPy debug_Call(HPyContext *ctx, HPy callable, const HPy *args, size_t nargs, HPy kwnames)
+{
+    return vector_call(ctx, debug_state->uctx->ctx_Call, m_Call,
+                       "HPy_Call arg 'kwnames' must be a tuple object or HPy_NULL",
+                       callable, args, nargs, kwnames, __builtin_return_address(0));
 }
 
 HPy debug_CallMethod(HPyContext *ctx, HPy name, const HPy *args, size_t nargs, HPy kwnames)
 {
-    HPyContext *uctx = debug_state->uctx;
-    debug_check_ctx(ctx, m_CallMethod);
-    HPy uname = debug_unwrap(name, m_CallMethod, 1);
-    HPy ukw = debug_unwrap(kwnames, m_CallMethod, 4);
-    if (!is_tuple_or_null(ukw))
-        fatal("HPy_CallMethod arg 'kwnames' must be a tuple object or HPy_NULL");
-    size_t n = nargs + kwnames_length(ukw);
-    HPy small[SMALL] = { { 0 } };   /* (zeroed: n may be 0) */
-    HPy *uargs = unwrap_array(args, n, small, SMALL, m_CallMethod, 2);
-    if (uargs == NULL)
-        return uctx->ctx_Err_NoMemory(uctx), HPy_NULL;
-    HPy r;
-    WHILE_SUSPENDED(ctx, r = uctx->ctx_CallMethod(uctx, uname, uargs, nargs, ukw));
-    if (uargs != small)
-        free(uargs);
-    return debug_open(r, 0, __builtin_return_address(0));
+    return vector_call(ctx, debug_state->uctx->ctx_CallMethod, m_CallMethod,
+                       "HPy_CallMethod arg 'kwnames' must be a tuple object or HPy_NULL",
+                       name, args, nargs, kwnames, __builtin_return_address(0));
 }
 
 HPy debug_CallTupleDict(HPyContext *ctx, HPy callable, HPy args, HPy kw)
