@@ -383,6 +383,38 @@ class LeakTest(unittest.TestCase):
             if not h.is_closed and h.obj == "in a test":
                 h._force_close()
 
+    def test_pytest_fixture(self):
+        # pytest is not needed to check the fixture's own logic: a stand-in module gives it the
+        # decorator, and the generator is driven as pytest drives it.
+        import importlib
+        import sys
+        import types
+        stand_in = types.ModuleType("pytest")
+        stand_in.fixture = lambda f: f
+        saved = sys.modules.get("pytest")
+        sys.modules["pytest"] = stand_in
+        try:
+            sys.modules.pop("hpyshim.debug_pytest", None)
+            plugin = importlib.import_module("hpyshim.debug_pytest")
+        finally:
+            if saved is None:
+                del sys.modules["pytest"]
+            else:
+                sys.modules["pytest"] = saved
+            sys.modules.pop("hpyshim.debug_pytest", None)
+        fixture = plugin.hpy_debug(None)
+        self.assertIsInstance(next(fixture), debug.LeakDetector)
+        self.m.leak("leaked in a pytest test")
+        with self.assertRaises(debug.HPyLeakError):
+            next(fixture)
+        for h in debug.get_open_handles(0):
+            if h.obj == "leaked in a pytest test":
+                h._force_close()
+        clean = plugin.hpy_debug(None)
+        next(clean)
+        with self.assertRaises(StopIteration):
+            next(clean)
+
     def test_hpy_universal_debug_is_this_module(self):
         from hpyshim import universal
         self.assertIs(universal._debug, debug)
