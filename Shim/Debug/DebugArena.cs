@@ -55,4 +55,5 @@ internal unsafe struct debug_arena
     public HPyContext* uctx, dctx;
     public delegate* unmanaged<debug_arena*, void> grow;
     public delegate* unmanaged<debug_handle*, int, int, int, void> invalid;
+    public delegate* unmanaged<debug_handle*, void*, byte*> describe;
 }

@@ -54,6 +54,7 @@ internal static unsafe class DebugContext
             a->raw_max = DefaultProtectedRawDataSize;
             a->grow = &Grow;
             a->invalid = &Invalid;
+            a->describe = &DescribeRawData;
             arena = a;
             context = native_debug_context(UniversalContext.Instance, a);
             if (context == null) throw new OutOfMemoryException("cannot allocate the debug context");
@@ -236,6 +237,30 @@ internal static unsafe class DebugContext
             return n;
         }
         catch (Exception) { return 0; }
+    }
+
+    // (code object, instruction, getter's caller) -> the text, in native memory for good. The code
+    // objects are kept alive so that an address is never reused for another one.
+    static readonly Dictionary<(nint, long, nint), nint> rawDataTexts = new();
+
+    /// <summary>Where a getter's raw data came from, for the fault handler (see debug_raw.c).</summary>
+    [UnmanagedCallersOnly]
+    static byte* DescribeRawData(debug_handle* h, void* caller)
+    {
+        try
+        {
+            var key = (h->code, h->instr, (nint)caller);
+            if (rawDataTexts.TryGetValue(key, out nint known)) return (byte*)known;
+            var sb = new StringBuilder();
+            string? line = PythonLine(h);
+            if (line != null) sb.Append($"  the handle was opened while Python ran: {line}\n");
+            if (caller != null) sb.Append($"  the getter was called at: {NativeSymbols.Describe(caller)}\n");
+            byte* text = Utf8.Persistent(sb.ToString());
+            if (h->code != 0) Py.Py_IncRef(h->code);
+            rawDataTexts[key] = (nint)text;
+            return text;
+        }
+        catch (Exception) { return null; }
     }
 
     static string? MemberName(int member) => Utf8.Read(native_debug_member_name(member));

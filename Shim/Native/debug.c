@@ -760,7 +760,8 @@ const char *debug_Type_GetName(HPyContext *ctx, HPy type)
     if (!is_type(utype))
         fatal("HPyType_GetName arg must be a type");
     const char *p = uctx->ctx_Type_GetName(uctx, utype);
-    return p == NULL ? NULL : debug_raw_copy(type, p, strlen(p) + 1, m_Type_GetName);
+    return p == NULL ? NULL
+        : debug_raw_copy(type, p, strlen(p) + 1, m_Type_GetName, __builtin_return_address(0));
 }
 
 int debug_Type_IsSubtype(HPyContext *ctx, HPy sub, HPy type)
@@ -944,7 +945,7 @@ const char *debug_Unicode_AsUTF8AndSize(HPyContext *ctx, HPy h, HPy_ssize_t *siz
     const char *p = uctx->ctx_Unicode_AsUTF8AndSize(uctx, debug_unwrap(h, m_AsUTF8, 1), &n);
     if (size != NULL)
         *size = n;
-    return p == NULL ? NULL : debug_raw_copy(h, p, (size_t)n + 1, m_AsUTF8);
+    return p == NULL ? NULL : debug_raw_copy(h, p, (size_t)n + 1, m_AsUTF8, __builtin_return_address(0));
 }
 
 const char *debug_Bytes_AsString(HPyContext *ctx, HPy h)
@@ -954,7 +955,8 @@ const char *debug_Bytes_AsString(HPyContext *ctx, HPy h)
     HPy uh = debug_unwrap(h, m_BytesAsString, 1);
     const char *p = uctx->ctx_Bytes_AsString(uctx, uh);
     return p == NULL ? NULL
-        : debug_raw_copy(h, p, (size_t)uctx->ctx_Bytes_Size(uctx, uh) + 1, m_BytesAsString);
+        : debug_raw_copy(h, p, (size_t)uctx->ctx_Bytes_Size(uctx, uh) + 1, m_BytesAsString,
+                         __builtin_return_address(0));
 }
 
 const char *debug_Bytes_AS_STRING(HPyContext *ctx, HPy h)
@@ -964,5 +966,6 @@ const char *debug_Bytes_AS_STRING(HPyContext *ctx, HPy h)
     HPy uh = debug_unwrap(h, m_BytesAS_STRING, 1);
     const char *p = uctx->ctx_Bytes_AS_STRING(uctx, uh);
     return p == NULL ? NULL
-        : debug_raw_copy(h, p, (size_t)uctx->ctx_Bytes_GET_SIZE(uctx, uh) + 1, m_BytesAS_STRING);
+        : debug_raw_copy(h, p, (size_t)uctx->ctx_Bytes_GET_SIZE(uctx, uh) + 1, m_BytesAS_STRING,
+                         __builtin_return_address(0));
 }

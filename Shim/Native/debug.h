@@ -51,6 +51,9 @@ typedef void (*debug_grow_fn)(debug_arena *arena);
    HPy_Dup, 6 a built or cancelled builder used (then `dh` is the builder). Returns only if the
    program may go on (an on_invalid_handle / on_invalid_builder_handle hook is set). */
 typedef void (*debug_invalid_fn)(debug_handle *dh, int32_t member, int32_t argument, int32_t kind);
+/* Text for a fault on a getter's raw data: where the handle was opened and where the getter was
+   called, prepared when the getter runs (a signal handler cannot compute it); kept for good. */
+typedef const char *(*debug_describe_fn)(debug_handle *dh, void *getter_caller);
 
 struct debug_arena {
     debug_list open, closed, free;
@@ -61,6 +64,7 @@ struct debug_arena {
     HPyContext *uctx, *dctx;
     debug_grow_fn grow;
     debug_invalid_fn invalid;
+    debug_describe_fn describe;
 };
 
 extern debug_arena *debug_state;
@@ -111,7 +115,7 @@ static inline void debug_list_append(debug_list *l, debug_handle *h)
 
 /* Raw data (debug_raw.c): a protected copy of a getter's char*, living as long as its handle. */
 void debug_raw_init(void);
-const char *debug_raw_copy(HPy dh, const char *data, size_t n, int32_t member);
+const char *debug_raw_copy(HPy dh, const char *data, size_t n, int32_t member, void *caller);
 void debug_raw_release(debug_handle *h);   /* unmaps an entry's raw data */
 void debug_raw_protect(debug_handle *h);   /* makes it unreadable at close */
 

@@ -21,6 +21,7 @@ typedef struct {
     size_t length;          /* mapped bytes (whole pages) */
     debug_handle *owner;
     int32_t member;         /* the getter */
+    const char *where;      /* "  opened while Python ran: ...\n  ..." or NULL */
 } raw_region;
 
 #define MAX_REGIONS 8192
@@ -69,6 +70,8 @@ static void on_fault(int sig, siginfo_t *info, void *context)
             say_hex((uintptr_t)r->owner);
             say(closed ? ": the handle was closed, so the data is gone\n"
                        : ": the data is read-only\n");
+            if (r->where != NULL)
+                say(r->where);
             say("Fatal Python error: invalid access to the raw data of a closed or read-only handle\n");
             signal(SIGABRT, SIG_DFL);
             abort();
@@ -104,7 +107,7 @@ void debug_raw_init(void)
 
 /* A read-only copy of `data` (n bytes) attached to the handle `dh`; the original pointer when
    nothing can be protected (no slot, no memory, a handle that already has raw data). */
-const char *debug_raw_copy(HPy dh, const char *data, size_t n, int32_t member)
+const char *debug_raw_copy(HPy dh, const char *data, size_t n, int32_t member, void *caller)
 {
     if (data == NULL || dh._i == 0 || !handler_installed)
         return data;
@@ -125,7 +128,8 @@ const char *debug_raw_copy(HPy dh, const char *data, size_t n, int32_t member)
         return data;
     memcpy(copy, data, n);
     mprotect(copy, length, PROT_READ);
-    regions[region_count] = (raw_region){ copy, length, h, member };
+    const char *where = debug_state->describe != NULL ? debug_state->describe(h, caller) : NULL;
+    regions[region_count] = (raw_region){ copy, length, h, member, where };
     region_count++;
     h->raw = copy;
     h->raw_size = (int64_t)n;

@@ -457,11 +457,14 @@ class FatalTest(unittest.TestCase):
         err = self.run_child("m.keep_utf8('bye')\nm.read_kept_utf8()")
         self.assertIn("invalid access to the char* that HPyUnicode_AsUTF8AndSize returned", err)
         self.assertIn("the handle was closed", err)
+        self.assertIn("the handle was opened while Python ran: <string>:3", err)
+        self.assertIn("the getter was called at: dbgtest.hpy0.so!keep_utf8_impl+0x", err)
 
     def test_char_pointer_written(self):
         err = self.run_child("m.write_utf8('const')")
         self.assertIn("invalid access to the char* that HPyUnicode_AsUTF8AndSize returned", err)
         self.assertIn("the data is read-only", err)
+        self.assertIn("the getter was called at: dbgtest.hpy0.so!write_utf8_impl+0x", err)
 
     def test_builder_without_hook(self):
         err = self.run_child("m.build_twice(1)")
