@@ -39,6 +39,8 @@ internal static unsafe class ModuleBuilder
                 switch (d->kind)
                 {
                     case HPyDef_Kind.Meth:
+                        if (d->meth.name == null)
+                            return SystemError($"a function of {where} has no name (HPyDef.meth.name is NULL)");
                         if (Sig.MethFlags(d->meth.signature) < 0)
                         {
                             Failure.RaiseWithDetail(Py.PyExc_ValueError, "Unsupported HPyMeth signature",
@@ -112,7 +114,18 @@ internal static unsafe class ModuleBuilder
             nint module = Py.PyModule_FromDefAndSpec2(pydef, spec, Py.PythonApiVersion);
             if (module == 0) return 0;
             // Without slots this only allocates the zeroed module state (size > 0).
-            if (Py.PyModule_ExecDef(module, pydef) != 0 || !SetFile(module, path))
+            if (Py.PyModule_ExecDef(module, pydef) != 0)
+            {
+                Py.Py_DecRef(module);
+                if (Py.PyErr_Occurred() != 0 && PythonApi.PyErr_ExceptionMatches(Py.PyExc_MemoryError) != 0)
+                {
+                    PythonApi.PyErr_Clear();
+                    Failure.Raise(Py.PyExc_MemoryError,
+                        $"cannot allocate the module state of {where}: HPyModuleDef.size is {def->size} bytes");
+                }
+                return 0;
+            }
+            if (!SetFile(module, path))
             {
                 Py.Py_DecRef(module);
                 return 0;

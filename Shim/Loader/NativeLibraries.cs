@@ -27,6 +27,9 @@ internal static unsafe class NativeLibraries
         // dlopen directly, for dlerror's reason (missing dependency, wrong architecture...).
         // RTLD_NOW makes unresolved symbols fail here rather than in the middle of a call.
         byte* file = Utf8.Persistent(path);
+        // dlerror is bound on its first call, and binding it goes through the dynamic loader, which
+        // resets the error state: call it once first, so the call after a failed dlopen reports it.
+        dlerror();
         nint handle = dlopen(file, RTLD_NOW);
         NativeMemory.Free(file);
         if (handle == 0) error = Utf8.Read(dlerror()) ?? "no error message provided by the system";

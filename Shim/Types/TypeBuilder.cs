@@ -106,6 +106,11 @@ internal static unsafe class TypeBuilder
             return Failure.RaiseNull(Py.PyExc_TypeError,
                 "cannot specify both HPyType_SpecParam_Base and HPyType_SpecParam_BasesTuple");
 
+        // CPython would take a negative size as a huge unsigned one, or crash on it.
+        if (hspec->basicsize < 0 || hspec->itemsize < 0)
+            return Failure.RaiseNull(Py.PyExc_ValueError,
+                $"HPyType_Spec of '{name}' has a negative {(hspec->basicsize < 0 ? "basicsize" : "itemsize")}");
+
         int shape = hspec->builtin_shape;
         nint header = Shapes.HeaderSize(shape);
         if (header < 0)
@@ -123,7 +128,11 @@ internal static unsafe class TypeBuilder
                 HPyDef* d = defines[i];
                 switch (d->kind)
                 {
-                    case HPyDef_Kind.Meth: methCount++; break;
+                    case HPyDef_Kind.Meth:
+                        if (d->meth.name == null)
+                            return Failure.RaiseNull(Py.PyExc_ValueError, $"a method of type '{name}' has no name (HPyDef.meth.name is NULL)");
+                        methCount++;
+                        break;
                     case HPyDef_Kind.Member: memberCount++; break;
                     case HPyDef_Kind.GetSet: getsetCount++; break;
                     case HPyDef_Kind.Slot:

@@ -113,9 +113,8 @@ class LoadErrorTest(unittest.TestCase):
         path = os.path.join(self.tmp, "junk.hpy0.so")
         with open(path, "w") as f:
             f.write("this is not a shared library\n" * 20)
-        self.assertLoadFails("junk", path,
-                             r"invalid elf|elf header|file too short|not a (valid|shared|dynamic)"
-                             r"|cannot (open|load)|unable to load|failed to load")
+        # the system's own reason, even for the first failed load in the process
+        self.assertLoadFails("junk", path, r"invalid elf header|file too short")
 
     def test_library_without_hpy_symbols(self):
         path = os.path.join(self.tmp, "nosyms.hpy0.so")
