@@ -54,6 +54,6 @@ internal unsafe struct debug_arena
     public ulong generation;
     public HPyContext* uctx, dctx;
     public delegate* unmanaged<debug_arena*, void> grow;
-    public delegate* unmanaged<debug_handle*, int, int, int, void> invalid;
+    public delegate* unmanaged<debug_handle*, int, int, int, debug_handle*, void**, int, void> invalid;
     public delegate* unmanaged<debug_handle*, void*, byte*> describe;
 }

@@ -103,9 +103,10 @@ internal static unsafe class DebugContext
     /// <summary>A misused handle: the on_invalid_handle hook if one is set (and the program goes
     /// on), else a diagnosis on stderr and a fatal error, as HPy_FatalError.</summary>
     [UnmanagedCallersOnly]
-    static void Invalid(debug_handle* h, int member, int argument, int kind)
+    static void Invalid(debug_handle* h, int member, int argument, int kind, debug_handle* here, void** stack, int depth)
     {
         string title = kind >= 0 && kind < Kinds.Length ? Kinds[kind] : "Invalid handle";
+        string where = WhereNow(here, stack, depth);
         try
         {
             if (kind == WrongContextKind)
@@ -114,7 +115,7 @@ internal static unsafe class DebugContext
                 Console.Error.Write("Error: Wrong HPy Context!\n" +
                     $"HPy debug mode: {MemberName(member) ?? "a context call"} was called with the context " +
                     $"0x{(nint)h:x}, which was valid only during an earlier (or outer) call of the extension: " +
-                    "a context must not be kept in a global or a static and used later.\n");
+                    "a context must not be kept in a global or a static and used later.\n" + where);
                 Console.Error.Flush();
                 fixed (byte* message = "Wrong HPy Context\0"u8) Py.Py_FatalError(message);
             }
@@ -127,11 +128,11 @@ internal static unsafe class DebugContext
             if (kind == BuilderKind)
             {
                 Console.Error.Write($"HPy debug mode: {title}: {MemberName(member) ?? "a builder call"} was given " +
-                    $"the builder 0x{(nint)h:x} after HPyTupleBuilder_Build/Cancel (or HPyListBuilder_...)\n");
+                    $"the builder 0x{(nint)h:x} after HPyTupleBuilder_Build/Cancel (or HPyListBuilder_...)\n" + where);
                 Console.Error.Flush();
                 fixed (byte* message = "Invalid usage of already closed builder\0"u8) Py.Py_FatalError(message);
             }
-            Console.Error.Write(Diagnosis(h, member, argument, kind, title));
+            Console.Error.Write(Diagnosis(h, member, argument, kind, title) + where);
             Console.Error.Flush();
         }
         catch (Exception)
@@ -141,6 +142,29 @@ internal static unsafe class DebugContext
         // HPy's words for every misused handle (tools and tests look for them); the diagnosis
         // above says which misuse it was.
         fixed (byte* message = "Invalid usage of already closed handle\0"u8) Py.Py_FatalError(message);
+    }
+
+    /// <summary>"  misused while Python ran: f.py:3" and "  by the call at: ext.so!fn+0x1c": the
+    /// Python line at the misuse, and the innermost native frame outside libhpy (the extension's
+    /// function that made the call).</summary>
+    static string WhereNow(debug_handle* here, void** stack, int depth)
+    {
+        var sb = new StringBuilder();
+        try
+        {
+            string? line = here != null ? PythonLine(here) : null;
+            if (line != null) sb.Append($"  misused while Python ran: {line}\n");
+            string? runtime = NativeSymbols.FileOf((void*)(delegate* unmanaged<debug_handle*, int, int, int, debug_handle*, void**, int, void>)&Invalid);
+            for (int i = 0; i < depth; i++)
+            {
+                string? file = NativeSymbols.FileOf(stack[i]);
+                if (file == null || file == runtime) continue;
+                sb.Append($"  by the call at: {NativeSymbols.Describe(stack[i])}\n");
+                break;
+            }
+        }
+        catch (Exception) { /* the report goes on without it */ }
+        return sb.ToString();
     }
 
     static void CallHook(nint hook, string name)

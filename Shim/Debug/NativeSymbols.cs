@@ -30,6 +30,14 @@ internal static unsafe class NativeSymbols
 
     static readonly Dictionary<string, Symbol[]> tables = new();
 
+    /// <summary>The path of the binary that holds `address`, or null.</summary>
+    public static string? FileOf(void* address)
+    {
+        if (OperatingSystem.IsWindows()) return null;
+        DlInfo info;
+        return dladdr(address, &info) != 0 && info.dli_fname != null ? Utf8.Read(info.dli_fname) : null;
+    }
+
     public static string Describe(void* address)
     {
         if (OperatingSystem.IsWindows()) return $"0x{(nint)address:x}";

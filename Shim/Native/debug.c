@@ -1,5 +1,6 @@
 /* The debug context's hand-written members and trampoline dispatch (the rest is debug.gen.c).
  * Handles the extension sees are debug handles (debug.h); the universal context does the work. */
+#include <execinfo.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,9 +21,17 @@ static int32_t m_CallTupleDict, m_Dup, m_Close, m_Call, m_CallMethod, m_Type_Gen
     m_Type_IsSubtype, m_Unicode_Substring, m_AsStruct, m_Builder, m_AsUTF8, m_BytesAsString,
     m_BytesAS_STRING;
 
+/* A misuse: the report (C#) gets where Python and the native code were at that moment. */
 void debug_report(debug_handle *h, int32_t member, int32_t argument, int32_t kind)
 {
-    debug_state->invalid(h, member, argument, kind);
+    debug_handle here;
+    memset(&here, 0, sizeof here);
+    debug_record_frame(&here);
+    void *stack[24];
+    int depth = backtrace(stack, 24);
+    debug_state->invalid(h, member, argument, kind, &here, stack, depth);
+    if (here.code != NULL)
+        cpy.Py_DecRef(here.code);
 }
 
 /* ---- contexts valid only during a call ---- */

@@ -46,11 +46,14 @@ typedef struct {
 /* Slow paths, implemented in C# (DebugArena.cs). */
 typedef struct debug_arena debug_arena;
 typedef void (*debug_grow_fn)(debug_arena *arena);
-/* kind: 0 a closed handle used, 1 not a debug handle, 2 a constant closed, 3 a borrowed
+/* `here` holds the Python frame running at the misuse (code, instr) and `stack` the native return
+   addresses at it, innermost first, for the report to name the extension's function.
+   kind: 0 a closed handle used, 1 not a debug handle, 2 a constant closed, 3 a borrowed
    argument closed, 4 a constant returned without HPy_Dup, 5 an argument returned without
    HPy_Dup, 6 a built or cancelled builder used (then `dh` is the builder). Returns only if the
    program may go on (an on_invalid_handle / on_invalid_builder_handle hook is set). */
-typedef void (*debug_invalid_fn)(debug_handle *dh, int32_t member, int32_t argument, int32_t kind);
+typedef void (*debug_invalid_fn)(debug_handle *dh, int32_t member, int32_t argument, int32_t kind,
+                                 const debug_handle *here, void *const *stack, int32_t depth);
 /* Text for a fault on a getter's raw data: where the handle was opened and where the getter was
    called, prepared when the getter runs (a signal handler cannot compute it); kept for good. */
 typedef const char *(*debug_describe_fn)(debug_handle *dh, void *getter_caller);

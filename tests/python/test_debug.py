@@ -438,6 +438,7 @@ class FatalTest(unittest.TestCase):
         self.assertIn("argument 1 of HPy_Repr", err)
         self.assertIn("closed by: HPy_Close", err)
         self.assertRegex(err, r"opened by the call at: dbgtest\.hpy0\.so!use_after_close_impl\+0x")
+        self.assertWhere(err, "use_after_close")
 
     def test_returned_constant_diagnosis(self):
         err = self.run_child("m.return_constant()")
@@ -452,6 +453,8 @@ class FatalTest(unittest.TestCase):
         err = self.run_child("m.keep_ctx()\nm.use_kept_ctx()")
         self.assertIn("Error: Wrong HPy Context!", err)
         self.assertRegex(err, r"HPyLong_\w+ was called with the context 0x[0-9a-f]+, which was valid only")
+        self.assertIn("misused while Python ran: <string>:4", err)
+        self.assertIn("by the call at: dbgtest.hpy0.so!use_kept_ctx_impl+0x", err)
 
     def test_char_pointer_read_after_its_handle_closed(self):
         err = self.run_child("m.keep_utf8('bye')\nm.read_kept_utf8()")
@@ -469,6 +472,13 @@ class FatalTest(unittest.TestCase):
     def test_builder_without_hook(self):
         err = self.run_child("m.build_twice(1)")
         self.assertIn("Invalid usage of already closed builder", err)
+        self.assertWhere(err, "build_twice")
+
+    def assertWhere(self, err, function):
+        # the Python line of the misuse (line 3 of the child's code) and the extension's function
+        # (its _impl, or its trampoline when the misusing call was a tail call)
+        self.assertIn("misused while Python ran: <string>:3", err)
+        self.assertRegex(err, r"by the call at: dbgtest\.hpy0\.so!%s_(impl|trampoline)\+0x" % function)
 
 
 if __name__ == "__main__":
