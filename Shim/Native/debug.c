@@ -551,27 +551,21 @@ static void dispatch(HPyContext *dctx, HPyContext *cctx, HPyFunc_Signature sig, 
             free(h);
         return;
     }
-    case HPyFunc_GETBUFFERPROC: {
+    case HPyFunc_GETBUFFERPROC:
+    case HPyFunc_RELEASEBUFFERPROC: {
+        /* both start with self, then the view */
         _HPyFunc_args_GETBUFFERPROC *a = args;
         PyObject *cself = a->self;
         HPy self = lend(cself);
         a->self = _h2py(self);
         uctx->ctx_CallRealFunctionFromTrampoline(cctx, sig, func, args);
         a->self = cself;
-        /* the buffer owns its obj: a debug handle the extension put there is given away */
-        PyObject **obj = (PyObject **)((char *)a->view + offsetof(HPy_buffer, obj));
-        if (a->result >= 0 && *obj != NULL)
-            *obj = take_result(_py2h(*obj), m_Trampoline);
-        end_loan(self);
-        return;
-    }
-    case HPyFunc_RELEASEBUFFERPROC: {
-        _HPyFunc_args_RELEASEBUFFERPROC *a = args;
-        PyObject *cself = a->self;
-        HPy self = lend(cself);
-        a->self = _h2py(self);
-        uctx->ctx_CallRealFunctionFromTrampoline(cctx, sig, func, args);
-        a->self = cself;
+        if (sig == HPyFunc_GETBUFFERPROC) {
+            /* the buffer owns its obj: a debug handle the extension put there is given away */
+            PyObject **obj = (PyObject **)((char *)a->view + offsetof(HPy_buffer, obj));
+            if (a->result >= 0 && *obj != NULL)
+                *obj = take_result(_py2h(*obj), m_Trampoline);
+        }
         end_loan(self);
         return;
     }
