@@ -455,44 +455,57 @@ static int shape_of(HPyFunc_Signature sig, args_shape *s)
 
 #define FIELD(args, offset) (*(PyObject **)((char *)(args) + (offset)))
 
-static void dispatch(HPyContext *dctx, HPyContext *cctx, HPyFunc_Signature sig, HPyCFunction func, void *args);
+static void dispatch(HPyContext *cctx, HPyFunc_Signature sig, HPyCFunction func, void *args);
+
+/* Lends n objects (an argument vector) as debug handles, into `small` or, when n is large, a heap
+   array; NULL with MemoryError set when that cannot be allocated. */
+static HPy *lend_array(PyObject *const *items, size_t n, HPy *small)
+{
+    HPy *h = n <= SMALL ? small : malloc(n * sizeof(HPy));
+    if (h == NULL) {
+        debug_state->uctx->ctx_Err_NoMemory(debug_state->uctx);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        h[i] = lend(items[i]);
+    return h;
+}
+
+static void end_array_loan(HPy *h, size_t n, HPy *small)
+{
+    for (size_t i = 0; i < n; i++)
+        end_loan(h[i]);
+    if (h != small)
+        free(h);
+}
 
 void debug_CallRealFunctionFromTrampoline(HPyContext *dctx, HPyFunc_Signature sig, HPyCFunction func,
                                           void *args)
 {
     uint32_t saved;
     HPyContext *cctx = begin_call(dctx, &saved);
-    dispatch(dctx, cctx, sig, func, args);
+    dispatch(cctx, sig, func, args);
     end_call(dctx, cctx, saved);
 }
 
 /* Lends what CPython passes as debug handles, calls the function with its call context `cctx`,
    takes back the result. */
-static void dispatch(HPyContext *dctx, HPyContext *cctx, HPyFunc_Signature sig, HPyCFunction func, void *args)
+static void dispatch(HPyContext *cctx, HPyFunc_Signature sig, HPyCFunction func, void *args)
 {
     HPyContext *uctx = debug_state->uctx;
-    (void)dctx;
     switch (sig) {
     case HPyFunc_VARARGS: {
         _HPyFunc_args_VARARGS *a = args;
-        HPy self = lend(a->self), small[SMALL];
         size_t n = (size_t)a->nargs;
-        HPy *h = n <= SMALL ? small : malloc(n * sizeof(HPy));
-        if (h == NULL) {
-            end_loan(self);
-            uctx->ctx_Err_NoMemory(uctx);
-            a->result = NULL;
-            return;
+        HPy self = lend(a->self), small[SMALL];
+        HPy *h = lend_array((PyObject *const *)a->args, n, small);
+        a->result = NULL;
+        if (h != NULL) {
+            HPy r = ((HPyFunc_varargs)(void (*)(void))func)(cctx, self, h, n);
+            a->result = take_result(r, m_Trampoline);
+            end_array_loan(h, n, small);
         }
-        for (size_t i = 0; i < n; i++)
-            h[i] = lend(a->args[i]);
-        HPy r = ((HPyFunc_varargs)(void (*)(void))func)(cctx, self, h, n);
-        a->result = take_result(r, m_Trampoline);
-        for (size_t i = 0; i < n; i++)
-            end_loan(h[i]);
         end_loan(self);
-        if (h != small)
-            free(h);
         return;
     }
     case HPyFunc_KEYWORDS: {
@@ -500,55 +513,37 @@ static void dispatch(HPyContext *dctx, HPyContext *cctx, HPyFunc_Signature sig, 
         size_t nargs = a->nargsf & ~PY_VECTORCALL_ARGUMENTS_OFFSET;
         size_t n = nargs + (a->kwnames != NULL ? (size_t)TUPLE_SIZE(a->kwnames) : 0);
         HPy self = lend(a->self), kw = lend(a->kwnames), small[SMALL];
-        HPy *h = n <= SMALL ? small : malloc(n * sizeof(HPy));
-        if (h == NULL) {
-            end_loan(kw);
-            end_loan(self);
-            uctx->ctx_Err_NoMemory(uctx);
-            a->result = NULL;
-            return;
+        HPy *h = lend_array((PyObject *const *)a->args, n, small);
+        a->result = NULL;
+        if (h != NULL) {
+            HPy r = ((HPyFunc_keywords)(void (*)(void))func)(cctx, self, h, nargs, kw);
+            a->result = take_result(r, m_Trampoline);
+            end_array_loan(h, n, small);
         }
-        for (size_t i = 0; i < n; i++)
-            h[i] = lend(a->args[i]);
-        HPy r = ((HPyFunc_keywords)(void (*)(void))func)(cctx, self, h, nargs, kw);
-        a->result = take_result(r, m_Trampoline);
-        for (size_t i = 0; i < n; i++)
-            end_loan(h[i]);
         end_loan(kw);
         end_loan(self);
-        if (h != small)
-            free(h);
         return;
     }
     case HPyFunc_INITPROC:
     case HPyFunc_NEWFUNC: {
         /* (self, args tuple, kw dict): the HPy function takes the tuple's items as an array */
         _HPyFunc_args_NEWFUNC *a = args;   /* INITPROC has the same leading fields */
+        _HPyFunc_args_INITPROC *init = args;
         size_t n = (size_t)TUPLE_SIZE(a->args);
         HPy self = lend(a->self), kw = lend(a->kw), small[SMALL];
-        HPy *h = n <= SMALL ? small : malloc(n * sizeof(HPy));
-        if (h == NULL) {
-            end_loan(kw);
-            end_loan(self);
-            uctx->ctx_Err_NoMemory(uctx);
-            if (sig == HPyFunc_NEWFUNC) a->result = NULL; else ((_HPyFunc_args_INITPROC *)args)->result = -1;
-            return;
+        HPy *h = lend_array((PyObject *const *)TUPLE_ITEMS(a->args), n, small);
+        if (sig == HPyFunc_NEWFUNC) a->result = NULL; else init->result = -1;
+        if (h != NULL) {
+            if (sig == HPyFunc_NEWFUNC) {
+                HPy r = ((HPyFunc_newfunc)(void (*)(void))func)(cctx, self, h, (HPy_ssize_t)n, kw);
+                a->result = take_result(r, m_Trampoline);
+            } else {
+                init->result = ((HPyFunc_initproc)(void (*)(void))func)(cctx, self, h, (HPy_ssize_t)n, kw);
+            }
+            end_array_loan(h, n, small);
         }
-        for (size_t i = 0; i < n; i++)
-            h[i] = lend(_h2py(TUPLE_ITEMS(a->args)[i]));
-        if (sig == HPyFunc_NEWFUNC) {
-            HPy r = ((HPyFunc_newfunc)(void (*)(void))func)(cctx, self, h, (HPy_ssize_t)n, kw);
-            a->result = take_result(r, m_Trampoline);
-        } else {
-            ((_HPyFunc_args_INITPROC *)args)->result =
-                ((HPyFunc_initproc)(void (*)(void))func)(cctx, self, h, (HPy_ssize_t)n, kw);
-        }
-        for (size_t i = 0; i < n; i++)
-            end_loan(h[i]);
         end_loan(kw);
         end_loan(self);
-        if (h != small)
-            free(h);
         return;
     }
     case HPyFunc_GETBUFFERPROC:
