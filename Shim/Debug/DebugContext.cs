@@ -86,9 +86,8 @@ internal static unsafe class DebugContext
         }
     }
 
-    // kind: see debug.h (debug_invalid_fn); 6 is a finished builder used again, 7 a context
-    // used outside its call (then `h` is the context)
-    const int BuilderKind = 6, WrongContextKind = 7;
+    // The MISUSE_* kinds of debug.h, by value; the titles are indexed by them.
+    const int NotAHandleKind = 1, BuilderKind = 6, WrongContextKind = 7;
     static readonly string[] Kinds =
     [
         "Invalid usage of already closed handle",
@@ -188,7 +187,7 @@ internal static unsafe class DebugContext
         string what = argument > 0 ? $"argument {argument} of {where}" : $"the result returned to {where}";
         sb.AppendLine($"HPy debug mode: {title}");
         sb.AppendLine($"  handle 0x{(nint)h:x}, {what}");
-        if (kind == 1)
+        if (kind == NotAHandleKind)
         {
             sb.AppendLine("  the value is not a debug handle: a universal handle, a handle from another context, or garbage");
             return sb.ToString();

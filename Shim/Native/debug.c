@@ -45,7 +45,7 @@ static unsigned next_call_context;
 
 void debug_wrong_context(HPyContext *ctx, int32_t member)
 {
-    debug_report((debug_handle *)ctx, member, 0, 7);
+    debug_report((debug_handle *)ctx, member, 0, MISUSE_WRONG_CONTEXT);
 }
 
 /* Runs while `ctx` must not be used: a call into Python code, which may call the extension with
@@ -104,17 +104,17 @@ static PyObject *take_result(HPy r, int32_t member)
         return NULL;
     debug_handle *h = (debug_handle *)r._i;
     if (h->magic != DEBUG_HANDLE_MAGIC) {
-        debug_report(h, member, 0, 1);
+        debug_report(h, member, 0, MISUSE_NOT_A_HANDLE);
         return (PyObject *)r._i;
     }
     if (h->state != DH_OPEN) {
-        debug_report(h, member, 0, 0);
+        debug_report(h, member, 0, MISUSE_CLOSED);
         cpy.Py_IncRef(h->obj);   /* only reached with a hook: keep the process consistent */
         return h->obj;
     }
     if (h->flags & (DH_IMMORTAL | DH_BORROWED)) {
         /* a context constant or an argument returned without HPy_Dup */
-        debug_report(h, member, 0, (h->flags & DH_IMMORTAL) ? 4 : 5);
+        debug_report(h, member, 0, (h->flags & DH_IMMORTAL) ? MISUSE_RETURNED_CONSTANT : MISUSE_RETURNED_LOAN);
         cpy.Py_IncRef(h->obj);
         return h->obj;
     }
@@ -142,19 +142,19 @@ static void close_member(HPy h, int32_t member)
         return;
     debug_handle *e = (debug_handle *)h._i;
     if (e->magic != DEBUG_HANDLE_MAGIC) {
-        debug_report(e, member, 1, 1);
+        debug_report(e, member, 1, MISUSE_NOT_A_HANDLE);
         return;
     }
     if (e->state != DH_OPEN) {
-        debug_report(e, member, 1, 0);
+        debug_report(e, member, 1, MISUSE_CLOSED);
         return;
     }
     if (e->flags & DH_IMMORTAL) {
-        debug_report(e, member, 1, 2);
+        debug_report(e, member, 1, MISUSE_CLOSED_CONSTANT);
         return;
     }
     if (e->flags & DH_BORROWED) {
-        debug_report(e, member, 1, 3);
+        debug_report(e, member, 1, MISUSE_CLOSED_LOAN);
         return;
     }
     PyObject *o = e->obj;
@@ -875,7 +875,7 @@ static intptr_t open_builder(intptr_t universal)
     return (intptr_t)b;
 }
 
-/* The universal builder of an unfinished debug builder; a finished one is reported (kind 6) and
+/* The universal builder of an unfinished debug builder; a finished one is reported and
    gives 0, which the universal members treat as a failed New (MemoryError), as in HPy. */
 static debug_builder *builder_of(intptr_t value, int32_t member)
 {
@@ -883,7 +883,7 @@ static debug_builder *builder_of(intptr_t value, int32_t member)
         return NULL;
     debug_builder *b = (debug_builder *)value;
     if (b->magic != BUILDER_MAGIC || b->finished) {
-        debug_report((debug_handle *)value, member, 1, 6);
+        debug_report((debug_handle *)value, member, 1, MISUSE_FINISHED_BUILDER);
         return NULL;
     }
     return b;

@@ -23,6 +23,18 @@ enum {
     DH_BORROWED = 2,   /* an argument a trampoline lent to the extension: closing it is an error */
 };
 
+/* What a report is about (the `kind` of debug_invalid_fn; DebugContext.cs has their titles). */
+enum {
+    MISUSE_CLOSED = 0,           /* a closed handle used */
+    MISUSE_NOT_A_HANDLE = 1,     /* not a debug handle */
+    MISUSE_CLOSED_CONSTANT = 2,  /* a context constant closed */
+    MISUSE_CLOSED_LOAN = 3,      /* an argument closed by the function it was lent to */
+    MISUSE_RETURNED_CONSTANT = 4,
+    MISUSE_RETURNED_LOAN = 5,
+    MISUSE_FINISHED_BUILDER = 6, /* a built or cancelled builder used again */
+    MISUSE_WRONG_CONTEXT = 7,    /* a context used outside its call */
+};
+
 typedef struct debug_handle {
     struct debug_handle *prev, *next;
     PyObject *obj;          /* the universal handle; owned while open unless DH_BORROWED */
@@ -46,12 +58,10 @@ typedef struct {
 /* Slow paths, implemented in C# (DebugArena.cs). */
 typedef struct debug_arena debug_arena;
 typedef void (*debug_grow_fn)(debug_arena *arena);
-/* `here` holds the Python frame running at the misuse (code, instr) and `stack` the native return
-   addresses at it, innermost first, for the report to name the extension's function.
-   kind: 0 a closed handle used, 1 not a debug handle, 2 a constant closed, 3 a borrowed
-   argument closed, 4 a constant returned without HPy_Dup, 5 an argument returned without
-   HPy_Dup, 6 a built or cancelled builder used (then `dh` is the builder). Returns only if the
-   program may go on (an on_invalid_handle / on_invalid_builder_handle hook is set). */
+/* `kind` is a MISUSE_* (for a builder `dh` is the builder, for a context the context); `here`
+   holds the Python frame running at the misuse (code, instr) and `stack` the native return
+   addresses at it, innermost first, for the report to name the extension's function. Returns
+   only if the program may go on (an on_invalid_handle / on_invalid_builder_handle hook is set). */
 typedef void (*debug_invalid_fn)(debug_handle *dh, int32_t member, int32_t argument, int32_t kind,
                                  const debug_handle *here, void *const *stack, int32_t depth);
 /* Text for a fault on a getter's raw data: where the handle was opened and where the getter was
@@ -191,11 +201,11 @@ static inline HPy debug_unwrap(HPy dh, int32_t member, int32_t argument)
         return dh;
     debug_handle *h = (debug_handle *)dh._i;
     if (h->magic != DEBUG_HANDLE_MAGIC) {
-        debug_report(h, member, argument, 1);
+        debug_report(h, member, argument, MISUSE_NOT_A_HANDLE);
         return dh;   /* the hook let us go on: it may be a universal handle */
     }
     if (h->state != DH_OPEN)
-        debug_report(h, member, argument, 0);
+        debug_report(h, member, argument, MISUSE_CLOSED);
     return _py2h(h->obj);
 }
 
