@@ -212,14 +212,10 @@ def set_protected_raw_data_max_size(size):
     _checked(_library().hpyshim_debug_protected_raw_data_max(int(size)), "set_protected_raw_data_max_size")
 
 
-_hooks = {}
-
-
 def _set_hook(which, name, function):
     if function is not None and not callable(function):
         raise TypeError("Expected a callable object or None")
-    _hooks[which] = function   # the runtime holds its own reference too
-    address = None if function is None else id(function)
+    address = None if function is None else id(function)   # the runtime takes a reference
     _checked(_library().hpyshim_debug_set_hook(which, address), name)
 
 

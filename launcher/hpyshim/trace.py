@@ -43,8 +43,7 @@ class _State(ctypes.Structure):
 _HOOK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int)
 _state = None
 _names = None
-_hooks = {"on_enter": None, "on_exit": None}     # the Python functions
-_c_hooks = {"on_enter": None, "on_exit": None}   # their ctypes trampolines, kept alive here
+_c_hooks = {"on_enter": None, "on_exit": None}   # ctypes trampolines of the hooks, kept alive here
 _KEEP = object()
 
 
@@ -55,6 +54,8 @@ def _get_state():
         info = lib.hpyshim_trace_info
         info.argtypes = []
         info.restype = ctypes.POINTER(_State)
+        lib.hpyshim_trace_set_hooks.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+        lib.hpyshim_trace_set_hooks.restype = None
         pointer = info()
         if not pointer:
             raise SystemError("the HPy Shim runtime could not create the trace context")
@@ -74,22 +75,17 @@ def get_call_counts():
     return {name: state.counts[i] for i, name in enumerate(_names)}
 
 
-def _frequency():
+def get_frequency():
     # The runtime re-measures the clock's rate on each request (see trace.c).
     _get_state()
-    lib = _native.get_library()
-    return lib.hpyshim_trace_info().contents.frequency
+    return _native.get_library().hpyshim_trace_info().contents.frequency
 
 
 def get_durations():
     """Nanoseconds per member (the runtime counts clock ticks; converted here)."""
     state = _get_state()
-    to_ns = 1e9 / _frequency()
+    to_ns = 1e9 / get_frequency()
     return {name: int(state.durations[i] * to_ns) for i, name in enumerate(_names)}
-
-
-def get_frequency():
-    return _frequency()
 
 
 def _trampoline(function):
@@ -111,15 +107,11 @@ def set_trace_functions(on_enter=_KEEP, on_exit=_KEEP):
         if value is not _KEEP and value is not None and not callable(value):
             raise TypeError("Expected a callable object or None")
     for key, value in (("on_enter", on_enter), ("on_exit", on_exit)):
-        if value is _KEEP:
-            continue
-        _hooks[key] = value
-        _c_hooks[key] = None if value is None else _trampoline(value)
-    lib = _native.get_library()
-    lib.hpyshim_trace_set_hooks.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
-    lib.hpyshim_trace_set_hooks.restype = None
-    lib.hpyshim_trace_set_hooks(*(None if _c_hooks[k] is None else ctypes.cast(_c_hooks[k], ctypes.c_void_p)
-                                  for k in ("on_enter", "on_exit")))
+        if value is not _KEEP:
+            _c_hooks[key] = None if value is None else _trampoline(value)
+    addresses = [None if _c_hooks[k] is None else ctypes.cast(_c_hooks[k], ctypes.c_void_p)
+                 for k in ("on_enter", "on_exit")]
+    _native.get_library().hpyshim_trace_set_hooks(*addresses)   # None is NULL
 
 
 # ---- reports (python -m hpyshim trace) ----
