@@ -22,9 +22,6 @@ internal static unsafe class DebugContext
     static extern HPyContext* native_debug_context(HPyContext* uctx, debug_arena* arena);
 
     [DllImport(Library)]
-    public static extern int native_debug_is_context(HPyContext* ctx);
-
-    [DllImport(Library)]
     static extern byte* native_debug_member_name(int member);
 
     [DllImport(Library)]

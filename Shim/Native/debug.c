@@ -679,11 +679,6 @@ HPyContext *native_debug_context(HPyContext *uctx, debug_arena *arena)
     return dctx;
 }
 
-int native_debug_is_context(HPyContext *ctx)
-{
-    return ctx != NULL && ctx == debug_ctx;
-}
-
 /* Fills `out` with up to `capacity` entries of the open (which 0) or closed (1) list whose
    generation is at least `generation`, oldest first; returns how many there are in all. */
 int64_t native_debug_handles(int32_t which, uint64_t generation, debug_handle **out, int64_t capacity)
