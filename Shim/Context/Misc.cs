@@ -2,14 +2,10 @@ using HPyShim.CPython;
 
 namespace HPyShim.Context;
 
-// Errors, the GIL, compilation and context variables.
+// Fatal errors and compilation (the GIL and context variables are on the native fast path).
 internal static unsafe partial class UniversalContext
 {
     internal static void FatalError(HPyContext* ctx, byte* message) => Py.Py_FatalError(message);   // does not return
-
-    internal static HPyThreadState LeavePythonExecution(HPyContext* ctx) => new() { _i = Py.PyEval_SaveThread() };
-
-    internal static void ReenterPythonExecution(HPyContext* ctx, HPyThreadState state) => Py.PyEval_RestoreThread(state._i);
 
     // CPython's start symbols (Py_single_input, Py_file_input, Py_eval_input), stable since 2.x.
     const int PySingleInput = 256, PyFileInput = 257, PyEvalInput = 258;
@@ -25,13 +21,5 @@ internal static unsafe partial class UniversalContext
         };
         if (start == 0) return Failure.RaiseNull(Py.PyExc_SystemError, "invalid source kind");
         return new HPy(Py.Py_CompileString(utf8_source, utf8_filename, start));
-    }
-
-    internal static int ContextVar_Get(HPyContext* ctx, HPy context_var, HPy default_value, HPy* result)
-    {
-        nint value = 0;
-        int status = Py.PyContextVar_Get(context_var._i, default_value._i, &value);
-        *result = new HPy(value);
-        return status;
     }
 }

@@ -3,21 +3,9 @@ using HPyShim.Types;
 
 namespace HPyShim.Context;
 
-// Type queries and bytes access: loads from the object header where the layout is fixed across
-// CPython 3.8-3.13 (the *_Check family is on the native fast path).
+// Type names and dumps (type checks and bytes access are on the native fast path).
 internal static unsafe partial class UniversalContext
 {
-    // PyBytesObject: PyObject_VAR_HEAD (ob_size at 16), ob_shash, then ob_sval.
-    const int VarObjectSizeOffset = 16;
-    const int BytesDataOffset = 32;
-
-    internal static int Type_IsSubtype(HPyContext* ctx, HPy sub, HPy type)
-    {
-        if (sub._i == type._i) return 1;
-        // PyType_IsSubtype reads type fields of both; anything but types would be read as garbage.
-        if (!TypeRegistry.IsType(sub._i) || !TypeRegistry.IsType(type._i)) return 0;
-        return Py.PyType_IsSubtype(sub._i, type._i);
-    }
 
     internal static byte* Type_GetName(HPyContext* ctx, HPy type)
     {
@@ -51,12 +39,6 @@ internal static unsafe partial class UniversalContext
             if (*p == (byte)'.') start = p + 1;
         return start;
     }
-
-
-    // The unchecked accessors: the caller guarantees a bytes object, as with CPython's macros.
-    internal static nint Bytes_GET_SIZE(HPyContext* ctx, HPy h) => *(nint*)(h._i + VarObjectSizeOffset);
-
-    internal static byte* Bytes_AS_STRING(HPyContext* ctx, HPy h) => (byte*)(h._i + BytesDataOffset);
 
     internal static void Dump(HPyContext* ctx, HPy h)
     {

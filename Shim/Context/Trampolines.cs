@@ -7,7 +7,7 @@ namespace HPyShim.Context;
 
 // _HPy_CallRealFunctionFromTrampoline runs on the native fast path (Shim/Native/calls.c), which
 // handles every signature whose arguments only pass through. The signatures that need the runtime
-// (buffers, traversal, capsule destructors, module creation) and unknown ones come here.
+// (buffers, capsule destructors, module creation) and unknown ones come here.
 internal static unsafe partial class UniversalContext
 {
     [UnmanagedCallersOnly]
@@ -34,12 +34,6 @@ internal static unsafe partial class UniversalContext
             {
                 var a = (Tramp.ReleaseBuffer*)args;
                 ((delegate* unmanaged<HPyContext*, nint, Py_buffer*, void>)func)(ctx, a->self, a->view);
-                return;
-            }
-            case Sig.TRAVERSEPROC:
-            {
-                var a = (Tramp.Traverse*)args;
-                a->result = TypeSlots.Traverse(func, a->self, a->visit, a->arg);
                 return;
             }
             case Sig.CAPSULE_DESTRUCTOR:
@@ -85,7 +79,4 @@ internal static unsafe class Tramp
 
     [StructLayout(LayoutKind.Sequential)]
     public struct ReleaseBuffer { public nint self; public Py_buffer* view; }
-
-    [StructLayout(LayoutKind.Sequential)]
-    public struct Traverse { public nint self; public delegate* unmanaged<nint, void*, int> visit; public void* arg; public int result; }
 }

@@ -18,7 +18,22 @@ internal static unsafe partial class NativeFastPath
     static extern byte* hpyshim_native_fill(HPyContext* ctx, delegate* unmanaged<HPyContext*, int, void*, void*, void> fallback);
 
     [DllImport(Library)]
-    static extern int hpyshim_native_note_type(nint type, void* methods, nint dataOffset, void* vectorcall);
+    static extern int hpyshim_native_note_type(nint type, void* methods, nint dataOffset, void* vectorcall, void* destroy, void* traverse);
+
+    [DllImport(Library)]
+    static extern void hpyshim_native_gc_slots(void** dealloc, void** clear);
+
+    /// <summary>tp_dealloc and tp_clear of HPy types with HPy_tp_destroy or HPy_tp_traverse (types.c):
+    /// CPython calls them per object, so they are C.</summary>
+    public static void* TpDealloc => GcSlot(0);
+    public static void* TpClear => GcSlot(1);
+
+    static void* GcSlot(int which)
+    {
+        void* dealloc, clear;
+        hpyshim_native_gc_slots(&dealloc, &clear);
+        return which == 0 ? dealloc : clear;
+    }
 
     /// <summary>The tp_new of HPy types with a call function and no HPy_tp_new (see types.c).</summary>
     [DllImport(Library)]
@@ -31,10 +46,11 @@ internal static unsafe partial class NativeFastPath
             throw new InvalidOperationException($"CPython lacks {Utf8.Read(missing)}, which the native fast path needs");
     }
 
-    /// <summary>Tells the fast path where HPy data starts in objects of a new HPy type and the call trampoline its objects start with (for HPy_New).</summary>
-    public static void NoteType(nint type, void* methods, nint dataOffset, void* vectorcall)
+    /// <summary>Tells the fast path about a new HPy type: where HPy data starts in its objects, the call
+    /// trampoline they start with (HPy_New), and its destroy and traverse functions (deallocation, GC).</summary>
+    public static void NoteType(nint type, void* methods, nint dataOffset, void* vectorcall, void* destroy, void* traverse)
     {
-        if (hpyshim_native_note_type(type, methods, dataOffset, vectorcall) != 0)
+        if (hpyshim_native_note_type(type, methods, dataOffset, vectorcall, destroy, traverse) != 0)
             throw new OutOfMemoryException("cannot record an HPy type for the native fast path");
     }
 }

@@ -47,8 +47,47 @@ const char *hpyshim_native_fill(HPyContext *ctx, native_trampoline_fallback fall
     RESOLVE(Py_GetVersion);
     RESOLVE(PyErr_Fetch);
     RESOLVE(PyErr_Restore);
+    RESOLVE(PySequence_Check);
+    RESOLVE(PySequence_GetItem);
+    RESOLVE(PyLong_FromSsize_t);
+    RESOLVE(PyLong_FromLong);
+    RESOLVE(PyLong_FromUnsignedLong);
+    RESOLVE(PyLong_AsLong);
+    RESOLVE(PyLong_AsUnsignedLong);
+    RESOLVE(PyLong_AsUnsignedLongMask);
+    RESOLVE(PyUnicode_FromString);
+    RESOLVE(PyObject_GetItem);
+    RESOLVE(PyObject_SetItem);
+    RESOLVE(PyObject_DelItem);
+    RESOLVE(PyObject_GetAttr);
+    RESOLVE(PyTuple_Size);
+    RESOLVE(PyTuple_GetItem);
+    RESOLVE(PyDict_New);
+    RESOLVE(PyDict_SetItem);
+    RESOLVE(PyEval_SaveThread);
+    RESOLVE(PyEval_RestoreThread);
+    RESOLVE(PyCapsule_GetPointer);
+    RESOLVE(PyCapsule_GetName);
+    RESOLVE(PyCapsule_GetContext);
+    RESOLVE(PyCapsule_SetPointer);
+    RESOLVE(PyCapsule_SetName);
+    RESOLVE(PyCapsule_SetContext);
+    RESOLVE(PyCapsule_SetDestructor);
+    RESOLVE(PyContextVar_Get);
+    RESOLVE(PyObject_GC_UnTrack);
+    RESOLVE(PyObject_ClearWeakRefs);
+    RESOLVE(PyObject_CallFinalizerFromDealloc);
+    RESOLVE(PyExc_OverflowError);
+    RESOLVE(PyExc_SystemError);
+    RESOLVE(PyCapsule_New);
+    RESOLVE(PyList_Type);
+    *(void **)&cpy.PyObject_Vectorcall = native_symbol_if_present("PyObject_Vectorcall");
+    *(void **)&cpy.PyObject_VectorcallDict = native_symbol_if_present("PyObject_VectorcallDict");
+    *(void **)&cpy.PyObject_VectorcallMethod = native_symbol_if_present("PyObject_VectorcallMethod");
     native_fill_generated(ctx);
-    if (missing_symbol == NULL)
+    if (missing_symbol == NULL) {
         native_specialize_refcounts(ctx);
+        native_init_shapes();
+    }
     return missing_symbol;
 }

@@ -4,6 +4,7 @@
 #ifndef HPYSHIM_NATIVE_H
 #define HPYSHIM_NATIVE_H
 
+#include <stdint.h>
 #include "hpy.h"
 
 typedef void PyObject;
@@ -26,13 +27,23 @@ typedef PyObject *(*native_newfunc)(PyObject *, PyObject *, PyObject *);
 #define TP_INIT(t) NATIVE_FIELD(t, 296, void *)
 #define TP_NAME(t) NATIVE_FIELD(t, 24, const char *)
 #define TP_VECTORCALL_OFFSET(t) NATIVE_FIELD(t, 56, Py_ssize_t)
+#define TP_BASICSIZE(t) NATIVE_FIELD(t, 32, Py_ssize_t)
+#define TP_DEALLOC(t) NATIVE_FIELD(t, 48, void *)
+#define TP_WEAKLISTOFFSET(t) NATIVE_FIELD(t, 208, Py_ssize_t)
+typedef void (*native_freefunc)(void *);
+#define TP_FREE(t) NATIVE_FIELD(t, 320, native_freefunc)
+#define TP_FINALIZE(t) NATIVE_FIELD(t, 392, void *)
+#define VAR_SIZE(o) NATIVE_FIELD(o, 16, Py_ssize_t)
+#define BYTES_DATA_OFFSET 32
 #define TUPLE_SIZE(t) NATIVE_FIELD(t, 16, Py_ssize_t)
 #define TUPLE_ITEMS(t) ((HPy *)((char *)(t) + 24))
 #define LIST_SIZE(l) NATIVE_FIELD(l, 16, Py_ssize_t)
 #define LIST_ITEMS(l) NATIVE_FIELD(l, 24, PyObject **)
 #define OBJECT_HEADER_SIZE 16
 
+#define TPFLAGS_HEAPTYPE (1UL << 9)
 #define TPFLAGS_HAVE_VECTORCALL (1UL << 11)
+#define TPFLAGS_HAVE_GC (1UL << 14)
 #define TPFLAGS_LONG_SUBCLASS (1UL << 24)
 #define TPFLAGS_LIST_SUBCLASS (1UL << 25)
 #define TPFLAGS_TUPLE_SUBCLASS (1UL << 26)
@@ -62,6 +73,45 @@ struct native_cpython {
     const char *(*Py_GetVersion)(void);
     void (*PyErr_Fetch)(PyObject **, PyObject **, PyObject **);
     void (*PyErr_Restore)(PyObject *, PyObject *, PyObject *);
+    /* members moved off the managed path (fields.c, items.c, numbers.c, calls.c, capsules.c, gc.c) */
+    int (*PySequence_Check)(PyObject *);
+    PyObject *(*PySequence_GetItem)(PyObject *, Py_ssize_t);
+    PyObject *(*PyLong_FromSsize_t)(Py_ssize_t);
+    PyObject *(*PyLong_FromLong)(long);
+    PyObject *(*PyLong_FromUnsignedLong)(unsigned long);
+    long (*PyLong_AsLong)(PyObject *);
+    unsigned long (*PyLong_AsUnsignedLong)(PyObject *);
+    unsigned long (*PyLong_AsUnsignedLongMask)(PyObject *);
+    PyObject *(*PyUnicode_FromString)(const char *);
+    PyObject *(*PyObject_GetItem)(PyObject *, PyObject *);
+    int (*PyObject_SetItem)(PyObject *, PyObject *, PyObject *);
+    int (*PyObject_DelItem)(PyObject *, PyObject *);
+    PyObject *(*PyObject_GetAttr)(PyObject *, PyObject *);
+    Py_ssize_t (*PyTuple_Size)(PyObject *);
+    PyObject *(*PyTuple_GetItem)(PyObject *, Py_ssize_t);
+    PyObject *(*PyDict_New)(void);
+    int (*PyDict_SetItem)(PyObject *, PyObject *, PyObject *);
+    void *(*PyEval_SaveThread)(void);
+    void (*PyEval_RestoreThread)(void *);
+    void *(*PyCapsule_GetPointer)(PyObject *, const char *);
+    const char *(*PyCapsule_GetName)(PyObject *);
+    void *(*PyCapsule_GetContext)(PyObject *);
+    int (*PyCapsule_SetPointer)(PyObject *, void *);
+    int (*PyCapsule_SetName)(PyObject *, const char *);
+    int (*PyCapsule_SetContext)(PyObject *, void *);
+    int (*PyCapsule_SetDestructor)(PyObject *, void *);
+    PyObject *(*PyCapsule_New)(void *, const char *, void *);
+    int (*PyContextVar_Get)(PyObject *, PyObject *, PyObject **);
+    void (*PyObject_GC_UnTrack)(void *);
+    void (*PyObject_ClearWeakRefs)(PyObject *);
+    int (*PyObject_CallFinalizerFromDealloc)(PyObject *);
+    PyObject **PyExc_OverflowError;
+    PyObject **PyExc_SystemError;
+    PyObject *PyList_Type;
+    /* exported from 3.9 (Dict, Method) or 3.11 (plain) on; NULL before */
+    PyObject *(*PyObject_Vectorcall)(PyObject *, PyObject *const *, size_t, PyObject *);
+    PyObject *(*PyObject_VectorcallDict)(PyObject *, PyObject *const *, size_t, PyObject *);
+    PyObject *(*PyObject_VectorcallMethod)(PyObject *, PyObject *const *, size_t, PyObject *);
 };
 extern struct native_cpython cpy;
 
@@ -97,6 +147,38 @@ static inline void native_incref(PyObject *o)
     else
         native_incref_known(o);
 }
+/* Py_DECREF without a call where the header is known (NULL allowed, as Py_XDECREF). */
+static inline void native_decref(PyObject *o)
+{
+    if (o == NULL)
+        return;
+    if (native_refcount_model == REFCOUNT_BY_CALL) {
+        cpy.Py_DecRef(o);
+        return;
+    }
+    if (native_refcount_model == REFCOUNT_IMMORTAL_AWARE && *(int32_t *)o < 0)
+        return;   /* immortal */
+    if (--*(Py_ssize_t *)o == 0)
+        cpy._Py_Dealloc(o);
+}
+
+static inline void native_xincref(PyObject *o)
+{
+    if (o != NULL)
+        native_incref(o);
+}
+
+static inline int native_has_flag(PyObject *o, unsigned long flag)
+{
+    return (TP_FLAGS(Py_TYPE_OF(o)) & flag) != 0;
+}
+
+/* The data offset of each HPyType_BuiltinShape from Object (0) to Dict (7), for this CPython. */
+extern HPy_ssize_t native_shape_header[8];
+void native_init_shapes(void);
+
+int native_traverse(HPyFunc_traverseproc impl, PyObject *self, void *visit, void *arg);
+
 int native_fill_generated(HPyContext *ctx);  /* forwarders + member table, generated */
 
 /* Every function member's names, indexed by position in api/hpy_context.api (generated). */

@@ -11,6 +11,8 @@ typedef struct {
     void *methods;
     HPy_ssize_t data_offset;
     void *vectorcall;   /* the HPy_tp_call trampoline new objects start with, or NULL */
+    HPyFunc_destroyfunc destroy;     /* HPy_tp_destroy, or NULL */
+    HPyFunc_traverseproc traverse;   /* HPy_tp_traverse, or NULL */
 } type_entry;
 
 static type_entry *entries;
@@ -46,7 +48,8 @@ static int insert(type_entry *table, size_t cap, type_entry e)
 }
 
 /* Called by the C# registry (under the GIL) for every type HPyType_FromSpec builds. */
-int hpyshim_native_note_type(PyObject *type, void *methods, HPy_ssize_t data_offset, void *vectorcall)
+int hpyshim_native_note_type(PyObject *type, void *methods, HPy_ssize_t data_offset, void *vectorcall,
+                             void *destroy, void *traverse)
 {
     if ((count + 1) * 2 > capacity) {
         size_t new_capacity = capacity ? capacity * 2 : 64;
@@ -60,7 +63,8 @@ int hpyshim_native_note_type(PyObject *type, void *methods, HPy_ssize_t data_off
         entries = table;
         capacity = new_capacity;
     }
-    count += insert(entries, capacity, (type_entry){ type, methods, data_offset, vectorcall });
+    count += insert(entries, capacity, (type_entry){ type, methods, data_offset, vectorcall,
+                                                     (HPyFunc_destroyfunc)destroy, (HPyFunc_traverseproc)traverse });
     return 0;
 }
 
@@ -172,4 +176,137 @@ void *hpyshim_native_AsStruct_Object(HPyContext *ctx, HPy h)
 void *hpyshim_native_AsStruct_Legacy(HPyContext *ctx, HPy h)
 {
     return _h2py(h);
+}
+
+/* Where a pure HPy type's data starts: after the built-in base's struct, rounded up to the
+ * strictest C alignment (16 bytes), like HPy's own runtime. The structs change between CPython
+ * versions, so the offsets come from this CPython's tp_basicsize (C# computes the same in
+ * Types/Shapes.cs for type creation). */
+HPy_ssize_t native_shape_header[8];
+
+static HPy_ssize_t header_of(const char *builtin)
+{
+    PyObject *type = native_symbol_if_present(builtin);
+    return type == NULL ? -1 : (TP_BASICSIZE(type) + 15) & ~(HPy_ssize_t)15;
+}
+
+void native_init_shapes(void)
+{
+    native_shape_header[0] = OBJECT_HEADER_SIZE;
+    native_shape_header[1] = header_of("PyType_Type");
+    native_shape_header[2] = header_of("PyLong_Type");
+    native_shape_header[3] = header_of("PyFloat_Type");
+    native_shape_header[4] = header_of("PyUnicode_Type");
+    native_shape_header[5] = header_of("PyTuple_Type");
+    native_shape_header[6] = header_of("PyList_Type");
+    native_shape_header[7] = header_of("PyDict_Type");
+}
+
+void *hpyshim_native_AsStruct_Type(HPyContext *ctx, HPy h) { return (char *)_h2py(h) + native_shape_header[1]; }
+void *hpyshim_native_AsStruct_Long(HPyContext *ctx, HPy h) { return (char *)_h2py(h) + native_shape_header[2]; }
+void *hpyshim_native_AsStruct_Float(HPyContext *ctx, HPy h) { return (char *)_h2py(h) + native_shape_header[3]; }
+void *hpyshim_native_AsStruct_Unicode(HPyContext *ctx, HPy h) { return (char *)_h2py(h) + native_shape_header[4]; }
+void *hpyshim_native_AsStruct_Tuple(HPyContext *ctx, HPy h) { return (char *)_h2py(h) + native_shape_header[5]; }
+void *hpyshim_native_AsStruct_List(HPyContext *ctx, HPy h) { return (char *)_h2py(h) + native_shape_header[6]; }
+void *hpyshim_native_AsStruct_Dict(HPyContext *ctx, HPy h) { return (char *)_h2py(h) + native_shape_header[7]; }
+
+HPy hpyshim_native_Type_GenericNew(HPyContext *ctx, HPy type, const HPy *args, HPy_ssize_t nargs, HPy kw)
+{
+    PyObject *t = _h2py(type);
+    if (t == NULL || !native_has_flag(t, TPFLAGS_TYPE_SUBCLASS)) {
+        cpy.PyErr_SetString(*cpy.PyExc_TypeError, "HPy_Type_GenericNew arg 1 must be a type");
+        return HPy_NULL;
+    }
+    return _py2h(TP_ALLOC(t)(t, 0));
+}
+
+/* ---- Deallocation and GC support of HPy types: called by CPython per object and per collection,
+ * so no managed code runs here. ---- */
+
+static int decref_visitor(HPyField *field, void *arg)
+{
+    PyObject *old = (PyObject *)field->_i;
+    field->_i = 0;
+    native_decref(old);
+    return 0;
+}
+
+/* Every HPy type of the hierarchy drops the fields its traverse names, the most derived first. */
+static void clear_fields(PyObject *self, PyObject *type)
+{
+    for (PyObject *t = type; t != NULL; t = TP_BASE(t)) {
+        type_entry *e = find(t);
+        if (e != NULL && e->traverse != NULL)
+            e->traverse((char *)self + e->data_offset, decref_visitor, NULL);
+    }
+}
+
+/* tp_clear of types with HPy_tp_traverse. */
+int hpyshim_native_tp_clear(PyObject *self)
+{
+    clear_fields(self, Py_TYPE_OF(self));
+    return 0;
+}
+
+/* tp_dealloc of types with HPy_tp_destroy or HPy_tp_traverse. */
+void hpyshim_native_tp_dealloc(PyObject *self)
+{
+    PyObject *type = Py_TYPE_OF(self);
+    /* A Python subclass's deallocator has run the finalizer already; only the type whose own
+       tp_dealloc this is runs it (else a non-GC object would be finalized twice). */
+    int leaf = TP_DEALLOC(type) == (void *)hpyshim_native_tp_dealloc;
+    if (leaf && TP_FINALIZE(type) != NULL && cpy.PyObject_CallFinalizerFromDealloc(self) < 0)
+        return;   /* resurrected */
+    if (TP_FLAGS(type) & TPFLAGS_HAVE_GC)
+        cpy.PyObject_GC_UnTrack(self);
+    if (TP_WEAKLISTOFFSET(type) > 0)
+        cpy.PyObject_ClearWeakRefs(self);
+    clear_fields(self, type);
+    for (PyObject *t = type; t != NULL; t = TP_BASE(t)) {
+        type_entry *e = find(t);
+        if (e != NULL && e->destroy != NULL)
+            e->destroy((char *)self + e->data_offset);
+    }
+    TP_FREE(type)(self);
+    if (TP_FLAGS(type) & TPFLAGS_HEAPTYPE)
+        native_decref(type);
+}
+
+void hpyshim_native_gc_slots(void **dealloc, void **clear)
+{
+    *dealloc = (void *)hpyshim_native_tp_dealloc;
+    *clear = (void *)hpyshim_native_tp_clear;
+}
+
+typedef struct {
+    int (*visit)(PyObject *, void *);
+    void *arg;
+} visit_args;
+
+/* The HPyFunc_visitproc handed to an HPy traverse: an HPyField is its PyObject*. */
+static int forward_visitor(HPyField *field, void *arg)
+{
+    visit_args *a = arg;
+    return field->_i == 0 ? 0 : a->visit((PyObject *)field->_i, a->arg);
+}
+
+/* Runs an HPy traverse for CPython's GC: it visits exactly the fields the extension visits, as
+ * HPy's runtime does (so gc.get_referents shows what HPy_VISIT named). It does not add the type,
+ * which 3.9+ asks of heap types: as with HPy's runtime, a cycle through an object's reference to
+ * its own type is not collected (README, "How it works"). The data pointer is that of the type
+ * on the chain whose traverse this is. */
+int native_traverse(HPyFunc_traverseproc impl, PyObject *self, void *visit, void *arg)
+{
+    PyObject *type = Py_TYPE_OF(self);
+    type_entry *owner = NULL;
+    for (PyObject *t = type; t != NULL && owner == NULL; t = TP_BASE(t)) {
+        type_entry *e = find(t);
+        if (e != NULL && e->traverse == impl)
+            owner = e;
+    }
+    if (owner == NULL)
+        owner = nearest(type);
+    char *payload = (char *)self + (owner != NULL ? owner->data_offset : 0);
+    visit_args a = { (int (*)(PyObject *, void *))visit, arg };
+    return impl(payload, forward_visitor, &a);
 }

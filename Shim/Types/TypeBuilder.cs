@@ -302,9 +302,9 @@ internal static unsafe class TypeBuilder
         slots[s++] = new PyType_Slot { slot = PySlotId.tp_members, pfunc = members };
         slots[s++] = new PyType_Slot { slot = PySlotId.tp_getset, pfunc = getsets };
         if (needsDealloc)
-            slots[s++] = new PyType_Slot { slot = PySlotId.tp_dealloc, pfunc = (delegate* unmanaged<nint, void>)&TypeSlots.Dealloc };
+            slots[s++] = new PyType_Slot { slot = PySlotId.tp_dealloc, pfunc = NativeFastPath.TpDealloc };
         if (traverse != null)
-            slots[s++] = new PyType_Slot { slot = PySlotId.tp_clear, pfunc = (delegate* unmanaged<nint, int>)&TypeSlots.Clear };
+            slots[s++] = new PyType_Slot { slot = PySlotId.tp_clear, pfunc = NativeFastPath.TpClear };
         ulong typeFlags = hspec->flags.Value;
         if (vectorcallOffset > 0)
         {

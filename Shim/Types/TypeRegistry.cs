@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using HPyShim.CPython;
 using HPyShim.Native;
 
@@ -32,7 +31,7 @@ internal static unsafe class TypeRegistry
     public static void Add(HPyTypeInfo info)
     {
         types[info.Type] = info;
-        NativeFastPath.NoteType(info.Type, info.Methods, info.Header, info.Call);
+        NativeFastPath.NoteType(info.Type, info.Methods, info.Header, info.Call, info.Destroy, info.Traverse);
     }
 
     /// <summary>The info of this very type, or null if it is not an HPy type.</summary>
@@ -59,106 +58,5 @@ internal static unsafe class TypeRegistry
     {
         nint type = ObjectLayout.TypeOf(obj);
         return type == Py.PyModule_Type || Py.PyType_IsSubtype(type, Py.PyModule_Type) != 0;
-    }
-}
-
-/// <summary>The C functions HPy types get from the runtime rather than from the extension.</summary>
-internal static unsafe class TypeSlots
-{
-    /// <summary>tp_dealloc of types with HPy_tp_destroy or HPy_tp_traverse.</summary>
-    [UnmanagedCallersOnly]
-    public static void Dealloc(nint self)
-    {
-        try
-        {
-            nint type = ObjectLayout.TypeOf(self);
-            // A Python subclass's deallocator has run the finalizer already; only the type whose
-            // own tp_dealloc this is runs it (else a non-GC object would be finalized twice).
-            bool leaf = TypeLayout.Dealloc(type) == (delegate* unmanaged<nint, void>)&Dealloc;
-            if (leaf && TypeLayout.Finalize(type) != null && Py.PyObject_CallFinalizerFromDealloc(self) < 0)
-                return;   // resurrected
-            if ((ObjectLayout.Flags(type) & ObjectLayout.HaveGc) != 0) Py.PyObject_GC_UnTrack(self);
-            if (TypeLayout.WeaklistOffset(type) > 0) Py.PyObject_ClearWeakRefs(self);
-            ClearFields(self, type);
-            // Every HPy type of the hierarchy destroys its own part, the most derived first.
-            for (nint t = type; t != 0; t = TypeLayout.Base(t))
-            {
-                HPyTypeInfo? info = TypeRegistry.Find(t);
-                if (info?.Destroy != null)
-                    ((delegate* unmanaged<void*, void>)info.Destroy)((void*)info.Payload(self));
-            }
-            TypeLayout.Free(type)(self);
-            if ((ObjectLayout.Flags(type) & ObjectLayout.HeapType) != 0) Py.Py_DecRef(type);
-        }
-        catch
-        {
-            // Nothing may unwind into CPython's deallocator; the object leaks instead.
-        }
-    }
-
-    /// <summary>tp_clear of types with HPy_tp_traverse: drops every HPyField.</summary>
-    [UnmanagedCallersOnly]
-    public static int Clear(nint self)
-    {
-        try { ClearFields(self, ObjectLayout.TypeOf(self)); }
-        catch { /* see Dealloc */ }
-        return 0;
-    }
-
-    static void ClearFields(nint self, nint type)
-    {
-        for (nint t = type; t != 0; t = TypeLayout.Base(t))
-        {
-            HPyTypeInfo? info = TypeRegistry.Find(t);
-            if (info?.Traverse != null)
-                ((delegate* unmanaged<void*, delegate* unmanaged<HPyField*, void*, int>, void*, int>)info.Traverse)(
-                    (void*)info.Payload(self), &DecrefVisitor, null);
-        }
-    }
-
-    [UnmanagedCallersOnly]
-    static int DecrefVisitor(HPyField* field, void* arg)
-    {
-        nint old = field->_i;
-        field->_i = 0;
-        if (old != 0) Py.Py_DecRef(old);
-        return 0;
-    }
-
-    /// <summary>CPython's visitproc and its argument, for <see cref="ForwardVisitor"/>.</summary>
-    public struct VisitArgs
-    {
-        public delegate* unmanaged<nint, void*, int> Visit;
-        public void* Arg;
-    }
-
-    /// <summary>The HPyFunc_visitproc handed to an HPy traverse: an HPyField is its PyObject*.</summary>
-    [UnmanagedCallersOnly]
-    public static int ForwardVisitor(HPyField* field, void* arg)
-    {
-        var a = (VisitArgs*)arg;
-        return field->_i == 0 ? 0 : a->Visit(field->_i, a->Arg);
-    }
-
-    /// <summary>
-    /// Runs an HPy traverse for CPython's GC: it visits exactly the fields the extension visits,
-    /// as HPy's runtime does (so gc.get_referents shows what HPy_VISIT named). It does not add the
-    /// type, which 3.9+ asks of heap types: as with HPy's runtime, a cycle through an object's
-    /// reference to its own type is not collected (see README, "How it works").
-    /// </summary>
-    public static int Traverse(void* impl, nint self, delegate* unmanaged<nint, void*, int> visit, void* arg)
-    {
-        nint type = ObjectLayout.TypeOf(self);
-        HPyTypeInfo? info = null;
-        for (nint t = type; t != 0 && info == null; t = TypeLayout.Base(t))
-        {
-            HPyTypeInfo? candidate = TypeRegistry.Find(t);
-            if (candidate != null && candidate.Traverse == impl) info = candidate;
-        }
-        info ??= TypeRegistry.Nearest(type);
-        nint payload = info?.Payload(self) ?? self;
-        VisitArgs args = new() { Visit = visit, Arg = arg };
-        return ((delegate* unmanaged<void*, delegate* unmanaged<HPyField*, void*, int>, void*, int>)impl)(
-            (void*)payload, &ForwardVisitor, &args);
     }
 }

@@ -100,96 +100,13 @@ internal static unsafe class ContextTable
         ctx->h_SliceType = HostObjects.Object("PySlice_Type");
         ctx->h_Builtins = HostObjects.Builtins();
         ctx->h_DictType = HostObjects.Object("PyDict_Type");
-        ctx->ctx_Long_FromInt32_t = &ctx_Long_FromInt32_t;
-        ctx->ctx_Long_FromUInt32_t = &ctx_Long_FromUInt32_t;
-        ctx->ctx_Long_AsInt32_t = &ctx_Long_AsInt32_t;
-        ctx->ctx_Long_AsUInt32_t = &ctx_Long_AsUInt32_t;
-        ctx->ctx_Long_AsUInt32_tMask = &ctx_Long_AsUInt32_tMask;
-        ctx->ctx_Bool_FromBool = &ctx_Bool_FromBool;
         ctx->ctx_FatalError = &ctx_FatalError;
         ctx->ctx_Type_FromSpec = &ctx_Type_FromSpec;
-        ctx->ctx_Type_GenericNew = &ctx_Type_GenericNew;
-        ctx->ctx_GetItem_i = &ctx_GetItem_i;
-        ctx->ctx_GetItem_s = &ctx_GetItem_s;
-        ctx->ctx_SetItem_i = &ctx_SetItem_i;
-        ctx->ctx_SetItem_s = &ctx_SetItem_s;
-        ctx->ctx_Bytes_GET_SIZE = &ctx_Bytes_GET_SIZE;
-        ctx->ctx_Bytes_AS_STRING = &ctx_Bytes_AS_STRING;
-        ctx->ctx_FromPyObject = &ctx_FromPyObject;
-        ctx->ctx_AsPyObject = &ctx_AsPyObject;
-        ctx->ctx_Tracker_New = &ctx_Tracker_New;
-        ctx->ctx_Tracker_Add = &ctx_Tracker_Add;
-        ctx->ctx_Tracker_ForgetAll = &ctx_Tracker_ForgetAll;
-        ctx->ctx_Tracker_Close = &ctx_Tracker_Close;
-        ctx->ctx_Field_Store = &ctx_Field_Store;
-        ctx->ctx_Field_Load = &ctx_Field_Load;
-        ctx->ctx_ReenterPythonExecution = &ctx_ReenterPythonExecution;
-        ctx->ctx_LeavePythonExecution = &ctx_LeavePythonExecution;
-        ctx->ctx_Global_Store = &ctx_Global_Store;
-        ctx->ctx_Global_Load = &ctx_Global_Load;
         ctx->ctx_Dump = &ctx_Dump;
-        ctx->ctx_AsStruct_Type = &ctx_AsStruct_Type;
-        ctx->ctx_AsStruct_Long = &ctx_AsStruct_Long;
-        ctx->ctx_AsStruct_Float = &ctx_AsStruct_Float;
-        ctx->ctx_AsStruct_Unicode = &ctx_AsStruct_Unicode;
-        ctx->ctx_AsStruct_Tuple = &ctx_AsStruct_Tuple;
-        ctx->ctx_AsStruct_List = &ctx_AsStruct_List;
         ctx->ctx_Type_GetBuiltinShape = &ctx_Type_GetBuiltinShape;
-        ctx->ctx_DelItem_i = &ctx_DelItem_i;
-        ctx->ctx_DelItem_s = &ctx_DelItem_s;
-        ctx->ctx_Capsule_New = &ctx_Capsule_New;
-        ctx->ctx_Capsule_Get = &ctx_Capsule_Get;
-        ctx->ctx_Capsule_Set = &ctx_Capsule_Set;
         ctx->ctx_Compile_s = &ctx_Compile_s;
-        ctx->ctx_ContextVar_Get = &ctx_ContextVar_Get;
         ctx->ctx_Type_GetName = &ctx_Type_GetName;
-        ctx->ctx_Type_IsSubtype = &ctx_Type_IsSubtype;
-        ctx->ctx_Call = &ctx_Call;
-        ctx->ctx_CallMethod = &ctx_CallMethod;
-        ctx->ctx_AsStruct_Dict = &ctx_AsStruct_Dict;
         NativeFastPath.Fill(ctx);
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Long_FromInt32_t(HPyContext* ctx, int value)
-    {
-        try { return UniversalContext.Long_FromInt32_t(ctx, value); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Long_FromInt32_t"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Long_FromUInt32_t(HPyContext* ctx, uint value)
-    {
-        try { return UniversalContext.Long_FromUInt32_t(ctx, value); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Long_FromUInt32_t"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_Long_AsInt32_t(HPyContext* ctx, HPy h)
-    {
-        try { return UniversalContext.Long_AsInt32_t(ctx, h); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Long_AsInt32_t"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static uint ctx_Long_AsUInt32_t(HPyContext* ctx, HPy h)
-    {
-        try { return UniversalContext.Long_AsUInt32_t(ctx, h); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Long_AsUInt32_t"); return uint.MaxValue; }
-    }
-
-    [UnmanagedCallersOnly]
-    static uint ctx_Long_AsUInt32_tMask(HPyContext* ctx, HPy h)
-    {
-        try { return UniversalContext.Long_AsUInt32_tMask(ctx, h); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Long_AsUInt32_tMask"); return uint.MaxValue; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Bool_FromBool(HPyContext* ctx, byte v)
-    {
-        try { return UniversalContext.Bool_FromBool(ctx, v); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Bool_FromBool"); return HPy.Null; }
     }
 
     [UnmanagedCallersOnly]
@@ -207,185 +124,10 @@ internal static unsafe class ContextTable
     }
 
     [UnmanagedCallersOnly]
-    static HPy ctx_Type_GenericNew(HPyContext* ctx, HPy type, HPy* args, nint nargs, HPy kw)
-    {
-        try { return UniversalContext.Type_GenericNew(ctx, type, args, nargs, kw); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Type_GenericNew"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_GetItem_i(HPyContext* ctx, HPy obj, nint idx)
-    {
-        try { return UniversalContext.GetItem_i(ctx, obj, idx); }
-        catch (Exception e) { Failure.Managed(e, "ctx_GetItem_i"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_GetItem_s(HPyContext* ctx, HPy obj, byte* utf8_key)
-    {
-        try { return UniversalContext.GetItem_s(ctx, obj, utf8_key); }
-        catch (Exception e) { Failure.Managed(e, "ctx_GetItem_s"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_SetItem_i(HPyContext* ctx, HPy obj, nint idx, HPy value)
-    {
-        try { return UniversalContext.SetItem_i(ctx, obj, idx, value); }
-        catch (Exception e) { Failure.Managed(e, "ctx_SetItem_i"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_SetItem_s(HPyContext* ctx, HPy obj, byte* utf8_key, HPy value)
-    {
-        try { return UniversalContext.SetItem_s(ctx, obj, utf8_key, value); }
-        catch (Exception e) { Failure.Managed(e, "ctx_SetItem_s"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static nint ctx_Bytes_GET_SIZE(HPyContext* ctx, HPy h)
-    {
-        try { return UniversalContext.Bytes_GET_SIZE(ctx, h); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Bytes_GET_SIZE"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static byte* ctx_Bytes_AS_STRING(HPyContext* ctx, HPy h)
-    {
-        try { return UniversalContext.Bytes_AS_STRING(ctx, h); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Bytes_AS_STRING"); return null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_FromPyObject(HPyContext* ctx, nint obj)
-    {
-        try { return UniversalContext.FromPyObject(ctx, obj); }
-        catch (Exception e) { Failure.Managed(e, "ctx_FromPyObject"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static nint ctx_AsPyObject(HPyContext* ctx, HPy h)
-    {
-        try { return UniversalContext.AsPyObject(ctx, h); }
-        catch (Exception e) { Failure.Managed(e, "ctx_AsPyObject"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPyTracker ctx_Tracker_New(HPyContext* ctx, nint size)
-    {
-        try { return UniversalContext.Tracker_New(ctx, size); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Tracker_New"); return default; }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_Tracker_Add(HPyContext* ctx, HPyTracker ht, HPy h)
-    {
-        try { return UniversalContext.Tracker_Add(ctx, ht, h); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Tracker_Add"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static void ctx_Tracker_ForgetAll(HPyContext* ctx, HPyTracker ht)
-    {
-        try { UniversalContext.Tracker_ForgetAll(ctx, ht); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Tracker_ForgetAll"); }
-    }
-
-    [UnmanagedCallersOnly]
-    static void ctx_Tracker_Close(HPyContext* ctx, HPyTracker ht)
-    {
-        try { UniversalContext.Tracker_Close(ctx, ht); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Tracker_Close"); }
-    }
-
-    [UnmanagedCallersOnly]
-    static void ctx_Field_Store(HPyContext* ctx, HPy target_object, HPyField* target_field, HPy h)
-    {
-        try { UniversalContext.Field_Store(ctx, target_object, target_field, h); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Field_Store"); }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Field_Load(HPyContext* ctx, HPy source_object, HPyField source_field)
-    {
-        try { return UniversalContext.Field_Load(ctx, source_object, source_field); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Field_Load"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static void ctx_ReenterPythonExecution(HPyContext* ctx, HPyThreadState state)
-    {
-        try { UniversalContext.ReenterPythonExecution(ctx, state); }
-        catch (Exception e) { Failure.Managed(e, "ctx_ReenterPythonExecution"); }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPyThreadState ctx_LeavePythonExecution(HPyContext* ctx)
-    {
-        try { return UniversalContext.LeavePythonExecution(ctx); }
-        catch (Exception e) { Failure.Managed(e, "ctx_LeavePythonExecution"); return default; }
-    }
-
-    [UnmanagedCallersOnly]
-    static void ctx_Global_Store(HPyContext* ctx, HPyGlobal* global, HPy h)
-    {
-        try { UniversalContext.Global_Store(ctx, global, h); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Global_Store"); }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Global_Load(HPyContext* ctx, HPyGlobal global)
-    {
-        try { return UniversalContext.Global_Load(ctx, global); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Global_Load"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
     static void ctx_Dump(HPyContext* ctx, HPy h)
     {
         try { UniversalContext.Dump(ctx, h); }
         catch (Exception e) { Failure.Managed(e, "ctx_Dump"); }
-    }
-
-    [UnmanagedCallersOnly]
-    static void* ctx_AsStruct_Type(HPyContext* ctx, HPy h)
-    {
-        try { return UniversalContext.AsStruct_Type(ctx, h); }
-        catch (Exception e) { Failure.Managed(e, "ctx_AsStruct_Type"); return null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static void* ctx_AsStruct_Long(HPyContext* ctx, HPy h)
-    {
-        try { return UniversalContext.AsStruct_Long(ctx, h); }
-        catch (Exception e) { Failure.Managed(e, "ctx_AsStruct_Long"); return null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static void* ctx_AsStruct_Float(HPyContext* ctx, HPy h)
-    {
-        try { return UniversalContext.AsStruct_Float(ctx, h); }
-        catch (Exception e) { Failure.Managed(e, "ctx_AsStruct_Float"); return null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static void* ctx_AsStruct_Unicode(HPyContext* ctx, HPy h)
-    {
-        try { return UniversalContext.AsStruct_Unicode(ctx, h); }
-        catch (Exception e) { Failure.Managed(e, "ctx_AsStruct_Unicode"); return null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static void* ctx_AsStruct_Tuple(HPyContext* ctx, HPy h)
-    {
-        try { return UniversalContext.AsStruct_Tuple(ctx, h); }
-        catch (Exception e) { Failure.Managed(e, "ctx_AsStruct_Tuple"); return null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static void* ctx_AsStruct_List(HPyContext* ctx, HPy h)
-    {
-        try { return UniversalContext.AsStruct_List(ctx, h); }
-        catch (Exception e) { Failure.Managed(e, "ctx_AsStruct_List"); return null; }
     }
 
     [UnmanagedCallersOnly]
@@ -396,41 +138,6 @@ internal static unsafe class ContextTable
     }
 
     [UnmanagedCallersOnly]
-    static int ctx_DelItem_i(HPyContext* ctx, HPy obj, nint idx)
-    {
-        try { return UniversalContext.DelItem_i(ctx, obj, idx); }
-        catch (Exception e) { Failure.Managed(e, "ctx_DelItem_i"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_DelItem_s(HPyContext* ctx, HPy obj, byte* utf8_key)
-    {
-        try { return UniversalContext.DelItem_s(ctx, obj, utf8_key); }
-        catch (Exception e) { Failure.Managed(e, "ctx_DelItem_s"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Capsule_New(HPyContext* ctx, void* pointer, byte* utf8_name, void* destructor)
-    {
-        try { return UniversalContext.Capsule_New(ctx, pointer, utf8_name, destructor); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Capsule_New"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static void* ctx_Capsule_Get(HPyContext* ctx, HPy capsule, int key, byte* utf8_name)
-    {
-        try { return UniversalContext.Capsule_Get(ctx, capsule, key, utf8_name); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Capsule_Get"); return null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_Capsule_Set(HPyContext* ctx, HPy capsule, int key, void* value)
-    {
-        try { return UniversalContext.Capsule_Set(ctx, capsule, key, value); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Capsule_Set"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
     static HPy ctx_Compile_s(HPyContext* ctx, byte* utf8_source, byte* utf8_filename, int kind)
     {
         try { return UniversalContext.Compile_s(ctx, utf8_source, utf8_filename, kind); }
@@ -438,44 +145,9 @@ internal static unsafe class ContextTable
     }
 
     [UnmanagedCallersOnly]
-    static int ctx_ContextVar_Get(HPyContext* ctx, HPy context_var, HPy default_value, HPy* result)
-    {
-        try { return UniversalContext.ContextVar_Get(ctx, context_var, default_value, result); }
-        catch (Exception e) { Failure.Managed(e, "ctx_ContextVar_Get"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
     static byte* ctx_Type_GetName(HPyContext* ctx, HPy type)
     {
         try { return UniversalContext.Type_GetName(ctx, type); }
         catch (Exception e) { Failure.Managed(e, "ctx_Type_GetName"); return null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_Type_IsSubtype(HPyContext* ctx, HPy sub, HPy type)
-    {
-        try { return UniversalContext.Type_IsSubtype(ctx, sub, type); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Type_IsSubtype"); return -1; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_Call(HPyContext* ctx, HPy callable, HPy* args, nuint nargs, HPy kwnames)
-    {
-        try { return UniversalContext.Call(ctx, callable, args, nargs, kwnames); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Call"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static HPy ctx_CallMethod(HPyContext* ctx, HPy name, HPy* args, nuint nargs, HPy kwnames)
-    {
-        try { return UniversalContext.CallMethod(ctx, name, args, nargs, kwnames); }
-        catch (Exception e) { Failure.Managed(e, "ctx_CallMethod"); return HPy.Null; }
-    }
-
-    [UnmanagedCallersOnly]
-    static void* ctx_AsStruct_Dict(HPyContext* ctx, HPy h)
-    {
-        try { return UniversalContext.AsStruct_Dict(ctx, h); }
-        catch (Exception e) { Failure.Managed(e, "ctx_AsStruct_Dict"); return null; }
     }
 }
