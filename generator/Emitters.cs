@@ -216,6 +216,7 @@ public static class Emitters
             sb.AppendLine("    [UnmanagedCallersOnly]");
             sb.AppendLine($"    static {f.Return.CSharp} {f.CtxName}({parameters})");
             sb.AppendLine("    {");
+            sb.AppendLine("        ManagedEntries.Count++;");
             if (handWritten.Contains(f.ImplName))
             {
                 string args = string.Join(", ", f.Parameters.Select(p => Escape(p.Name)).Prepend("ctx"));

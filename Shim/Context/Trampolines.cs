@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using HPyShim.Abi;
 using HPyShim.CPython;
+using HPyShim.Native;
 using HPyShim.Types;
 
 namespace HPyShim.Context;
@@ -13,6 +14,7 @@ internal static unsafe partial class UniversalContext
     [UnmanagedCallersOnly]
     internal static void CallTrampolineFallback(HPyContext* ctx, int sig, void* func, void* args)
     {
+        ManagedEntries.Count++;
         try { CallTrampolineSlowPath(ctx, sig, func, args); }
         catch (Exception e) { Failure.Managed(e, "_HPy_CallRealFunctionFromTrampoline"); }
     }

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using HPyShim.Context;
 using HPyShim.CPython;
+using HPyShim.Native;
 
 namespace HPyShim.Loader;
 
@@ -16,6 +17,18 @@ internal static unsafe class Exports
     [UnmanagedCallersOnly(EntryPoint = "hpyshim_implemented_summary")]
     static byte* ImplementedSummary() => summary != null ? summary : summary = Utf8.Persistent(
         $"{ContextTable.ImplementedCount}/{ContextTable.FunctionCount} context functions implemented");
+
+    /// <summary>Diagnostics: how often extension code entered C# (see ManagedEntries).</summary>
+    [UnmanagedCallersOnly(EntryPoint = "hpyshim_managed_entries")]
+    static long ManagedEntryCount() => ManagedEntries.Count;
+
+    /// <summary>Diagnostics: 1 if universal-mode calls go through thunks, 0 if through trampolines.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "hpyshim_thunks_active")]
+    static int ThunksActive()
+    {
+        try { return NativeFastPath.ThunksActive(out _) ? 1 : 0; }
+        catch { return 0; }
+    }
 
     [UnmanagedCallersOnly(EntryPoint = "hpyshim_start_python")]
     static int StartPython(byte* libpython)

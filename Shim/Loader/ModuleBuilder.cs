@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using HPyShim.Abi;
 using HPyShim.Context;
 using HPyShim.CPython;
+using HPyShim.Native;
 using HPyShim.Debug;
 using HPyShim.Types;
 
@@ -168,7 +169,8 @@ internal static unsafe class ModuleBuilder
                 if (d->kind != HPyDef_Kind.Meth) continue;
                 table[n++] = new PyMethodDef
                 {
-                    ml_name = d->meth.name, ml_meth = d->meth.cpy_trampoline,
+                    ml_name = d->meth.name,
+                    ml_meth = NativeFastPath.MethodEntry(d->meth.signature, d->meth.impl, d->meth.cpy_trampoline),
                     ml_flags = Sig.MethFlags(d->meth.signature), ml_doc = d->meth.doc,
                 };
             }

@@ -1,6 +1,7 @@
 using HPyShim.Abi;
 using HPyShim.Context;
 using HPyShim.CPython;
+using HPyShim.Native;
 using HPyShim.Debug;
 using HPyShim.Trace;
 
@@ -75,6 +76,7 @@ internal static unsafe class ModuleLoader
                 return 0;
         }
 
+        NativeFastPath.NoteLibraryMode(initFn, mode == LoadMode.Universal);
         ((delegate* unmanaged<HPyContext*, void>)initContextFn)(ctx);
         var def = ((delegate* unmanaged<HPyModuleDef*>)initFn)();
         if (def == null)

@@ -39,6 +39,40 @@ internal static unsafe partial class NativeFastPath
     [DllImport(Library)]
     public static extern void* hpyshim_native_vectorcall_new_address();
 
+    [DllImport(Library)]
+    static extern int hpyshim_native_note_library_mode(void* initFn, int universal);
+
+    [DllImport(Library)]
+    static extern void* hpyshim_native_method_entry(int sig, void* impl, void* trampoline);
+
+    [DllImport(Library)]
+    static extern void* hpyshim_native_slot_entry(int slot, void* impl, void* trampoline);
+
+    [DllImport(Library)]
+    static extern int hpyshim_native_thunks_active(byte** reason);
+
+    /// <summary>Before an extension's init runs: whether its functions may get thunks (universal mode).</summary>
+    public static void NoteLibraryMode(void* initFn, bool universal)
+    {
+        if (hpyshim_native_note_library_mode(initFn, universal ? 1 : 0) != 0)
+            throw new OutOfMemoryException("cannot record the mode of an HPy extension");
+    }
+
+    /// <summary>What CPython calls for a method: a thunk straight to impl (thunks.c) or the trampoline.</summary>
+    public static void* MethodEntry(int sig, void* impl, void* trampoline) => hpyshim_native_method_entry(sig, impl, trampoline);
+
+    /// <summary>What CPython calls for a slot: a thunk straight to impl (thunks.c) or the trampoline.</summary>
+    public static void* SlotEntry(int slot, void* impl, void* trampoline) => hpyshim_native_slot_entry(slot, impl, trampoline);
+
+    /// <summary>Whether calls use thunks, and if not why (for hpyshim's diagnostics).</summary>
+    public static bool ThunksActive(out string? reason)
+    {
+        byte* why;
+        bool on = hpyshim_native_thunks_active(&why) != 0;
+        reason = why == null ? null : Utf8.Read(why);
+        return on;
+    }
+
     public static void Fill(HPyContext* ctx)
     {
         byte* missing = hpyshim_native_fill(ctx, &UniversalContext.CallTrampolineFallback);

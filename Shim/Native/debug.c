@@ -60,20 +60,35 @@ void debug_wrong_context(HPyContext *ctx, int32_t member)
     } while (0)
 
 /* The context for one call of an extension function, from the ring; the caller's (the global
-   one the trampoline got) is not valid meanwhile. */
+   one the trampoline got) is not valid meanwhile. A context still in use by an outer call (a
+   traverse run by a collection inside HPy_New, say) is never handed out again: a nested call
+   takes the next free one, and past 16 nested calls the call keeps its caller's context. */
+static unsigned char call_busy[CALL_CONTEXTS];
+
 static HPyContext *begin_call(HPyContext *dctx, uint32_t *saved)
 {
-    HPyContext *c = call_contexts[next_call_context++ % CALL_CONTEXTS];
     debug_ctx_info *outer = (debug_ctx_info *)dctx->_private;
     *saved = outer->valid;
-    outer->valid = 0;
-    ((debug_ctx_info *)c->_private)->valid = 1;
-    return c;
+    for (int k = 0; k < CALL_CONTEXTS; k++) {
+        unsigned i = next_call_context++ % CALL_CONTEXTS;
+        if (!call_busy[i]) {
+            call_busy[i] = 1;
+            outer->valid = 0;
+            ((debug_ctx_info *)call_contexts[i]->_private)->valid = 1;
+            return call_contexts[i];
+        }
+    }
+    outer->valid = 1;
+    return dctx;
 }
 
 static void end_call(HPyContext *dctx, HPyContext *c, uint32_t saved)
 {
-    ((debug_ctx_info *)c->_private)->valid = 0;
+    if (c != dctx) {
+        debug_ctx_info *info = (debug_ctx_info *)c->_private;
+        info->valid = 0;
+        call_busy[info - call_infos] = 0;
+    }
     ((debug_ctx_info *)dctx->_private)->valid = saved;
 }
 

@@ -88,6 +88,7 @@ const char *hpyshim_native_fill(HPyContext *ctx, native_trampoline_fallback fall
     if (missing_symbol == NULL) {
         native_specialize_refcounts(ctx);
         native_init_shapes();
+        native_thunks_init(ctx);
     }
     return missing_symbol;
 }

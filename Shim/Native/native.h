@@ -177,6 +177,7 @@ static inline int native_has_flag(PyObject *o, unsigned long flag)
 extern HPy_ssize_t native_shape_header[8];
 void native_init_shapes(void);
 
+void native_thunks_init(HPyContext *universal_ctx);
 int native_traverse(HPyFunc_traverseproc impl, PyObject *self, void *visit, void *arg);
 
 int native_fill_generated(HPyContext *ctx);  /* forwarders + member table, generated */

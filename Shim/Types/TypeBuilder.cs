@@ -250,7 +250,8 @@ internal static unsafe class TypeBuilder
                         }
                         methods[m++] = new PyMethodDef
                         {
-                            ml_name = d->meth.name, ml_meth = d->meth.cpy_trampoline, ml_flags = flags, ml_doc = d->meth.doc,
+                            ml_name = d->meth.name, ml_flags = flags, ml_doc = d->meth.doc,
+                            ml_meth = NativeFastPath.MethodEntry(d->meth.signature, d->meth.impl, d->meth.cpy_trampoline),
                         };
                         break;
                     }
@@ -274,7 +275,7 @@ internal static unsafe class TypeBuilder
                         int id = d->slot.slot;
                         if (id == HPySlotId.tp_destroy || id == HPySlotId.bf_getbuffer || id == HPySlotId.bf_releasebuffer)
                             break;   // no CPython slot: handled by the runtime below
-                        slots[s++] = new PyType_Slot { slot = id, pfunc = d->slot.cpy_trampoline };
+                        slots[s++] = new PyType_Slot { slot = id, pfunc = NativeFastPath.SlotEntry(id, d->slot.impl, d->slot.cpy_trampoline) };
                         break;
                 }
             }

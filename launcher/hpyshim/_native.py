@@ -142,3 +142,17 @@ def version():
 
 def implemented_summary():
     return _text(get_library().hpyshim_implemented_summary())
+
+
+def managed_entries():
+    """How many times extension code has entered the runtime's managed (C#) half: hot paths never do."""
+    f = get_library().hpyshim_managed_entries
+    f.argtypes, f.restype = [], ctypes.c_int64
+    return f()
+
+
+def thunks_active():
+    """True if universal-mode methods and slots are called through thunks (not the trampolines)."""
+    f = get_library().hpyshim_thunks_active
+    f.argtypes, f.restype = [], ctypes.c_int
+    return bool(f())

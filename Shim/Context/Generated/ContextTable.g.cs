@@ -112,6 +112,7 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static void ctx_FatalError(HPyContext* ctx, byte* message)
     {
+        ManagedEntries.Count++;
         try { UniversalContext.FatalError(ctx, message); }
         catch (Exception e) { Failure.Managed(e, "ctx_FatalError"); }
     }
@@ -119,6 +120,7 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static HPy ctx_Type_FromSpec(HPyContext* ctx, HPyType_Spec* spec, HPyType_SpecParam* @params)
     {
+        ManagedEntries.Count++;
         try { return UniversalContext.Type_FromSpec(ctx, spec, @params); }
         catch (Exception e) { Failure.Managed(e, "ctx_Type_FromSpec"); return HPy.Null; }
     }
@@ -126,6 +128,7 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static void ctx_Dump(HPyContext* ctx, HPy h)
     {
+        ManagedEntries.Count++;
         try { UniversalContext.Dump(ctx, h); }
         catch (Exception e) { Failure.Managed(e, "ctx_Dump"); }
     }
@@ -133,6 +136,7 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static int ctx_Type_GetBuiltinShape(HPyContext* ctx, HPy h_type)
     {
+        ManagedEntries.Count++;
         try { return UniversalContext.Type_GetBuiltinShape(ctx, h_type); }
         catch (Exception e) { Failure.Managed(e, "ctx_Type_GetBuiltinShape"); return -1; }
     }
@@ -140,6 +144,7 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static HPy ctx_Compile_s(HPyContext* ctx, byte* utf8_source, byte* utf8_filename, int kind)
     {
+        ManagedEntries.Count++;
         try { return UniversalContext.Compile_s(ctx, utf8_source, utf8_filename, kind); }
         catch (Exception e) { Failure.Managed(e, "ctx_Compile_s"); return HPy.Null; }
     }
@@ -147,6 +152,7 @@ internal static unsafe class ContextTable
     [UnmanagedCallersOnly]
     static byte* ctx_Type_GetName(HPyContext* ctx, HPy type)
     {
+        ManagedEntries.Count++;
         try { return UniversalContext.Type_GetName(ctx, type); }
         catch (Exception e) { Failure.Managed(e, "ctx_Type_GetName"); return null; }
     }

@@ -1,0 +1,222 @@
+"""The realistic benchmark: cext-samples/solver, an extension written like a real one (GC'd types
+holding objects in HPyFields, number protocol and rich comparison creating objects, tuple
+builders, types in HPyGlobals checked with HPy_TypeCheck, HPyArg_Parse), the same source built
+for the CPython ABI, as a hybrid binary and as a universal binary.
+
+    python bench/realistic.py [--rounds R] [--scale S] [--callgrind] [--mode M ...]
+
+Workloads, each timed in a fresh process per mode, modes interleaved per round (best of R):
+  build    Python operators build ~100k live objects (S=1): constraints e = x*2 + y*3 + 1 <= z
+  collect  gc.collect() over that graph (every object traversed)
+  methods  a solver-style loop: update_variables, total_violation, per-object method calls
+With --callgrind, instructions per workload under valgrind instead: the difference between runs
+that stop before and after the workload. Ratios are to CPython ABI mode.
+"""
+
+import argparse
+import gc
+import glob
+import os
+import re
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+OUT = os.path.join(ROOT, "out", "bench", "realistic")
+SOURCE = os.path.join(ROOT, "cext-samples", "solver", "solver.c")
+MODES = ("cpython", "hybrid", "universal")
+WORKLOADS = ("build", "collect", "methods")
+VALGRIND_ENV = {"DOTNET_GCHeapHardLimit": "20000000"}   # hex digits, see bench/run.py
+
+
+def say(msg=""):
+    print(msg, flush=True)
+
+
+def child_env():
+    env = dict(os.environ)
+    env["PYTHONHASHSEED"] = "0"
+    env["PYTHONPATH"] = os.pathsep.join(
+        [os.path.join(ROOT, "launcher")] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    return env
+
+
+# ---------------------------------------------------------------------------------------------
+# The child: load the module of a mode, run the workloads up to a stage
+
+def load(mode, directory):
+    if mode == "cpython":
+        import importlib.machinery
+        import importlib.util
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            path = os.path.join(directory, "solver" + suffix)
+            if os.path.isfile(path):
+                loader = importlib.machinery.ExtensionFileLoader("solver", path)
+                spec = importlib.util.spec_from_file_location("solver", path, loader=loader)
+                module = importlib.util.module_from_spec(spec)
+                loader.exec_module(module)
+                return module
+        raise ImportError("no CPython ABI build of solver in %s" % directory)
+    import hpyshim
+    paths = sorted(glob.glob(os.path.join(directory, "solver.hpy0*.so")))
+    if not paths:
+        raise ImportError("no solver.hpy0*.so in %s" % directory)
+    return hpyshim.load("solver", paths[0])
+
+
+def workloads(solver, scale):
+    nvars, ncons = 2000, int(15000 * scale)
+    state = {}
+
+    def build():
+        V = solver.Variable
+        xs = [V("v%d" % i, float(i % 7)) for i in range(nvars)]
+        cons = []
+        for i in range(ncons):
+            x, y, z = xs[i % nvars], xs[(i * 7 + 1) % nvars], xs[(i * 13 + 2) % nvars]
+            cons.append(x * 2.0 + y * 3.0 + 1.0 <= z)
+        state["vars"], state["cons"] = xs, cons
+
+    def collect():
+        for _ in range(3):
+            gc.collect()
+
+    def methods():
+        xs, cons = state["vars"], state["cons"]
+        values = [float(i % 5) for i in range(len(xs))]
+        total = 0.0
+        for r in range(10):
+            solver.update_variables(xs, values)
+            total += solver.total_violation(cons)
+            for c in cons[:5000]:
+                if c.violated():
+                    total += c.violation()
+            for v in xs:
+                v.setValue(v.value() + 1.0)
+        state["total"] = total
+
+    return {"build": build, "collect": collect, "methods": methods}
+
+
+def child(mode, directory, upto, scale, timed):
+    solver = load(mode, directory)
+    steps = workloads(solver, scale)
+    order = list(WORKLOADS)
+    stop = order.index(upto) + 1 if upto != "none" else 0
+    times = {}
+    for name in order[:stop]:
+        if name == "collect" and upto == "methods":
+            continue   # the methods figure does not include a collection
+        t0 = time.perf_counter()
+        steps[name]()
+        times[name] = time.perf_counter() - t0
+    if timed:
+        import json
+        print(json.dumps(times))
+
+
+# ---------------------------------------------------------------------------------------------
+# The parent: build, time, count
+
+def build(mode):
+    d = os.path.join(OUT, mode)
+    os.makedirs(d, exist_ok=True)
+    for f in glob.glob(os.path.join(d, "solver*")):
+        os.remove(f)
+    abi = {"cpython": "cpython", "hybrid": "hybrid", "universal": "universal"}[mode]
+    p = subprocess.run([sys.executable, "-m", "hpyshim", "build", "solver", SOURCE, "--abi", abi, "-o", d],
+                       env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
+    if p.returncode != 0:
+        raise RuntimeError("building solver for %s failed: %s" % (mode, p.stdout.strip()[-400:]))
+    return d
+
+
+def run_child(mode, d, upto, scale, timed, valgrind_out=None):
+    cmd = [sys.executable, os.path.abspath(__file__), "--child", mode, d, upto, str(scale)]
+    env = child_env()
+    if timed:
+        cmd.append("--timed")
+    if valgrind_out:
+        env.update(VALGRIND_ENV)
+        cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + valgrind_out] + cmd
+    p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+    if p.returncode != 0:
+        raise RuntimeError("%s child failed: %s" % (mode, (p.stderr or p.stdout).strip()[-600:]))
+    return p.stdout
+
+
+def ir_of(path):
+    with open(path) as f:
+        m = re.search(r"^(?:summary|totals):\s+(\d+)", f.read(), re.M)
+    return int(m.group(1))
+
+
+def table(title, results, modes, unit, digits):
+    say(title)
+    say("| workload | " + " | ".join("%s %s" % (m, unit) for m in modes) + " | "
+        + " | ".join("%s / cpython" % m for m in modes if m != "cpython") + " |")
+    say("| --- |" + " ---: |" * (2 * len(modes) - 1))
+    for w in WORKLOADS:
+        row = [results[m].get(w) for m in modes]
+        ref = results["cpython"].get(w) if "cpython" in results else None
+        cells = ["%.*f" % (digits, v) if v is not None else "-" for v in row]
+        ratios = ["%.3f" % (results[m][w] / ref) if ref and results[m].get(w) else "-"
+                  for m in modes if m != "cpython"]
+        say("| %s | %s | %s |" % (w, " | ".join(cells), " | ".join(ratios)))
+    say()
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--child", nargs=4, metavar=("MODE", "DIR", "UPTO", "SCALE"), help=argparse.SUPPRESS)
+    p.add_argument("--timed", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--rounds", type=int, default=5)
+    p.add_argument("--scale", type=float, default=1.0, help="graph size (1.0: ~100k live objects)")
+    p.add_argument("--mode", action="append", choices=MODES, default=[])
+    p.add_argument("--callgrind", action="store_true", help="instructions under valgrind instead of time")
+    ns = p.parse_args(argv)
+    if ns.child:
+        mode, d, upto, scale = ns.child
+        child(mode, d, upto, float(scale), ns.timed)
+        return 0
+
+    modes = [m for m in MODES if not ns.mode or m in ns.mode]
+    say("== realistic benchmark (cext-samples/solver), %s" % sys.version.split()[0])
+    dirs = {m: build(m) for m in modes}
+    if ns.callgrind:
+        scale = min(ns.scale, 0.2)   # valgrind is ~50x slower; the ratios do not depend on size
+        results = {m: {} for m in modes}
+        cg = os.path.join(OUT, "callgrind")
+        os.makedirs(cg, exist_ok=True)
+        for m in modes:
+            ir = {}
+            for upto in ("none", "build", "collect", "methods"):
+                out = os.path.join(cg, "%s.%s.out" % (m, upto))
+                run_child(m, dirs[m], upto, scale, False, valgrind_out=out)
+                ir[upto] = ir_of(out)
+            results[m] = {"build": ir["build"] - ir["none"], "collect": ir["collect"] - ir["build"],
+                          "methods": ir["methods"] - ir["build"]}
+            say("  %-9s " % m + ", ".join("%s %d" % (w, results[m][w]) for w in WORKLOADS))
+        say()
+        table("Instructions per workload (callgrind, scale %.2f; ratio to CPython ABI mode):" % scale,
+              results, modes, "Ir", 0)
+        return 0
+    best = {m: {} for m in modes}
+    import json
+    for r in range(ns.rounds):
+        order = modes[r % len(modes):] + modes[:r % len(modes)]
+        for m in order:
+            times = json.loads(run_child(m, dirs[m], "methods", ns.scale, True).strip().splitlines()[-1])
+            t2 = json.loads(run_child(m, dirs[m], "collect", ns.scale, True).strip().splitlines()[-1])
+            times["collect"] = t2["collect"]
+            for w, t in times.items():
+                best[m][w] = min(best[m].get(w, t * 1000.0), t * 1000.0)
+    table("Time per workload in ms (best of %d rounds, one process per mode and round; ratio to "
+          "CPython ABI mode):" % ns.rounds, best, modes, "ms", 1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
