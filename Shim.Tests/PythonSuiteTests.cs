@@ -18,35 +18,49 @@ public class PythonSuiteTests
     [MemberData(nameof(Pythons))]
     public void CPythonAbiSamplesBehaveLikeUniversalOnes(string python) =>
         RunUnittest(python, "cpython", Path.Combine(Repo.Samples, "cpython"), ["tests.python.test_simple", "tests.python.test_hybrid", "tests.python.test_protocols", "tests.python.test_structseq",
-            "tests.python.test_helpers"]);
+            "tests.python.test_helpers", "tests.python.test_solver"]);
 
     [Theory]
     [MemberData(nameof(Pythons))]
     public void SampleSuitesPassInTraceMode(string python) =>
         RunUnittest(python, "universal", Repo.Samples,
-            ["tests.python.test_simple", "tests.python.test_hybrid", "tests.python.test_protocols"], mode: "trace");
+            ["tests.python.test_simple", "tests.python.test_hybrid", "tests.python.test_protocols",
+             "tests.python.test_solver", "tests.python.test_native_paths"], mode: "trace");
 
     [Theory]
     [MemberData(nameof(Pythons))]
     public void SampleSuitesPassInDebugModeWithoutLeaks(string python) =>
         RunUnittest(python, "universal", Repo.Samples,
-            ["tests.python.test_simple", "tests.python.test_hybrid", "tests.python.test_protocols"], mode: "debug");
+            ["tests.python.test_simple", "tests.python.test_hybrid", "tests.python.test_protocols",
+             "tests.python.test_solver", "tests.python.test_native_paths"], mode: "debug");
 
-    static void RunUnittest(string python, string abi, string samples, string[] what, string mode = "universal")
+    /// <summary>The trampoline path that thunks replace stays covered: the sample suites again
+    /// with thunks switched off (what happens where executable memory is refused).</summary>
+    [Theory]
+    [MemberData(nameof(Pythons))]
+    public void SampleSuitesPassWithoutThunks(string python) =>
+        RunUnittest(python, "universal", Repo.Samples,
+            ["tests.python.test_simple", "tests.python.test_hybrid", "tests.python.test_protocols",
+             "tests.python.test_structseq", "tests.python.test_helpers", "tests.python.test_solver",
+             "tests.python.test_native_paths"], extra: new() { ["HPYSHIM_THUNKS"] = "0" });
+
+    static void RunUnittest(string python, string abi, string samples, string[] what, string mode = "universal",
+        Dictionary<string, string>? extra = null)
     {
         Repo.RequireLibrary();
         string exe = Interpreters.ExecutableFor(python);
         Assert.True(exe == "python3" || File.Exists(exe), $"pyenv lists {python} but {exe} does not exist");
-        var result = Repo.Run(exe, ["-m", "unittest", .. what, "-v"],
-            new Dictionary<string, string>
-            {
-                ["PYTHONPATH"] = Path.Combine(Repo.Root, "launcher"),
-                ["HPYSHIM_LIBRARY"] = Repo.Library,
-                ["HPYSHIM_SAMPLES"] = samples,
-                ["HPYSHIM_TEST_ABI"] = abi,
-                ["HPYSHIM_TEST_MODE"] = mode,
-                ["HPY"] = "",
-            });
+        var env = new Dictionary<string, string>
+        {
+            ["PYTHONPATH"] = Path.Combine(Repo.Root, "launcher"),
+            ["HPYSHIM_LIBRARY"] = Repo.Library,
+            ["HPYSHIM_SAMPLES"] = samples,
+            ["HPYSHIM_TEST_ABI"] = abi,
+            ["HPYSHIM_TEST_MODE"] = mode,
+            ["HPY"] = "",
+        };
+        foreach (var (key, value) in extra ?? new()) env[key] = value;
+        var result = Repo.Run(exe, ["-m", "unittest", .. what, "-v"], env);
         Assert.True(result.ExitCode == 0, $"unittest ({abi} ABI, {mode} mode) on {python} failed:\n{result}");
         Assert.Contains("OK", result.Output);
     }

@@ -18,7 +18,7 @@ internal static unsafe partial class NativeFastPath
     static extern byte* hpyshim_native_fill(HPyContext* ctx, delegate* unmanaged<HPyContext*, int, void*, void*, void> fallback);
 
     [DllImport(Library)]
-    static extern int hpyshim_native_note_type(nint type, void* methods, nint dataOffset, void* vectorcall, void* destroy, void* traverse);
+    static extern int hpyshim_native_note_type(nint type, void* methods, nint dataOffset, void* vectorcall, void* destroy, void* traverse, int shape);
 
     [DllImport(Library)]
     static extern void hpyshim_native_gc_slots(void** dealloc, void** clear);
@@ -81,10 +81,10 @@ internal static unsafe partial class NativeFastPath
     }
 
     /// <summary>Tells the fast path about a new HPy type: where HPy data starts in its objects, the call
-    /// trampoline they start with (HPy_New), and its destroy and traverse functions (deallocation, GC).</summary>
-    public static void NoteType(nint type, void* methods, nint dataOffset, void* vectorcall, void* destroy, void* traverse)
+    /// trampoline they start with (HPy_New), its destroy and traverse functions (deallocation, GC) and its shape.</summary>
+    public static void NoteType(nint type, void* methods, nint dataOffset, void* vectorcall, void* destroy, void* traverse, int shape)
     {
-        if (hpyshim_native_note_type(type, methods, dataOffset, vectorcall, destroy, traverse) != 0)
+        if (hpyshim_native_note_type(type, methods, dataOffset, vectorcall, destroy, traverse, shape) != 0)
             throw new OutOfMemoryException("cannot record an HPy type for the native fast path");
     }
 }

@@ -174,6 +174,7 @@ void *hpyshim_native_AsStruct_Float(HPyContext *ctx, HPy h);
 void *hpyshim_native_AsStruct_Unicode(HPyContext *ctx, HPy h);
 void *hpyshim_native_AsStruct_Tuple(HPyContext *ctx, HPy h);
 void *hpyshim_native_AsStruct_List(HPyContext *ctx, HPy h);
+HPyType_BuiltinShape hpyshim_native_Type_GetBuiltinShape(HPyContext *ctx, HPy h_type);
 int hpyshim_native_DelItem_i(HPyContext *ctx, HPy obj, HPy_ssize_t idx);
 int hpyshim_native_DelItem_s(HPyContext *ctx, HPy obj, const char *utf8_key);
 HPy hpyshim_native_Capsule_New(HPyContext *ctx, void *pointer, const char *utf8_name, HPyCapsule_Destructor *destructor);
@@ -977,6 +978,7 @@ int native_fill_generated(HPyContext *ctx)
     ctx->ctx_AsStruct_Unicode = hpyshim_native_AsStruct_Unicode;
     ctx->ctx_AsStruct_Tuple = hpyshim_native_AsStruct_Tuple;
     ctx->ctx_AsStruct_List = hpyshim_native_AsStruct_List;
+    ctx->ctx_Type_GetBuiltinShape = hpyshim_native_Type_GetBuiltinShape;
     ctx->ctx_DelItem_i = hpyshim_native_DelItem_i;
     ctx->ctx_DelItem_s = hpyshim_native_DelItem_s;
     ctx->ctx_Capsule_New = hpyshim_native_Capsule_New;

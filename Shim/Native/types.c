@@ -13,6 +13,7 @@ typedef struct {
     void *vectorcall;   /* the HPy_tp_call trampoline new objects start with, or NULL */
     HPyFunc_destroyfunc destroy;     /* HPy_tp_destroy, or NULL */
     HPyFunc_traverseproc traverse;   /* HPy_tp_traverse, or NULL */
+    int shape;                       /* HPyType_BuiltinShape */
 } type_entry;
 
 static type_entry *entries;
@@ -49,7 +50,7 @@ static int insert(type_entry *table, size_t cap, type_entry e)
 
 /* Called by the C# registry (under the GIL) for every type HPyType_FromSpec builds. */
 int hpyshim_native_note_type(PyObject *type, void *methods, HPy_ssize_t data_offset, void *vectorcall,
-                             void *destroy, void *traverse)
+                             void *destroy, void *traverse, int shape)
 {
     if ((count + 1) * 2 > capacity) {
         size_t new_capacity = capacity ? capacity * 2 : 64;
@@ -64,7 +65,7 @@ int hpyshim_native_note_type(PyObject *type, void *methods, HPy_ssize_t data_off
         capacity = new_capacity;
     }
     count += insert(entries, capacity, (type_entry){ type, methods, data_offset, vectorcall,
-                                                     (HPyFunc_destroyfunc)destroy, (HPyFunc_traverseproc)traverse });
+                                                     (HPyFunc_destroyfunc)destroy, (HPyFunc_traverseproc)traverse, shape });
     return 0;
 }
 
@@ -309,4 +310,17 @@ int native_traverse(HPyFunc_traverseproc impl, PyObject *self, void *visit, void
     char *payload = (char *)self + (owner != NULL ? owner->data_offset : 0);
     visit_args a = { (int (*)(PyObject *, void *))visit, arg };
     return impl(payload, forward_visitor, &a);
+}
+
+/* The shape of the nearest HPy type on the chain; Legacy for every other type. Debug mode asks
+ * this on every HPy_AsStruct_*, so it is C. */
+int hpyshim_native_Type_GetBuiltinShape(HPyContext *ctx, HPy h_type)
+{
+    PyObject *type = _h2py(h_type);
+    if (type == NULL || !native_has_flag(type, TPFLAGS_TYPE_SUBCLASS)) {
+        cpy.PyErr_SetString(*cpy.PyExc_TypeError, "arg must be a type");
+        return -2;
+    }
+    type_entry *e = nearest(type);
+    return e != NULL ? e->shape : HPyType_BuiltinShape_Legacy;
 }

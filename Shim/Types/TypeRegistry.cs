@@ -31,7 +31,7 @@ internal static unsafe class TypeRegistry
     public static void Add(HPyTypeInfo info)
     {
         types[info.Type] = info;
-        NativeFastPath.NoteType(info.Type, info.Methods, info.Header, info.Call, info.Destroy, info.Traverse);
+        NativeFastPath.NoteType(info.Type, info.Methods, info.Header, info.Call, info.Destroy, info.Traverse, info.Shape);
     }
 
     /// <summary>The info of this very type, or null if it is not an HPy type.</summary>
@@ -49,8 +49,6 @@ internal static unsafe class TypeRegistry
         }
         return null;
     }
-
-    public static int ShapeOf(nint type) => Nearest(type)?.Shape ?? Shape.Legacy;
 
     public static bool IsType(nint obj) => obj != 0 && ObjectLayout.HasFlag(obj, ObjectLayout.TypeSubclass);
 

@@ -223,13 +223,14 @@ static int Variable_traverse_impl(void *self, HPyFunc_visitproc visit, void *arg
     return 0;
 }
 
-HPyDef_METH(Variable_value, "value", HPyFunc_NOARGS)
+HPyDef_METH(Variable_value, "value", HPyFunc_NOARGS, .doc = "The value.")
 static HPy Variable_value_impl(HPyContext *ctx, HPy self)
 {
     return HPyFloat_FromDouble(ctx, Variable_AsStruct(ctx, self)->value);
 }
 
-HPyDef_METH(Variable_setValue, "setValue", HPyFunc_VARARGS)
+HPyDef_METH(Variable_setValue, "setValue", HPyFunc_VARARGS,
+            .doc = "setValue($self, value, /)\n--\n\nSet the value.")
 static HPy Variable_setValue_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
 {
     double value;
@@ -501,7 +502,8 @@ static HPyType_Spec Constraint_spec = {
 /* ---- module functions ---- */
 
 /* total_violation(constraints): the sum of violation() over a sequence of Constraints. */
-HPyDef_METH(total_violation, "total_violation", HPyFunc_O)
+HPyDef_METH(total_violation, "total_violation", HPyFunc_O,
+            .doc = "total_violation($module, constraints, /)\n--\n\nThe sum of violation() over a sequence of Constraints.")
 static HPy total_violation_impl(HPyContext *ctx, HPy self, HPy seq)
 {
     HPy_ssize_t n = HPy_Length(ctx, seq);
@@ -528,7 +530,8 @@ static HPy total_violation_impl(HPyContext *ctx, HPy self, HPy seq)
 }
 
 /* update_variables(variables, values): setValue for each pair of two sequences. */
-HPyDef_METH(update_variables, "update_variables", HPyFunc_VARARGS)
+HPyDef_METH(update_variables, "update_variables", HPyFunc_VARARGS,
+            .doc = "update_variables($module, variables, values, /)\n--\n\nSet each variable to its value.")
 static HPy update_variables_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
 {
     HPy vars, values;

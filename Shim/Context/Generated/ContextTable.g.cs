@@ -103,7 +103,6 @@ internal static unsafe class ContextTable
         ctx->ctx_FatalError = &ctx_FatalError;
         ctx->ctx_Type_FromSpec = &ctx_Type_FromSpec;
         ctx->ctx_Dump = &ctx_Dump;
-        ctx->ctx_Type_GetBuiltinShape = &ctx_Type_GetBuiltinShape;
         ctx->ctx_Compile_s = &ctx_Compile_s;
         ctx->ctx_Type_GetName = &ctx_Type_GetName;
         NativeFastPath.Fill(ctx);
@@ -131,14 +130,6 @@ internal static unsafe class ContextTable
         ManagedEntries.Count++;
         try { UniversalContext.Dump(ctx, h); }
         catch (Exception e) { Failure.Managed(e, "ctx_Dump"); }
-    }
-
-    [UnmanagedCallersOnly]
-    static int ctx_Type_GetBuiltinShape(HPyContext* ctx, HPy h_type)
-    {
-        ManagedEntries.Count++;
-        try { return UniversalContext.Type_GetBuiltinShape(ctx, h_type); }
-        catch (Exception e) { Failure.Managed(e, "ctx_Type_GetBuiltinShape"); return -1; }
     }
 
     [UnmanagedCallersOnly]

@@ -1,0 +1,184 @@
+"""The native fast path of universal mode: no managed (C#) code on a hot path, and calls that go
+from CPython straight to the implementation through thunks (see README, "Performance").
+
+- the managed-entry counter of the runtime does not move while real workloads run (building and
+  collecting an object graph, method loops, every hot context member);
+- with thunks on, CPython's method and slot entries point outside the extension's file (at a
+  thunk); with HPYSHIM_THUNKS=0, and in debug and trace mode, at the extension's trampolines;
+- what Python can see of functions and methods is the same either way."""
+
+import ctypes
+import gc
+import importlib
+import json
+import os
+import platform
+import sys
+import unittest
+
+try:
+    from . import support
+except ImportError:  # run with tests/python itself as the top-level directory
+    import support
+
+import hpyshim  # noqa: F401  (the finder)
+from hpyshim import _native
+
+solver = simple = None
+THUNKS_EXPECTED = (support.MODE == "universal" and os.environ.get("HPYSHIM_THUNKS") != "0"
+                   and platform.machine() in ("x86_64", "AMD64"))
+
+
+def setUpModule():
+    global solver, simple
+    if support.ABI == "cpython":
+        raise unittest.SkipTest("the runtime's own paths: universal ABI only")
+    support.add_samples_to_path()
+    solver = importlib.import_module("solver")
+    simple = importlib.import_module("simple")
+
+
+class _DlInfo(ctypes.Structure):
+    _fields_ = [("dli_fname", ctypes.c_char_p), ("dli_fbase", ctypes.c_void_p),
+                ("dli_sname", ctypes.c_char_p), ("dli_saddr", ctypes.c_void_p)]
+
+
+_dladdr = ctypes.CDLL(None).dladdr
+_dladdr.argtypes = [ctypes.c_void_p, ctypes.POINTER(_DlInfo)]
+
+
+def file_of(address):
+    """The file whose mapping holds `address`, or None (anonymous memory: a thunk)."""
+    info = _DlInfo()
+    if not _dladdr(address, ctypes.byref(info)) or not info.dli_fname:
+        return None
+    return os.fsdecode(info.dli_fname)
+
+
+def word(address):
+    return ctypes.c_void_p.from_address(address).value
+
+
+def function_entry(f):
+    """ml_meth of a builtin function (PyCFunctionObject.m_ml at 16) or a method descriptor
+    (PyMethodDescrObject.d_method at 40); PyMethodDef.ml_meth is at 8."""
+    offset = 16 if type(f).__name__ == "builtin_function_or_method" else 40
+    return word(word(id(f) + offset) + 8)
+
+
+def nb_add_entry(cls):
+    return word(word(id(cls) + 96))   # tp_as_number at 96, nb_add first
+
+
+class ManagedTransitionsTest(unittest.TestCase):
+    def assert_no_managed_entry(self, work):
+        work()   # a first run may create what later runs reuse
+        before = _native.managed_entries()
+        work()
+        self.assertEqual(_native.managed_entries() - before, 0,
+                         "a hot path entered the runtime's managed half")
+
+    def test_object_graph_build_collect_and_methods(self):
+        V = solver.Variable
+
+        def work():
+            xs = [V("v%d" % i, float(i)) for i in range(200)]
+            cons = [xs[i % 200] * 2.0 + xs[(i + 1) % 200] * 3.0 + 1.0 <= xs[(i + 7) % 200] for i in range(2000)]
+            gc.collect()
+            solver.update_variables(xs, [1.0] * 200)
+            solver.total_violation(cons)
+            for c in cons[:500]:
+                c.violated()
+                c.expression().terms()[0].variable().name()
+            del cons, xs
+            gc.collect()
+        self.assert_no_managed_entry(work)
+
+    def test_hot_members_of_the_simple_sample(self):
+        def work():
+            for _ in range(50):
+                simple.sum_list(list(range(100)))
+                simple.make_list(100)
+                simple.make_tuple(1, 2, 3)
+                simple.make_dict("k", "v")
+                simple.call_with(lambda *a, **k: a, (1, 2), {"k": 3})
+                simple.call_method([3, 1, 2], "append", 4)
+                simple.remember(object())
+                simple.recall()
+                simple.tracker_demo(5)
+                simple.greet("x", greeting="y")
+                simple.type_name(1.5)
+        self.assert_no_managed_entry(work)
+
+
+class ThunkTest(unittest.TestCase):
+    def test_thunks_are_used_where_expected(self):
+        self.assertEqual(_native.thunks_active(), os.environ.get("HPYSHIM_THUNKS") != "0"
+                         and platform.machine() in ("x86_64", "AMD64"))
+        entries = [function_entry(solver.total_violation), function_entry(solver.update_variables),
+                   function_entry(solver.Variable.setValue), function_entry(simple.hello),
+                   function_entry(simple.greet), nb_add_entry(solver.Variable)]
+        files = [file_of(e) for e in entries]
+        if THUNKS_EXPECTED:
+            self.assertEqual(files, [None] * len(files), "entries should be thunks")
+        else:
+            for f in files:
+                self.assertIsNotNone(f)
+                self.assertTrue(os.path.basename(f).startswith(("solver.", "simple.")), f)
+
+
+def visible(module_names):
+    """What Python can see of the functions and methods of the samples (JSON-able)."""
+    import inspect
+    import pickle
+    out = {}
+    for name in module_names:
+        m = importlib.import_module(name)
+        for attr in sorted(dir(m)):
+            f = getattr(m, attr)
+            if type(f).__name__ == "builtin_function_or_method":
+                try:
+                    sig = str(inspect.signature(f))
+                except ValueError as e:
+                    sig = "no signature: " + type(e).__name__
+                out["%s.%s" % (name, attr)] = [
+                    type(f).__name__, f.__name__, f.__qualname__, f.__doc__, f.__text_signature__,
+                    f.__self__ is m, f.__module__, sig, pickle.loads(pickle.dumps(f)) is f, repr(f)]
+            elif isinstance(f, type):
+                for mname, meth in sorted(vars(f).items()):
+                    if type(meth).__name__ == "method_descriptor":
+                        try:
+                            sig = str(inspect.signature(meth))
+                        except ValueError as e:
+                            sig = "no signature: " + type(e).__name__
+                        out["%s.%s.%s" % (name, attr, mname)] = [
+                            type(meth).__name__, meth.__name__, meth.__qualname__, meth.__doc__,
+                            meth.__text_signature__, meth.__objclass__ is f, sig, repr(meth)[:40]]
+    return out
+
+
+class VisibleBehaviourTest(unittest.TestCase):
+    def test_same_with_and_without_thunks(self):
+        script = ("import sys, json; sys.path[:0] = %r; import hpyshim; "
+                  "from tests.python.test_native_paths import visible; "
+                  "print(json.dumps(visible(['simple', 'point', 'solver'])))"
+                  % [support.REPO_DIR, support.samples_dir()])
+        results = []
+        for thunks in ("1", "0"):
+            proc = support.run_python(["-c", script], env={"HPYSHIM_THUNKS": thunks},
+                                      cwd=support.REPO_DIR)
+            self.assertEqual(proc.returncode, 0, support.describe(proc))
+            results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        with_thunks, without = results
+        self.assertEqual(with_thunks, without)
+        f = with_thunks["solver.total_violation"]
+        self.assertEqual(f[:3], ["builtin_function_or_method", "total_violation", "total_violation"])
+        self.assertEqual(f[4:9], ["($module, constraints, /)", True, "solver", "(constraints, /)", True])
+        m = with_thunks["solver.Variable.setValue"]
+        self.assertEqual(m[:3], ["method_descriptor", "setValue", "Variable.setValue"])
+        self.assertEqual(m[4:7], ["($self, value, /)", True, "(self, value, /)"])
+        self.assertEqual(with_thunks["simple.hello"][3], "Return a greeting string.")
+
+
+if __name__ == "__main__":
+    unittest.main()
