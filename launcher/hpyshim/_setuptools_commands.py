@@ -6,6 +6,7 @@ import os
 import setuptools  # noqa: F401  (first: on 3.12+ it provides distutils)
 import setuptools.command.bdist_egg
 import setuptools.command.build_ext
+from distutils import log  # shown at the default verbosity by every setuptools version
 
 try:
     from setuptools.errors import DistutilsError
@@ -123,7 +124,7 @@ class _BuildExtMixin:
         if abi == "universal":
             include_dirs.insert(0, str(devel.get_include_dir_forbid_python_h()))
         out = os.path.join(self.build_temp, "hpy-helpers", abi)
-        self.announce("building the HPy helper library for the %s ABI" % abi, level=2)
+        log.info("building the HPy helper library for the %s ABI", abi)
         objects = self.compiler.compile(sources, output_dir=out, include_dirs=include_dirs,
                                         macros=[("HPY", None), (_ABI_MACROS[abi], None)],
                                         debug=self.debug)
@@ -153,7 +154,7 @@ class _BuildExtMixin:
 
     def _hpy_write_stub(self, stub_file, ext):
         ext_file = os.path.basename(ext._file_name)
-        self.announce("writing the HPy stub loader for %s to %s" % (ext._full_name, stub_file), level=2)
+        log.info("writing the HPy stub loader for %s to %s", ext._full_name, stub_file)
         if not self.dry_run:
             with open(stub_file, "w") as f:
                 f.write(stub_source(ext_file.split(".")[0], ext_file))
