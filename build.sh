@@ -125,6 +125,7 @@ case "$cmd" in
         ;;
     conformance)
         build_library
+        build_wheels  # test/hpy_devel installs them
         "$PYTHON" conformance/run.py "${@:2}"
         ;;
     *) echo "usage: $0 [build|test|run|bench|conformance|generate|install PREFIX]" >&2; exit 2 ;;
