@@ -157,11 +157,15 @@ def stub_source(module_name, ext_file):
         "    import sys\n"
         "    from hpyshim import _load_bootstrap\n"
         "    ext_filepath = os.path.join(os.path.dirname(os.path.abspath(__file__)), %r)\n"
+        "    if not os.path.isfile(ext_filepath):\n"
+        "        # Inside a zipped egg: setuptools' pkg_resources extracts the binary to a cache.\n"
+        "        from pkg_resources import resource_filename\n"
+        "        ext_filepath = resource_filename(__name__, %r)\n"
         "    m = _load_bootstrap(%r, __name__, __package__, ext_filepath,\n"
         "                        __loader__, __spec__, os.environ)\n"
         "    sys.modules[__name__] = m\n"
         "\n"
-        "__bootstrap__()\n" % (STUB_MARK, ext_file, ext_file, module_name))
+        "__bootstrap__()\n" % (STUB_MARK, ext_file, ext_file, ext_file, module_name))
 
 
 def windows_exports(names):
