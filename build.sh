@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # HPy Shim build script.
-#   ./build.sh          publish libhpy.so (NativeAOT) to out/lib and build the samples to out/cext-samples
-#   ./build.sh test     build, then run every test (dotnet test: managed, C harness, Python on every CPython)
+#   ./build.sh          publish libhpy.so (NativeAOT) to out/lib, build the samples to out/cext-samples
+#                       and write the wheels to out/dist (hpyshim, and the hpy 0.9.0 compatibility one)
+#   ./build.sh test     build, then run every test (dotnet test: managed, C harness, Python on every CPython;
+#                       a CPython listed in HPYSHIM_REQUIRE_PYTHONS, e.g. "3.8 3.13", must be installed)
+#   ./build.sh install PREFIX  build the library, then install it for C hosts: PREFIX/lib/libhpy.so,
+#                       PREFIX/include/hpyshim, PREFIX/lib/pkgconfig/hpyshim.pc, PREFIX/lib/cmake/HPyShim
 #   ./build.sh run      build, then run a sample through the launcher
 #   ./build.sh bench    build, then run the benchmark (bench/)
 #   ./build.sh conformance [ARGS]  build, then run HPy 0.9.0's own test suite on HPy Shim
@@ -24,8 +28,13 @@ generate() {
 }
 
 build_library() {
-    echo "== libhpy (NativeAOT, $RID)"
-    dotnet publish Shim/Shim.csproj -c Release -r "$RID" -o "$OUT/publish" -nologo -v quiet
+    echo "== libhpy (NativeAOT, $RID; about a minute)"
+    # A line every 15 s, so a quiet minute-long publish is visibly alive.
+    ( s=0; while sleep 15; do s=$((s + 15)); echo "   ... still publishing libhpy ($s s)"; done ) &
+    local ticker=$!
+    dotnet publish Shim/Shim.csproj -c Release -r "$RID" -o "$OUT/publish" -nologo -v quiet \
+        || { kill "$ticker" 2>/dev/null; return 1; }
+    kill "$ticker" 2>/dev/null || true
     mkdir -p "$OUT/lib"
     # A new file, renamed over the old: processes still running with the old one keep it intact.
     cp "$OUT/publish/$LIB" "$OUT/lib/$LIB.new"
@@ -64,17 +73,43 @@ build_samples() {
     ls "$OUT/cext-samples/cpython"
 }
 
+build_wheels() {
+    echo "== wheels (out/dist)"
+    "$PYTHON" packaging/wheels.py wheels --lib "$OUT/lib/$LIB" --out "$OUT/dist"
+}
+
+# The Python packages the packaging tests' venvs install offline (pip, setuptools, wheel).
+ensure_python_wheels() {
+    local missing=()
+    for pkg in pip setuptools wheel; do
+        ls /usr/share/python-wheels/$pkg-*.whl >/dev/null 2>&1 || missing+=("python3-$pkg-whl")
+    done
+    if [ ${#missing[@]} -gt 0 ] && command -v apt-get >/dev/null; then
+        local sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
+        echo "== installing ${missing[*]}"
+        $sudo apt-get update -qq || true
+        $sudo apt-get install -y -qq "${missing[@]}"
+    fi
+}
+
 build() {
     build_library
     build_samples
+    build_wheels
 }
 
 cmd=${1:-build}
 case "$cmd" in
     build) build ;;
     generate) generate ;;
+    install)
+        [ $# -eq 2 ] || { echo "usage: $0 install PREFIX" >&2; exit 2; }
+        build_library
+        "$PYTHON" packaging/wheels.py install "$2" --lib "$OUT/lib/$LIB"
+        ;;
     test)
         build
+        ensure_python_wheels
         dotnet test Shim.Tests/Shim.Tests.csproj -nologo --logger "console;verbosity=normal"
         ;;
     run)
@@ -90,7 +125,8 @@ case "$cmd" in
         ;;
     conformance)
         build_library
+        build_wheels  # test/hpy_devel installs them
         "$PYTHON" conformance/run.py "${@:2}"
         ;;
-    *) echo "usage: $0 [build|test|run|bench|conformance|generate]" >&2; exit 2 ;;
+    *) echo "usage: $0 [build|test|run|bench|conformance|generate|install PREFIX]" >&2; exit 2 ;;
 esac

@@ -11,8 +11,11 @@ with pytest under each CPython, once per header set:
             sources (binary compatibility of libhpy.so)
   ours      compiled with HPy Shim's include/ (source compatibility)
 
-``hpy.universal`` is HPy Shim (conformance/site/hpy stand-in, which re-exports
-hpyshim.universal); hpy.devel, hpy.debug and hpy.trace are HPy's.  Every test
+The ``hpy`` package is HPy Shim's compatibility package (compat/hpy, the one the ``hpy`` 0.9.0
+wheel ships): hpy.universal, hpy.debug, hpy.trace and hpy.devel are HPy Shim's, hpy.devel pointed
+at the staged header set.  test/hpy_devel (setuptools integration: venvs that install pip, wheel,
+setuptools and hpy offline) runs once per CPython; its "install hpy" step installs our wheels
+from out/dist.  Every test
 file runs in its own process, so a crash costs one file, and the crashing test
 is named.  The table counts, per CPython, header set and mode (universal,
 hybrid, debug, hybrid+debug, trace), the tests that passed, failed, were
@@ -25,6 +28,7 @@ import concurrent.futures
 import glob
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -34,6 +38,9 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "out", "conformance")
 SITE = os.path.join(ROOT, "conformance", "site")
+COMPAT = os.path.join(ROOT, "compat")
+DIST = os.path.join(ROOT, "out", "dist")
+PYTHON_WHEELS = "/usr/share/python-wheels"
 ALL_MODES = ["universal", "hybrid", "debug", "hybrid+debug", "trace", "cpython"]
 DEFAULT_MODES = ["universal", "hybrid", "debug", "hybrid+debug", "trace"]
 HEADER_SETS = ["official", "ours"]
@@ -103,6 +110,36 @@ def copy_hpy_sources(hpy_src):
     return dst
 
 
+def wheelhouse(pythons):
+    """The offline package index of test/hpy_devel's venvs: Debian's pip and wheel, the newest
+    setuptools an interpreter ships (Debian's setuptools wheel is patched for Debian's Python and
+    cannot install with others) and our hpyshim and hpy wheels."""
+    house = os.path.join(OUT, "wheels")
+    shutil.rmtree(house, ignore_errors=True)
+    os.makedirs(house)
+    ours = glob.glob(os.path.join(DIST, "*.whl"))
+    if len(ours) != 2:
+        sys.exit("conformance: %s must hold the hpyshim and hpy wheels (run ./build.sh)" % DIST)
+    found = {}
+    for pkg in ("pip", "wheel"):
+        found[pkg] = glob.glob(os.path.join(PYTHON_WHEELS, pkg + "-*.whl"))
+    setuptools = []
+    for python in pythons:
+        stdlib = subprocess.check_output([python, "-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"],
+                                         text=True).strip()
+        for pattern in ("ensurepip/_bundled/setuptools-*.whl", "test/wheeldata/setuptools-*.whl",
+                        "test/setuptools-*.whl"):
+            setuptools += glob.glob(os.path.join(stdlib, pattern))
+    key = lambda p: [int(x) for x in re.findall(r"setuptools-([0-9.]+)-", p)[0].split(".")]
+    found["setuptools"] = sorted(setuptools, key=key)[-1:]
+    for pkg, paths in found.items():
+        if not paths:
+            sys.exit("conformance: no %s wheel for test/hpy_devel (apt-get install python3-%s-whl)" % (pkg, pkg))
+    for path in ours + [p[-1] for p in found.values()]:
+        os.symlink(path, os.path.join(house, os.path.basename(path)))
+    return house, [p for p in ours if os.path.basename(p).startswith("hpy-")][0]
+
+
 def header_set_dirs(headers, hpy_copy):
     """(include dir, forbid_python_h dir, helper sources, CPython-mode context sources)."""
     if headers == "official":
@@ -126,10 +163,12 @@ def stage_devel(headers, hpy_copy, python, info, modes):
     inc, forbid, extra, ctx = header_set_dirs(headers, hpy_copy)
     base = os.path.join(OUT, "devel", headers, "py" + info["version"])
     shutil.rmtree(base, ignore_errors=True)
-    os.makedirs(os.path.join(base, "src", "runtime"))
+    os.makedirs(os.path.join(base, "src", "runtime", "cpython"))
     os.symlink(inc, os.path.join(base, "include"))
-    for src in extra + ctx:
+    for src in extra:
         os.symlink(src, os.path.join(base, "src", "runtime", os.path.basename(src)))
+    for src in ctx:  # the CPython ABI mode sources, where hpy.devel's HPyDevel looks for them
+        os.symlink(src, os.path.join(base, "src", "runtime", "cpython", os.path.basename(src)))
     abis = sorted({"hybrid" if "hybrid" in m else "cpython" if m == "cpython" else "universal"
                    for m in modes})
     cc = os.environ.get("CC", "gcc")
@@ -160,6 +199,7 @@ def test_files(hpy_copy, only):
     files = sorted(glob.glob(os.path.join(hpy_copy, "test", "test_*.py")))
     files += sorted(glob.glob(os.path.join(hpy_copy, "test", "debug", "test_*.py")))
     files += sorted(glob.glob(os.path.join(hpy_copy, "test", "trace", "test_*.py")))
+    files += sorted(glob.glob(os.path.join(hpy_copy, "test", "hpy_devel", "test_*.py")))
     rel = [os.path.relpath(f, hpy_copy) for f in files]
     if only:
         rel = [r for r in rel if any(o in r for o in only)]
@@ -240,7 +280,7 @@ def table(runs, modes):
             row[t["outcome"]] += 1
     lines = ["| CPython | headers | mode | passed | failed | skipped | crashed | not run | total |",
              "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    order = {m: i for i, m in enumerate(modes + ["none"])}
+    order = {m: i for i, m in enumerate(modes + ["hpy_devel", "none"])}
     for key in sorted(rows, key=lambda k: ([int(x) for x in k[0].split(".")], k[1],
                                            order.get(k[2], 99))):
         row = rows[key]
@@ -289,14 +329,20 @@ def main():
     env_base = dict(os.environ)
     for var in ("PYTHONHOME", "HPY", "HPY_LOG", "SETUPTOOLS_USE_DISTUTILS"):
         env_base.pop(var, None)
-    env_base.update({"PYTHONPATH": os.pathsep.join([SITE, os.path.join(ROOT, "launcher"), deps]),
+    env_base.update({"PYTHONPATH": os.pathsep.join([SITE, COMPAT, os.path.join(ROOT, "launcher"), deps]),
                      "HPYSHIM_LIBRARY": lib, "PYTHONDONTWRITEBYTECODE": "1"})
+    if any(f.startswith("test/hpy_devel/") for f in files):
+        house, hpy_wheel = wheelhouse(pythons)
+        env_base.update({"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": house, "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+                         "HPYSHIM_CONFORMANCE_HPY_WHEEL": hpy_wheel})
     jobs = []
     for python in pythons:
         info = py_info(python)
         for h in headers:
             devel = stage_devel(h, hpy_copy, python, info, modes)
             for rel in files:
+                if rel.startswith("test/hpy_devel/") and h != headers[-1]:
+                    continue  # it installs our wheel, whatever the header set: once per CPython
                 jobs.append((python, info, h, devel, hpy_copy, rel, modes, env_base, args.timeout))
     log("== HPy %s test suite on HPy Shim: %d files x %d CPythons x %d header sets, modes %s"
         % (os.path.basename(os.path.abspath(args.hpy_src)), len(files), len(pythons),

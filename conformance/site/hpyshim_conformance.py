@@ -5,7 +5,9 @@ It (1) keeps only the tests whose ``hpy_abi`` parameter is one of the modes in
 ``$HPYSHIM_CONFORMANCE_DEVEL`` (official headers or ours, with their static
 helper libraries) and (3) appends one JSON line per collected test and per test
 phase to ``$HPYSHIM_CONFORMANCE_LOG`` as it happens, so a test that crashes the
-process is still known.
+process is still known.  For test/hpy_devel it (4) makes the "install hpy" step install the
+wheel in ``$HPYSHIM_CONFORMANCE_HPY_WHEEL`` (our compatibility distribution, which pulls hpyshim
+from ``$PIP_FIND_LINKS``) and keeps this run's PYTHONPATH out of the venvs it creates.
 """
 import json
 import os
@@ -25,6 +27,8 @@ def _mode_of(item):
     (test/debug, test/trace), else None (the harness's own tests)."""
     callspec = getattr(item, "callspec", None)
     mode = callspec.params.get("hpy_abi") if callspec is not None else None
+    if item.nodeid.startswith("test/hpy_devel/"):
+        return "hpy_devel"  # builds every ABI through setuptools: its own row, always run
     if mode is None:
         for folder in ("debug", "trace"):
             if item.nodeid.startswith("test/%s/" % folder):
@@ -50,7 +54,7 @@ def pytest_collection_modifyitems(session, config, items):
     for item in items:
         mode = _mode_of(item)
         # The harness's own tests (no mode) always run.
-        if mode is None or mode in wanted:
+        if mode is None or mode == "hpy_devel" or mode in wanted:
             keep.append(item)
         else:
             drop.append(item)
@@ -59,6 +63,15 @@ def pytest_collection_modifyitems(session, config, items):
         items[:] = keep
     for item in items:
         _write({"event": "collected", "nodeid": item.nodeid, "mode": _mode_of(item)})
+    wheel = os.environ.get("HPYSHIM_CONFORMANCE_HPY_WHEEL")
+    modules = {item.module for item in items if item.nodeid.startswith("test/hpy_devel/")}
+    for module in modules:
+        if hasattr(module, "HPY_ROOT") and wheel:
+            module.HPY_ROOT = wheel  # `pip install HPY_ROOT` installs our hpy wheel
+    if modules:
+        # The venvs must see only what is installed in them (this run's PYTHONPATH holds a
+        # Debian setuptools and the compat package's source).
+        os.environ.pop("PYTHONPATH", None)
 
 
 def pytest_runtest_logstart(nodeid, location):

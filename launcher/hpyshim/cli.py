@@ -10,19 +10,36 @@ from .finder import install
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+PREFIX = "hpyshim: error: "
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one error prefix for every command: usage, then 'hpyshim: error: ...'."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        command = self.prog.replace("python -m hpyshim", "").strip()
+        self.exit(EXIT_USAGE, "%s%s%s\n" % (PREFIX, command + ": " if command else "", message))
+
+
+def _version():
+    from . import __version__
+    return "hpyshim %s" % __version__
 
 
 def _parser():
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="python -m hpyshim",
         description="Load, build and run HPy universal extensions on CPython.")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    p.add_argument("--version", action="version", version=_version())
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    b = sub.add_parser("build", help="compile C sources into NAME.hpy0.so",
-                       description="Compile C sources into DIR/NAME.hpy0.so. "
-                                   "The compiler is $CC, else gcc, else cc.")
+    b = sub.add_parser("build", help="compile C or C++ sources into NAME.hpy0.so",
+                       description="Compile C or C++ sources into DIR/NAME.hpy0.so. The C compiler "
+                                   "is $CC, else gcc, else cc; C++ sources (.cpp, .cc, .cxx) are "
+                                   "compiled by $CXX, else g++, else c++, which then links.")
     b.add_argument("name", metavar="NAME", help="module name (HPy_MODINIT name)")
-    b.add_argument("sources", metavar="SRC.c", nargs="+", help="C source files")
+    b.add_argument("sources", metavar="SRC", nargs="+", help="C or C++ source files")
     b.add_argument("--abi", default="universal", choices=build.ABIS,
                    help="target ABI: universal (NAME.hpy0.so, default), hybrid (universal plus the "
                         "legacy C API, NAME.hpy0.so) or cpython (an ordinary extension for this "
@@ -36,10 +53,21 @@ def _parser():
 
     c = sub.add_parser("config", help="print build settings",
                        description="Print build settings, space-separated, in the order asked.")
+    c.add_argument("--abi", choices=build.ABIS, default=None,
+                   help="the ABI of --cflags and --sources: adds its HPY_ABI_* define (and Python's "
+                        "include directory for hybrid and cpython) to --cflags, and the CPython ABI "
+                        "runtime to --sources for cpython (default: universal, no define)")
     c.add_argument("--cflags", dest="items", action="append_const", const="cflags",
                    help="the -I flag for the HPy headers")
+    c.add_argument("--ldflags", dest="items", action="append_const", const="ldflags",
+                   help="the flags a C host links libhpy with (-L, -rpath, -lhpy); extensions "
+                        "need none")
     c.add_argument("--sources", dest="items", action="append_const", const="sources",
                    help="helper C sources every extension must compile in")
+    c.add_argument("--pkgconfigdir", dest="items", action="append_const", const="pkgconfigdir",
+                   help="the folder of hpyshim.pc (for PKG_CONFIG_PATH)")
+    c.add_argument("--cmakedir", dest="items", action="append_const", const="cmakedir",
+                   help="the folder of HPyShimConfig.cmake (for HPyShim_DIR or CMAKE_PREFIX_PATH)")
     c.add_argument("--includedir", dest="items", action="append_const", const="includedir",
                    help="the HPy include directory")
     c.add_argument("--libdir", dest="items", action="append_const", const="libdir",
@@ -47,7 +75,7 @@ def _parser():
 
     r = sub.add_parser("run", help="run a script with HPy imports enabled",
                        description="Run SCRIPT as __main__ with HPy imports enabled.")
-    r.add_argument("script", metavar="SCRIPT")
+    r.add_argument("script", metavar="SCRIPT", nargs="?")
     r.add_argument("args", metavar="ARGS", nargs=argparse.REMAINDER,
                    help="arguments for the script (its sys.argv[1:])")
 
@@ -67,8 +95,13 @@ def _parser():
 
 
 def _error(msg, status=EXIT_ERROR):
-    sys.stderr.write("hpyshim: error: %s\n" % msg)
+    sys.stderr.write(PREFIX + "%s\n" % msg)
     return status
+
+
+def _usage_error(command, msg):
+    _parser()._subparsers._group_actions[0].choices[command].print_usage(sys.stderr)
+    return _error("%s: %s" % (command, msg), EXIT_USAGE)
 
 
 def cmd_build(ns):
@@ -83,14 +116,19 @@ def cmd_build(ns):
 
 def cmd_config(ns):
     if not ns.items:
-        return _error("config: give at least one of --cflags, --sources, --includedir, --libdir")
+        return _usage_error("config", "give at least one of --cflags, --ldflags, --sources, "
+                                      "--includedir, --libdir, --pkgconfigdir, --cmakedir")
     words = []
     try:
         for item in ns.items:
             if item == "cflags":
-                words += config.cflags()
+                words += config.cflags(ns.abi)
+            elif item == "ldflags":
+                words += config.ldflags()
             elif item == "sources":
-                words += config.helper_sources()
+                words += config.helper_sources(ns.abi or "universal")
+            elif item in ("pkgconfigdir", "cmakedir"):
+                words.append(config.data_dir(item))
             elif item == "includedir":
                 words.append(config.include_dir())
             elif item == "libdir":
@@ -103,6 +141,8 @@ def cmd_config(ns):
 
 def cmd_run(ns, command="run"):
     script = ns.script
+    if script is None:
+        return _usage_error(command, "give the SCRIPT to run")
     if not os.path.exists(script):
         return _error("%s: cannot open %r: no such file" % (command, script))
     install()

@@ -5,7 +5,8 @@ import os
 
 from ._native import _PACKAGE_DIR, _REPO_DIR
 
-__all__ = ["INCLUDE_ENV_VAR", "include_candidates", "include_dir", "cflags", "helper_sources"]
+__all__ = ["INCLUDE_ENV_VAR", "include_candidates", "include_dir", "cflags", "ldflags", "helper_sources",
+           "data_dir"]
 
 INCLUDE_ENV_VAR = "HPYSHIM_INCLUDE"
 
@@ -37,8 +38,34 @@ def include_dir():
                           INCLUDE_ENV_VAR))
 
 
-def cflags():
-    return ["-I" + include_dir()]
+def cflags(abi=None):
+    """The -I flag of the headers; with an ABI, its define (and Python's headers where it needs them)."""
+    flags = ["-I" + include_dir()]
+    if abi is not None:
+        import sysconfig
+        flags.append("-DHPY_ABI_" + abi.upper())
+        if abi != "universal":
+            flags.append("-I" + sysconfig.get_paths()["include"])
+    return flags
+
+
+def ldflags():
+    """How a C host links the runtime library found by the launcher."""
+    from ._native import find_library
+    libdir = os.path.dirname(find_library())
+    return ["-L" + libdir, "-Wl,-rpath," + libdir, "-lhpy"]
+
+
+def data_dir(which):
+    """The folder of hpyshim.pc ('pkgconfigdir') or of the CMake package ('cmakedir') inside the
+    installed package; a checkout has them only after ``./build.sh install PREFIX``."""
+    rel = {"pkgconfigdir": ("lib", "pkgconfig"), "cmakedir": ("lib", "cmake", "HPyShim")}[which]
+    path = os.path.join(_PACKAGE_DIR, *rel)
+    if not os.path.isdir(path):
+        raise RuntimeError("%s does not exist: the pkg-config and CMake files come with the installed "
+                           "wheel, or with ./build.sh install PREFIX (then use PREFIX/%s)"
+                           % (path, "/".join(rel)))
+    return path
 
 
 def helper_sources(abi="universal"):

@@ -161,6 +161,38 @@ class CliTest(unittest.TestCase):
         self.assertEqual(proc.returncode, 2, support.describe(proc))
         self.assertIn("usage:", proc.stderr)
 
+    def test_version(self):
+        proc = self.hpyshim("--version")
+        self.assertEqual((proc.returncode, proc.stdout), (0, "hpyshim %s\n" % hpyshim.__version__),
+                         support.describe(proc))
+
+    def test_usage_errors_exit_2_with_usage_and_one_prefix(self):
+        for args, text in ((["run"], "hpyshim: error: run: give the SCRIPT to run"),
+                           (["config"], "hpyshim: error: config: give at least one of"),
+                           (["build", "m"], "hpyshim: error: build: the following arguments are required"),
+                           (["bogus"], "hpyshim: error: argument COMMAND: invalid choice")):
+            proc = self.hpyshim(*args)
+            self.assertEqual(proc.returncode, 2, support.describe(proc))
+            self.assertIn("usage: python -m hpyshim", proc.stderr)
+            self.assertIn(text, proc.stderr)
+
+    def test_config_abi_flags(self):
+        proc = self.hpyshim("config", "--abi", "cpython", "--cflags", "--sources")
+        self.assertEqual(proc.returncode, 0, support.describe(proc))
+        words = proc.stdout.split()
+        self.assertEqual(words[:3], ["-I" + config.include_dir(), "-DHPY_ABI_CPYTHON",
+                                     "-I" + sysconfig.get_paths()["include"]])
+        self.assertEqual(words[3:], config.helper_sources("cpython"))
+
+    def test_cpp_sources_are_compiled_and_linked_by_the_cpp_compiler(self):
+        commands, out = build.build_commands("m", ["a.c", "b.cpp"], objdir="objs")
+        self.assertEqual(len(commands), 2 + len(config.helper_sources()) + 1)
+        compilers = [os.path.basename(c[0]) for c in commands]
+        self.assertEqual(compilers[1], os.path.basename(build.cxx_compiler_command()[0]))
+        self.assertEqual(compilers[0], os.path.basename(build.compiler_command()[0]))
+        self.assertEqual(commands[-1][0], build.cxx_compiler_command()[0])
+        self.assertIn("-shared", commands[-1])
+
     def test_config_cflags(self):
         proc = self.hpyshim("config", "--cflags")
         self.assertEqual(proc.returncode, 0, support.describe(proc))

@@ -1,0 +1,3 @@
+"""``hpy.debug``: HPy Shim's debug mode (hpyshim.debug)."""
+from hpyshim.debug import (HPyDebugError, HPyLeakError, LeakDetector,  # noqa: F401
+                           disable_handle_stack_traces, set_handle_stack_trace_limit)

@@ -1,0 +1,2 @@
+"""``hpy.debug.leakdetector``."""
+from hpyshim.debug import HPyDebugError, HPyLeakError, LeakDetector  # noqa: F401
