@@ -84,6 +84,9 @@ ensure_python_wheels() {
     for pkg in pip setuptools wheel; do
         ls /usr/share/python-wheels/$pkg-*.whl >/dev/null 2>&1 || missing+=("python3-$pkg-whl")
     done
+    # the arm64 thunk encoder is tested cross-compiled, under qemu (Shim.Tests/ThunkTests.cs)
+    command -v aarch64-linux-gnu-gcc >/dev/null || missing+=(gcc-aarch64-linux-gnu)
+    command -v qemu-aarch64 >/dev/null || missing+=(qemu-user)
     if [ ${#missing[@]} -gt 0 ] && command -v apt-get >/dev/null; then
         local sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
         echo "== installing ${missing[*]}"
