@@ -113,6 +113,16 @@ static PyObject *d_new(PyObject *type, PyObject *args, PyObject *kw,
     return R(impl(CTX, P(type), TUPLE_ITEMS(args), TUPLE_SIZE(args), P(kw)));
 }
 
+static PyObject *d_getter(PyObject *self, void *closure, HPy (*impl)(HPyContext *, HPy, void *))
+{
+    return R(impl(CTX, P(self), closure));
+}
+
+static int d_setter(PyObject *self, PyObject *value, void *closure, int (*impl)(HPyContext *, HPy, HPy, void *))
+{
+    return impl(CTX, P(self), P(value), closure);
+}
+
 static int d_traverse(PyObject *self, void *visit, void *arg, HPyFunc_traverseproc impl)
 {
     return native_traverse(impl, self, visit, arg);
@@ -152,6 +162,8 @@ static void *dispatcher_of(HPyFunc_Signature sig, int *nargs)
     case HPyFunc_RICHCMPFUNC: *nargs = 3; return (void *)d_richcmp;
     case HPyFunc_INITPROC: *nargs = 3; return (void *)d_init;
     case HPyFunc_NEWFUNC: *nargs = 3; return (void *)d_new;
+    case HPyFunc_GETTER: *nargs = 2; return (void *)d_getter;
+    case HPyFunc_SETTER: *nargs = 3; return (void *)d_setter;
     case HPyFunc_TRAVERSEPROC: *nargs = 3; return (void *)d_traverse;
     case HPyFunc_DESTRUCTOR: *nargs = 1; return (void *)d_destructor;
     default: return NULL;
