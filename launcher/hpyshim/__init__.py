@@ -48,12 +48,12 @@ from . import modes
 from ._native import LibraryError, find_library, get_library, library_path
 from .finder import (ABI_TAG, EXTENSION_SUFFIXES, HPyExtensionLoader, HPyFinder, install,
                      is_installed, load, uninstall)
-from .modes import parse_hpy_mode, mode_for_module
+from .modes import mode_for_module
 from .universal import _load_bootstrap
 
 __all__ = ["load", "install", "uninstall", "is_installed", "HPyFinder", "HPyExtensionLoader",
            "ABI_TAG", "EXTENSION_SUFFIXES", "LibraryError", "find_library", "get_library", "library_path",
-           "runtime_version", "implemented_summary", "parse_hpy_mode", "mode_for_module",
+           "runtime_version", "implemented_summary", "mode_for_module",
            "modes", "HPyLoadError", "__version__"]
 
 # Version of this launcher package; the runtime's is runtime_version().

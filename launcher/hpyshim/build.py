@@ -8,7 +8,7 @@ import sys
 import sysconfig
 
 from . import config
-from .finder import EXTENSION_SUFFIXES
+from .finder import HYBRID_SUFFIX, UNIVERSAL_SUFFIX
 
 __all__ = ["ABIS", "BuildError", "compiler_command", "build_command",
            "build_extension"]
@@ -33,8 +33,9 @@ def compiler_command():
 
 
 def output_path(name, outdir, abi="universal"):
-    # CPython ABI mode makes an ordinary extension for the running interpreter only.
-    suffix = sysconfig.get_config_var("EXT_SUFFIX") if abi == "cpython" else EXTENSION_SUFFIXES[0]
+    # HPy's names: CPython ABI mode and hybrid builds are for the running interpreter only.
+    suffix = {"cpython": sysconfig.get_config_var("EXT_SUFFIX"),
+              "hybrid": HYBRID_SUFFIX}.get(abi, UNIVERSAL_SUFFIX)
     return os.path.join(outdir, name + suffix)
 
 
@@ -68,7 +69,7 @@ def build_command(name, sources, abi="universal", outdir=".", extra_flags=()):
 
 
 def build_extension(name, sources, abi="universal", outdir=".", extra_flags=(), verbose=False):
-    """Compile `sources` into `outdir`/NAME.hpy0.so and return its path.
+    """Compile `sources` into `outdir`/NAME.hpy0.so (hybrid: NAME.hpy0-cp3XY.so) and return its path.
 
     The compiler's own output goes to this process's stdout/stderr.
     """
