@@ -46,6 +46,9 @@ DEP_NAMES = ["_pytest", "pytest", "py.py", "pluggy", "iniconfig", "packaging", "
              "tomli"]
 
 
+DEBIAN_PYTHONS = ["/usr/bin/python3.11"]
+
+
 def log(msg):
     print(msg, flush=True)
 
@@ -59,6 +62,11 @@ def cpythons():
         exe = os.path.join(d, "bin", "python3.%d" % minor)
         if minor >= 8 and os.path.exists(exe):
             found.append(exe)
+    # Debian's python3, linked statically with libpython: the runtime must find the C API in
+    # the executable itself.
+    for exe in DEBIAN_PYTHONS:
+        if os.path.exists(exe):
+            found.append(exe)
     return found
 
 
@@ -66,7 +74,9 @@ def py_info(python):
     code = ("import sys, sysconfig; print('%d.%d' % sys.version_info[:2]); "
             "print(sysconfig.get_paths()['include']); print(sysconfig.get_config_var('EXT_SUFFIX'))")
     out = subprocess.check_output([python, "-c", code], text=True).split("\n")
-    return {"version": out[0], "include": out[1], "ext_suffix": out[2]}
+    # Debian's statically linked CPython gets its own label beside pyenv's of the same version.
+    version = out[0] + ("-debian" if python in DEBIAN_PYTHONS else "")
+    return {"version": version, "include": out[1], "ext_suffix": out[2]}
 
 
 def ensure_deps():
@@ -241,7 +251,7 @@ def table(runs, modes):
     lines = ["| CPython | headers | mode | passed | failed | skipped | crashed | not run | total |",
              "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     order = {m: i for i, m in enumerate(modes + ["none"])}
-    for key in sorted(rows, key=lambda k: ([int(x) for x in k[0].split(".")], k[1],
+    for key in sorted(rows, key=lambda k: ([int(x) for x in k[0].split("-")[0].split(".")], k[0], k[1],
                                            order.get(k[2], 99))):
         row = rows[key]
         lines.append("| %s | %s | %s | %s | %d |" % (key[0], key[1], key[2] if key[2] != "none"
