@@ -1,9 +1,8 @@
 """Finding and binding the native runtime library (libhpy.so) with ctypes."""
 
-import ctypes
+import _thread
 import os
 import sys
-import threading
 
 __all__ = ["LIBRARY_ENV_VAR", "LibraryError", "library_name", "library_candidates", "find_library",
            "get_library", "load_module", "version", "implemented_summary"]
@@ -65,20 +64,25 @@ def find_library():
            LIBRARY_ENV_VAR))
 
 
-_Py_DecRef = ctypes.pythonapi.Py_DecRef
-_Py_DecRef.argtypes = [ctypes.py_object]
-_Py_DecRef.restype = None
+# ctypes is imported with the library, not with the package: `import hpyshim` stays cheap.
+ctypes = None
+_Py_DecRef = None
 
-_lock = threading.Lock()
+_lock = _thread.allocate_lock()
 _lib = None
 _lib_path = None
 
 
 def get_library():
     """The loaded library (a ctypes.PyDLL), loading it on first use."""
-    global _lib, _lib_path
+    global _lib, _lib_path, ctypes, _Py_DecRef
     with _lock:
         if _lib is None:
+            import ctypes as _ctypes
+            ctypes = _ctypes
+            _Py_DecRef = ctypes.pythonapi.Py_DecRef
+            _Py_DecRef.argtypes = [ctypes.py_object]
+            _Py_DecRef.restype = None
             path = find_library()
             try:
                 # PyDLL: calls keep the GIL and pending Python errors are raised.

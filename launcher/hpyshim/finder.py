@@ -1,10 +1,16 @@
 """Loading HPy universal extensions, directly or through ``import``."""
 
-import importlib.abc
-import importlib.machinery
+# Only modules a fresh interpreter has already imported: importlib.abc would pull in
+# importlib.resources, tempfile and typing, several milliseconds of every start-up.
+import _thread
 import os
 import sys
-import threading
+
+try:
+    # importlib.machinery's ModuleSpec, without importing importlib (and warnings) for it.
+    from _frozen_importlib import ModuleSpec
+except ImportError:  # pragma: no cover - an interpreter without a frozen importlib
+    from importlib.machinery import ModuleSpec
 
 from . import _native
 from .modes import log_loading, mode_for_module, normalize_mode, mode_number
@@ -82,7 +88,7 @@ def load(name, path, spec=None, mode="universal"):
     path = os.path.abspath(os.fspath(path))
     if spec is None:
         loader = HPyExtensionLoader(name, path, mode=mode)
-        spec = importlib.machinery.ModuleSpec(name, loader, origin=path)
+        spec = ModuleSpec(name, loader, origin=path)
         spec.has_location = True
     module = _native_load(name, path, spec, mode)
     _set_attrs(module, spec, path)
@@ -100,7 +106,7 @@ def _set_attrs(module, spec, path):
             pass
 
 
-class HPyExtensionLoader(importlib.abc.Loader):
+class HPyExtensionLoader:
     """Loader of one ``NAME.hpy0.so`` file.
 
     The runtime creates and executes the module in create_module, so
@@ -148,7 +154,7 @@ class HPyExtensionLoader(importlib.abc.Loader):
         return None
 
 
-class HPyFinder(importlib.abc.MetaPathFinder):
+class HPyFinder:
     """Finds ``NAME.hpy0-cp3XY.so`` (a hybrid build for this CPython) or ``NAME.hpy0.so`` on
     sys.path, or on the parent package's __path__."""
 
@@ -168,7 +174,7 @@ class HPyFinder(importlib.abc.MetaPathFinder):
                 if os.path.isfile(candidate):
                     candidate = os.path.abspath(candidate)
                     loader = HPyExtensionLoader(fullname, candidate)
-                    spec = importlib.machinery.ModuleSpec(fullname, loader, origin=candidate)
+                    spec = ModuleSpec(fullname, loader, origin=candidate)
                     spec.has_location = True
                     return spec
             if foreign is None:
@@ -178,7 +184,7 @@ class HPyFinder(importlib.abc.MetaPathFinder):
         if foreign is not None:
             # Only hybrid builds for other CPythons: the loader explains why they cannot load.
             loader = HPyExtensionLoader(fullname, foreign)
-            spec = importlib.machinery.ModuleSpec(fullname, loader, origin=foreign)
+            spec = ModuleSpec(fullname, loader, origin=foreign)
             spec.has_location = True
             return spec
         return None
@@ -188,7 +194,7 @@ class HPyFinder(importlib.abc.MetaPathFinder):
         pass
 
 
-_install_lock = threading.Lock()
+_install_lock = _thread.allocate_lock()
 
 
 def is_installed():

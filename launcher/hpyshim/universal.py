@@ -52,8 +52,15 @@ def _load_bootstrap(name, ext_name, package, file, loader, spec, env):
     return module
 
 
-from . import debug as _debug  # noqa: E402  (HPy's hpy.universal._debug)
-from . import trace as _trace  # noqa: E402  (HPy's hpy.universal._trace)
+def __getattr__(name):
+    # HPy's hpy.universal._debug and _trace, imported on first use (they bind ctypes).
+    if name == "_debug":
+        from . import debug
+        return debug
+    if name == "_trace":
+        from . import trace
+        return trace
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))
 
 
 def get_version():
