@@ -184,7 +184,14 @@ static HPy good_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
     return HPyListBuilder_Build(ctx, lb);
 }
 
+HPyDef_METH(ctx_name, "ctx_name", HPyFunc_NOARGS)
+static HPy ctx_name_impl(HPyContext *ctx, HPy self)
+{
+    return HPyUnicode_FromString(ctx, ctx->name);
+}
+
 static HPyDef *defines[] = {
+    &ctx_name,
     &leak, &use_after_close, &double_close, &close_arg, &close_constant, &return_closed,
     &return_constant, &return_arg, &keep, &use_kept, &keep_ctx, &use_kept_ctx, &keep_utf8,
     &read_kept_utf8, &write_utf8, &utf8_roundtrip, &build_twice, &type_check, &good, NULL
@@ -425,6 +432,9 @@ class LeakTest(unittest.TestCase):
         self.assertTrue(repr(h).startswith("<DebugHandle 0x%x CLOSED>\nAllocation stacktrace:\n" % h.id))
         with self.assertRaises(ValueError):
             debug.set_handle_stack_trace_limit(-1)
+
+    def test_context_name_is_hpys(self):
+        self.assertEqual(self.m.ctx_name(), "HPy Debug Mode ABI")
 
     def test_hpy_submodules(self):
         from hpyshim.debug import leakdetector
