@@ -187,6 +187,20 @@ class FinderTest(unittest.TestCase):
                 self.assertIn(path, proc.stdout)
                 self.assertIn("hybrid build for CPython ABI '%s'" % other, proc.stdout)
 
+    def test_start_up_imports_nothing_more(self):
+        # `import hpyshim` and a first load add no standard module (ctypes, importlib.abc...):
+        # the runtime is reached as the extension module hpyshim._libhpy.
+        code = ("import sys\n"
+                "before = set(sys.modules)\n"
+                "import hpyshim, simple\n"
+                "assert simple.hello() == 'hello from HPy'\n"
+                "new = set(sys.modules) - before\n"
+                "print(sorted(m for m in new if m != 'simple' and m != 'hpyshim'"
+                " and not m.startswith('hpyshim.')))\n")
+        proc = support.run_python(["-c", code], pythonpath=[support.samples_dir()])
+        self.assertEqual(proc.returncode, 0, support.describe(proc))
+        self.assertEqual(proc.stdout.strip(), "[]", support.describe(proc))
+
     def test_missing_library_is_import_error(self):
         # The finder finds the file; only then is the library needed.
         open(os.path.join(self.tmp, "lib_probe" + hpyshim.EXTENSION_SUFFIXES[0]), "wb").close()
