@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Run HPy 0.9.0's own test suite with its modules loaded by HPy Shim.
+"""Run HPy's own test suite (0.9.0, or a later checkout such as its main branch) with its
+modules loaded by HPy Shim.
 
     HPY_SRC=/path/to/hpy-0.9.0 conformance/run.py [options]
 
 HPy's sources are not ours to commit, so they come from a checkout named by
 HPY_SRC (or --hpy-src).  Its ``test/`` is copied to out/conformance/ and run
-with pytest under each CPython, once per header set:
+with pytest under each CPython (every pyenv CPython 3.8+ and Debian's statically linked
+/usr/bin/python3.11, labelled 3.11-debian), once per header set:
 
   official  each test module compiled with HPy 0.9.0's headers and helper
             sources (binary compatibility of libhpy.so)
