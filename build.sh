@@ -53,13 +53,20 @@ cpythons() {
 }
 
 build_samples() {
-    echo "== samples (universal ABI: one build for every CPython; hybrid ones in hybrid mode)"
+    echo "== samples (universal ABI: one build for every CPython; hybrid ones: one per CPython)"
     mkdir -p "$OUT/cext-samples"
     for dir in cext-samples/*/; do
         name=$(basename "$dir")
         # A sample that also uses the legacy C API says so in its abi file.
         abi=$(cat "$dir/abi" 2>/dev/null || echo universal)
-        PYTHONPATH="$ROOT/launcher" "$PYTHON" -m hpyshim build "$name" "$dir"*.c --abi "$abi" -o "$OUT/cext-samples"
+        if [ "$abi" = hybrid ]; then
+            # NAME.hpy0-cp3XY.so, as hpy.devel names it: built against one CPython's C API.
+            for python in $(cpythons); do
+                PYTHONPATH="$ROOT/launcher" "$python" -m hpyshim build "$name" "$dir"*.c --abi hybrid -o "$OUT/cext-samples"
+            done
+        else
+            PYTHONPATH="$ROOT/launcher" "$PYTHON" -m hpyshim build "$name" "$dir"*.c --abi "$abi" -o "$OUT/cext-samples"
+        fi
     done
     echo "== samples (CPython ABI: one build per CPython)"
     mkdir -p "$OUT/cext-samples/cpython"
