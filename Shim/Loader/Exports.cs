@@ -94,6 +94,26 @@ internal static unsafe class Exports
             return 0;
         }
     }
+
+    /// <summary>Runs the HPy_mod_exec slots of a loaded module again (importlib.reload): 0, or -1 with an exception.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "hpyshim_exec_module")]
+    static int ExecModule(byte* name, byte* path, nint module, int mode)
+    {
+        if (!Host.TryBind(out string? error))
+        {
+            Console.Error.WriteLine($"hpyshim_exec_module: {error}");
+            return -1;
+        }
+        try
+        {
+            return ModuleLoader.Exec(Utf8.Read(name) ?? "", Utf8.Read(path) ?? "", module, (LoadMode)mode);
+        }
+        catch (Exception e)
+        {
+            Failure.Managed(e, "hpyshim_exec_module");
+            return -1;
+        }
+    }
 }
 
 /// <summary>How a module is loaded; the values are the C API's (universal 0, debug 1, trace 2).</summary>

@@ -10,7 +10,7 @@ namespace HPyShim.Loader;
 /// <summary>
 /// Makes the module object from an HPyModuleDef. The runtime runs the HPy_mod_create and
 /// HPy_mod_exec implementations itself; CPython only sees a PyModuleDef without slots, whose
-/// method table and name stay allocated for the life of the process.
+/// method table and name stay allocated for the life of the process (one per library and name).
 /// </summary>
 internal static unsafe class ModuleBuilder
 {
@@ -105,11 +105,7 @@ internal static unsafe class ModuleBuilder
                 return obj;
             }
 
-            var pydef = (PyModuleDef*)NativeMemory.AllocZeroed((nuint)sizeof(PyModuleDef));
-            pydef->m_name = Utf8.Persistent(name);
-            pydef->m_doc = def->doc;
-            pydef->m_size = def->size;
-            pydef->m_methods = MethodTable(defines, methCount, (PyMethodDef*)def->legacy_methods);
+            PyModuleDef* pydef = ModuleDefFor(def, name, defines, methCount);
 
             nint module = Py.PyModule_FromDefAndSpec2(pydef, spec, Py.PythonApiVersion);
             if (module == 0) return 0;
@@ -130,20 +126,12 @@ internal static unsafe class ModuleBuilder
                 Py.Py_DecRef(module);
                 return 0;
             }
-            if (def->globals != null)
-                for (int i = 0; def->globals[i] != null; i++) def->globals[i]->_i = 0;
-            foreach (nint exec in execs)
+            // HPyGlobals keep what they hold: a reload's exec slot stores over it, and the store
+            // releases the old object (resetting them here leaked it, types included).
+            if (RunExecs(ctx, execs, module, where) != 0)
             {
-                int r = DebugContext.Is(ctx)
-                    ? DebugContext.native_debug_call_exec(ctx, (void*)exec, module)
-                    : ((delegate* unmanaged<HPyContext*, nint, int>)exec)(ctx, module);
-                if (r != 0)
-                {
-                    if (Py.PyErr_Occurred() == 0)
-                        SystemError($"the HPy_mod_exec slot of {where} failed without setting an exception");
-                    Py.Py_DecRef(module);
-                    return 0;
-                }
+                Py.Py_DecRef(module);
+                return 0;
             }
             return module;
         }
@@ -151,6 +139,71 @@ internal static unsafe class ModuleBuilder
         {
             if (ownSpec) Py.Py_DecRef(spec);
         }
+    }
+
+    /// <summary>The HPy_mod_exec slots in order, on the module: 0, or -1 with an exception set.</summary>
+    static int RunExecs(HPyContext* ctx, List<nint> execs, nint module, string where)
+    {
+        foreach (nint exec in execs)
+        {
+            int r = DebugContext.Is(ctx)
+                ? DebugContext.native_debug_call_exec(ctx, (void*)exec, module)
+                : ((delegate* unmanaged<HPyContext*, nint, int>)exec)(ctx, module);
+            if (r != 0)
+            {
+                if (Py.PyErr_Occurred() == 0)
+                    SystemError($"the HPy_mod_exec slot of {where} failed without setting an exception");
+                return -1;
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>Runs the exec slots again on a module this definition made (importlib.reload).</summary>
+    public static int Reexec(HPyContext* ctx, string name, string path, HPyModuleDef* def, nint module)
+    {
+        string where = $"HPy extension module '{name}' ('{path}')";
+        var execs = new List<nint>();
+        HPyDef** defines = def->defines;
+        if (defines != null)
+        {
+            for (int i = 0; defines[i] != null; i++)
+            {
+                if (defines[i]->kind != HPyDef_Kind.Slot) continue;
+                if (defines[i]->slot.slot == HPySlotId.mod_create)
+                {
+                    Failure.Raise(Py.PyExc_ImportError, $"cannot reload {where}: its HPy_mod_create slot made the " +
+                        "module object, and a new one would not be the object being reloaded; import it afresh instead");
+                    return -1;
+                }
+                if (defines[i]->slot.slot == HPySlotId.mod_exec) execs.Add((nint)defines[i]->slot.impl);
+            }
+        }
+        if (!TypeRegistry.IsModule(module))
+        {
+            Failure.Raise(Py.PyExc_TypeError, $"cannot reload {where}: the object to reload is not a module");
+            return -1;
+        }
+        return RunExecs(ctx, execs, module, where);
+    }
+
+    static readonly Dictionary<(nint Def, string Name), nint> moduleDefs = new();
+
+    /// <summary>
+    /// The PyModuleDef for this HPyModuleDef and name: made once and shared by every load of the
+    /// same library as the same name (extension libraries are never unloaded, so the HPyModuleDef
+    /// stays put); module and function objects point into it, so it lives as long as the process.
+    /// </summary>
+    static PyModuleDef* ModuleDefFor(HPyModuleDef* def, string name, HPyDef** defines, int methCount)
+    {
+        if (moduleDefs.TryGetValue(((nint)def, name), out nint known)) return (PyModuleDef*)known;
+        var pydef = (PyModuleDef*)NativeMemory.AllocZeroed((nuint)sizeof(PyModuleDef));
+        pydef->m_name = Utf8.Persistent(name);
+        pydef->m_doc = def->doc;
+        pydef->m_size = def->size;
+        pydef->m_methods = MethodTable(defines, methCount, (PyMethodDef*)def->legacy_methods);
+        moduleDefs[((nint)def, name)] = (nint)pydef;
+        return pydef;
     }
 
     /// <summary>The HPy methods then the legacy ones, NULL-terminated; never freed.</summary>

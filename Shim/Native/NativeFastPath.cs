@@ -20,6 +20,10 @@ internal static unsafe partial class NativeFastPath
     [DllImport(Library)]
     static extern int hpyshim_native_note_type(nint type, void* methods, nint dataOffset, void* vectorcall);
 
+    /// <summary>Drops a dead HPy type from the fast path's table.</summary>
+    [DllImport(Library)]
+    public static extern void hpyshim_native_forget_type(nint type);
+
     /// <summary>The tp_new of HPy types with a call function and no HPy_tp_new (see types.c).</summary>
     [DllImport(Library)]
     public static extern void* hpyshim_native_vectorcall_new_address();

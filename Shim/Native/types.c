@@ -64,6 +64,32 @@ int hpyshim_native_note_type(PyObject *type, void *methods, HPy_ssize_t data_off
     return 0;
 }
 
+/* Called by the C# registry when an HPy type has died: its entry goes (the table is probed
+ * linearly, so the entries after it that were displaced past it move back). */
+void hpyshim_native_forget_type(PyObject *type)
+{
+    if (capacity == 0)
+        return;
+    size_t mask = capacity - 1, i = slot_of(type) & mask;
+    for (;; i = (i + 1) & mask) {
+        if (entries[i].type == NULL)
+            return;
+        if (entries[i].type == type)
+            break;
+    }
+    for (size_t j = (i + 1) & mask; entries[j].type != NULL; j = (j + 1) & mask) {
+        size_t home = slot_of(entries[j].type) & mask;
+        /* entry j may fill the hole at i unless its home lies cyclically in (i, j] */
+        int stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+        if (!stays) {
+            entries[i] = entries[j];
+            i = j;
+        }
+    }
+    entries[i] = (type_entry){ NULL, NULL, 0, NULL };
+    count--;
+}
+
 /* The nearest HPy type on the tp_base chain (Python subclasses included), or NULL. */
 static type_entry *nearest(PyObject *type)
 {

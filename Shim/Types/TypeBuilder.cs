@@ -60,8 +60,8 @@ internal static class Sig
 /// <summary>
 /// HPyType_FromSpec: turns an HPyType_Spec into a PyType_Spec and asks CPython for the heap type.
 /// Everything handed to CPython (spec, slots, method/member/getset arrays, names) is allocated in
-/// native memory and never freed: CPython keeps pointers into some of them for the type's life,
-/// and older versions assume they are static.
+/// native memory that lives as long as the type: CPython keeps pointers into some of it for the
+/// type's life (TypeRegistry frees it after the type has died).
 /// </summary>
 internal static unsafe class TypeBuilder
 {
@@ -71,6 +71,7 @@ internal static unsafe class TypeBuilder
 
     public static HPy FromSpec(HPyType_Spec* hspec, HPyType_SpecParam* @params)
     {
+        TypeRegistry.ReclaimDead();
         if (hspec == null) return Failure.RaiseNull(Py.PyExc_SystemError, "HPyType_FromSpec: spec is NULL");
         if (hspec->name == null) return Failure.RaiseNull(Py.PyExc_SystemError, "HPyType_FromSpec: spec.name is NULL");
         string name = Utf8.Read(hspec->name)!;
@@ -221,7 +222,30 @@ internal static unsafe class TypeBuilder
             basicsize = vectorcallOffset + sizeof(nint);
         }
 
-        // Methods (always a fresh array: its address identifies the type, see TypeRegistry).
+        // Everything allocated from here on belongs to the type, freed after it dies (or now, if
+        // it is never made). Methods: always a fresh array, its address identifies the type.
+        var owned = new List<nint>();
+        HPy made = Build();
+        if (made.IsNull)
+            foreach (nint block in owned) NativeMemory.Free((void*)block);
+        return made;
+
+        T* Alloc<T>(int count) where T : unmanaged
+        {
+            var block = (T*)NativeMemory.AllocZeroed((nuint)count, (nuint)sizeof(T));
+            owned.Add((nint)block);
+            return block;
+        }
+
+        byte* Text(string text)
+        {
+            byte* block = Utf8.Persistent(text);
+            owned.Add((nint)block);
+            return block;
+        }
+
+        HPy Build()
+        {
         int legacyMethodCount = CountMethods(legacyMethods);
         var methods = Alloc<PyMethodDef>(methCount + legacyMethodCount + 1);
         int m = 0;
@@ -284,7 +308,7 @@ internal static unsafe class TypeBuilder
         if (call != null)
             members[mb++] = new PyMemberDef
             {
-                name = Utf8.Persistent(VectorcallOffsetName), type = T_PYSSIZET, offset = vectorcallOffset,
+                name = Text(VectorcallOffsetName), type = T_PYSSIZET, offset = vectorcallOffset,
                 flags = PyMemberDef.READONLY,
             };
         for (int i = 0; i < legacyGetsetCount; i++) getsets[g++] = legacyGetsets[i];
@@ -317,7 +341,7 @@ internal static unsafe class TypeBuilder
         }
 
         var spec = Alloc<PyType_Spec>(1);
-        spec->name = Utf8.Persistent(name);
+        spec->name = Text(name);
         spec->basicsize = checked((int)basicsize);
         spec->itemsize = hspec->itemsize;
         // 3.8 neither reads __vectorcalloffset__ nor accepts the flag before the offset is set.
@@ -357,16 +381,16 @@ internal static unsafe class TypeBuilder
         // The buffer protocol has no PyType_FromSpec slot on 3.8: fill tp_as_buffer directly.
         if (getbuffer != null || releasebuffer != null)
         {
-            var procs = (void**)NativeMemory.AllocZeroed(2, (nuint)sizeof(void*));
-            procs[0] = getbuffer;
-            procs[1] = releasebuffer;
+            var procs = Alloc<nint>(2);
+            procs[0] = (nint)getbuffer;
+            procs[1] = (nint)releasebuffer;
             TypeLayout.SetAsBuffer(type, procs);
         }
 
         var info = new HPyTypeInfo
         {
             Type = type, Methods = methods, Shape = shape, Header = header, Destroy = destroy, Traverse = traverse,
-            Call = call,
+            Call = call, Owned = owned,
         };
         if (shape == Shape.Legacy)
         {
@@ -381,6 +405,7 @@ internal static unsafe class TypeBuilder
         }
         TypeRegistry.Add(info);
         return new HPy(type);
+        }
     }
 
     /// <summary>The CPython offset of an explicit __vectorcalloffset__ member (HPy or legacy), or 0.</summary>
@@ -404,9 +429,6 @@ internal static unsafe class TypeBuilder
                 if (slots[i].slot == id) return true;
         return false;
     }
-
-    static T* Alloc<T>(int count) where T : unmanaged =>
-        (T*)NativeMemory.AllocZeroed((nuint)count, (nuint)sizeof(T));
 
     static int CountMethods(PyMethodDef* defs)
     {

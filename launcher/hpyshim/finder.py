@@ -63,7 +63,10 @@ class HPyExtensionLoader(importlib.abc.Loader):
     """Loader of one ``NAME.hpy0.so`` file.
 
     The runtime creates and executes the module in create_module, so
-    exec_module has nothing left to do.
+    exec_module has nothing left to do for it.  ``importlib.reload`` calls
+    exec_module alone, on the module it reloads: the module's HPy_mod_exec
+    slots run again on it, as a Python module's code runs again in its
+    namespace.
     """
 
     def __init__(self, name, path, mode=None):
@@ -84,10 +87,16 @@ class HPyExtensionLoader(importlib.abc.Loader):
 
     def create_module(self, spec):
         mode = self.mode if self.mode is not None else mode_for_module(spec.name)
-        return _native_load(spec.name, self.path, spec, mode)
+        module = _native_load(spec.name, self.path, spec, mode)
+        self._created = module
+        return module
 
     def exec_module(self, module):
-        pass
+        if getattr(self, "_created", None) is module:
+            self._created = None   # made and executed by create_module
+            return
+        mode = self.mode if self.mode is not None else mode_for_module(module.__name__)
+        _native.exec_module(_short_name(module.__name__), self.path, module, mode_number(mode))
 
     def is_package(self, fullname):
         return False
