@@ -32,6 +32,26 @@ public class PythonSuiteTests
         RunUnittest(python, "universal", Repo.Samples,
             ["tests.python.test_simple", "tests.python.test_hybrid", "tests.python.test_protocols"], mode: "debug");
 
+    /// <summary>unittest's own counts ("Ran N tests", "FAILED (failures=F, errors=E, skipped=S)");
+    /// a run that printed none (it crashed) counts as one failure.</summary>
+    static void RecordUnittestCounts(string suite, Repo.Result result)
+    {
+        int Count(string pattern)
+        {
+            var m = System.Text.RegularExpressions.Regex.Match(result.Output, pattern);
+            return m.Success ? int.Parse(m.Groups[1].Value) : 0;
+        }
+        var ran = System.Text.RegularExpressions.Regex.Match(result.Output, @"^Ran (\d+) tests?", System.Text.RegularExpressions.RegexOptions.Multiline);
+        if (!ran.Success)
+        {
+            Repo.RecordCounts(suite, 0, 1);
+            return;
+        }
+        int failed = Count(@"failures=(\d+)") + Count(@"errors=(\d+)");
+        int skipped = Count(@"skipped=(\d+)");
+        Repo.RecordCounts(suite, int.Parse(ran.Groups[1].Value) - failed - skipped, failed);
+    }
+
     static void RunUnittest(string python, string abi, string samples, string[] what, string mode = "universal")
     {
         Repo.RequireLibrary();
@@ -47,6 +67,7 @@ public class PythonSuiteTests
                 ["HPYSHIM_TEST_MODE"] = mode,
                 ["HPY"] = "",
             });
+        RecordUnittestCounts($"{python} {abi} {mode}", result);
         Assert.True(result.ExitCode == 0, $"unittest ({abi} ABI, {mode} mode) on {python} failed:\n{result}");
         Assert.Contains("OK", result.Output);
     }
