@@ -92,6 +92,11 @@ case "$cmd" in
     build) build ;;
     generate) generate ;;
     fuzz) fuzz ;;
+    memcheck)
+        build
+        command -v valgrind >/dev/null || apt-get install -y valgrind
+        tests/valgrind/memcheck.sh "$OUT"
+        ;;
     test)
         build
         rm -rf "$OUT/tests/counts"

@@ -129,7 +129,9 @@ internal static unsafe partial class Host
                 return false;
             }
             byte* path = Utf8.Persistent(libpython);
-            if (dlopen(path, RTLD_NOW | RTLD_GLOBAL) == 0)
+            nint handle = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
+            System.Runtime.InteropServices.NativeMemory.Free(path);
+            if (handle == 0)
             {
                 error = $"cannot load {libpython}: {Utf8.Read(dlerror())}";
                 return false;
