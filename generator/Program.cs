@@ -32,8 +32,11 @@ public static class Program
     {
         var api = ApiDescription.Parse(Path.Combine(root, "api", "hpy_context.api"));
         var handWritten = HandWrittenMembers(Path.Combine(root, "Shim", "Context"));
+        var layout = LayoutDescription.Parse(Path.Combine(root, "api", "cpython_layout.api"));
         return new Dictionary<string, string>
         {
+            ["Shim/Native/layout.gen.h"] = LayoutDescription.CHeader(layout),
+            ["Shim/CPython/Generated/Layout.g.cs"] = LayoutDescription.CSharp(layout),
             ["include/hpy/universal/context.gen.h"] = Emitters.ContextHeader(api),
             ["include/hpy/universal/api.gen.h"] = Emitters.PublicApiHeader(api),
             ["include/hpy/cpython/context.gen.h"] = Emitters.CPythonContextHeader(api),

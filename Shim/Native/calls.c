@@ -6,11 +6,11 @@
 
 HPy hpyshim_native_CallTupleDict(HPyContext *ctx, HPy callable, HPy args, HPy kw)
 {
-    if (!HPy_IsNull(args) && !(TP_FLAGS(Py_TYPE_OF(_h2py(args))) & TPFLAGS_TUPLE_SUBCLASS)) {
+    if (!HPy_IsNull(args) && !(TP_FLAGS(Py_TYPE_OF(_h2py(args))) & TPFLAGS_TupleSubclass)) {
         cpy.PyErr_SetString(*cpy.PyExc_TypeError, "HPy_CallTupleDict requires args to be a tuple or null handle");
         return HPy_NULL;
     }
-    if (!HPy_IsNull(kw) && !(TP_FLAGS(Py_TYPE_OF(_h2py(kw))) & TPFLAGS_DICT_SUBCLASS)) {
+    if (!HPy_IsNull(kw) && !(TP_FLAGS(Py_TYPE_OF(_h2py(kw))) & TPFLAGS_DictSubclass)) {
         cpy.PyErr_SetString(*cpy.PyExc_TypeError, "HPy_CallTupleDict requires kw to be a dict or null handle");
         return HPy_NULL;
     }

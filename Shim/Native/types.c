@@ -177,7 +177,7 @@ int hpyshim_native_SetCallFunction(HPyContext *ctx, HPy h, HPyCallFunction *func
 HPy hpyshim_native_New(HPyContext *ctx, HPy h_type, void **data)
 {
     PyObject *type = _h2py(h_type);
-    if (!(TP_FLAGS(Py_TYPE_OF(type)) & TPFLAGS_TYPE_SUBCLASS)) {
+    if (!(TP_FLAGS(Py_TYPE_OF(type)) & TPFLAGS_TypeSubclass)) {
         cpy.PyErr_SetString(*cpy.PyExc_TypeError, "HPy_New arg 1 must be a type");
         return HPy_NULL;
     }

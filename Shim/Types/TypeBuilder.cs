@@ -65,7 +65,7 @@ internal static class Sig
 /// </summary>
 internal static unsafe class TypeBuilder
 {
-    const ulong HPy_TPFLAGS_HAVE_GC = 1UL << 14, HaveVectorcall = 1UL << 11;
+    const ulong HPy_TPFLAGS_HAVE_GC = Layout.HaveGc, HaveVectorcall = Layout.HaveVectorcall;
     const int T_PYSSIZET = 19;
     const string VectorcallOffsetName = "__vectorcalloffset__";
 
