@@ -6,7 +6,9 @@ The managed heap of the runtime is capped at a small first generation there
 (DOTNET_GCgen0size, hexadecimal), so that garbage not yet collected does not look like a leak.
 """
 
+import gc
 import json
+import os
 import unittest
 
 try:
@@ -94,6 +96,70 @@ class ReloadTest(unittest.TestCase):
                 res = run_child(self, _RELOAD_CHILD, [support.samples_dir()], env={"HPY": mode})
                 self.assertEqual(res, {"same_module": True, "new_type": True, "works": "Point(3.0, 4.0)",
                                        "old_instance": "Point(1.0, 2.0)"})
+
+
+DESTROYED = r"""
+#include "hpy.h"
+typedef struct { long magic; } ObjObject;
+static long destroyed, wrong;
+
+HPyDef_SLOT(Obj_new, HPy_tp_new)
+static HPy Obj_new_impl(HPyContext *ctx, HPy cls, const HPy *args, HPy_ssize_t nargs, HPy kw)
+{
+    ObjObject *o;
+    HPy h = HPy_New(ctx, cls, &o);
+    if (!HPy_IsNull(h))
+        o->magic = 4242;
+    return h;
+}
+
+HPyDef_SLOT(Obj_destroy, HPy_tp_destroy)
+static void Obj_destroy_impl(void *obj)
+{
+    destroyed++;
+    if (((ObjObject *)obj)->magic != 4242)
+        wrong++;
+}
+
+static HPyDef *Obj_defines[] = { &Obj_new, &Obj_destroy, NULL };
+static HPyType_Spec Obj_spec = { .name = "destroyed.Obj", .basicsize = sizeof(ObjObject),
+    .flags = HPy_TPFLAGS_DEFAULT | HPy_TPFLAGS_BASETYPE, .defines = Obj_defines };
+
+HPyDef_METH(make_type, "make_type", HPyFunc_NOARGS)
+static HPy make_type_impl(HPyContext *ctx, HPy self) { return HPyType_FromSpec(ctx, &Obj_spec, NULL); }
+
+HPyDef_METH(counts, "counts", HPyFunc_NOARGS)
+static HPy counts_impl(HPyContext *ctx, HPy self) { return HPy_BuildValue(ctx, "ll", destroyed, wrong); }
+
+static HPyDef *defines[] = { &make_type, &counts, NULL };
+static HPyModuleDef moduledef = { .defines = defines };
+HPy_MODINIT(destroyed, moduledef)
+"""
+
+
+class DeadTypeTest(unittest.TestCase):
+    """An HPy type that dies in one cycle collection with instances of a Python subclass (whose
+    objects the collector sees refer to their type): the collector tells the registry before it
+    frees the instances, which must still be destroyed as HPy objects."""
+
+    def test_instances_collected_with_their_type_are_destroyed(self):
+        from hpyshim import build
+        import hpyshim
+        support.compiler()
+        tmp = support.make_temp_dir(self)
+        src = os.path.join(tmp, "destroyed.c")
+        with open(src, "w") as f:
+            f.write(DESTROYED)
+        m = hpyshim.load("destroyed", build.build_extension("destroyed", [src], outdir=tmp))
+        for round in range(1, 4):
+            class Sub(m.make_type()):
+                pass
+            Sub.me = Sub()      # type -> instance -> type: only the cycle collector frees them
+            Sub.others = [Sub() for _ in range(3)]
+            del Sub
+            gc.collect()
+            m.make_type()        # frees what the registry learnt is dead
+            self.assertEqual(m.counts(), (4 * round, 0))
 
 
 if __name__ == "__main__":
