@@ -99,6 +99,7 @@ case "$cmd" in
         ;;
     test)
         build
+        command -v valgrind >/dev/null || apt-get install -y valgrind   # MemcheckTests
         rm -rf "$OUT/tests/counts"
         status=0
         dotnet test Shim.Tests/Shim.Tests.csproj -nologo --logger "console;verbosity=normal" || status=$?
