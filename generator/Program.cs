@@ -33,8 +33,11 @@ public static class Program
         var api = ApiDescription.Parse(Path.Combine(root, "api", "hpy_context.api"));
         var handWritten = HandWrittenMembers(Path.Combine(root, "Shim", "Context"));
         var layout = LayoutDescription.Parse(Path.Combine(root, "api", "cpython_layout.api"));
+        var signatures = HPyFuncDescription.Parse(Path.Combine(root, "api", "hpyfunc.api"));
         return new Dictionary<string, string>
         {
+            ["include/hpy/hpyfunc.gen.h"] = HPyFuncDescription.CHeader(signatures),
+            ["Shim/Types/Generated/Signatures.g.cs"] = HPyFuncDescription.CSharp(signatures),
             ["Shim/Native/layout.gen.h"] = LayoutDescription.CHeader(layout),
             ["Shim/CPython/Generated/Layout.g.cs"] = LayoutDescription.CSharp(layout),
             ["include/hpy/universal/context.gen.h"] = Emitters.ContextHeader(api),

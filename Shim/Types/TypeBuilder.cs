@@ -20,31 +20,10 @@ internal static class PySlotId
         tp_members = 72, tp_getset = 73;
 }
 
-/// <summary>HPyFunc_Signature values (HPy 0.9).</summary>
-internal static class Sig
+/// <summary>HPyFunc_Signature values (generated: Types/Generated/Signatures.g.cs) and what methods do with them.</summary>
+internal static partial class Sig
 {
-    public const int VARARGS = 1, KEYWORDS = 2, NOARGS = 3, O = 4, DESTROYFUNC = 5, GETBUFFERPROC = 6,
-        RELEASEBUFFERPROC = 7, UNARYFUNC = 8, BINARYFUNC = 9, TERNARYFUNC = 10, INQUIRY = 11,
-        LENFUNC = 12, SSIZEARGFUNC = 13, SSIZESSIZEARGFUNC = 14, SSIZEOBJARGPROC = 15,
-        SSIZESSIZEOBJARGPROC = 16, OBJOBJARGPROC = 17, FREEFUNC = 18, GETATTRFUNC = 19,
-        GETATTROFUNC = 20, SETATTRFUNC = 21, SETATTROFUNC = 22, REPRFUNC = 23, HASHFUNC = 24,
-        RICHCMPFUNC = 25, GETITERFUNC = 26, ITERNEXTFUNC = 27, DESCRGETFUNC = 28, DESCRSETFUNC = 29,
-        INITPROC = 30, NEWFUNC = 31, GETTER = 32, SETTER = 33, OBJOBJPROC = 34, TRAVERSEPROC = 35,
-        DESTRUCTOR = 36, CAPSULE_DESTRUCTOR = 37, VECTORCALLFUNC = 38, MOD_CREATE = 39;
-
-    static readonly string[] names =
-    {
-        "", "VARARGS", "KEYWORDS", "NOARGS", "O", "DESTROYFUNC", "GETBUFFERPROC", "RELEASEBUFFERPROC",
-        "UNARYFUNC", "BINARYFUNC", "TERNARYFUNC", "INQUIRY", "LENFUNC", "SSIZEARGFUNC",
-        "SSIZESSIZEARGFUNC", "SSIZEOBJARGPROC", "SSIZESSIZEOBJARGPROC", "OBJOBJARGPROC", "FREEFUNC",
-        "GETATTRFUNC", "GETATTROFUNC", "SETATTRFUNC", "SETATTROFUNC", "REPRFUNC", "HASHFUNC",
-        "RICHCMPFUNC", "GETITERFUNC", "ITERNEXTFUNC", "DESCRGETFUNC", "DESCRSETFUNC", "INITPROC",
-        "NEWFUNC", "GETTER", "SETTER", "OBJOBJPROC", "TRAVERSEPROC", "DESTRUCTOR",
-        "CAPSULE_DESTRUCTOR", "VECTORCALLFUNC", "MOD_CREATE",
-    };
-
-    public static string Name(int sig) =>
-        sig > 0 && sig < names.Length ? "HPyFunc_" + names[sig] : $"HPyFunc_Signature {sig}";
+    public static string Name(int sig) => NameOf(sig) is { } name ? "HPyFunc_" + name : $"HPyFunc_Signature {sig}";
 
     /// <summary>The ml_flags of a method with this signature, or -1 if methods cannot have it.</summary>
     public static int MethFlags(int sig) => sig switch
