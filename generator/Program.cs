@@ -34,10 +34,12 @@ public static class Program
         var handWritten = HandWrittenMembers(Path.Combine(root, "Shim", "Context"));
         var layout = LayoutDescription.Parse(Path.Combine(root, "api", "cpython_layout.api"));
         var signatures = HPyFuncDescription.Parse(Path.Combine(root, "api", "hpyfunc.api"));
+        var slots = HPyFuncDescription.ParseSlots(Path.Combine(root, "api", "hpyfunc.api"));
         return new Dictionary<string, string>
         {
             ["include/hpy/hpyfunc.gen.h"] = HPyFuncDescription.CHeader(signatures),
-            ["Shim/Types/Generated/Signatures.g.cs"] = HPyFuncDescription.CSharp(signatures),
+            ["include/hpy/hpyslot.gen.h"] = HPyFuncDescription.SlotHeader(slots),
+            ["Shim/Types/Generated/Signatures.g.cs"] = HPyFuncDescription.CSharp(signatures, slots),
             ["Shim/Native/layout.gen.h"] = LayoutDescription.CHeader(layout),
             ["Shim/CPython/Generated/Layout.g.cs"] = LayoutDescription.CSharp(layout),
             ["include/hpy/universal/context.gen.h"] = Emitters.ContextHeader(api),

@@ -6,13 +6,6 @@ using HPyShim.Native;
 
 namespace HPyShim.Types;
 
-/// <summary>HPySlot_Slot numbers that differ from CPython's Py_* slot ids or need the runtime.</summary>
-internal static class HPySlotId
-{
-    public const int bf_getbuffer = 1, bf_releasebuffer = 2, tp_call = 50, tp_traverse = 71,
-        tp_destroy = 1000, mod_create = 2000, mod_exec = 2001;
-}
-
 /// <summary>CPython's Py_* type slot ids used when building a PyType_Spec (typeslots.h).</summary>
 internal static class PySlotId
 {

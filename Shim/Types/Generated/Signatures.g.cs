@@ -90,3 +90,69 @@ internal static partial class Sig
         _ => null,
     };
 }
+
+/// <summary>HPySlot_Slot values (api/hpyfunc.api).</summary>
+internal static class HPySlotId
+{
+    public const int bf_getbuffer = 1;   // HPyFunc_GETBUFFERPROC
+    public const int bf_releasebuffer = 2;   // HPyFunc_RELEASEBUFFERPROC
+    public const int mp_ass_subscript = 3;   // HPyFunc_OBJOBJARGPROC
+    public const int mp_length = 4;   // HPyFunc_LENFUNC
+    public const int mp_subscript = 5;   // HPyFunc_BINARYFUNC
+    public const int nb_absolute = 6;   // HPyFunc_UNARYFUNC
+    public const int nb_add = 7;   // HPyFunc_BINARYFUNC
+    public const int nb_and = 8;   // HPyFunc_BINARYFUNC
+    public const int nb_bool = 9;   // HPyFunc_INQUIRY
+    public const int nb_divmod = 10;   // HPyFunc_BINARYFUNC
+    public const int nb_float = 11;   // HPyFunc_UNARYFUNC
+    public const int nb_floor_divide = 12;   // HPyFunc_BINARYFUNC
+    public const int nb_index = 13;   // HPyFunc_UNARYFUNC
+    public const int nb_inplace_add = 14;   // HPyFunc_BINARYFUNC
+    public const int nb_inplace_and = 15;   // HPyFunc_BINARYFUNC
+    public const int nb_inplace_floor_divide = 16;   // HPyFunc_BINARYFUNC
+    public const int nb_inplace_lshift = 17;   // HPyFunc_BINARYFUNC
+    public const int nb_inplace_multiply = 18;   // HPyFunc_BINARYFUNC
+    public const int nb_inplace_or = 19;   // HPyFunc_BINARYFUNC
+    public const int nb_inplace_power = 20;   // HPyFunc_TERNARYFUNC
+    public const int nb_inplace_remainder = 21;   // HPyFunc_BINARYFUNC
+    public const int nb_inplace_rshift = 22;   // HPyFunc_BINARYFUNC
+    public const int nb_inplace_subtract = 23;   // HPyFunc_BINARYFUNC
+    public const int nb_inplace_true_divide = 24;   // HPyFunc_BINARYFUNC
+    public const int nb_inplace_xor = 25;   // HPyFunc_BINARYFUNC
+    public const int nb_int = 26;   // HPyFunc_UNARYFUNC
+    public const int nb_invert = 27;   // HPyFunc_UNARYFUNC
+    public const int nb_lshift = 28;   // HPyFunc_BINARYFUNC
+    public const int nb_multiply = 29;   // HPyFunc_BINARYFUNC
+    public const int nb_negative = 30;   // HPyFunc_UNARYFUNC
+    public const int nb_or = 31;   // HPyFunc_BINARYFUNC
+    public const int nb_positive = 32;   // HPyFunc_UNARYFUNC
+    public const int nb_power = 33;   // HPyFunc_TERNARYFUNC
+    public const int nb_remainder = 34;   // HPyFunc_BINARYFUNC
+    public const int nb_rshift = 35;   // HPyFunc_BINARYFUNC
+    public const int nb_subtract = 36;   // HPyFunc_BINARYFUNC
+    public const int nb_true_divide = 37;   // HPyFunc_BINARYFUNC
+    public const int nb_xor = 38;   // HPyFunc_BINARYFUNC
+    public const int sq_ass_item = 39;   // HPyFunc_SSIZEOBJARGPROC
+    public const int sq_concat = 40;   // HPyFunc_BINARYFUNC
+    public const int sq_contains = 41;   // HPyFunc_OBJOBJPROC
+    public const int sq_inplace_concat = 42;   // HPyFunc_BINARYFUNC
+    public const int sq_inplace_repeat = 43;   // HPyFunc_SSIZEARGFUNC
+    public const int sq_item = 44;   // HPyFunc_SSIZEARGFUNC
+    public const int sq_length = 45;   // HPyFunc_LENFUNC
+    public const int sq_repeat = 46;   // HPyFunc_SSIZEARGFUNC
+    public const int tp_call = 50;   // HPyFunc_KEYWORDS
+    public const int tp_descr_get = 54;   // HPyFunc_TERNARYFUNC
+    public const int tp_hash = 59;   // HPyFunc_HASHFUNC
+    public const int tp_init = 60;   // HPyFunc_INITPROC
+    public const int tp_new = 65;   // HPyFunc_NEWFUNC
+    public const int tp_repr = 66;   // HPyFunc_REPRFUNC
+    public const int tp_richcompare = 67;   // HPyFunc_RICHCMPFUNC
+    public const int tp_str = 70;   // HPyFunc_REPRFUNC
+    public const int tp_traverse = 71;   // HPyFunc_TRAVERSEPROC
+    public const int nb_matrix_multiply = 75;   // HPyFunc_BINARYFUNC
+    public const int nb_inplace_matrix_multiply = 76;   // HPyFunc_BINARYFUNC
+    public const int tp_finalize = 80;   // HPyFunc_DESTRUCTOR
+    public const int tp_destroy = 1000;   // HPyFunc_DESTROYFUNC
+    public const int mod_create = 2000;   // HPyFunc_MOD_CREATE
+    public const int mod_exec = 2001;   // HPyFunc_INQUIRY
+}
