@@ -48,7 +48,6 @@ public static class Program
             ["include/hpy/cpython/api.gen.h"] = Emitters.CPythonApiHeader(api),
             ["Shim/Context/Generated/HPyContext.g.cs"] = Emitters.ContextStruct(api),
             ["Shim/Context/Generated/ContextTable.g.cs"] = Emitters.ContextTable(api, handWritten),
-            ["Shim/CPython/Generated/PythonApi.g.cs"] = Emitters.PythonApi(api),
             ["Shim/Native/context.gen.c"] = Emitters.NativeTable(api),
             ["Shim/Native/trace.gen.c"] = Emitters.TraceTable(api),
             ["Shim/Native/debug.gen.c"] = Emitters.DebugTable(api),

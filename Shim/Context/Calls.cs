@@ -24,7 +24,7 @@ internal static unsafe partial class UniversalContext
         // No PY_VECTORCALL_ARGUMENTS_OFFSET: the caller's array is const, CPython may not borrow a slot.
         if (Py.PyObject_VectorcallMethod != null)
             return new HPy(Py.PyObject_VectorcallMethod(name._i, (nint*)args, nargs, kwnames._i));
-        nint method = PythonApi.PyObject_GetAttr(args[0]._i, name._i);
+        nint method = Py.PyObject_GetAttr(args[0]._i, name._i);
         if (method == 0) return HPy.Null;
         nint result = Invoke(method, (nint*)args + 1, nargs - 1, kwnames._i);
         Py.Py_DecRef(method);
@@ -51,7 +51,7 @@ internal static unsafe partial class UniversalContext
         nint kwargs = 0;
         if (kwcount > 0)
         {
-            kwargs = PythonApi.PyDict_New();
+            kwargs = Py.PyDict_New();
             if (kwargs == 0) return 0;
             for (nint i = 0; i < kwcount; i++)
             {

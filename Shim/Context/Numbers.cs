@@ -6,9 +6,9 @@ namespace HPyShim.Context;
 // C type CPython offers, then a narrower target is range-checked here.
 internal static unsafe partial class UniversalContext
 {
-    internal static HPy Long_FromInt32_t(HPyContext* ctx, int value) => new(PythonApi.PyLong_FromLongLong(value));
+    internal static HPy Long_FromInt32_t(HPyContext* ctx, int value) => new(Py.PyLong_FromLongLong(value));
 
-    internal static HPy Long_FromUInt32_t(HPyContext* ctx, uint value) => new(PythonApi.PyLong_FromUnsignedLongLong(value));
+    internal static HPy Long_FromUInt32_t(HPyContext* ctx, uint value) => new(Py.PyLong_FromUnsignedLongLong(value));
 
     internal static int Long_AsInt32_t(HPyContext* ctx, HPy h)
     {

@@ -29,7 +29,7 @@ internal static unsafe partial class UniversalContext
         catch (OutOfMemoryException)
         {
             NativeMemory.Free(state);
-            PythonApi.PyErr_NoMemory();
+            Py.PyErr_NoMemory();
             return default;
         }
         state->Capacity = capacity;
@@ -55,7 +55,7 @@ internal static unsafe partial class UniversalContext
         catch (OutOfMemoryException)
         {
             // The handle is already recorded in the spare slot; Close will release it.
-            PythonApi.PyErr_NoMemory();
+            Py.PyErr_NoMemory();
             return -1;
         }
         state->Capacity = grown;

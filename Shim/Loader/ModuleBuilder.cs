@@ -113,9 +113,9 @@ internal static unsafe class ModuleBuilder
             if (Py.PyModule_ExecDef(module, pydef) != 0)
             {
                 Py.Py_DecRef(module);
-                if (Py.PyErr_Occurred() != 0 && PythonApi.PyErr_ExceptionMatches(Py.PyExc_MemoryError) != 0)
+                if (Py.PyErr_Occurred() != 0 && Py.PyErr_ExceptionMatches(Py.PyExc_MemoryError) != 0)
                 {
-                    PythonApi.PyErr_Clear();
+                    Py.PyErr_Clear();
                     Failure.Raise(Py.PyExc_MemoryError,
                         $"cannot allocate the module state of {where}: HPyModuleDef.size is {def->size} bytes");
                 }
@@ -233,11 +233,11 @@ internal static unsafe class ModuleBuilder
     static bool SetFile(nint module, string path)
     {
         byte* text = Utf8.Persistent(path);
-        nint file = PythonApi.PyUnicode_DecodeFSDefault(text);
+        nint file = Py.PyUnicode_DecodeFSDefault(text);
         NativeMemory.Free(text);
         if (file == 0) return false;
         int r;
-        fixed (byte* attr = "__file__"u8) r = PythonApi.PyObject_SetAttrString(module, attr, file);
+        fixed (byte* attr = "__file__"u8) r = Py.PyObject_SetAttrString(module, attr, file);
         Py.Py_DecRef(file);
         return r == 0;
     }
@@ -250,16 +250,16 @@ internal static unsafe class ModuleBuilder
     static nint MakeSpec(string name, string path)
     {
         nint machinery, specType;
-        fixed (byte* m = "importlib.machinery"u8) machinery = PythonApi.PyImport_ImportModule(m);
+        fixed (byte* m = "importlib.machinery"u8) machinery = Py.PyImport_ImportModule(m);
         if (machinery == 0) return 0;
-        fixed (byte* attr = "ModuleSpec"u8) specType = PythonApi.PyObject_GetAttrString(machinery, attr);
+        fixed (byte* attr = "ModuleSpec"u8) specType = Py.PyObject_GetAttrString(machinery, attr);
         Py.Py_DecRef(machinery);
         if (specType == 0) return 0;
         nint args = Py.PyTuple_New(2), spec = 0;
         if (args != 0)
         {
             byte* text = Utf8.Persistent(name);
-            nint nameObj = PythonApi.PyUnicode_FromString(text);
+            nint nameObj = Py.PyUnicode_FromString(text);
             NativeMemory.Free(text);
             if (nameObj != 0)
             {
@@ -274,12 +274,12 @@ internal static unsafe class ModuleBuilder
         if (spec != 0)
         {
             byte* text = Utf8.Persistent(path);
-            nint origin = PythonApi.PyUnicode_DecodeFSDefault(text);
+            nint origin = Py.PyUnicode_DecodeFSDefault(text);
             NativeMemory.Free(text);
             int r = -1;
             if (origin != 0)
             {
-                fixed (byte* attr = "origin"u8) r = PythonApi.PyObject_SetAttrString(spec, attr, origin);
+                fixed (byte* attr = "origin"u8) r = Py.PyObject_SetAttrString(spec, attr, origin);
                 Py.Py_DecRef(origin);
             }
             if (r != 0)

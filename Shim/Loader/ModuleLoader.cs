@@ -117,7 +117,7 @@ internal static unsafe class ModuleLoader
         Py.Py_IncRef(Py.PyExc_RuntimeError);
         Py.PyTuple_SetItem(bases, 1, Py.PyExc_RuntimeError);
         fixed (byte* typeName = "hpyshim.HPyLoadError\0"u8)
-            loadErrorType = PythonApi.PyErr_NewException(typeName, bases, 0);
+            loadErrorType = Py.PyErr_NewException(typeName, bases, 0);
         Py.Py_DecRef(bases);
         return loadErrorType;
     }
@@ -137,7 +137,7 @@ internal static unsafe class ModuleLoader
     static nint Str(string text)
     {
         fixed (byte* utf8 = System.Text.Encoding.UTF8.GetBytes(text + "\0"))
-            return PythonApi.PyUnicode_FromString(utf8);
+            return Py.PyUnicode_FromString(utf8);
     }
 
     /// <summary>The name the symbols use: the last dotted part, with '-' read as '_'.</summary>

@@ -48,7 +48,7 @@ internal static unsafe class TypeRegistry
         if (info.Weakref != 0)
             byWeakref[info.Weakref] = info;
         else
-            PythonApi.PyErr_Clear();   // without the reference the type's memory is simply kept
+            Py.PyErr_Clear();   // without the reference the type's memory is simply kept
     }
 
     /// <summary>The number of HPy types alive or not yet reclaimed (for tests).</summary>
