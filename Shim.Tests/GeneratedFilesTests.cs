@@ -36,4 +36,33 @@ public class GeneratedFilesTests
             "ctx_DelSlice", "ctx_GetIter", "ctx_Iter_Next", "ctx_Iter_Check", "ctx_Slice_New"], names.TakeLast(10));
         Assert.Equal(276, names.Count);
     }
+
+    [Fact]
+    public void HandWrittenMembersAreFoundByTheCSharpParser()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"hpyshim-members-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "A.cs"), """
+                internal static unsafe partial class UniversalContext
+                {
+                    [System.Obsolete]
+                    internal static HPy
+                        Spread(
+                        HPyContext* ctx, HPy h) => h;
+                    // static HPy Commented(HPyContext* ctx) => default;
+                    static string Text = "static HPy Quoted(HPyContext* ctx)";
+                    HPy NotStatic(HPyContext* ctx) => default;
+                    static HPy NoContext(int x) => default;
+                }
+                internal static unsafe class Elsewhere { static HPy Other(HPyContext* ctx) => default; }
+                """);
+            Assert.Equal(["Spread"], Program.HandWrittenMembers(dir));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

@@ -1,4 +1,6 @@
-using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace HPyShim.Generator;
 
@@ -71,18 +73,27 @@ public static class Program
         return changed;
     }
 
-    // A hand-written member is a static method of UniversalContext whose first parameter is the context:
-    // ctx_Foo is implemented by `static ... Foo(HPyContext* ctx, ...)`.
-    static readonly Regex Implementation = new(@"\bstatic\s+[\w\*\.<>]+\s+(\w+)\s*\(\s*HPyContext\*\s*ctx\b");
-
-    static HashSet<string> HandWrittenMembers(string contextDir)
+    /// <summary>
+    /// The hand-written members: static methods of UniversalContext (under Shim/Context) whose first
+    /// parameter is the context, as C#'s own parser sees them; ctx_Foo is implemented by
+    /// `static ... Foo(HPyContext* ctx, ...)`. Read from the source, not the compiled assembly,
+    /// because the assembly includes files generated from this very list.
+    /// </summary>
+    public static HashSet<string> HandWrittenMembers(string contextDir)
     {
         var names = new HashSet<string>();
         foreach (var file in Directory.EnumerateFiles(contextDir, "*.cs", SearchOption.AllDirectories))
         {
             if (file.Contains($"{Path.DirectorySeparatorChar}Generated{Path.DirectorySeparatorChar}")) continue;
-            foreach (Match m in Implementation.Matches(File.ReadAllText(file)))
-                names.Add(m.Groups[1].Value);
+            var root = CSharpSyntaxTree.ParseText(File.ReadAllText(file), path: file).GetRoot();
+            foreach (var method in root.DescendantNodes().OfType<MethodDeclarationSyntax>())
+            {
+                if (method.Parent is not ClassDeclarationSyntax { Identifier.Text: "UniversalContext" }) continue;
+                if (!method.Modifiers.Any(m => m.IsKind(SyntaxKind.StaticKeyword))) continue;
+                var first = method.ParameterList.Parameters.FirstOrDefault();
+                if (first?.Type is PointerTypeSyntax { ElementType: IdentifierNameSyntax { Identifier.Text: "HPyContext" } })
+                    names.Add(method.Identifier.Text);
+            }
         }
         return names;
     }
