@@ -11,6 +11,8 @@
 #   ./build.sh conformance [ARGS]  build, then run HPy 0.9.0's own test suite on HPy Shim
 #                       (HPY_SRC=checkout of HPy 0.9.0; ARGS go to conformance/run.py)
 #   ./build.sh generate rewrite the generated files from api/hpy_context.api
+#   ./build.sh fuzz     fuzz the argument parsers and HPy_BuildValue (libFuzzer; FUZZ_SECONDS, default 120)
+#   ./build.sh memcheck build, then run the C harnesses under valgrind memcheck
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -108,6 +110,22 @@ build() {
     build_wheels
 }
 
+# The helpers that parse formats, compiled in CPython ABI mode against the newest pyenv CPython.
+fuzz() {
+    command -v clang-14 >/dev/null || apt-get install -y clang-14
+    [ -n "$(find /usr/lib/llvm-14 -name 'libclang_rt.fuzzer-*.a' 2>/dev/null)" ] || apt-get install -y libclang-rt-14-dev
+    local python; python=$(cpythons | grep -v '^/usr' | tail -1)
+    mkdir -p "$OUT/fuzz/corpus"
+    # shellcheck disable=SC2046
+    clang-14 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -DHPY_ABI_CPYTHON -Iinclude \
+        $("$python" -c 'import sysconfig as s; d = s.get_config_var("LIBDIR"); print("-I%s -L%s -Wl,-rpath,%s -lpython%s" % (s.get_paths()["include"], d, d, s.get_config_var("LDVERSION")))') \
+        tests/fuzz/helpers_fuzz.c $(PYTHONPATH=launcher "$python" -c 'from hpyshim import config; print(" ".join(config.helper_sources("cpython")))') \
+        -o "$OUT/fuzz/helpers_fuzz"
+    echo "== fuzzing for ${FUZZ_SECONDS:-120} s; crashes go to out/fuzz/ (keep each as tests/regressions/fuzz/NAME)"
+    ASAN_OPTIONS=detect_leaks=0 "$OUT/fuzz/helpers_fuzz" -max_total_time="${FUZZ_SECONDS:-120}" -max_len=256 \
+        -artifact_prefix="$OUT/fuzz/" "$OUT/fuzz/corpus" tests/regressions/fuzz
+}
+
 cmd=${1:-build}
 case "$cmd" in
     build) build ;;
@@ -117,10 +135,23 @@ case "$cmd" in
         build_library
         "$PYTHON" packaging/wheels.py install "$2" --lib "$OUT/lib/$LIB"
         ;;
+    fuzz) fuzz ;;
+    memcheck)
+        build
+        command -v valgrind >/dev/null || apt-get install -y valgrind
+        tests/valgrind/memcheck.sh "$OUT"
+        ;;
     test)
         build
         ensure_python_wheels
-        dotnet test Shim.Tests/Shim.Tests.csproj -nologo --logger "console;verbosity=normal"
+        command -v valgrind >/dev/null || apt-get install -y valgrind   # MemcheckTests
+        rm -rf "$OUT/tests/counts"
+        status=0
+        dotnet test Shim.Tests/Shim.Tests.csproj -nologo --logger "console;verbosity=normal" || status=$?
+        # Each xunit test of a Python or C suite recorded that suite's own count.
+        cat "$OUT"/tests/counts/*.txt 2>/dev/null | awk '{ p += $1; f += $2 }
+            END { printf "Python and C suites (all CPythons and modes): %d passed, %d failed\n", p, f }'
+        exit $status
         ;;
     run)
         build
@@ -138,5 +169,5 @@ case "$cmd" in
         build_wheels  # test/hpy_devel installs them
         "$PYTHON" conformance/run.py "${@:2}"
         ;;
-    *) echo "usage: $0 [build|test|run|bench|conformance|generate|install PREFIX]" >&2; exit 2 ;;
+    *) echo "usage: $0 [build|test|run|bench|conformance|generate|install PREFIX|fuzz|memcheck]" >&2; exit 2 ;;
 esac
