@@ -38,11 +38,8 @@ internal static unsafe class PythonEntry
     [UnmanagedCallersOnly(EntryPoint = "PyInit__libhpy")]
     static nint Init()
     {
-        if (!Host.TryBind(out string? error))
-        {
-            Console.Error.WriteLine($"hpyshim._libhpy: {error}");
-            return 0;
-        }
+        // A CPython the runtime refuses (or none) is an ImportError saying why.
+        if (!Host.BindOrRaise("PyInit__libhpy")) return 0;
         try
         {
             var methods = (PyMethodDef*)NativeMemory.AllocZeroed(5, (nuint)sizeof(PyMethodDef));

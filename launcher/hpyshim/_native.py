@@ -132,7 +132,9 @@ def runtime():
                     from importlib.machinery import ModuleSpec
                 try:
                     module = _imp.create_dynamic(ModuleSpec("hpyshim._libhpy", None, origin=path))
-                except ImportError:
+                except ImportError as e:
+                    if "PyInit__libhpy" not in str(e):
+                        raise   # the runtime refused this CPython: it says why
                     module = False   # a library without PyInit__libhpy
                 except Exception as e:
                     raise LibraryError("cannot load the HPy Shim runtime library %s: %s"
