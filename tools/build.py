@@ -1,0 +1,340 @@
+#!/usr/bin/env python3
+"""HPy Shim's build driver: the one implementation behind ./build.sh and ./build.ps1 (both only
+forward their arguments here), so the two front ends cannot drift. Standard library only; Python 3.8+.
+
+    build.sh|build.ps1 [--dry-run] [COMMAND [ARGS...]]
+
+A command is one function registered with @command; --commands lists them, --dry-run prints the
+steps a command would run (commands, copies, folders) without running them. Environment: PYTHON (the
+interpreter that builds and runs the samples, default python3), HPYSHIM_OUT (the output folder,
+default out/, relative to the repository root; `run` then loads the library from it), HPYSHIM_BUILD_SCRIPT (the front end's name,
+for messages).
+"""
+
+import glob
+import importlib.util
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import threading
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _load_platform_support():
+    # By path, not `import hpyshim`: the package's __init__ is the launcher, not needed to build.
+    path = os.path.join(ROOT, "launcher", "hpyshim", "platform_support.py")
+    spec = importlib.util.spec_from_file_location("hpyshim_platform_support", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+platform_support = _load_platform_support()
+
+
+class Failed(Exception):
+    """A step failed; the driver exits with `code` (that of the failed tool, as `set -e` would)."""
+
+    def __init__(self, code, message=None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class UsageError(Failed):
+    def __init__(self, message):
+        super().__init__(2, message)
+
+
+class Build:
+    """The paths and settings of one run, and the primitive steps (each honours --dry-run)."""
+
+    def __init__(self, dry_run=False):
+        self.dry_run = dry_run
+        self.script = os.environ.get("HPYSHIM_BUILD_SCRIPT") or "tools/build.py"
+        self.python = os.environ.get("PYTHON") or "python3"
+        self.default_out = not os.environ.get("HPYSHIM_OUT")
+        # Relative to the repository root, like every relative path given to the driver.
+        self.out = os.path.normpath(os.path.join(ROOT, os.environ.get("HPYSHIM_OUT") or "out"))
+        self.rid = platform_support.runtime_identifier()
+        self.lib_name = platform_support.library_name()
+        self.lib = os.path.join(self.out, "lib", self.lib_name)
+
+    def say(self, text):
+        print(text, flush=True)
+
+    def run(self, argv, env=None, quiet=False, failure_code=None):
+        """Runs a tool from the repository root; a non-zero exit stops the build with its code
+        (or `failure_code`)."""
+        if self.dry_run:
+            prefix = "".join("%s=%s " % (k, shlex.quote(v)) for k, v in sorted((env or {}).items()))
+            self.say("$ " + prefix + " ".join(shlex.quote(a) for a in argv) + (" >/dev/null" if quiet else ""))
+            return
+        full_env = dict(os.environ, **(env or {}))
+        try:
+            code = subprocess.call(argv, cwd=ROOT, env=full_env,
+                                   stdout=subprocess.DEVNULL if quiet else None)
+        except OSError as e:
+            raise Failed(127, "%s: cannot run %s: %s" % (self.script, argv[0], e.strerror))
+        if code != 0:
+            raise Failed(failure_code or (code if code > 0 else 128 - code))
+
+    def mkdir(self, path):
+        if self.dry_run:
+            self.say("$ mkdir -p " + shlex.quote(path))
+        else:
+            os.makedirs(path, exist_ok=True)
+
+    def install_file(self, source, target):
+        """Copies to a new file renamed over the old one: processes still running with the old one
+        keep it intact."""
+        if self.dry_run:
+            self.say("$ cp %s %s.new && mv -f %s.new %s" % (source, target, target, target))
+            return
+        shutil.copyfile(source, target + ".new")
+        shutil.copymode(source, target + ".new")
+        os.replace(target + ".new", target)
+
+    def launcher_env(self, *extra_paths):
+        env = {"PYTHONPATH": os.pathsep.join((os.path.join(ROOT, "launcher"),) + extra_paths)}
+        if not self.default_out:
+            env["HPYSHIM_LIBRARY"] = self.lib
+        return env
+
+
+COMMANDS = {}
+
+
+def command(name, args="", summary=""):
+    """Registers `function(build, argv)` as COMMAND `name`; `args` documents its arguments."""
+    def register(function):
+        COMMANDS[name] = (function, args, summary)
+        return function
+    return register
+
+
+def no_arguments(b, name, argv):
+    if argv:
+        raise UsageError("usage: %s %s (takes no arguments)" % (b.script, name))
+
+
+# ---- steps -------------------------------------------------------------------------------------
+
+def build_library(b):
+    b.say("== libhpy (NativeAOT, %s; about a minute)" % b.rid)
+    publish = ["dotnet", "publish", "Shim/Shim.csproj", "-c", "Release", "-r", b.rid,
+               "-o", os.path.join(b.out, "publish"), "-nologo", "-v", "quiet"]
+    stop = threading.Event()
+
+    def tick():
+        # A line every 15 s, so a quiet minute-long publish is visibly alive.
+        seconds = 0
+        while not stop.wait(15):
+            seconds += 15
+            b.say("   ... still publishing libhpy (%d s)" % seconds)
+
+    ticker = None if b.dry_run else threading.Thread(target=tick, daemon=True)
+    if ticker:
+        ticker.start()
+    try:
+        b.run(publish, failure_code=1)
+    finally:
+        stop.set()
+    b.mkdir(os.path.join(b.out, "lib"))
+    b.install_file(os.path.join(b.out, "publish", b.lib_name), b.lib)
+
+
+def cpythons(b):
+    """Every CPython 3.8+ that pyenv has, and the default python: CPython ABI builds are per version."""
+    root = os.environ.get("PYENV_ROOT") or os.path.join(os.path.expanduser("~"), ".pyenv")
+    found = []
+    for directory in sorted(glob.glob(os.path.join(root, "versions", "3.*"))):
+        parts = os.path.basename(directory).split(".")
+        if os.path.isdir(directory) and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) >= 8:
+            found.append(os.path.join(directory, "bin", "python3." + parts[1]))
+    default = shutil.which(b.python)
+    if default:
+        found.append(default)
+    return found
+
+
+def samples():
+    """(name, sources, abi) of every sample; a sample that also uses the legacy C API says so in its
+    abi file."""
+    result = []
+    base = os.path.join(ROOT, "cext-samples")
+    for name in sorted(os.listdir(base)):
+        directory = os.path.join(base, name)
+        if not os.path.isdir(directory):
+            continue
+        abi_file = os.path.join(directory, "abi")
+        abi = open(abi_file).read().strip() if os.path.isfile(abi_file) else "universal"
+        sources = sorted(os.path.relpath(s, ROOT) for s in glob.glob(os.path.join(directory, "*.c")))
+        result.append((name, sources, abi))
+    return sorted(result)
+
+
+def build_samples(b):
+    b.say("== samples (universal ABI: one build for every CPython; hybrid ones in hybrid mode)")
+    universal_dir = os.path.join(b.out, "cext-samples")
+    b.mkdir(universal_dir)
+    for name, sources, abi in samples():
+        b.run([b.python, "-m", "hpyshim", "build", name] + sources + ["--abi", abi, "-o", universal_dir],
+              env=b.launcher_env())
+    b.say("== samples (CPython ABI: one build per CPython)")
+    cpython_dir = os.path.join(universal_dir, "cpython")
+    b.mkdir(cpython_dir)
+    for python in cpythons(b):
+        for name, sources, _ in samples():
+            b.run([python, "-m", "hpyshim", "build", name] + sources + ["--abi", "cpython", "-o", cpython_dir],
+                  env=b.launcher_env(), quiet=True)
+    if b.dry_run:
+        b.say("$ ls " + cpython_dir)
+    else:
+        for entry in sorted(os.listdir(cpython_dir)):
+            b.say(entry)
+
+
+def build_wheels(b):
+    b.say("== wheels (out/dist)")
+    b.run([b.python, "packaging/wheels.py", "wheels", "--lib", b.lib, "--out", os.path.join(b.out, "dist")])
+
+
+def ensure_python_wheels(b):
+    """The Python packages the packaging tests' venvs install offline (pip, setuptools, wheel)."""
+    missing = ["python3-%s-whl" % pkg for pkg in ("pip", "setuptools", "wheel")
+               if not glob.glob("/usr/share/python-wheels/%s-*.whl" % pkg)]
+    if missing and shutil.which("apt-get"):
+        sudo = [] if os.geteuid() == 0 else ["sudo"]
+        b.say("== installing " + " ".join(missing))
+        try:
+            b.run(sudo + ["apt-get", "update", "-qq"])
+        except Failed:
+            pass
+        b.run(sudo + ["apt-get", "install", "-y", "-qq"] + missing)
+
+
+def ensure_powershell(b):
+    """PowerShell from the repository's tool manifest (.config/dotnet-tools.json): the tests run
+    build.ps1 with it."""
+    b.say("== PowerShell (dotnet tool restore, for the tests of build.ps1)")
+    b.run(["dotnet", "tool", "restore"], quiet=True)
+
+
+def build_all(b):
+    build_library(b)
+    build_samples(b)
+    build_wheels(b)
+
+
+# ---- commands ----------------------------------------------------------------------------------
+
+@command("build", "", "publish the library (NativeAOT) to out/lib, build the samples to out/cext-samples "
+                      "and write the wheels to out/dist (hpyshim, and the hpy 0.9.0 compatibility one)")
+def cmd_build(b, argv):
+    no_arguments(b, "build", argv)
+    build_all(b)
+
+
+@command("test", "", "build, then run every test (dotnet test: managed, C harness, Python on every CPython, "
+                     "both build scripts); a CPython listed in HPYSHIM_REQUIRE_PYTHONS, e.g. \"3.8 3.13\", "
+                     "must be installed")
+def cmd_test(b, argv):
+    no_arguments(b, "test", argv)
+    build_all(b)
+    ensure_python_wheels(b)
+    ensure_powershell(b)
+    b.run(["dotnet", "test", "Shim.Tests/Shim.Tests.csproj", "-nologo", "--logger", "console;verbosity=normal"])
+
+
+@command("install", "PREFIX", "build the library, then install it for C hosts: PREFIX/lib/libhpy.so, "
+                              "PREFIX/include/hpyshim, PREFIX/lib/pkgconfig/hpyshim.pc, PREFIX/lib/cmake/HPyShim")
+def cmd_install(b, argv):
+    if len(argv) != 1:
+        raise UsageError("usage: %s install PREFIX" % b.script)
+    build_library(b)
+    b.run([b.python, "packaging/wheels.py", "install", argv[0], "--lib", b.lib])
+
+
+@command("run", "", "build, then run the samples point and simple through the launcher")
+def cmd_run(b, argv):
+    no_arguments(b, "run", argv)
+    build_all(b)
+    env = b.launcher_env(os.path.join(b.out, "cext-samples"))
+    for sample in ("point", "simple"):
+        b.say("== %s sample through the launcher" % sample)
+        b.run([b.python, "-m", "hpyshim", "run", "cext-samples/%s/example.py" % sample], env=env)
+
+
+@command("bench", "[ARGS]", "build, then run the benchmark (bench/; ARGS go to bench/run.py)")
+def cmd_bench(b, argv):
+    build_all(b)
+    b.run([b.python, "bench/run.py"] + argv)
+
+
+@command("conformance", "[ARGS]", "build, then run HPy 0.9.0's own test suite on HPy Shim "
+                                  "(HPY_SRC=checkout of HPy 0.9.0; ARGS go to conformance/run.py)")
+def cmd_conformance(b, argv):
+    build_library(b)
+    build_wheels(b)  # test/hpy_devel installs them
+    b.run([b.python, "conformance/run.py"] + argv)
+
+
+@command("generate", "", "rewrite the generated files from api/hpy_context.api")
+def cmd_generate(b, argv):
+    no_arguments(b, "generate", argv)
+    b.run(["dotnet", "run", "--project", "generator", "--", "--root", ROOT])
+
+
+# ---- main --------------------------------------------------------------------------------------
+
+def usage(script):
+    lines = ["usage: %s [--dry-run] [COMMAND [ARGS]]   (default command: build)" % script]
+    for name, (_, args, summary) in COMMANDS.items():
+        lines.append("  %-24s %s" % ((name + " " + args).strip(), summary))
+    return "\n".join(lines)
+
+
+def main(argv):
+    script = os.environ.get("HPYSHIM_BUILD_SCRIPT") or "tools/build.py"
+    reason = platform_support.unsupported_reason()
+    if reason:
+        print(reason, file=sys.stderr)
+        return 1
+    if argv[:1] == ["--commands"]:
+        print("\n".join(COMMANDS))
+        return 0
+    if argv[:1] in (["-h"], ["--help"], ["help"]):
+        print(usage(script))
+        return 0
+    dry_run = argv[:1] == ["--dry-run"]
+    if dry_run:
+        argv = argv[1:]
+    name, args = (argv[0], argv[1:]) if argv else ("build", [])
+    if name not in COMMANDS:
+        print(usage(script), file=sys.stderr)
+        return 2
+    # Relative paths in arguments (install PREFIX, bench and conformance options) are relative to the
+    # repository root, whichever folder the front end was started from.
+    os.chdir(ROOT)
+    os.environ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1"
+    os.environ["DOTNET_NOLOGO"] = "1"
+    try:
+        COMMANDS[name][0](Build(dry_run), args)
+    except Failed as e:
+        if e.message:
+            print(e.message, file=sys.stderr)
+        return e.code
+    except RuntimeError as e:  # an OS or architecture platform_support does not know
+        print("%s: %s" % (script, e), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
