@@ -11,7 +11,8 @@ import platform
 import sys
 
 __all__ = ["UNSUPPORTED_WINDOWS", "is_windows", "unsupported_reason", "library_name",
-           "runtime_identifier", "extension_suffix", "c_compilers", "cxx_compilers", "shared_flags"]
+           "runtime_identifier", "extension_suffix", "c_compilers", "cxx_compilers", "shared_flags",
+           "runtime_link_flags"]
 
 # Kept word for word in build.ps1 (which must stop before it even looks for Python); a test checks.
 UNSUPPORTED_WINDOWS = (
@@ -79,3 +80,8 @@ def cxx_compilers():
 def shared_flags():
     """Compiler flags of code that goes into a shared library (gcc/clang spelling)."""
     return ["-O2", "-fPIC"]
+
+
+def runtime_link_flags(libdir):
+    """How a C host links the runtime library in `libdir` (and finds it again when it runs)."""
+    return ["-L" + libdir, "-Wl,-rpath," + libdir, "-lhpy"]
