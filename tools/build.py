@@ -7,7 +7,9 @@ forward their arguments here), so the two front ends cannot drift. Standard libr
 A command is one function registered with @command; --commands lists them, --dry-run prints the
 steps a command would run (commands, copies, folders) without running them. Environment: PYTHON (the
 interpreter that builds and runs the samples, default python3), HPYSHIM_OUT (the output folder,
-default out/, relative to the repository root; `run` then loads the library from it), HPYSHIM_BUILD_SCRIPT (the front end's name,
+default out/, relative to the repository root; `run` then loads the library from it),
+HPYSHIM_SAMPLE_PYTHONS (the CPythons the CPython ABI samples are built for; default every pyenv
+3.8+ and PYTHON), HPYSHIM_BUILD_SCRIPT (the front end's name,
 for messages).
 """
 
@@ -82,6 +84,19 @@ class Build:
         if code != 0:
             raise Failed(failure_code or (code if code > 0 else 128 - code))
 
+    def capture(self, argv, env=None):
+        """The stdout of a query (run in --dry-run too: it changes nothing)."""
+        try:
+            return subprocess.check_output(argv, cwd=ROOT, env=dict(os.environ, **(env or {})),
+                                           universal_newlines=True).strip()
+        except (OSError, subprocess.CalledProcessError) as e:
+            raise Failed(1, "%s: %s failed: %s" % (self.script, argv[0], e))
+
+    def require(self, *paths):
+        missing = [p for p in paths if not os.path.exists(os.path.join(ROOT, p))]
+        if missing and not self.dry_run:
+            raise Failed(1, "%s: %s missing" % (self.script, ", ".join(missing)))
+
     def mkdir(self, path):
         if self.dry_run:
             self.say("$ mkdir -p " + shlex.quote(path))
@@ -148,7 +163,11 @@ def build_library(b):
 
 
 def cpythons(b):
-    """Every CPython 3.8+ that pyenv has, and the default python: CPython ABI builds are per version."""
+    """Every CPython 3.8+ that pyenv has, and the default python: CPython ABI builds are per version.
+    HPYSHIM_SAMPLE_PYTHONS (interpreters, space-separated) replaces the list, for a quicker build."""
+    chosen = os.environ.get("HPYSHIM_SAMPLE_PYTHONS")
+    if chosen:
+        return chosen.split()
     root = os.environ.get("PYENV_ROOT") or os.path.join(os.path.expanduser("~"), ".pyenv")
     found = []
     for directory in sorted(glob.glob(os.path.join(root, "versions", "3.*"))):
@@ -203,18 +222,28 @@ def build_wheels(b):
     b.run([b.python, "packaging/wheels.py", "wheels", "--lib", b.lib, "--out", os.path.join(b.out, "dist")])
 
 
+def apt_install(b, packages):
+    """Debian packages the project needs, installed when missing (CI starts from a bare machine)."""
+    if not packages or not shutil.which("apt-get"):
+        return
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    b.say("== installing " + " ".join(packages))
+    try:
+        b.run(sudo + ["apt-get", "update", "-qq"])
+    except Failed:
+        pass
+    b.run(sudo + ["apt-get", "install", "-y", "-qq"] + packages)
+
+
 def ensure_python_wheels(b):
     """The Python packages the packaging tests' venvs install offline (pip, setuptools, wheel)."""
-    missing = ["python3-%s-whl" % pkg for pkg in ("pip", "setuptools", "wheel")
-               if not glob.glob("/usr/share/python-wheels/%s-*.whl" % pkg)]
-    if missing and shutil.which("apt-get"):
-        sudo = [] if os.geteuid() == 0 else ["sudo"]
-        b.say("== installing " + " ".join(missing))
-        try:
-            b.run(sudo + ["apt-get", "update", "-qq"])
-        except Failed:
-            pass
-        b.run(sudo + ["apt-get", "install", "-y", "-qq"] + missing)
+    apt_install(b, ["python3-%s-whl" % pkg for pkg in ("pip", "setuptools", "wheel")
+                    if not glob.glob("/usr/share/python-wheels/%s-*.whl" % pkg)])
+
+
+def ensure_valgrind(b):
+    """memcheck and its tests run the C harnesses under valgrind."""
+    apt_install(b, [] if shutil.which("valgrind") else ["valgrind"])
 
 
 def ensure_powershell(b):
@@ -246,8 +275,24 @@ def cmd_test(b, argv):
     no_arguments(b, "test", argv)
     build_all(b)
     ensure_python_wheels(b)
+    ensure_valgrind(b)
     ensure_powershell(b)
-    b.run(["dotnet", "test", "Shim.Tests/Shim.Tests.csproj", "-nologo", "--logger", "console;verbosity=normal"])
+    counts = os.path.join(b.out, "tests", "counts")
+    if not b.dry_run:
+        shutil.rmtree(counts, ignore_errors=True)
+    try:
+        b.run(["dotnet", "test", "Shim.Tests/Shim.Tests.csproj", "-nologo", "--logger", "console;verbosity=normal"])
+    finally:
+        # Each xunit test of a Python or C suite records that suite's own count (passed failed).
+        files = sorted(glob.glob(os.path.join(counts, "*.txt")))
+        if files:
+            passed = failed = 0
+            for name in files:
+                for line in open(name):
+                    fields = line.split()
+                    if len(fields) >= 2:
+                        passed, failed = passed + int(fields[0]), failed + int(fields[1])
+            b.say("Python and C suites (all CPythons and modes): %d passed, %d failed" % (passed, failed))
 
 
 @command("install", "PREFIX", "build the library, then install it for C hosts: PREFIX/lib/libhpy.so, "
@@ -269,10 +314,11 @@ def cmd_run(b, argv):
         b.run([b.python, "-m", "hpyshim", "run", "cext-samples/%s/example.py" % sample], env=env)
 
 
-@command("bench", "[ARGS]", "build, then run the benchmark (bench/; ARGS go to bench/run.py)")
+@command("bench", "[ARGS]", "build, then run the benchmark (bench/run.sh: the microbenchmarks, then the "
+                            "realistic workloads; ARGS go to it)")
 def cmd_bench(b, argv):
     build_all(b)
-    b.run([b.python, "bench/run.py"] + argv)
+    b.run(["bench/run.sh"] + argv, env={"PYTHON": b.python})
 
 
 @command("conformance", "[ARGS]", "build, then run HPy 0.9.0's own test suite on HPy Shim "
@@ -281,6 +327,47 @@ def cmd_conformance(b, argv):
     build_library(b)
     build_wheels(b)  # test/hpy_devel installs them
     b.run([b.python, "conformance/run.py"] + argv)
+
+
+@command("fuzz", "", "fuzz the argument parsers and HPy_BuildValue (libFuzzer; FUZZ_SECONDS, default 120; "
+                    "crashes go to out/fuzz/)")
+def cmd_fuzz(b, argv):
+    """The helpers that parse formats, compiled in CPython ABI mode against the newest pyenv CPython."""
+    no_arguments(b, "fuzz", argv)
+    b.require("tests/fuzz/helpers_fuzz.c", "tests/regressions/fuzz")
+    apt_install(b, [] if shutil.which("clang-14") else ["clang-14"])
+    # os.walk, like find, does not follow the symbolic links that make the llvm tree a cycle.
+    if not any(f.startswith("libclang_rt.fuzzer-") and f.endswith(".a")
+               for _, _, files in os.walk("/usr/lib/llvm-14") for f in files):
+        apt_install(b, ["libclang-rt-14-dev"])
+    pythons = [p for p in cpythons(b) if not p.startswith("/usr")]
+    if not pythons:
+        raise Failed(1, "%s: fuzz needs a pyenv CPython (with libpython)" % b.script)
+    python = pythons[-1]
+    fuzz_dir = os.path.join(b.out, "fuzz")
+    b.mkdir(os.path.join(fuzz_dir, "corpus"))
+    python_flags = b.capture([python, "-c", "import sysconfig as s; d = s.get_config_var('LIBDIR'); "
+                              "print('-I%s -L%s -Wl,-rpath,%s -lpython%s' % (s.get_paths()['include'], d, d, "
+                              "s.get_config_var('LDVERSION')))"])
+    helpers = b.capture([python, "-c", "from hpyshim import config; print(' '.join(config.helper_sources('cpython')))"],
+                        env=b.launcher_env())
+    target = os.path.join(fuzz_dir, "helpers_fuzz")
+    b.run(["clang-14", "-g", "-O1", "-fsanitize=fuzzer,address,undefined", "-fno-sanitize-recover=undefined",
+           "-DHPY_ABI_CPYTHON", "-Iinclude"] + python_flags.split() + ["tests/fuzz/helpers_fuzz.c"]
+          + helpers.split() + ["-o", target])
+    seconds = os.environ.get("FUZZ_SECONDS") or "120"
+    b.say("== fuzzing for %s s; crashes go to out/fuzz/ (keep each as tests/regressions/fuzz/NAME)" % seconds)
+    b.run([target, "-max_total_time=" + seconds, "-max_len=256", "-artifact_prefix=" + fuzz_dir + os.sep,
+           os.path.join(fuzz_dir, "corpus"), "tests/regressions/fuzz"], env={"ASAN_OPTIONS": "detect_leaks=0"})
+
+
+@command("memcheck", "", "build, then run the C harnesses under valgrind memcheck")
+def cmd_memcheck(b, argv):
+    no_arguments(b, "memcheck", argv)
+    b.require("tests/valgrind/memcheck.sh")
+    build_all(b)
+    ensure_valgrind(b)
+    b.run(["tests/valgrind/memcheck.sh", b.out])
 
 
 @command("generate", "", "rewrite the generated files from api/hpy_context.api")

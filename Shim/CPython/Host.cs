@@ -27,14 +27,6 @@ internal static unsafe partial class Host
         return true;
     }
 
-    const int RTLD_NOW = 2, RTLD_GLOBAL = 0x100;
-
-    [DllImport("libc.so.6", EntryPoint = "dlopen")]
-    static extern nint dlopen(byte* file, int mode);
-
-    [DllImport("libc.so.6", EntryPoint = "dlerror")]
-    static extern byte* dlerror();
-
     /// <summary>
     /// Makes libpython's symbols global in this process (so the lookups above find them) and starts
     /// the interpreter if none runs. For C hosts; Python processes already have one.
@@ -50,10 +42,9 @@ internal static unsafe partial class Host
                 error = "no libpython given and HPYSHIM_LIBPYTHON is not set";
                 return false;
             }
-            byte* path = Utf8.Persistent(libpython);
-            if (dlopen(path, RTLD_NOW | RTLD_GLOBAL) == 0)
+            if (Loader.NativeLibraries.OpenGlobal(libpython, out string? reason) == 0)
             {
-                error = $"cannot load {libpython}: {Utf8.Read(dlerror())}";
+                error = $"cannot load {libpython}: {reason}";
                 return false;
             }
         }

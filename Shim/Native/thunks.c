@@ -7,13 +7,10 @@
  * calls the implementation with the universal context. Where executable memory is refused, on an
  * architecture without an encoder here, with HPYSHIM_THUNKS=0, or for modules loaded in debug or
  * trace mode (their trampolines wrap arguments), CPython gets the extension's trampoline as before. */
-#define _GNU_SOURCE   /* dladdr, MAP_ANONYMOUS */
-#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 #include "native.h"
+#include "platform.h"
 
 #define PY_VECTORCALL_ARGUMENTS_OFFSET ((size_t)1 << (8 * sizeof(size_t) - 1))
 
@@ -235,21 +232,21 @@ static int thunks_enabled(void)
 static void *make_thunk(int nargs, void *impl, void *dispatcher)
 {
     if (page_size == 0)
-        page_size = (size_t)sysconf(_SC_PAGESIZE);
+        page_size = platform_page_size();
     if (page == NULL || page_used + THUNK_SIZE > page_size) {
-        void *fresh = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (fresh == MAP_FAILED)
+        void *fresh = platform_pages_map(page_size);
+        if (fresh == NULL)
             goto refused;
         page = fresh;
         page_used = 0;
-    } else if (mprotect(page, page_size, PROT_READ | PROT_WRITE) != 0) {
+    } else if (platform_pages_protect(page, page_size, PLATFORM_READ_WRITE) != 0) {
         goto refused;
     }
     /* Only threads holding the GIL run thunks, and they spend three instructions in one; this runs
        under the GIL, so no thread is inside the page while it is writable. */
     unsigned char *thunk = page + page_used;
     int ok = encode(thunk, nargs, impl, dispatcher) == 0;
-    if (mprotect(page, page_size, PROT_READ | PROT_EXEC) != 0)
+    if (platform_pages_protect(page, page_size, PLATFORM_READ_EXEC) != 0)
         goto refused;   /* the page stays writable and unused: thunks are off from now on */
     __builtin___clear_cache((char *)thunk, (char *)thunk + THUNK_SIZE);
     if (!ok)
@@ -273,11 +270,11 @@ static size_t library_count, library_capacity;
 
 static library_mode *library_of(const void *address)
 {
-    Dl_info info;
-    if (address == NULL || dladdr(address, &info) == 0 || info.dli_fbase == NULL)
+    void *base = platform_library_base(address);
+    if (base == NULL)
         return NULL;
     for (size_t i = 0; i < library_count; i++)
-        if (libraries[i].base == info.dli_fbase)
+        if (libraries[i].base == base)
             return &libraries[i];
     return NULL;
 }
@@ -286,8 +283,8 @@ static library_mode *library_of(const void *address)
  * any address inside the library). */
 int hpyshim_native_note_library_mode(void *init_fn, int universal)
 {
-    Dl_info info;
-    if (init_fn == NULL || dladdr(init_fn, &info) == 0 || info.dli_fbase == NULL)
+    void *base = platform_library_base(init_fn);
+    if (base == NULL)
         return 0;
     library_mode *known = library_of(init_fn);
     if (known != NULL) {
@@ -302,7 +299,7 @@ int hpyshim_native_note_library_mode(void *init_fn, int universal)
         libraries = grown;
         library_capacity = capacity;
     }
-    libraries[library_count++] = (library_mode){ info.dli_fbase, universal };
+    libraries[library_count++] = (library_mode){ base, universal };
     return 0;
 }
 
