@@ -116,6 +116,124 @@ static PyObject *unicode_roundtrip(PyObject *self, PyObject *text)
     return result;
 }
 
+/* The loops of single hot operations, as bench_hpy.c has them. */
+static PyObject *sum_getitem(PyObject *self, PyObject *seq)
+{
+    Py_ssize_t n = PyObject_Length(seq);
+    long total = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *item = PySequence_GetItem(seq, i);
+        if (item == NULL)
+            return NULL;
+        total += PyLong_AsLong(item);
+        Py_DECREF(item);
+    }
+    if (PyErr_Occurred())
+        return NULL;
+    return PyLong_FromLong(total);
+}
+
+static PyObject *g_value;
+
+static PyObject *global_loop(PyObject *self, PyObject *h_n)
+{
+    Py_ssize_t n = PyLong_AsSsize_t(h_n);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *v = g_value;
+        Py_INCREF(v);
+        Py_DECREF(v);
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *call_loop(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "call_loop(f, n)");
+        return NULL;
+    }
+    Py_ssize_t n = PyLong_AsSsize_t(args[1]);
+    for (Py_ssize_t i = 0; i < n; i++) {
+#if PY_VERSION_HEX >= 0x03090000
+        PyObject *r = PyObject_CallOneArg(args[0], args[1]);
+#else
+        PyObject *r = _PyObject_Vectorcall(args[0], &args[1], 1, NULL);
+#endif
+        if (r == NULL)
+            return NULL;
+        Py_DECREF(r);
+    }
+    Py_RETURN_NONE;
+}
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *item;
+} HolderObject;
+
+static PyObject *Holder_new(PyTypeObject *type, PyObject *args, PyObject *kw)
+{
+    HolderObject *h = (HolderObject *)type->tp_alloc(type, 0);
+    if (h != NULL) {
+        h->item = PyTuple_GET_SIZE(args) > 0 ? PyTuple_GET_ITEM(args, 0) : Py_None;
+        Py_INCREF(h->item);
+    }
+    return (PyObject *)h;
+}
+
+static int Holder_traverse(PyObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(((HolderObject *)self)->item);
+    return 0;
+}
+
+static int Holder_clear(PyObject *self)
+{
+    Py_CLEAR(((HolderObject *)self)->item);
+    return 0;
+}
+
+static void Holder_dealloc(PyObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
+    Holder_clear(self);
+    tp->tp_free(self);
+    Py_DECREF(tp);
+}
+
+static PyObject *Holder_field_loop(PyObject *self, PyObject *h_n)
+{
+    HolderObject *h = (HolderObject *)self;
+    Py_ssize_t n = PyLong_AsSsize_t(h_n);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *item = h->item;
+        Py_INCREF(item);
+        Py_INCREF(item);
+        Py_SETREF(h->item, item);
+        Py_DECREF(item);
+    }
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef Holder_methods[] = {
+    {"field_loop", (PyCFunction)Holder_field_loop, METH_O, NULL},
+    {NULL, NULL, 0, NULL}
+};
+
+static PyType_Slot Holder_slots[] = {
+    {Py_tp_new, (void *)Holder_new},
+    {Py_tp_methods, Holder_methods},
+    {Py_tp_traverse, (void *)Holder_traverse},
+    {Py_tp_clear, (void *)Holder_clear},
+    {Py_tp_dealloc, (void *)Holder_dealloc},
+    {0, NULL}
+};
+
+static PyType_Spec Holder_spec = {
+    "bench_capi.Holder", sizeof(HolderObject), 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, Holder_slots
+};
+
 typedef struct {
     PyObject_HEAD
     long long value;
@@ -178,6 +296,9 @@ static PyMethodDef module_methods[] = {
     {"build_list", (PyCFunction)build_list, METH_O, NULL},
     {"sum_iter", (PyCFunction)sum_iter, METH_O, NULL},
     {"unicode_roundtrip", (PyCFunction)unicode_roundtrip, METH_O, NULL},
+    {"sum_getitem", (PyCFunction)sum_getitem, METH_O, NULL},
+    {"global_loop", (PyCFunction)global_loop, METH_O, NULL},
+    {"call_loop", (PyCFunction)(void (*)(void))call_loop, METH_FASTCALL, NULL},
     {NULL, NULL, 0, NULL}
 };
 
@@ -196,5 +317,12 @@ PyMODINIT_FUNC PyInit_bench_capi(void)
         Py_DECREF(m);
         return NULL;
     }
-    return m;
+    PyObject *holder = PyType_FromSpec(&Holder_spec);
+    if (holder == NULL || PyModule_AddObject(m, "Holder", holder) < 0) {
+        Py_XDECREF(holder);
+        Py_DECREF(m);
+        return NULL;
+    }
+    g_value = PyLong_FromLong(4242);
+    return g_value != NULL ? m : NULL;
 }

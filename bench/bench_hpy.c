@@ -118,6 +118,98 @@ static HPy unicode_roundtrip_impl(HPyContext *ctx, HPy self, HPy text)
     return result;
 }
 
+/* The loops of single hot context members, 1000 per Python call: items, globals, calls. */
+HPyDef_METH(sum_getitem, "sum_getitem", HPyFunc_O)
+static HPy sum_getitem_impl(HPyContext *ctx, HPy self, HPy seq)
+{
+    HPy_ssize_t n = HPy_Length(ctx, seq);
+    long total = 0;
+    for (HPy_ssize_t i = 0; i < n; i++) {
+        HPy item = HPy_GetItem_i(ctx, seq, i);
+        if (HPy_IsNull(item))
+            return HPy_NULL;
+        total += HPyLong_AsLong(ctx, item);
+        HPy_Close(ctx, item);
+    }
+    if (HPyErr_Occurred(ctx))
+        return HPy_NULL;
+    return HPyLong_FromLong(ctx, total);
+}
+
+static HPyGlobal g_value;
+
+HPyDef_METH(global_loop, "global_loop", HPyFunc_O)
+static HPy global_loop_impl(HPyContext *ctx, HPy self, HPy h_n)
+{
+    HPy_ssize_t n = HPyLong_AsSsize_t(ctx, h_n);
+    for (HPy_ssize_t i = 0; i < n; i++) {
+        HPy v = HPyGlobal_Load(ctx, g_value);
+        HPy_Close(ctx, v);
+    }
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+HPyDef_METH(call_loop, "call_loop", HPyFunc_VARARGS)
+static HPy call_loop_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+{
+    if (nargs != 2)
+        return HPyErr_SetString(ctx, ctx->h_TypeError, "call_loop(f, n)");
+    HPy_ssize_t n = HPyLong_AsSsize_t(ctx, args[1]);
+    for (HPy_ssize_t i = 0; i < n; i++) {
+        HPy r = HPy_Call(ctx, args[0], &args[1], 1, HPy_NULL);
+        if (HPy_IsNull(r))
+            return HPy_NULL;
+        HPy_Close(ctx, r);
+    }
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+/* An object holding another in an HPyField: field_loop(n) loads and stores it n times. */
+typedef struct {
+    HPyField item;
+} HolderObject;
+
+HPyType_HELPERS(HolderObject)
+
+HPyDef_SLOT(Holder_new, HPy_tp_new)
+static HPy Holder_new_impl(HPyContext *ctx, HPy cls, const HPy *args, HPy_ssize_t nargs, HPy kw)
+{
+    HolderObject *holder;
+    HPy h = HPy_New(ctx, cls, &holder);
+    if (!HPy_IsNull(h))
+        HPyField_Store(ctx, h, &holder->item, nargs > 0 ? args[0] : ctx->h_None);
+    return h;
+}
+
+HPyDef_SLOT(Holder_traverse, HPy_tp_traverse)
+static int Holder_traverse_impl(void *self, HPyFunc_visitproc visit, void *arg)
+{
+    HPy_VISIT(&((HolderObject *)self)->item);
+    return 0;
+}
+
+HPyDef_METH(Holder_field_loop, "field_loop", HPyFunc_O)
+static HPy Holder_field_loop_impl(HPyContext *ctx, HPy self, HPy h_n)
+{
+    HolderObject *holder = HolderObject_AsStruct(ctx, self);
+    HPy_ssize_t n = HPyLong_AsSsize_t(ctx, h_n);
+    for (HPy_ssize_t i = 0; i < n; i++) {
+        HPy item = HPyField_Load(ctx, self, holder->item);
+        HPyField_Store(ctx, self, &holder->item, item);
+        HPy_Close(ctx, item);
+    }
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+static HPyDef *Holder_defines[] = { &Holder_new, &Holder_traverse, &Holder_field_loop, NULL };
+
+static HPyType_Spec Holder_spec = {
+    .name = "bench_hpy.Holder",
+    .basicsize = sizeof(HolderObject),
+    .flags = HPy_TPFLAGS_DEFAULT | HPy_TPFLAGS_HAVE_GC,
+    .defines = Holder_defines,
+};
+
 /* A type with a C struct: allocation, method lookup and calls, and slots. */
 typedef struct {
     int64_t value;
@@ -192,17 +284,31 @@ static int bench_exec_impl(HPyContext *ctx, HPy module)
         return -1;
     int rc = HPy_SetAttr_s(ctx, module, "Foo", foo);
     HPy_Close(ctx, foo);
+    if (rc < 0)
+        return -1;
+    HPy holder = HPyType_FromSpec(ctx, &Holder_spec, NULL);
+    if (HPy_IsNull(holder))
+        return -1;
+    rc = HPy_SetAttr_s(ctx, module, "Holder", holder);
+    HPy_Close(ctx, holder);
+    HPy value = HPyLong_FromLong(ctx, 4242);
+    HPyGlobal_Store(ctx, &g_value, value);
+    HPy_Close(ctx, value);
     return rc;
 }
 
 static HPyDef *module_defines[] = {
     &noargs, &onearg, &varargs, &keywords, &call_with_tuple, &call_with_tuple_and_dict,
-    &allocate_int, &allocate_tuple, &build_list, &sum_iter, &unicode_roundtrip, &bench_exec, NULL
+    &allocate_int, &allocate_tuple, &build_list, &sum_iter, &unicode_roundtrip, &sum_getitem,
+    &global_loop, &call_loop, &bench_exec, NULL
 };
+
+static HPyGlobal *module_globals[] = { &g_value, NULL };
 
 static HPyModuleDef moduledef = {
     .doc = "HPy Shim benchmark module",
     .defines = module_defines,
+    .globals = module_globals,
 };
 
 HPy_MODINIT(bench_hpy, moduledef)

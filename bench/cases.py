@@ -260,6 +260,40 @@ def sum_iter_1000(m, n):
     return perf_counter_ns() - t0
 
 
+def sum_getitem_1000(m, n):
+    f = m.sum_getitem
+    items = list(range(1000))
+    t0 = perf_counter_ns()
+    for i in range(n):
+        f(items)
+    return perf_counter_ns() - t0
+
+
+def field_loop_1000(m, n):
+    f = m.Holder(object()).field_loop
+    t0 = perf_counter_ns()
+    for i in range(n):
+        f(1000)
+    return perf_counter_ns() - t0
+
+
+def global_loop_1000(m, n):
+    f = m.global_loop
+    t0 = perf_counter_ns()
+    for i in range(n):
+        f(1000)
+    return perf_counter_ns() - t0
+
+
+def call_loop_100(m, n):
+    f = m.call_loop
+    target = _target
+    t0 = perf_counter_ns()
+    for i in range(n):
+        f(target, 100)
+    return perf_counter_ns() - t0
+
+
 def unicode_roundtrip(m, n):
     f = m.unicode_roundtrip
     text = "HPy Shim benchmark: h\u00e9llo w\u00f6rld \u2713"
@@ -292,6 +326,10 @@ CASES = {
     "nb_add": (nb_add, "call", 1),
     "build_list_1000": (build_list_1000, "api", 100),
     "sum_iter_1000": (sum_iter_1000, "api", 100),
+    "sum_getitem_1000": (sum_getitem_1000, "api", 100),
+    "field_loop_1000": (field_loop_1000, "api", 100),
+    "global_loop_1000": (global_loop_1000, "api", 100),
+    "call_loop_100": (call_loop_100, "api", 10),
     "unicode_roundtrip": (unicode_roundtrip, "api", 1),
 }
 

@@ -235,10 +235,16 @@ def apt_install(b, packages):
     b.run(sudo + ["apt-get", "install", "-y", "-qq"] + packages)
 
 
-def ensure_python_wheels(b):
-    """The Python packages the packaging tests' venvs install offline (pip, setuptools, wheel)."""
-    apt_install(b, ["python3-%s-whl" % pkg for pkg in ("pip", "setuptools", "wheel")
-                    if not glob.glob("/usr/share/python-wheels/%s-*.whl" % pkg)])
+def ensure_test_packages(b):
+    """The Python packages the packaging tests' venvs install offline (pip, setuptools, wheel), and
+    the arm64 cross compiler and qemu that test the arm64 thunk encoder (Shim.Tests/ThunkTests.cs)."""
+    missing = ["python3-%s-whl" % pkg for pkg in ("pip", "setuptools", "wheel")
+               if not glob.glob("/usr/share/python-wheels/%s-*.whl" % pkg)]
+    if not shutil.which("aarch64-linux-gnu-gcc"):
+        missing.append("gcc-aarch64-linux-gnu")
+    if not shutil.which("qemu-aarch64"):
+        missing.append("qemu-user")
+    apt_install(b, missing)
 
 
 def ensure_valgrind(b):
@@ -274,7 +280,7 @@ def cmd_build(b, argv):
 def cmd_test(b, argv):
     no_arguments(b, "test", argv)
     build_all(b)
-    ensure_python_wheels(b)
+    ensure_test_packages(b)
     ensure_valgrind(b)
     ensure_powershell(b)
     counts = os.path.join(b.out, "tests", "counts")

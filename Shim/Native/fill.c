@@ -47,8 +47,6 @@ const char *hpyshim_native_fill(HPyContext *ctx, native_trampoline_fallback fall
     RESOLVE(Py_GetVersion);
     RESOLVE(PyErr_Fetch);
     RESOLVE(PyErr_Restore);
-    RESOLVE(PySequence_Check);
-    RESOLVE(PySequence_GetItem);
     RESOLVE(PyLong_FromSsize_t);
     RESOLVE(PyLong_FromLong);
     RESOLVE(PyLong_FromUnsignedLong);
@@ -81,6 +79,7 @@ const char *hpyshim_native_fill(HPyContext *ctx, native_trampoline_fallback fall
     RESOLVE(PyExc_SystemError);
     RESOLVE(PyCapsule_New);
     RESOLVE(PyList_Type);
+    RESOLVE(PyTuple_Type);
     *(void **)&cpy.PyObject_Vectorcall = native_symbol_if_present("PyObject_Vectorcall");
     *(void **)&cpy.PyObject_VectorcallDict = native_symbol_if_present("PyObject_VectorcallDict");
     *(void **)&cpy.PyObject_VectorcallMethod = native_symbol_if_present("PyObject_VectorcallMethod");

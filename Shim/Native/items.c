@@ -1,18 +1,18 @@
-/* Item access by C index or C string key. Sequences take an index directly (negative ones count
- * from the end, as in HPy); anything else gets a boxed key, made here and dropped after the call. */
+/* Item access by C index or C string key: a boxed key, made here and dropped after the call, as in
+ * HPy; exact lists and tuples read the item directly. */
 #include "native.h"
 
 HPy hpyshim_native_GetItem_i(HPyContext *ctx, HPy obj, HPy_ssize_t idx)
 {
     PyObject *o = _h2py(obj);
-    /* An exact list with the index in range is what PySequence_GetItem would answer. */
-    if (Py_TYPE_OF(o) == cpy.PyList_Type && (size_t)idx < (size_t)LIST_SIZE(o)) {
-        PyObject *item = LIST_ITEMS(o)[idx];
+    /* An exact list or tuple with the index in range: the item, as PyObject_GetItem would give. */
+    PyObject *type = Py_TYPE_OF(o);
+    if ((type == cpy.PyList_Type || type == cpy.PyTuple_Type) && (size_t)idx < (size_t)VAR_SIZE(o)) {
+        PyObject *item = type == cpy.PyList_Type ? LIST_ITEMS(o)[idx] : ((PyObject **)TUPLE_ITEMS(o))[idx];
         native_incref(item);
         return _py2h(item);
     }
-    if (cpy.PySequence_Check(o))
-        return _py2h(cpy.PySequence_GetItem(o, idx));
+    /* Everything else gets an int key, as in HPy: for a class with __getitem__, -1 stays -1. */
     PyObject *key = cpy.PyLong_FromSsize_t(idx);
     if (key == NULL)
         return HPy_NULL;

@@ -74,8 +74,6 @@ struct native_cpython {
     void (*PyErr_Fetch)(PyObject **, PyObject **, PyObject **);
     void (*PyErr_Restore)(PyObject *, PyObject *, PyObject *);
     /* members moved off the managed path (fields.c, items.c, numbers.c, calls.c, capsules.c, gc.c) */
-    int (*PySequence_Check)(PyObject *);
-    PyObject *(*PySequence_GetItem)(PyObject *, Py_ssize_t);
     PyObject *(*PyLong_FromSsize_t)(Py_ssize_t);
     PyObject *(*PyLong_FromLong)(long);
     PyObject *(*PyLong_FromUnsignedLong)(unsigned long);
@@ -108,6 +106,7 @@ struct native_cpython {
     PyObject **PyExc_OverflowError;
     PyObject **PyExc_SystemError;
     PyObject *PyList_Type;
+    PyObject *PyTuple_Type;
     /* exported from 3.9 (Dict, Method) or 3.11 (plain) on; NULL before */
     PyObject *(*PyObject_Vectorcall)(PyObject *, PyObject *const *, size_t, PyObject *);
     PyObject *(*PyObject_VectorcallDict)(PyObject *, PyObject *const *, size_t, PyObject *);

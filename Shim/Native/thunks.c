@@ -4,13 +4,15 @@
  * implementation. For modules loaded in universal mode the runtime instead gives CPython a
  * thunk per function: a few instructions in executable memory that put the implementation's
  * address in the first unused argument register and jump to a dispatcher for the signature, which
- * calls the implementation with the universal context. Where executable memory is refused, on an
- * architecture without an encoder here, with HPYSHIM_THUNKS=0, or for modules loaded in debug or
- * trace mode (their trampolines wrap arguments), CPython gets the extension's trampoline as before. */
+ * calls the implementation with the universal context (x86-64 and arm64, thunk_code.h). Where
+ * executable memory is refused, on another architecture, with HPYSHIM_THUNKS=0, or for modules
+ * loaded in debug or trace mode (their trampolines wrap arguments), CPython gets the extension's
+ * trampoline as before. */
 #include <stdlib.h>
 #include <string.h>
 #include "native.h"
 #include "platform.h"
+#include "thunk_code.h"
 
 #define PY_VECTORCALL_ARGUMENTS_OFFSET ((size_t)1 << (8 * sizeof(size_t) - 1))
 
@@ -177,35 +179,6 @@ static HPyFunc_Signature slot_signature(int slot)
 
 /* ---- the thunks: code written into pages that are writable or executable, never both ---- */
 
-enum { THUNK_SIZE = 32 };
-
-#if defined(__x86_64__)
-/* mov <argument register>, impl; mov r11, dispatcher; jmp r11 */
-static int encode(unsigned char *p, int reg, void *impl, void *dispatcher)
-{
-    /* System V argument registers rdi rsi rdx rcx r8 r9 as (REX.W prefix, B8+r opcode) */
-    static const unsigned char rex[6] = { 0x48, 0x48, 0x48, 0x48, 0x49, 0x49 };
-    static const unsigned char op[6] = { 0xBF, 0xBE, 0xBA, 0xB9, 0xB8, 0xB9 };
-    if (reg < 0 || reg > 5)
-        return -1;
-    p[0] = rex[reg];
-    p[1] = op[reg];
-    memcpy(p + 2, &impl, 8);
-    p[10] = 0x49;
-    p[11] = 0xBB;   /* mov r11, imm64 */
-    memcpy(p + 12, &dispatcher, 8);
-    p[20] = 0x41;
-    p[21] = 0xFF;
-    p[22] = 0xE3;   /* jmp r11 */
-    memset(p + 23, 0xCC, THUNK_SIZE - 23);   /* int3 */
-    return 0;
-}
-#define HAVE_ENCODER 1
-#else
-static int encode(unsigned char *p, int reg, void *impl, void *dispatcher) { return -1; }
-#define HAVE_ENCODER 0
-#endif
-
 static unsigned char *page;       /* the page thunks are being added to */
 static size_t page_used, page_size;
 static int thunks_state;          /* 0 not decided, 1 on, -1 off */
@@ -218,7 +191,7 @@ static int thunks_enabled(void)
         if (env != NULL && strcmp(env, "0") == 0) {
             thunks_state = -1;
             off_reason = "HPYSHIM_THUNKS=0";
-        } else if (!HAVE_ENCODER) {
+        } else if (!THUNK_ENCODER_AVAILABLE) {
             thunks_state = -1;
             off_reason = "no thunk encoder for this architecture";
         } else {
@@ -245,7 +218,7 @@ static void *make_thunk(int nargs, void *impl, void *dispatcher)
     /* Only threads holding the GIL run thunks, and they spend three instructions in one; this runs
        under the GIL, so no thread is inside the page while it is writable. */
     unsigned char *thunk = page + page_used;
-    int ok = encode(thunk, nargs, impl, dispatcher) == 0;
+    int ok = thunk_encode(thunk, nargs, impl, dispatcher) == 0;
     if (platform_pages_protect(page, page_size, PLATFORM_READ_EXEC) != 0)
         goto refused;   /* the page stays writable and unused: thunks are off from now on */
     __builtin___clear_cache((char *)thunk, (char *)thunk + THUNK_SIZE);

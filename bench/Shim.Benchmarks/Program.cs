@@ -161,32 +161,20 @@ public unsafe class ContextTable : ContextBenchmark
         ctx->ctx_Close(ctx, list);
     }
 
+    [Benchmark(Description = "Field_Store+Field_Load+Close")]
+    public void FieldStoreLoad()
+    {
+        HPyField field = default;
+        ctx->ctx_Field_Store(ctx, none, &field, one);
+        HPy h = ctx->ctx_Field_Load(ctx, none, field);
+        ctx->ctx_Close(ctx, h);
+        ctx->ctx_Field_Store(ctx, none, &field, default);
+    }
+
     [Benchmark(Description = "Tuple_FromArray(2)+Close")]
     public void TupleFromArray2()
     {
         HPy t = ctx->ctx_Tuple_FromArray(ctx, items, 2);
         ctx->ctx_Close(ctx, t);
-    }
-}
-
-/// <summary>
-/// The members that are C# methods, called directly (no unmanaged transition): the managed cost
-/// alone. Only members still implemented in C# can be here; the others are in ContextTable.
-/// </summary>
-public unsafe class ManagedMembers : ContextBenchmark
-{
-    [Benchmark(Description = "C#:Tracker_New+Add*16+Close")]
-    public void Tracker16()
-    {
-        HPyTracker t = UniversalContext.Tracker_New(ctx, 0);
-        for (int i = 0; i < 16; i++) UniversalContext.Tracker_Add(ctx, t, UniversalContext.Long_FromInt32_t(ctx, 1));
-        UniversalContext.Tracker_Close(ctx, t);
-    }
-
-    [Benchmark(Description = "C#:Long_FromInt32_t+Close")]
-    public void LongFromInt32()
-    {
-        HPy h = UniversalContext.Long_FromInt32_t(ctx, 123456789);
-        ctx->ctx_Close(ctx, h);
     }
 }

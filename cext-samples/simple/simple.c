@@ -320,8 +320,21 @@ static int simple_exec_impl(HPyContext *ctx, HPy module)
     return 0;
 }
 
+/* item_at(obj, i) -> obj[i] through HPy_GetItem_i */
+HPyDef_METH(item_at, "item_at", HPyFunc_VARARGS, .doc = "Return obj[i] (HPy_GetItem_i).")
+static HPy item_at_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+{
+    HPy obj;
+    HPy_ssize_t i;
+    (void)self;
+    if (!HPyArg_Parse(ctx, NULL, args, nargs, "On:item_at", &obj, &i))
+        return HPy_NULL;
+    return HPy_GetItem_i(ctx, obj, i);
+}
+
 static HPyDef *simple_defines[] = {
     &hello,
+    &item_at,
     &double_meth,
     &add_ints,
     &greet,

@@ -20,6 +20,7 @@
 
 #define BV_MSG_MAX 256
 #define BV_STACK 64
+#define BV_SMALL_SEQUENCE 16   /* items of a tuple or list built without a heap array */
 
 typedef struct {
     const char *p;      /* cursor into the format */
@@ -124,12 +125,15 @@ static HPy build_unit(HPyContext *ctx, bv_state *st);
 static HPy build_sequence(HPyContext *ctx, bv_state *st, int is_list, char end)
 {
     HPy_ssize_t n = count_units(st->p, end), i;
-    HPy *items;
+    HPy small[BV_SMALL_SEQUENCE];   /* the usual case: no malloc/free per call */
+    HPy *items = small;
     HPy result = HPy_NULL;
 
-    items = (HPy *)malloc((size_t)(n > 0 ? n : 1) * sizeof(HPy));
-    if (items == NULL)
-        return HPyErr_NoMemory(ctx);
+    if (n > BV_SMALL_SEQUENCE) {
+        items = (HPy *)malloc((size_t)n * sizeof(HPy));
+        if (items == NULL)
+            return HPyErr_NoMemory(ctx);
+    }
     for (i = 0; i < n; i++) {
         while (is_separator(*st->p))
             st->p++;
@@ -157,7 +161,8 @@ static HPy build_sequence(HPyContext *ctx, bv_state *st, int is_list, char end)
     }
     while (i-- > 0)
         HPy_Close(ctx, items[i]);
-    free(items);
+    if (items != small)
+        free(items);
     return result;
 }
 

@@ -124,6 +124,40 @@ class SimpleTest(unittest.TestCase, RefcountMixin):
             with self.assertRaises(TypeError, msg=repr(bad)):
                 simple.sum_list(bad)
 
+    def test_item_at_index_semantics(self):
+        # exact lists and tuples (the fast path) and everything else (an int key, as in HPy)
+        for seq in ([10, 20, 30], (10, 20, 30)):
+            self.assertEqual([simple.item_at(seq, i) for i in (0, 2, -1, -3)], [10, 30, 30, 10])
+            for bad in (3, -4):
+                with self.assertRaises(IndexError):
+                    simple.item_at(seq, bad)
+        self.assertEqual(simple.item_at({-1: "minus one", 2: "two"}, -1), "minus one")
+        with self.assertRaises(KeyError):
+            simple.item_at({}, 0)
+
+        class Recorder:
+            def __init__(self):
+                self.keys = []
+
+            def __len__(self):
+                return 5
+
+            def __getitem__(self, key):
+                self.keys.append(key)
+                return key
+
+        r = Recorder()
+        self.assertEqual((simple.item_at(r, -1), simple.item_at(r, 7)), (-1, 7))
+        self.assertEqual(r.keys, [-1, 7])   # not adjusted by len(), as obj[-1] in Python
+
+        class MyList(list):
+            def __getitem__(self, key):
+                return ("sub", key)
+
+        self.assertEqual(simple.item_at(MyList([1, 2]), 0), ("sub", 0))
+        with self.assertRaises(TypeError):
+            simple.item_at(5, 0)
+
     def test_make_list(self):
         self.assertEqual(simple.make_list(5), [0, 1, 2, 3, 4])
         self.assertEqual(simple.make_list(0), [])

@@ -65,10 +65,22 @@ HPyAPI_FUNC void _HPy_Dump(HPyContext *ctx, HPy h)
 
 HPyAPI_FUNC HPy HPy_GetItem_i(HPyContext *ctx, HPy obj, HPy_ssize_t idx)
 {
-    PyObject *key = PyLong_FromSsize_t(idx), *res;
+    PyObject *o = _h2py(obj), *key, *res;
+    /* exact lists and tuples: the item directly, as PyObject_GetItem would give it */
+    if (PyList_CheckExact(o) && (size_t)idx < (size_t)PyList_GET_SIZE(o)) {
+        res = PyList_GET_ITEM(o, idx);
+        Py_INCREF(res);
+        return _py2h(res);
+    }
+    if (PyTuple_CheckExact(o) && (size_t)idx < (size_t)PyTuple_GET_SIZE(o)) {
+        res = PyTuple_GET_ITEM(o, idx);
+        Py_INCREF(res);
+        return _py2h(res);
+    }
+    key = PyLong_FromSsize_t(idx);
     if (key == NULL)
         return HPy_NULL;
-    res = PyObject_GetItem(_h2py(obj), key);
+    res = PyObject_GetItem(o, key);
     Py_DECREF(key);
     return _py2h(res);
 }

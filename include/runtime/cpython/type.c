@@ -25,6 +25,8 @@ typedef struct {
     HPyFunc_traverseproc traverse;          /* HPy_tp_traverse impl or NULL */
     cpy_vectorcallfunc call;                /* HPy_tp_call trampoline or NULL */
     Py_ssize_t call_offset;                 /* per-instance call function slot */
+    PyTypeObject *type;                     /* the type, for own_forget (added at the end: the
+                                               fields above are what other extensions read) */
 } TypeInfo;
 
 /* sanity checks of the layouts the headers rely on */
@@ -49,11 +51,83 @@ static Py_ssize_t header_size(HPyType_BuiltinShape shape)
     return -1;
 }
 
+/* The types this extension made, by address, so that allocation and deallocation find their
+   info without two capsule queries per level and object. An entry leaves when its type dies (the
+   capsule's destructor), so an address reused by another type never finds a stale one. Types of
+   other extensions built with these headers are found through their capsule. */
+typedef struct { PyTypeObject *type; TypeInfo *info; } own_entry;
+#define OWN_GONE ((PyTypeObject *)1)
+static own_entry *own_table;
+static size_t own_capacity, own_filled;   /* a power of two; live entries plus gone ones */
+
+static size_t own_hash(PyTypeObject *tp)
+{
+    return ((size_t)tp >> 4) * (size_t)0x9E3779B97F4A7C15ULL;
+}
+
+static own_entry *own_find(PyTypeObject *tp)
+{
+    size_t mask = own_capacity - 1, i;
+    if (own_capacity == 0)
+        return NULL;
+    for (i = own_hash(tp) & mask;; i = (i + 1) & mask) {
+        if (own_table[i].type == tp)
+            return &own_table[i];
+        if (own_table[i].type == NULL)
+            return NULL;
+    }
+}
+
+static void own_remember(PyTypeObject *tp, TypeInfo *info)
+{
+    size_t i, mask;
+    if ((own_filled + 1) * 2 > own_capacity) {
+        size_t capacity = own_capacity ? own_capacity * 2 : 64, live = 0;
+        own_entry *table = (own_entry *)PyMem_Calloc(capacity, sizeof(own_entry));
+        if (table == NULL)
+            return;   /* the capsule still answers */
+        for (i = 0; i < own_capacity; i++) {
+            if (own_table[i].type != NULL && own_table[i].type != OWN_GONE) {
+                size_t j = own_hash(own_table[i].type) & (capacity - 1);
+                while (table[j].type != NULL)
+                    j = (j + 1) & (capacity - 1);
+                table[j] = own_table[i];
+                live++;
+            }
+        }
+        PyMem_Free(own_table);
+        own_table = table;
+        own_capacity = capacity;
+        own_filled = live;
+    }
+    mask = own_capacity - 1;
+    for (i = own_hash(tp) & mask; own_table[i].type != NULL; i = (i + 1) & mask)
+        ;
+    own_table[i].type = tp;
+    own_table[i].info = info;
+    own_filled++;
+}
+
+static void own_forget(PyTypeObject *tp)
+{
+    own_entry *e = own_find(tp);
+    if (e != NULL) {
+        e->type = OWN_GONE;
+        e->info = NULL;
+    }
+}
+
 /* The info of this very type, or NULL if it was not made by HPyType_FromSpec. */
 static TypeInfo *own_info(PyTypeObject *tp)
 {
     PyObject *c = tp->tp_cache;
-    if (c == NULL || !PyCapsule_IsValid(c, TYPEINFO_CAPSULE))
+    own_entry *e;
+    if (c == NULL)
+        return NULL;
+    e = own_find(tp);
+    if (e != NULL)
+        return e->info;
+    if (!PyCapsule_IsValid(c, TYPEINFO_CAPSULE))
         return NULL;
     return (TypeInfo *)PyCapsule_GetPointer(c, TYPEINFO_CAPSULE);
 }
@@ -341,7 +415,10 @@ _HPy_HIDDEN const char *_HPyCPy_Type_GetName(HPyContext *ctx, HPy type)
 
 static void free_info(PyObject *capsule)
 {
-    PyMem_Free(PyCapsule_GetPointer(capsule, TYPEINFO_CAPSULE));
+    TypeInfo *info = (TypeInfo *)PyCapsule_GetPointer(capsule, TYPEINFO_CAPSULE);
+    if (info != NULL && info->type != NULL)
+        own_forget(info->type);
+    PyMem_Free(info);
 }
 
 static Py_ssize_t count_until_null_slot(PyType_Slot *s)
@@ -697,6 +774,8 @@ _HPy_HIDDEN HPy _HPyCPy_Type_FromSpec(HPyContext *ctx, HPyType_Spec *hpyspec,
     capsule = PyCapsule_New(info, TYPEINFO_CAPSULE, free_info);
     if (capsule == NULL)
         goto error;
+    info->type = tp;
+    own_remember(tp, info);
     info = NULL;            /* owned by the capsule now */
     Py_XSETREF(tp->tp_cache, capsule);
 
