@@ -60,7 +60,7 @@ public class PythonSuiteTests
             ["HPY"] = "",
         };
         foreach (var (key, value) in extra ?? new()) env[key] = value;
-        var result = Repo.Run(exe, ["-m", "unittest", .. what, "-v"], env);
+        var result = Repo.Run(exe, ["-m", "unittest", .. what, "-v"], env, timeoutSeconds: 1200);
         Assert.True(result.ExitCode == 0, $"unittest ({abi} ABI, {mode} mode) on {python} failed:\n{result}");
         Assert.Contains("OK", result.Output);
     }

@@ -30,6 +30,7 @@ sys.path.insert(0, HERE)
 
 import cases  # noqa: E402  (after the path tweak: bench/ is not a package)
 import pngchart  # noqa: E402
+import startup  # noqa: E402
 
 MODES = cases.MODES
 CASES_PY = os.path.join(HERE, "cases.py")
@@ -447,6 +448,10 @@ def main(argv=None):
     p.add_argument("--managed", action="store_true",
                    help="run the BenchmarkDotNet benchmarks of the managed internals")
     p.add_argument("--managed-filter", default="*", help="BenchmarkDotNet --filter (default '*')")
+    p.add_argument("--startup", action="store_true",
+                   help="only the start-up section (bench/startup.py: import hpyshim + first load)")
+    p.add_argument("--startup-runs", type=int, default=40,
+                   help="fresh processes per kind in the start-up section (default 40)")
     ns = p.parse_args(argv)
 
     unknown = [c for c in ns.case if c not in cases.CASES]
@@ -458,7 +463,22 @@ def main(argv=None):
         return run_managed(ns)
     if ns.callgrind:
         return run_callgrind(ns, modes)
-    return run_timing(ns, modes)
+    if ns.startup:
+        return run_startup(ns)
+    status = run_timing(ns, modes)
+    return status or run_startup(ns)
+
+
+def run_startup(ns):
+    """The start-up section: import hpyshim + a first load against a CPython ABI import."""
+    say()
+    result = startup.run(sys.executable, QUICK_ROUNDS * 5 if ns.quick else ns.startup_runs, say=say)
+    os.makedirs(OUT, exist_ok=True)
+    path = os.path.join(OUT, "startup.json")
+    with open(path, "w") as f:
+        json.dump(result, f, indent=1)
+    say("wrote %s" % os.path.relpath(path, ROOT))
+    return 0
 
 
 if __name__ == "__main__":

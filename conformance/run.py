@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Run HPy 0.9.0's own test suite with its modules loaded by HPy Shim.
+"""Run HPy's own test suite (0.9.0, or a later checkout such as its main branch) with its
+modules loaded by HPy Shim.
 
     HPY_SRC=/path/to/hpy-0.9.0 conformance/run.py [options]
 
 HPy's sources are not ours to commit, so they come from a checkout named by
 HPY_SRC (or --hpy-src).  Its ``test/`` is copied to out/conformance/ and run
-with pytest under each CPython, once per header set:
+with pytest under each CPython (every pyenv CPython 3.8+ and Debian's statically linked
+/usr/bin/python3.11, labelled 3.11-debian), once per header set:
 
   official  each test module compiled with HPy 0.9.0's headers and helper
             sources (binary compatibility of libhpy.so)
@@ -53,6 +55,9 @@ DEP_NAMES = ["_pytest", "pytest", "py.py", "pluggy", "iniconfig", "packaging", "
              "tomli"]
 
 
+DEBIAN_PYTHONS = ["/usr/bin/python3.11"]
+
+
 def log(msg):
     print(msg, flush=True)
 
@@ -66,6 +71,11 @@ def cpythons():
         exe = os.path.join(d, "bin", "python3.%d" % minor)
         if minor >= 8 and os.path.exists(exe):
             found.append(exe)
+    # Debian's python3, linked statically with libpython: the runtime must find the C API in
+    # the executable itself.
+    for exe in DEBIAN_PYTHONS:
+        if os.path.exists(exe):
+            found.append(exe)
     return found
 
 
@@ -73,7 +83,9 @@ def py_info(python):
     code = ("import sys, sysconfig; print('%d.%d' % sys.version_info[:2]); "
             "print(sysconfig.get_paths()['include']); print(sysconfig.get_config_var('EXT_SUFFIX'))")
     out = subprocess.check_output([python, "-c", code], text=True).split("\n")
-    return {"version": out[0], "include": out[1], "ext_suffix": out[2]}
+    # Debian's statically linked CPython gets its own label beside pyenv's of the same version.
+    version = out[0] + ("-debian" if python in DEBIAN_PYTHONS else "")
+    return {"version": version, "include": out[1], "ext_suffix": out[2]}
 
 
 def ensure_deps():
@@ -281,7 +293,7 @@ def table(runs, modes):
     lines = ["| CPython | headers | mode | passed | failed | skipped | crashed | not run | total |",
              "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     order = {m: i for i, m in enumerate(modes + ["hpy_devel", "none"])}
-    for key in sorted(rows, key=lambda k: ([int(x) for x in k[0].split(".")], k[1],
+    for key in sorted(rows, key=lambda k: ([int(x) for x in k[0].split("-")[0].split(".")], k[0], k[1],
                                            order.get(k[2], 99))):
         row = rows[key]
         lines.append("| %s | %s | %s | %s | %d |" % (key[0], key[1], key[2] if key[2] != "none"

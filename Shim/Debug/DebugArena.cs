@@ -21,6 +21,8 @@ internal unsafe struct debug_handle
     public long instr;
     public void* raw;
     public long raw_size;
+    public void** stack;
+    public int stack_depth, stack_capacity;
 
     public const uint Magic = 0x48505944;
     public const uint Free = 0, Open = 1, Closed = 2;
@@ -56,4 +58,5 @@ internal unsafe struct debug_arena
     public delegate* unmanaged<debug_arena*, void> grow;
     public delegate* unmanaged<debug_handle*, int, int, int, debug_handle*, void**, int, void> invalid;
     public delegate* unmanaged<debug_handle*, void*, byte*> describe;
+    public long stack_limit;
 }

@@ -244,6 +244,39 @@ internal static unsafe class DebugContext
     static int HandleOrigin(debug_handle* h, byte* buffer, int size) =>
         WriteText(h, buffer, size, static e => ((debug_handle*)e)->opened_at is var at && at != null ? NativeSymbols.Describe(at) : null);
 
+    /// <summary>The native frames recorded when an entry was opened (set_handle_stack_trace_limit),
+    /// one "binary!function+0x1c" per line, innermost first, as UTF-8 into `buffer`; the length
+    /// written, 0 if none were recorded.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "hpyshim_debug_handle_stack")]
+    static int HandleStack(debug_handle* h, byte* buffer, int size) =>
+        WriteText(h, buffer, size, static e => AllocationStack((debug_handle*)e));
+
+    static string? AllocationStack(debug_handle* h)
+    {
+        if (h->stack == null || h->stack_depth <= 0) return null;
+        var sb = new StringBuilder();
+        for (int i = 0; i < h->stack_depth; i++)
+        {
+            if (i > 0) sb.Append('\n');
+            sb.Append(NativeSymbols.Describe(h->stack[i]));
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>How many native frames each handle opening records (0: none, the default); a
+    /// value >= 0 sets it first.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "hpyshim_debug_stack_limit")]
+    static long StackLimit(long set)
+    {
+        try
+        {
+            if (!Ready()) return -1;
+            if (set >= 0) arena->stack_limit = Math.Min(set, 4096);
+            return arena->stack_limit;
+        }
+        catch (Exception e) { Failure.Managed(e, "set_handle_stack_trace_limit"); return -1; }
+    }
+
     static int WriteText(debug_handle* h, byte* buffer, int size, Func<nint, string?> describe)
     {
         try

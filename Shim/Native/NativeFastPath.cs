@@ -58,7 +58,7 @@ internal static unsafe partial class NativeFastPath
             throw new OutOfMemoryException("cannot record the mode of an HPy extension");
     }
 
-    /// <summary>What CPython calls for a method: a thunk straight to impl (thunks.c) or the trampoline.</summary>
+    /// <summary>What CPython calls for a method or a get/set function: a thunk straight to impl (thunks.c) or the trampoline.</summary>
     public static void* MethodEntry(int sig, void* impl, void* trampoline) => hpyshim_native_method_entry(sig, impl, trampoline);
 
     /// <summary>What CPython calls for a slot: a thunk straight to impl (thunks.c) or the trampoline.</summary>

@@ -34,6 +34,28 @@ void debug_report(debug_handle *h, int32_t member, int32_t argument, int32_t kin
         cpy.Py_DecRef(here.code);
 }
 
+/* The native frames at a handle's opening (HPy's allocation stack trace), only while a limit is
+   set: up to `stack_limit` return addresses, innermost first, without this function's own. */
+__attribute__((noinline)) void debug_record_stack(debug_handle *h)
+{
+    int want = (int)debug_state->stack_limit + 1;
+    if (h->stack_capacity < want) {
+        void **grown = realloc(h->stack, sizeof(void *) * (size_t)want);
+        if (grown == NULL) {
+            h->stack_depth = 0;
+            return;
+        }
+        h->stack = grown;
+        h->stack_capacity = want;
+    }
+    int depth = backtrace(h->stack, want);
+    if (depth > 0) {
+        memmove(h->stack, h->stack + 1, sizeof(void *) * (size_t)(depth - 1));
+        depth--;
+    }
+    h->stack_depth = depth;
+}
+
 /* ---- contexts valid only during a call ---- */
 
 #define CALL_CONTEXTS 16   /* as HPy: a kept context is caught unless 16 calls later it is reused */

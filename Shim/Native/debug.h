@@ -48,6 +48,9 @@ typedef struct debug_handle {
     int64_t instr;          /* and its instruction's byte offset: the line, for reports */
     void *raw;              /* protected copy of the char* a getter returned for it, or NULL */
     int64_t raw_size;       /* its length in bytes (whole pages are mapped) */
+    void **stack;           /* native return addresses at the opening, innermost first (malloc'd, */
+    int32_t stack_depth;    /* kept with the entry); how many; 0 unless a stack trace limit is set */
+    int32_t stack_capacity;
 } debug_handle;
 
 typedef struct {
@@ -78,6 +81,7 @@ struct debug_arena {
     debug_grow_fn grow;
     debug_invalid_fn invalid;
     debug_describe_fn describe;
+    int64_t stack_limit;       /* native frames recorded per opening (set_handle_stack_trace_limit) */
 };
 
 extern debug_arena *debug_state;
@@ -152,6 +156,8 @@ static inline debug_handle *debug_take_entry(void)
     return h;
 }
 
+void debug_record_stack(debug_handle *h);   /* debug.c: the native frames, when asked for */
+
 /* A new debug handle for the universal handle `uh` (HPy_NULL stays HPy_NULL). */
 static inline HPy debug_open(HPy uh, uint32_t flags, void *opened_at)
 {
@@ -167,6 +173,10 @@ static inline HPy debug_open(HPy uh, uint32_t flags, void *opened_at)
     h->closed_by = -1;
     h->opened_at = opened_at;
     debug_record_frame(h);
+    if (debug_state->stack_limit > 0)
+        debug_record_stack(h);
+    else
+        h->stack_depth = 0;
     debug_list_append(&debug_state->open, h);
     if (previous_code != NULL)
         cpy.Py_DecRef(previous_code);

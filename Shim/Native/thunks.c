@@ -2,9 +2,9 @@
  * the extension's trampoline, which packs the arguments into a struct and calls
  * _HPy_CallRealFunctionFromTrampoline, which switches on the signature and calls the
  * implementation. For modules loaded in universal mode the runtime instead gives CPython a
- * thunk per function: a few instructions in executable memory that put the implementation's
- * address in the first unused argument register and jump to a dispatcher for the signature, which
- * calls the implementation with the universal context (x86-64 and arm64, thunk_code.h). Where
+ * thunk per function: a few instructions in executable memory that call the implementation with
+ * the universal context, directly where the arguments pass through, else through a dispatcher for
+ * the signature (x86-64 and arm64, thunk_code.h). Where
  * executable memory is refused, on another architecture, with HPYSHIM_THUNKS=0, or for modules
  * loaded in debug or trace mode (their trampolines wrap arguments), CPython gets the extension's
  * trampoline as before. */
@@ -18,96 +18,24 @@
 
 static HPyContext *uctx;   /* the universal context: what a thunk's function receives */
 
-#define P(o) _py2h(o)
-#define R(h) ((PyObject *)_h2py(h))
-#define CTX uctx
 
-/* ---- dispatchers: CPython's arguments, then the implementation ---- */
-
-static PyObject *d_noargs(PyObject *self, PyObject *unused, HPy (*impl)(HPyContext *, HPy))
-{
-    return R(impl(CTX, P(self)));
-}
-
-static PyObject *d_o(PyObject *self, PyObject *arg, HPy (*impl)(HPyContext *, HPy, HPy))
-{
-    return R(impl(CTX, P(self), P(arg)));
-}
-
-static PyObject *d_varargs(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
-                           HPy (*impl)(HPyContext *, HPy, const HPy *, size_t))
-{
-    return R(impl(CTX, P(self), (const HPy *)args, (size_t)nargs));
-}
-
-static PyObject *d_keywords(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames,
-                            HPy (*impl)(HPyContext *, HPy, const HPy *, size_t, HPy))
-{
-    /* the keyword values follow the positional ones in args, as HPy expects */
-    return R(impl(CTX, P(self), (const HPy *)args, nargsf & ~PY_VECTORCALL_ARGUMENTS_OFFSET, P(kwnames)));
-}
-
-static PyObject *d_h(PyObject *a, HPy (*impl)(HPyContext *, HPy))
-{
-    return R(impl(CTX, P(a)));
-}
-
-static PyObject *d_hh(PyObject *a, PyObject *b, HPy (*impl)(HPyContext *, HPy, HPy))
-{
-    return R(impl(CTX, P(a), P(b)));
-}
-
-static PyObject *d_hhh(PyObject *a, PyObject *b, PyObject *c, HPy (*impl)(HPyContext *, HPy, HPy, HPy))
-{
-    return R(impl(CTX, P(a), P(b), P(c)));
-}
-
-static int d_i_h(PyObject *a, int (*impl)(HPyContext *, HPy))
-{
-    return impl(CTX, P(a));
-}
-
-static Py_ssize_t d_s_h(PyObject *a, Py_ssize_t (*impl)(HPyContext *, HPy))
-{
-    return impl(CTX, P(a));
-}
-
-static PyObject *d_hs(PyObject *a, Py_ssize_t i, HPy (*impl)(HPyContext *, HPy, Py_ssize_t))
-{
-    return R(impl(CTX, P(a), i));
-}
-
-static int d_i_hsh(PyObject *a, Py_ssize_t i, PyObject *c, int (*impl)(HPyContext *, HPy, Py_ssize_t, HPy))
-{
-    return impl(CTX, P(a), i, P(c));
-}
-
-static int d_i_hh(PyObject *a, PyObject *b, int (*impl)(HPyContext *, HPy, HPy))
-{
-    return impl(CTX, P(a), P(b));
-}
-
-static int d_i_hhh(PyObject *a, PyObject *b, PyObject *c, int (*impl)(HPyContext *, HPy, HPy, HPy))
-{
-    return impl(CTX, P(a), P(b), P(c));
-}
-
-static PyObject *d_richcmp(PyObject *a, PyObject *b, int op, HPy (*impl)(HPyContext *, HPy, HPy, HPy_RichCmpOp))
-{
-    return R(impl(CTX, P(a), P(b), (HPy_RichCmpOp)op));
-}
+/* ---- what a thunk does per signature ----
+ * Most signatures pass CPython's arguments through unchanged (a handle is its PyObject*): their
+ * thunk shifts the arguments up one register, puts the context first and jumps straight to the
+ * implementation. The few that convert arguments go through a dispatcher, which receives the
+ * implementation after CPython's arguments. */
 
 /* CPython passes a tuple and a dict; the tuple's items already form the HPy argument array */
 static int d_init(PyObject *self, PyObject *args, PyObject *kw,
                   int (*impl)(HPyContext *, HPy, const HPy *, HPy_ssize_t, HPy))
 {
-    return impl(CTX, P(self), TUPLE_ITEMS(args), TUPLE_SIZE(args), P(kw));
+    return impl(uctx, _py2h(self), TUPLE_ITEMS(args), TUPLE_SIZE(args), _py2h(kw));
 }
 
 static PyObject *d_new(PyObject *type, PyObject *args, PyObject *kw,
                        HPy (*impl)(HPyContext *, HPy, const HPy *, HPy_ssize_t, HPy))
 {
-    return R(impl(CTX, P(type), TUPLE_ITEMS(args), TUPLE_SIZE(args), P(kw)));
+    return (PyObject *)_h2py(impl(uctx, _py2h(type), TUPLE_ITEMS(args), TUPLE_SIZE(args), _py2h(kw)));
 }
 
 static int d_traverse(PyObject *self, void *visit, void *arg, HPyFunc_traverseproc impl)
@@ -115,43 +43,50 @@ static int d_traverse(PyObject *self, void *visit, void *arg, HPyFunc_traversepr
     return native_traverse(impl, self, visit, arg);
 }
 
-static void d_destructor(PyObject *a, void (*impl)(HPyContext *, HPy))
-{
-    impl(CTX, P(a));
-}
+typedef struct {
+    int nargs;          /* arguments CPython passes */
+    int mask;           /* direct: the argument whose top bit is cleared (nargsf), or -1 */
+    void *dispatcher;   /* NULL: direct */
+} thunk_kind;
 
-/* The dispatcher of a signature and how many arguments CPython passes it (the implementation
- * goes in the next register), or NULL for signatures that keep the trampoline. */
-static void *dispatcher_of(HPyFunc_Signature sig, int *nargs)
+/* How a signature is called through a thunk; 0 for signatures that keep the trampoline. */
+static int kind_of(HPyFunc_Signature sig, thunk_kind *k)
 {
+    k->mask = -1;
+    k->dispatcher = NULL;
     switch (sig) {
-    case HPyFunc_NOARGS: *nargs = 2; return (void *)d_noargs;   /* CPython passes (self, NULL) */
-    case HPyFunc_O: *nargs = 2; return (void *)d_o;
-    case HPyFunc_VARARGS: *nargs = 3; return (void *)d_varargs;
-    case HPyFunc_KEYWORDS: *nargs = 4; return (void *)d_keywords;
+    case HPyFunc_NOARGS:          /* CPython passes (self, NULL): only self goes on */
     case HPyFunc_UNARYFUNC:
     case HPyFunc_REPRFUNC:
     case HPyFunc_GETITERFUNC:
-    case HPyFunc_ITERNEXTFUNC: *nargs = 1; return (void *)d_h;
-    case HPyFunc_BINARYFUNC:
-    case HPyFunc_GETATTROFUNC: *nargs = 2; return (void *)d_hh;
-    case HPyFunc_TERNARYFUNC:
-    case HPyFunc_DESCRGETFUNC: *nargs = 3; return (void *)d_hhh;
-    case HPyFunc_INQUIRY: *nargs = 1; return (void *)d_i_h;
+    case HPyFunc_ITERNEXTFUNC:
+    case HPyFunc_INQUIRY:
     case HPyFunc_LENFUNC:
-    case HPyFunc_HASHFUNC: *nargs = 1; return (void *)d_s_h;
-    case HPyFunc_SSIZEARGFUNC: *nargs = 2; return (void *)d_hs;
-    case HPyFunc_SSIZEOBJARGPROC: *nargs = 3; return (void *)d_i_hsh;
-    case HPyFunc_OBJOBJPROC: *nargs = 2; return (void *)d_i_hh;
+    case HPyFunc_HASHFUNC:
+    case HPyFunc_DESTRUCTOR: k->nargs = 1; return 1;
+    case HPyFunc_O:
+    case HPyFunc_BINARYFUNC:
+    case HPyFunc_GETATTROFUNC:
+    case HPyFunc_SSIZEARGFUNC:
+    case HPyFunc_OBJOBJPROC:
+    case HPyFunc_GETTER: k->nargs = 2; return 1;
+    case HPyFunc_VARARGS:         /* (self, args, nargs): HPy takes the array as it is */
+    case HPyFunc_TERNARYFUNC:
+    case HPyFunc_DESCRGETFUNC:
+    case HPyFunc_SSIZEOBJARGPROC:
     case HPyFunc_OBJOBJARGPROC:
     case HPyFunc_SETATTROFUNC:
-    case HPyFunc_DESCRSETFUNC: *nargs = 3; return (void *)d_i_hhh;
-    case HPyFunc_RICHCMPFUNC: *nargs = 3; return (void *)d_richcmp;
-    case HPyFunc_INITPROC: *nargs = 3; return (void *)d_init;
-    case HPyFunc_NEWFUNC: *nargs = 3; return (void *)d_new;
-    case HPyFunc_TRAVERSEPROC: *nargs = 3; return (void *)d_traverse;
-    case HPyFunc_DESTRUCTOR: *nargs = 1; return (void *)d_destructor;
-    default: return NULL;
+    case HPyFunc_DESCRSETFUNC:
+    case HPyFunc_RICHCMPFUNC:
+    case HPyFunc_SETTER: k->nargs = 3; return 1;
+    case HPyFunc_KEYWORDS:        /* (self, args, nargsf, kwnames): nargs without the offset flag */
+        k->nargs = 4;
+        k->mask = 2;
+        return 1;
+    case HPyFunc_INITPROC: k->nargs = 3; k->dispatcher = (void *)d_init; return 1;
+    case HPyFunc_NEWFUNC: k->nargs = 3; k->dispatcher = (void *)d_new; return 1;
+    case HPyFunc_TRAVERSEPROC: k->nargs = 3; k->dispatcher = (void *)d_traverse; return 1;
+    default: return 0;
     }
 }
 
@@ -201,8 +136,8 @@ static int thunks_enabled(void)
     return thunks_state > 0;
 }
 
-/* A thunk calling dispatcher with impl after nargs arguments, or NULL (the caller falls back). */
-static void *make_thunk(int nargs, void *impl, void *dispatcher)
+/* A thunk for impl of that kind, or NULL (the caller falls back). */
+static void *make_thunk(const thunk_kind *k, void *impl)
 {
     if (page_size == 0)
         page_size = platform_page_size();
@@ -218,7 +153,8 @@ static void *make_thunk(int nargs, void *impl, void *dispatcher)
     /* Only threads holding the GIL run thunks, and they spend three instructions in one; this runs
        under the GIL, so no thread is inside the page while it is writable. */
     unsigned char *thunk = page + page_used;
-    int ok = thunk_encode(thunk, nargs, impl, dispatcher) == 0;
+    int ok = (k->dispatcher != NULL ? thunk_encode(thunk, k->nargs, impl, k->dispatcher)
+                                    : thunk_encode_direct(thunk, k->nargs, k->mask, uctx, impl)) == 0;
     if (platform_pages_protect(page, page_size, PLATFORM_READ_EXEC) != 0)
         goto refused;   /* the page stays writable and unused: thunks are off from now on */
     __builtin___clear_cache((char *)thunk, (char *)thunk + THUNK_SIZE);
@@ -280,14 +216,13 @@ int hpyshim_native_note_library_mode(void *init_fn, int universal)
  * trampoline is trampoline: a thunk where possible, else the trampoline. */
 static void *entry_point(HPyFunc_Signature sig, void *impl, void *trampoline)
 {
-    int nargs;
-    void *dispatcher = dispatcher_of(sig, &nargs);
-    if (dispatcher == NULL || impl == NULL || uctx == NULL || !thunks_enabled())
+    thunk_kind kind;
+    if (!kind_of(sig, &kind) || impl == NULL || uctx == NULL || !thunks_enabled())
         return trampoline;
     library_mode *library = library_of(trampoline);
     if (library == NULL || !library->universal)
         return trampoline;
-    void *thunk = make_thunk(nargs, impl, dispatcher);
+    void *thunk = make_thunk(&kind, impl);
     return thunk != NULL ? thunk : trampoline;
 }
 

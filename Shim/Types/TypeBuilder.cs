@@ -267,8 +267,9 @@ internal static unsafe class TypeBuilder
                     case HPyDef_Kind.GetSet:
                         getsets[g++] = new PyGetSetDef
                         {
-                            name = d->getset.name, get = d->getset.getter_cpy_trampoline,
-                            set = d->getset.setter_cpy_trampoline, doc = d->getset.doc, closure = d->getset.closure,
+                            name = d->getset.name, doc = d->getset.doc, closure = d->getset.closure,
+                            get = NativeFastPath.MethodEntry(Sig.GETTER, d->getset.getter_impl, d->getset.getter_cpy_trampoline),
+                            set = NativeFastPath.MethodEntry(Sig.SETTER, d->getset.setter_impl, d->getset.setter_cpy_trampoline),
                         };
                         break;
                     case HPyDef_Kind.Slot:

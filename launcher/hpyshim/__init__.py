@@ -6,8 +6,9 @@ context; this package finds it, binds it with ctypes and hooks it into
 
 Importing
     ``import hpyshim`` adds a finder to ``sys.meta_path`` (once).  After that
-    ``import NAME`` finds ``NAME.hpy0.so`` on ``sys.path`` (``NAME.hpy0.pyd`` on
-    Windows), or in a package's ``__path__`` for ``pkg.NAME``.  Ordinary
+    ``import NAME`` finds ``NAME.hpy0-cp3XY.so`` (a hybrid build for this CPython)
+    or ``NAME.hpy0.so`` on ``sys.path`` (``.pyd`` on Windows), or in a package's
+    ``__path__`` for ``pkg.NAME``.  Ordinary
     modules keep precedence: the finder is consulted last.
 
     ``hpyshim.load(name, path, spec=None, mode="universal")`` loads one file
@@ -21,11 +22,10 @@ Importing
 
 Modes
     ``universal`` (default), ``debug`` or ``trace``.  For imports the ``HPY``
-    environment variable chooses, read each time a module is imported:
-    ``HPY=debug`` for all modules, or ``HPY=mod_a:debug,mod_b:universal`` per
-    module (full dotted names; unlisted modules are universal).  A malformed
-    value raises ValueError naming the variable.
-    ``hpyshim.modes.parse_hpy_mode(value)`` is the parser.
+    environment variable chooses, read each time a module is imported exactly as
+    HPy's loader reads it (see hpyshim.modes): ``HPY=debug`` for all modules, or
+    ``HPY=mod_a:debug,mod_b:universal`` per module (short names).  With
+    ``HPY_LOG`` set each load prints HPy's "Loading ..." line.
 
 Finding the runtime library, in order
     ``$HPYSHIM_LIBRARY``; ``libhpy.so`` inside this package; the repository's
@@ -34,7 +34,8 @@ Finding the runtime library, in order
 
 Command line (``python -m hpyshim COMMAND --help`` for details)
     ``build NAME SRC.c... [--abi universal|hybrid|cpython] [-o DIR]``
-        compile with ``$CC`` (else gcc, else cc) into ``DIR/NAME.hpy0.so``.
+        compile with ``$CC`` (else gcc, else cc) into ``DIR/NAME.hpy0.so``
+        (hybrid: ``NAME.hpy0-cp3XY.so``, as hpy.devel names it).
     ``config --cflags | --sources | --includedir | --libdir``
         build settings; the include directory is ``$HPYSHIM_INCLUDE``, else
         ``include`` inside this package, else the repository's ``include``.
@@ -48,12 +49,12 @@ from . import modes
 from ._native import LibraryError, find_library, get_library, library_path
 from .finder import (ABI_TAG, EXTENSION_SUFFIXES, HPyExtensionLoader, HPyFinder, install,
                      is_installed, load, uninstall)
-from .modes import parse_hpy_mode, mode_for_module
+from .modes import mode_for_module
 from .universal import _load_bootstrap
 
 __all__ = ["load", "install", "uninstall", "is_installed", "HPyFinder", "HPyExtensionLoader",
            "ABI_TAG", "EXTENSION_SUFFIXES", "LibraryError", "find_library", "get_library", "library_path",
-           "runtime_version", "implemented_summary", "parse_hpy_mode", "mode_for_module",
+           "runtime_version", "implemented_summary", "mode_for_module",
            "modes", "HPyLoadError", "__version__"]
 
 # Version of this launcher package; the runtime's is runtime_version().

@@ -1,8 +1,7 @@
 """Finding and binding the native runtime library (libhpy.so) with ctypes."""
 
-import ctypes
+import _thread
 import os
-import threading
 
 from . import platform_support
 
@@ -62,20 +61,25 @@ def find_library():
            LIBRARY_ENV_VAR))
 
 
-_Py_DecRef = ctypes.pythonapi.Py_DecRef
-_Py_DecRef.argtypes = [ctypes.py_object]
-_Py_DecRef.restype = None
+# ctypes is imported with the library, not with the package: `import hpyshim` stays cheap.
+ctypes = None
+_Py_DecRef = None
 
-_lock = threading.Lock()
+_lock = _thread.allocate_lock()
 _lib = None
 _lib_path = None
 
 
 def get_library():
     """The loaded library (a ctypes.PyDLL), loading it on first use."""
-    global _lib, _lib_path
+    global _lib, _lib_path, ctypes, _Py_DecRef
     with _lock:
         if _lib is None:
+            import ctypes as _ctypes
+            ctypes = _ctypes
+            _Py_DecRef = ctypes.pythonapi.Py_DecRef
+            _Py_DecRef.argtypes = [ctypes.py_object]
+            _Py_DecRef.restype = None
             path = find_library()
             try:
                 # PyDLL: calls keep the GIL and pending Python errors are raised.
@@ -107,8 +111,38 @@ def library_path():
     return _lib_path
 
 
+_runtime = None
+
+
+def runtime():
+    """The runtime library imported as the extension module hpyshim._libhpy (no ctypes); None if
+    this library has no such entry point (then the ctypes binding serves)."""
+    global _runtime
+    if _runtime is None:
+        with _lock:
+            if _runtime is None:
+                path = find_library()
+                import _imp
+                try:
+                    from _frozen_importlib import ModuleSpec
+                except ImportError:  # pragma: no cover
+                    from importlib.machinery import ModuleSpec
+                try:
+                    module = _imp.create_dynamic(ModuleSpec("hpyshim._libhpy", None, origin=path))
+                except ImportError:
+                    module = False   # a library without PyInit__libhpy
+                except Exception as e:
+                    raise LibraryError("cannot load the HPy Shim runtime library %s: %s"
+                                       % (path, e)) from e
+                _runtime = module
+    return _runtime or None
+
+
 def load_module(name, path, spec, mode_number):
-    """Direct call of hpyshim_load_module; `name` is the module's short name."""
+    """Load an extension through the runtime; `name` is the module's short name."""
+    rt = runtime()
+    if rt is not None:
+        return rt.load_module(name.encode("utf-8"), os.fsencode(path), spec, int(mode_number))
     lib = get_library()
     # PyDLL raises the exception the runtime set before looking at the result.
     result = lib.hpyshim_load_module(name.encode("utf-8"), os.fsencode(path), spec,
@@ -123,6 +157,9 @@ def load_module(name, path, spec, mode_number):
 
 def load_error_type():
     """The runtime's exception class for files that cannot be loaded (hpyshim.HPyLoadError)."""
+    rt = runtime()
+    if rt is not None:
+        return rt.load_error_type()
     result = get_library().hpyshim_load_error_type()
     if not result:
         raise SystemError("the HPy Shim runtime could not create its load error type")
@@ -134,11 +171,13 @@ def _text(value):
 
 
 def version():
-    return _text(get_library().hpyshim_version())
+    rt = runtime()
+    return rt.version() if rt is not None else _text(get_library().hpyshim_version())
 
 
 def implemented_summary():
-    return _text(get_library().hpyshim_implemented_summary())
+    rt = runtime()
+    return rt.implemented_summary() if rt is not None else _text(get_library().hpyshim_implemented_summary())
 
 
 def managed_entries():

@@ -12,7 +12,7 @@ import sysconfig
 import tempfile
 
 from . import config, platform_support
-from .finder import EXTENSION_SUFFIXES
+from .finder import HYBRID_SUFFIX, UNIVERSAL_SUFFIX
 
 __all__ = ["ABIS", "CXX_SUFFIXES", "BuildError", "compiler_command", "cxx_compiler_command",
            "build_command", "build_commands", "build_extension"]
@@ -54,8 +54,9 @@ def is_cxx(source):
 
 
 def output_path(name, outdir, abi="universal"):
-    # CPython ABI mode makes an ordinary extension for the running interpreter only.
-    suffix = sysconfig.get_config_var("EXT_SUFFIX") if abi == "cpython" else EXTENSION_SUFFIXES[0]
+    # HPy's names: CPython ABI mode and hybrid builds are for the running interpreter only.
+    suffix = {"cpython": sysconfig.get_config_var("EXT_SUFFIX"),
+              "hybrid": HYBRID_SUFFIX}.get(abi, UNIVERSAL_SUFFIX)
     return os.path.join(outdir, name + suffix)
 
 
@@ -120,7 +121,7 @@ def build_commands(name, sources, abi="universal", outdir=".", extra_flags=(), o
 
 
 def build_extension(name, sources, abi="universal", outdir=".", extra_flags=(), verbose=False):
-    """Compile `sources` into `outdir`/NAME.hpy0.so and return its path.
+    """Compile `sources` into `outdir`/NAME.hpy0.so (hybrid: NAME.hpy0-cp3XY.so) and return its path.
 
     The compiler's own output goes to this process's stdout/stderr.
     """

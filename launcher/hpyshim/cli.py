@@ -42,7 +42,7 @@ def _parser():
     b.add_argument("sources", metavar="SRC", nargs="+", help="C or C++ source files")
     b.add_argument("--abi", default="universal", choices=build.ABIS,
                    help="target ABI: universal (NAME.hpy0.so, default), hybrid (universal plus the "
-                        "legacy C API, NAME.hpy0.so) or cpython (an ordinary extension for this "
+                        "legacy C API, for this CPython only: NAME.hpy0-cp3XY.so) or cpython (an ordinary extension for this "
                         "Python, NAME<EXT_SUFFIX>)")
     b.add_argument("-o", "--output-dir", dest="outdir", default=".", metavar="DIR",
                    help="output directory (default: current directory)")

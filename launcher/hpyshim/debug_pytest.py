@@ -1,19 +1,5 @@
-"""pytest integration of debug mode: the ``hpy_debug`` fixture, as HPy's ``hpy.debug.pytest``.
+"""The ``hpy_debug`` pytest fixture under its earlier name; see hpyshim.debug.pytest."""
 
-Use it from a conftest.py (``pytest_plugins = ["hpyshim.debug_pytest"]``) or import the fixture:
-a test that takes ``hpy_debug`` fails if it leaves debug handles open. Needs pytest; importing this
-module without it raises ImportError.
-"""
+from .debug.pytest import LeakDetector, hpy_debug  # noqa: F401
 
-import pytest
-
-from .debug import LeakDetector
-
-__all__ = ["hpy_debug"]
-
-
-@pytest.fixture
-def hpy_debug(request):
-    """The LeakDetector running for the test: leaks fail the test at teardown."""
-    with LeakDetector() as detector:
-        yield detector
+__all__ = ["hpy_debug", "LeakDetector"]

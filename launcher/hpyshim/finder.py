@@ -1,22 +1,68 @@
 """Loading HPy universal extensions, directly or through ``import``."""
 
-import importlib.abc
-import importlib.machinery
+# Only modules a fresh interpreter has already imported: importlib.abc would pull in
+# importlib.resources, tempfile and typing, several milliseconds of every start-up.
+import _thread
 import os
 import sys
-import threading
+
+try:
+    # importlib.machinery's ModuleSpec, without importing importlib (and warnings) for it.
+    from _frozen_importlib import ModuleSpec
+except ImportError:  # pragma: no cover - an interpreter without a frozen importlib
+    from importlib.machinery import ModuleSpec
 
 from . import _native
-from .modes import mode_for_module, normalize_mode, mode_number
+from .modes import log_loading, mode_for_module, normalize_mode, mode_number
 
-__all__ = ["ABI_TAG", "EXTENSION_SUFFIXES", "load", "HPyExtensionLoader", "HPyFinder",
+__all__ = ["ABI_TAG", "EXTENSION_SUFFIXES", "UNIVERSAL_SUFFIX", "HYBRID_SUFFIX", "cpython_abi_tag",
+           "check_file_abi", "load", "HPyExtensionLoader", "HPyFinder",
            "install", "uninstall", "is_installed"]
 
 ABI_TAG = "hpy0"
-if sys.platform == "win32":
-    EXTENSION_SUFFIXES = (".%s.pyd" % ABI_TAG,)
-else:
-    EXTENSION_SUFFIXES = (".%s.so" % ABI_TAG,)
+_EXT = ".pyd" if sys.platform == "win32" else ".so"
+
+
+def cpython_abi_tag():
+    """This CPython's tag in hybrid file names, as hpy.devel derives it: 'cp311', 'cp311d'."""
+    # The cache tag is 'cpython-311'; the ABI flags ('d', 't') complete it.
+    return sys.implementation.cache_tag.replace("cpython-", "cp") + getattr(sys, "abiflags", "")
+
+
+# HPy's names: universal NAME.hpy0.so for every Python; hybrid NAME.hpy0-cp311.so, built
+# against one CPython's C API and only for it.
+UNIVERSAL_SUFFIX = ".%s%s" % (ABI_TAG, _EXT)
+HYBRID_SUFFIX = ".%s-%s%s" % (ABI_TAG, cpython_abi_tag(), _EXT)
+# Tried in this order: a build for this very CPython first.
+EXTENSION_SUFFIXES = (HYBRID_SUFFIX, UNIVERSAL_SUFFIX)
+
+
+def _foreign_hybrid(directory, short):
+    """A hybrid build of `short` in `directory` for another CPython 3.x, or None."""
+    # A few stat calls rather than a directory listing: this runs for every failed import.
+    flags = getattr(sys, "abiflags", "")
+    for minor in range(6, 21):
+        tag = "cp3%d%s" % (minor, flags)
+        path = os.path.join(directory, "%s.%s-%s%s" % (short, ABI_TAG, tag, _EXT))
+        if path != os.path.join(directory, short + HYBRID_SUFFIX) and os.path.isfile(path):
+            return path
+    return None
+
+
+def check_file_abi(path):
+    """Raise the loader's error for a hybrid file built for another CPython."""
+    base = os.path.basename(path)
+    marker = "." + ABI_TAG + "-"
+    if marker not in base or base.endswith(HYBRID_SUFFIX):
+        return
+    tag = base[base.index(marker) + len(marker):]
+    if tag.endswith(_EXT):
+        tag = tag[:-len(_EXT)]
+    raise _native.load_error_type()(
+        "HPy extension %s is a hybrid build for CPython ABI %r and loads only on that CPython; "
+        "this is %s (%s): build it again for this Python (hybrid files are named NAME%s here)"
+        % (path, tag, sys.implementation.name + " " + sys.version.split()[0], cpython_abi_tag(),
+           HYBRID_SUFFIX), name=base.split(".")[0], path=path)
 
 
 def _short_name(fullname):
@@ -26,6 +72,7 @@ def _short_name(fullname):
 
 def _native_load(fullname, path, spec, mode):
     number = mode_number(mode)
+    check_file_abi(path)
     return _native.load_module(_short_name(fullname), path, spec, number)
 
 
@@ -41,7 +88,7 @@ def load(name, path, spec=None, mode="universal"):
     path = os.path.abspath(os.fspath(path))
     if spec is None:
         loader = HPyExtensionLoader(name, path, mode=mode)
-        spec = importlib.machinery.ModuleSpec(name, loader, origin=path)
+        spec = ModuleSpec(name, loader, origin=path)
         spec.has_location = True
     module = _native_load(name, path, spec, mode)
     _set_attrs(module, spec, path)
@@ -59,7 +106,7 @@ def _set_attrs(module, spec, path):
             pass
 
 
-class HPyExtensionLoader(importlib.abc.Loader):
+class HPyExtensionLoader:
     """Loader of one ``NAME.hpy0.so`` file.
 
     The runtime creates and executes the module in create_module, so
@@ -83,7 +130,12 @@ class HPyExtensionLoader(importlib.abc.Loader):
         return "<%s %r from %r>" % (type(self).__name__, self.name, self.path)
 
     def create_module(self, spec):
-        mode = self.mode if self.mode is not None else mode_for_module(spec.name)
+        if self.mode is not None:
+            mode = self.mode
+        else:
+            # As HPy's stub loader: HPY and HPY_LOG are read for the short name at each import.
+            mode = mode_for_module(spec.name)
+            log_loading(_short_name(spec.name), mode)
         return _native_load(spec.name, self.path, spec, mode)
 
     def exec_module(self, module):
@@ -102,8 +154,9 @@ class HPyExtensionLoader(importlib.abc.Loader):
         return None
 
 
-class HPyFinder(importlib.abc.MetaPathFinder):
-    """Finds ``NAME.hpy0.so`` on sys.path, or on the parent package's __path__."""
+class HPyFinder:
+    """Finds ``NAME.hpy0-cp3XY.so`` (a hybrid build for this CPython) or ``NAME.hpy0.so`` on
+    sys.path, or on the parent package's __path__."""
 
     @classmethod
     def find_spec(cls, fullname, path=None, target=None):
@@ -111,6 +164,7 @@ class HPyFinder(importlib.abc.MetaPathFinder):
         if not short.isidentifier():
             return None
         entries = sys.path if path is None else path
+        foreign = None
         for entry in entries:
             if not isinstance(entry, str):
                 continue
@@ -120,9 +174,19 @@ class HPyFinder(importlib.abc.MetaPathFinder):
                 if os.path.isfile(candidate):
                     candidate = os.path.abspath(candidate)
                     loader = HPyExtensionLoader(fullname, candidate)
-                    spec = importlib.machinery.ModuleSpec(fullname, loader, origin=candidate)
+                    spec = ModuleSpec(fullname, loader, origin=candidate)
                     spec.has_location = True
                     return spec
+            if foreign is None:
+                foreign = _foreign_hybrid(directory, short)
+                if foreign is not None:
+                    foreign = os.path.abspath(foreign)
+        if foreign is not None:
+            # Only hybrid builds for other CPythons: the loader explains why they cannot load.
+            loader = HPyExtensionLoader(fullname, foreign)
+            spec = ModuleSpec(fullname, loader, origin=foreign)
+            spec.has_location = True
+            return spec
         return None
 
     @classmethod
@@ -130,7 +194,7 @@ class HPyFinder(importlib.abc.MetaPathFinder):
         pass
 
 
-_install_lock = threading.Lock()
+_install_lock = _thread.allocate_lock()
 
 
 def is_installed():

@@ -1,36 +1,50 @@
 """Execution modes of an HPy extension and the ``HPY`` environment variable.
 
-Grammar of ``HPY`` (mode names are case-insensitive, blanks around items are ignored)::
+``HPY`` is read exactly as HPy's own loader reads it (its stub loader and
+hpy.universal), so a value means the same thing under HPy and under HPy Shim::
 
     HPY   := MODE | ENTRY { ',' ENTRY }
     ENTRY := MODULE_NAME ':' MODE
     MODE  := 'universal' | 'debug' | 'trace'
 
-A single MODE applies to every module.  With per-module entries, MODULE_NAME is
-the full dotted name of the module and modules that are not listed load in
-universal mode.  An unset or empty variable means universal mode everywhere.
+- Unset: universal mode.
+- Without ':': MODE applies to every module.
+- With ':': the entries are tried in order and the first whose MODULE_NAME
+  starts the module's *short* name (the last component of a dotted name, as in
+  HPy's stub files) gives the mode; a module that no entry names has no valid
+  mode, so loading it fails.
+- A MODE is compared case-insensitively, and HPy accepts any leading part of a
+  mode name ('deb', and even an empty one, which means debug).
+- Anything else raises ``ValueError('invalid HPy mode: VALUE')`` (HPyModeError),
+  HPy's message.
 """
 
 import os
+import sys
 
 __all__ = [
-    "ENV_VAR", "MODES", "DEFAULT_MODE", "HPyModeError",
-    "mode_number", "normalize_mode", "parse_hpy_mode", "mode_for_module",
+    "ENV_VAR", "LOG_VAR", "MODES", "DEFAULT_MODE", "HPyModeError",
+    "mode_number", "normalize_mode", "mode_from_environ", "mode_for_module",
+    "log_loading",
 ]
 
 ENV_VAR = "HPY"
+# When set (to anything), every load prints HPy's "Loading ..." line to stdout.
+LOG_VAR = "HPY_LOG"
 
-# The numbers are the `mode` argument of hpyshim_load_module.
+# The numbers are HPy's MODE_* and the `mode` argument of hpyshim_load_module.
 MODES = {"universal": 0, "debug": 1, "trace": 2}
 DEFAULT_MODE = "universal"
+# HPy's order of comparison, which decides what an abbreviation means.
+_MATCH_ORDER = ("debug", "trace", "universal")
 
 
-class HPyModeError(ValueError):
-    """A malformed value of the HPY environment variable."""
+# HPy raises a plain ValueError, and tracebacks should read the same.
+HPyModeError = ValueError
 
 
 def normalize_mode(mode):
-    """Return the canonical name of `mode`, or raise ValueError."""
+    """Return the canonical name of `mode`, or raise ValueError (hpyshim.load's argument)."""
     if not isinstance(mode, str):
         raise ValueError("HPy mode must be a string, not %s" % type(mode).__name__)
     key = mode.strip().lower()
@@ -45,49 +59,66 @@ def mode_number(mode):
     return MODES[normalize_mode(mode)]
 
 
-def _bad(value, why):
-    return HPyModeError("invalid value for the %s environment variable %r: %s "
-                        "(expected MODE or MODULE:MODE[,MODULE:MODE...] with MODE one of %s)"
-                        % (ENV_VAR, value, why, ", ".join(sorted(MODES))))
+def _mode_from_text(text):
+    # HPy compares the first len(text) characters, ignoring case.
+    lowered = text.lower()
+    for mode in _MATCH_ORDER:
+        if mode.startswith(lowered):
+            return mode
+    return None
 
 
-def parse_hpy_mode(value):
-    """Parse a value of ``HPY``.
+def _mapping_get(mapping, key):
+    try:
+        return mapping[key]
+    except KeyError:
+        return None
 
-    Returns ``(default_mode, per_module)``: the mode for modules that are not
-    listed, and a dict mapping module names to modes.  Raises HPyModeError
-    (a ValueError) naming the variable when the value is malformed.
-    """
-    if value is None or value.strip() == "":
-        return DEFAULT_MODE, {}
+
+def _choose(short_name, value):
     if ":" not in value:
-        try:
-            return normalize_mode(value), {}
-        except ValueError:
-            raise _bad(value, "unknown mode %r" % value.strip()) from None
-    per_module = {}
-    for entry in value.split(","):
-        name, sep, mode = entry.partition(":")
-        name = name.strip()
-        if not sep:
-            raise _bad(value, "entry %r has no ':'" % entry.strip())
-        if not name:
-            raise _bad(value, "entry %r has no module name" % entry.strip())
-        if not all(part.isidentifier() for part in name.split(".")):
-            raise _bad(value, "%r is not a module name" % name)
-        try:
-            mode = normalize_mode(mode)
-        except ValueError:
-            raise _bad(value, "unknown mode %r for module %r" % (mode.strip(), name)) from None
-        if name in per_module:
-            raise _bad(value, "module %r is listed twice" % name)
-        per_module[name] = mode
-    return DEFAULT_MODE, per_module
+        return _mode_from_text(value)
+    start = 0
+    colon = value.find(":")
+    while colon >= 0:
+        comma = value.find(",", colon + 1)
+        end = comma if comma >= 0 else len(value)
+        if short_name.startswith(value[start:colon]):
+            return _mode_from_text(value[colon + 1:end])
+        if comma < 0:
+            break
+        start = comma + 1
+        colon = value.find(":", start)
+    return None
+
+
+def mode_from_environ(short_name, env):
+    """The mode HPy loads the module `short_name` in, from ``env['HPY']``.
+
+    `env` is any mapping (os.environ, a dict).  Raises HPyModeError for a value
+    that gives no valid mode for this module, TypeError for a non-str value.
+    """
+    value = _mapping_get(env, ENV_VAR)
+    if value is None:
+        return DEFAULT_MODE
+    if not isinstance(value, str):
+        raise TypeError("the %s value must be a str, not %s" % (ENV_VAR, type(value).__name__))
+    mode = _choose(short_name, value)
+    if mode is None:
+        raise HPyModeError("invalid HPy mode: %.50s" % value)
+    return mode
 
 
 def mode_for_module(fullname, environ=None):
-    """The mode `fullname` loads in, read from ``HPY`` in `environ` (default os.environ)."""
-    if environ is None:
-        environ = os.environ
-    default, per_module = parse_hpy_mode(environ.get(ENV_VAR))
-    return per_module.get(fullname, default)
+    """The mode the module `fullname` imports in, from ``HPY`` in `environ` (default os.environ).
+
+    HPy matches the short name (the last component of a dotted name)."""
+    return mode_from_environ(fullname.rpartition(".")[2], os.environ if environ is None else environ)
+
+
+def log_loading(short_name, mode, env=None):
+    """Print HPy's ``Loading ...`` line to stdout if ``HPY_LOG`` is set in `env`."""
+    if _mapping_get(os.environ if env is None else env, LOG_VAR) is None:
+        return
+    extra = {"debug": " with a debug context", "trace": " with a trace context"}.get(mode, "")
+    sys.stdout.write("Loading '%.200s' in HPy universal mode%s\n" % (short_name, extra))

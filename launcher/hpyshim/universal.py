@@ -38,44 +38,11 @@ def load(name, path, spec, debug=False, mode=-1):
     return finder.load(name, os.fsdecode(path), spec, mode=_mode_name(number))
 
 
-def _mapping_get(mapping, key):
-    try:
-        return mapping[key]
-    except KeyError:
-        return None
-
-
-def _mode_from_environ(module_name, env):
-    """The mode HPy's stub loader picks for `module_name` from ``env['HPY']``.
-
-    HPy's rule: without ':' the value is the mode of every module; otherwise
-    the first ``NAME:MODE`` entry whose NAME is a prefix of the module name
-    decides, and a module that no entry names gets no valid mode.
-    """
-    value = _mapping_get(env, "HPY")
-    if value is None:
-        return "universal"
-    chosen = None
-    if ":" in value:
-        for entry in value.split(","):
-            entry_name, _, entry_mode = entry.partition(":")
-            if module_name.startswith(entry_name):
-                chosen = entry_mode
-                break
-    else:
-        chosen = value
-    if chosen is not None and chosen.lower() in modes.MODES:
-        return chosen.lower()
-    raise ValueError("invalid HPy mode: %.50s" % value)
-
-
 def _load_bootstrap(name, ext_name, package, file, loader, spec, env):
     """Entry point of HPy's stub files: load `file` as module `name` in the mode
     ``env['HPY']`` asks for, and set the module attributes HPy sets."""
-    mode = _mode_from_environ(name, env)
-    if _mapping_get(env, "HPY_LOG") is not None:
-        extra = {"debug": " with a debug context", "trace": " with a trace context"}.get(mode, "")
-        print("Loading '%s' in HPy universal mode%s" % (name, extra))
+    mode = modes.mode_from_environ(name, env)
+    modes.log_loading(name, mode, env)
     module = finder.load(name, os.fsdecode(file), spec, mode=mode)
     for attr, value in (("__file__", file), ("__loader__", loader), ("__name__", ext_name),
                         ("__package__", package)):
@@ -85,8 +52,15 @@ def _load_bootstrap(name, ext_name, package, file, loader, spec, env):
     return module
 
 
-from . import debug as _debug  # noqa: E402  (HPy's hpy.universal._debug)
-from . import trace as _trace  # noqa: E402  (HPy's hpy.universal._trace)
+def __getattr__(name):
+    # HPy's hpy.universal._debug and _trace, imported on first use (they bind ctypes).
+    if name == "_debug":
+        from . import debug
+        return debug
+    if name == "_trace":
+        from . import trace
+        return trace
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))
 
 
 def get_version():

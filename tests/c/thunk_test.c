@@ -1,7 +1,9 @@
 /* The thunk encoders of Shim/Native/thunk_code.h, on the machine that runs this: for every
  * argument register a thunk can use, a thunk called with that many arguments must reach its
- * dispatcher with the arguments unchanged and the implementation pointer after them. Built
- * natively and, cross-compiled for arm64, run under qemu by Shim.Tests/ThunkTests.cs. */
+ * dispatcher with the arguments unchanged and the implementation pointer after them; a direct
+ * thunk must reach its function with the context first, then the arguments unchanged, except the
+ * masked one, whose top bit is cleared. Built natively and, cross-compiled for arm64, run under
+ * qemu by Shim.Tests/ThunkTests.cs. */
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/mman.h>
@@ -17,6 +19,14 @@ static W d2(W a, W b, W impl) { return (a * 3 + b) * 3 + impl; }
 static W d3(W a, W b, W c, W impl) { return ((a * 3 + b) * 3 + c) * 3 + impl; }
 static W d4(W a, W b, W c, W d, W impl) { return (((a * 3 + b) * 3 + c) * 3 + d) * 3 + impl; }
 static W d5(W a, W b, W c, W d, W e, W impl) { return ((((a * 3 + b) * 3 + c) * 3 + d) * 3 + e) * 3 + impl; }
+
+/* The direct thunks' targets: the context, then the arguments. */
+static W g0(W ctx) { return ctx; }
+static W g1(W ctx, W a) { return ctx * 5 + a; }
+static W g2(W ctx, W a, W b) { return (ctx * 5 + a) * 5 + b; }
+static W g3(W ctx, W a, W b, W c) { return ((ctx * 5 + a) * 5 + b) * 5 + c; }
+static W g4(W ctx, W a, W b, W c, W d) { return (((ctx * 5 + a) * 5 + b) * 5 + c) * 5 + d; }
+static W g5(W ctx, W a, W b, W c, W d, W e) { return ((((ctx * 5 + a) * 5 + b) * 5 + c) * 5 + d) * 5 + e; }
 
 static W call(void *thunk, int n, const W *v)
 {
@@ -74,6 +84,44 @@ int main(void)
             failures++;
         }
     }
+    /* direct thunks: every argument count, unmasked and with each argument masked */
+    void *targets[6] = { (void *)g0, (void *)g1, (void *)g2, (void *)g3, (void *)g4, (void *)g5 };
+    const W top = (W)1 << (8 * sizeof(W) - 1);
+    const W ctx = 0xC0C0;
+    unsigned char *direct = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    int shapes = 0, direct_failures = 0;
+    if (direct == MAP_FAILED) {
+        perror("mmap");
+        return 1;
+    }
+    for (int n = 0; n <= max; n++)
+        for (int mask = -1; mask < n; mask++, shapes++)
+            if (thunk_encode_direct(direct + shapes * THUNK_SIZE, n, mask, (void *)ctx, targets[n]) != 0) {
+                printf("direct encoding of %d arguments (mask %d) refused\n", n, mask);
+                return 1;
+            }
+    if (mprotect(direct, page, PROT_READ | PROT_EXEC) != 0) {
+        perror("mprotect");
+        return 1;
+    }
+    __builtin___clear_cache((char *)direct, (char *)direct + page);
+    shapes = 0;
+    for (int n = 0; n <= max; n++) {
+        for (int mask = -1; mask < n; mask++, shapes++) {
+            W args[5], expected = ctx, got;
+            for (int i = 0; i < n; i++)
+                args[i] = v[i] | (i == mask ? top : 0);   /* the masked one arrives without it */
+            for (int i = 0; i < n; i++)
+                expected = expected * 5 + (i == mask ? v[i] & ~top : v[i]);
+            got = call(direct + shapes * THUNK_SIZE, n, args);
+            if (got != expected) {
+                printf("direct, %d arguments, mask %d: got %#lx, expected %#lx\n", n, mask,
+                       (unsigned long)got, (unsigned long)expected);
+                direct_failures++;
+            }
+        }
+    }
     printf("%d thunk shapes checked, %d failed\n", max + 1, failures);
-    return failures != 0;
+    printf("%d direct thunk shapes checked, %d failed\n", shapes, direct_failures);
+    return failures + direct_failures != 0;
 }

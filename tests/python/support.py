@@ -69,9 +69,16 @@ def assert_loaded_in_test_mode(testcase, call):
     testcase.assertEqual(debug.get_open_handles(generation), [], "the call leaked handles")
 
 
+# Samples whose folder's abi file says hybrid: hpy.devel's name for this CPython's build.
+HYBRID_SAMPLES = ("hybrid",)
+
+
 def sample_file_name(name):
     if ABI == "cpython":
         return name + sysconfig.get_config_var("EXT_SUFFIX")
+    if name in HYBRID_SAMPLES:
+        from hpyshim.finder import HYBRID_SUFFIX
+        return name + HYBRID_SUFFIX
     return name + ".hpy0.so"
 
 

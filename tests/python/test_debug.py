@@ -184,7 +184,14 @@ static HPy good_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
     return HPyListBuilder_Build(ctx, lb);
 }
 
+HPyDef_METH(ctx_name, "ctx_name", HPyFunc_NOARGS)
+static HPy ctx_name_impl(HPyContext *ctx, HPy self)
+{
+    return HPyUnicode_FromString(ctx, ctx->name);
+}
+
 static HPyDef *defines[] = {
+    &ctx_name,
     &leak, &use_after_close, &double_close, &close_arg, &close_constant, &return_closed,
     &return_constant, &return_arg, &keep, &use_kept, &keep_ctx, &use_kept_ctx, &keep_utf8,
     &read_kept_utf8, &write_utf8, &utf8_roundtrip, &build_twice, &type_check, &good, NULL
@@ -194,6 +201,8 @@ HPy_MODINIT(dbgtest, moduledef)
 """
 
 _dir = None
+
+HINT = "\nTo get the stack trace of where it was allocated use:\nhpy.debug.set_handle_stack_trace_limit"
 
 
 def module_path():
@@ -332,13 +341,14 @@ class LeakTest(unittest.TestCase):
         self.assertNotEqual(h1, "h")
         with self.assertRaises(TypeError):
             h1 < h2
-        self.assertEqual(repr(h1), "<DebugHandle 0x%x for 'h'>" % h1.id)
+        # HPy's repr: the handle, then how to get its allocation stack trace
+        self.assertEqual(repr(h1), "<DebugHandle 0x%x for 'h'>" % h1.id + HINT)
         self.assertFalse(h1.is_closed)
         self.assertEqual(h1.raw_data_size, -1)
         h1._force_close()
         self.assertTrue(h2.is_closed)
         self.assertIsNone(h2.obj)
-        self.assertEqual(repr(h2), "<DebugHandle 0x%x CLOSED>" % h2.id)
+        self.assertEqual(repr(h2), "<DebugHandle 0x%x CLOSED>" % h2.id + HINT)
         self.assertIn(h1, debug.get_closed_handles())
 
     def test_raw_data_is_a_protected_copy_kept_under_a_bound(self):
@@ -383,6 +393,57 @@ class LeakTest(unittest.TestCase):
             if not h.is_closed and h.obj == "in a test":
                 h._force_close()
 
+    def test_allocation_stack_trace(self):
+        self.addCleanup(debug.disable_handle_stack_traces)
+        debug.set_handle_stack_trace_limit(8)
+        self.assertEqual(debug.get_handle_stack_trace_limit(), 8)
+        gen = debug.new_generation()
+        self.m.leak("traced")
+        h, = debug.get_open_handles(gen)
+        frames = h.allocation_stacktrace.split("\n")
+        self.assertLessEqual(len(frames), 8)
+        # symbolized, and the extension's function that opened the handle is among them
+        self.assertTrue(any(f.startswith("dbgtest.hpy0.so!leak_impl+0x") for f in frames), frames)
+        text = repr(h)
+        self.assertTrue(text.startswith("<DebugHandle 0x%x for 'traced'>\nAllocation stacktrace:\n" % h.id),
+                        text)
+        with self.assertRaises(debug.HPyLeakError) as cm:
+            raise debug.HPyLeakError([h])
+        report = str(cm.exception)
+        self.assertIn("Allocation stacktrace:\n", report)
+        self.assertIn("dbgtest.hpy0.so!leak_impl+0x", report)
+        self.assertRegex(report, r"opened while Python ran: .*test_debug\.py:\d+")
+        debug.set_handle_stack_trace_limit(2)
+        gen = debug.new_generation()
+        self.m.leak("shorter")
+        h2, = debug.get_open_handles(gen)
+        self.assertEqual(len(h2.allocation_stacktrace.split("\n")), 2)
+        debug.disable_handle_stack_traces()
+        self.assertEqual(debug.get_handle_stack_trace_limit(), 0)
+        gen = debug.new_generation()
+        self.m.leak("untraced")
+        h3, = debug.get_open_handles(gen)
+        self.assertIsNone(h3.allocation_stacktrace)
+        self.assertTrue(repr(h3).endswith(HINT))
+        # a handle keeps the trace it was opened with
+        self.assertIn("Allocation stacktrace:", repr(h))
+        for x in (h, h2, h3):
+            x._force_close()
+        self.assertTrue(repr(h).startswith("<DebugHandle 0x%x CLOSED>\nAllocation stacktrace:\n" % h.id))
+        with self.assertRaises(ValueError):
+            debug.set_handle_stack_trace_limit(-1)
+
+    def test_context_name_is_hpys(self):
+        self.assertEqual(self.m.ctx_name(), "HPy Debug Mode ABI")
+
+    def test_hpy_submodules(self):
+        from hpyshim.debug import leakdetector
+        self.assertIs(leakdetector.HPyLeakError, debug.HPyLeakError)
+        self.assertIs(leakdetector.LeakDetector, debug.LeakDetector)
+        self.assertTrue(issubclass(leakdetector.HPyLeakError, leakdetector.HPyDebugError))
+        # tracebacks print HPy's name of the class
+        self.assertEqual(debug.HPyLeakError.__module__, "hpy.debug.leakdetector")
+
     def test_pytest_fixture(self):
         # pytest is not needed to check the fixture's own logic: a stand-in module gives it the
         # decorator, and the generator is driven as pytest drives it.
@@ -394,14 +455,18 @@ class LeakTest(unittest.TestCase):
         saved = sys.modules.get("pytest")
         sys.modules["pytest"] = stand_in
         try:
+            sys.modules.pop("hpyshim.debug.pytest", None)
             sys.modules.pop("hpyshim.debug_pytest", None)
-            plugin = importlib.import_module("hpyshim.debug_pytest")
+            plugin = importlib.import_module("hpyshim.debug.pytest")
+            self.assertIs(importlib.import_module("hpyshim.debug_pytest").hpy_debug, plugin.hpy_debug)
         finally:
             if saved is None:
                 del sys.modules["pytest"]
             else:
                 sys.modules["pytest"] = saved
+            sys.modules.pop("hpyshim.debug.pytest", None)
             sys.modules.pop("hpyshim.debug_pytest", None)
+        self.assertIs(plugin.LeakDetector, debug.LeakDetector)
         fixture = plugin.hpy_debug(None)
         self.assertIsInstance(next(fixture), debug.LeakDetector)
         self.m.leak("leaked in a pytest test")
@@ -483,3 +548,25 @@ class FatalTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class LeakReportOutputTest(unittest.TestCase):
+    """What an HPy user sees for an uncaught leak, with HPY=debug and HPY_LOG set."""
+
+    def test_uncaught_leak_as_hpy_prints_it(self):
+        code = ("import sys, hpyshim\n"
+                "sys.path.insert(0, %r)\n"
+                "import dbgtest\n"
+                "from hpyshim import debug\n"
+                "debug.set_handle_stack_trace_limit(16)\n"
+                "with debug.LeakDetector():\n"
+                "    dbgtest.leak(42)\n" % os.path.dirname(module_path()))
+        proc = support.run_python(["-c", code], env={"HPY": "debug", "HPY_LOG": "1"})
+        self.assertNotEqual(proc.returncode, 0, support.describe(proc))
+        self.assertEqual(proc.stdout, "Loading 'dbgtest' in HPy universal mode with a debug context\n")
+        err = proc.stderr
+        self.assertIn("hpy.debug.leakdetector.HPyLeakError: 1 unclosed handle:", err)
+        self.assertRegex(err, r"<DebugHandle 0x[\da-f]+ for 42>")
+        self.assertIn("Allocation stacktrace:", err)
+        self.assertIn("dbgtest.hpy0.so", err)
+        self.assertIn("opened while Python ran: <string>:7", err)

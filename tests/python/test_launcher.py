@@ -16,7 +16,7 @@ except ImportError:  # run with tests/python itself as the top-level directory
 
 import hpyshim
 from hpyshim import build, config, modes
-from hpyshim.modes import HPyModeError, mode_for_module, parse_hpy_mode
+from hpyshim.modes import mode_for_module, mode_from_environ
 
 SEVEN_C = r"""
 #include "hpy.h"
@@ -43,42 +43,63 @@ HPy_MODINIT(%(name)s, moduledef)
 
 
 class HpyModeParserTest(unittest.TestCase):
-    def test_unset_and_empty(self):
-        self.assertEqual(parse_hpy_mode(None), ("universal", {}))
-        self.assertEqual(parse_hpy_mode(""), ("universal", {}))
-        self.assertEqual(parse_hpy_mode("  "), ("universal", {}))
+    """HPY read as HPy's loader reads it, for a module's short name."""
+
+    def mode(self, value, name="mod"):
+        return mode_from_environ(name, {} if value is None else {"HPY": value})
+
+    def test_unset(self):
+        self.assertEqual(self.mode(None), "universal")
 
     def test_global(self):
-        for value, mode in (("universal", "universal"), ("debug", "debug"),
-                            ("trace", "trace"), ("DEBUG", "debug"), (" Trace ", "trace")):
-            self.assertEqual(parse_hpy_mode(value), (mode, {}), value)
+        for value, mode in (("universal", "universal"), ("debug", "debug"), ("trace", "trace"),
+                            ("DEBUG", "debug"), ("Trace", "trace"),
+                            # HPy compares only the value's length: abbreviations, even none
+                            ("deb", "debug"), ("t", "trace"), ("UNI", "universal"), ("", "debug")):
+            self.assertEqual(self.mode(value), mode, value)
 
     def test_per_module(self):
-        self.assertEqual(parse_hpy_mode("mod_a:debug,mod_b:universal"),
-                         ("universal", {"mod_a": "debug", "mod_b": "universal"}))
-        self.assertEqual(parse_hpy_mode("pkg.sub:trace"), ("universal", {"pkg.sub": "trace"}))
-        self.assertEqual(parse_hpy_mode(" a : Debug , b:TRACE "),
-                         ("universal", {"a": "debug", "b": "trace"}))
+        value = "mod_a:debug,mod_b:universal,pkg:trace"
+        self.assertEqual(self.mode(value, "mod_a"), "debug")
+        self.assertEqual(self.mode(value, "mod_b"), "universal")
+        # an entry's name is matched as the start of the short name; the first match wins
+        self.assertEqual(self.mode(value, "mod_ab"), "debug")
+        self.assertEqual(self.mode(value, "pkgx"), "trace")
+        self.assertEqual(self.mode("a:trace,ab:debug", "ab"), "trace")
+        self.assertEqual(self.mode(":trace", "anything"), "trace")
 
     def test_invalid(self):
-        for value in ("fast", "debug,trace", "debug,", "a:debug,", "a:debug,b", ":debug",
-                      "a:", "a:fast", "a:debug:trace", "1a:debug", "a-b:debug",
-                      "a:debug,a:trace", "a:debug,,b:trace"):
-            with self.assertRaises(HPyModeError, msg=repr(value)) as cm:
-                parse_hpy_mode(value)
-            self.assertIsInstance(cm.exception, ValueError)
-            self.assertIn("HPY environment variable", str(cm.exception))
-            self.assertIn(repr(value), str(cm.exception))
+        for value, name in (("fast", "mod"), ("debug,trace", "mod"), (" debug", "mod"),
+                            ("debugger", "mod"), ("mod:fast", "mod"), ("mod:debug:trace", "mod"),
+                            ("other:debug", "mod"), ("other:debug,mod", "mod"),
+                            ("x:debug,mod,mod:trace", "mod"), ("mod_a:debug", "mod")):
+            with self.assertRaises(ValueError, msg=repr(value)) as cm:
+                self.mode(value, name)
+            self.assertIs(type(cm.exception), ValueError)
+            self.assertEqual(str(cm.exception), "invalid HPy mode: %s" % value)
+        long_value = "x" * 80
+        with self.assertRaises(ValueError) as cm:
+            self.mode(long_value)
+        self.assertEqual(str(cm.exception), "invalid HPy mode: " + "x" * 50)
+        with self.assertRaises(TypeError):
+            self.mode(b"debug")
+
+    def test_any_mapping(self):
+        class Env:
+            def __getitem__(self, key):
+                if key == "HPY":
+                    return "trace"
+                raise KeyError(key)
+        self.assertEqual(mode_from_environ("mod", Env()), "trace")
 
     def test_mode_for_module(self):
-        env = {"HPY": "mod_a:debug,pkg.mod_b:trace"}
+        env = {"HPY": "mod_a:debug,mod_b:trace"}
         self.assertEqual(mode_for_module("mod_a", env), "debug")
+        # the short name is what HPy matches
         self.assertEqual(mode_for_module("pkg.mod_b", env), "trace")
-        self.assertEqual(mode_for_module("mod_b", env), "universal")
-        self.assertEqual(mode_for_module("mod_ab", env), "universal")
         self.assertEqual(mode_for_module("x", {"HPY": "trace"}), "trace")
         self.assertEqual(mode_for_module("x", {}), "universal")
-        with self.assertRaises(HPyModeError):
+        with self.assertRaises(ValueError):
             mode_for_module("x", {"HPY": "nonsense"})
 
     def test_mode_numbers(self):
@@ -127,6 +148,58 @@ class FinderTest(unittest.TestCase):
         for fname in ("fake_ext3.hpy1.so", "fake_ext3.so", "fake_ext3.hpy0.so.bak"):
             open(os.path.join(self.tmp, fname), "wb").close()
         self.assertIsNone(hpyshim.HPyFinder.find_spec("fake_ext3", [self.tmp]))
+
+    def test_hpy_file_names(self):
+        tag = "cp%d%d%s" % (sys.version_info[0], sys.version_info[1], sys.abiflags)
+        self.assertEqual(hpyshim.EXTENSION_SUFFIXES, (".hpy0-%s.so" % tag, ".hpy0.so"))
+        universal = os.path.join(self.tmp, "both.hpy0.so")
+        hybrid = os.path.join(self.tmp, "both.hpy0-%s.so" % tag)
+        open(universal, "wb").close()
+        self.assertEqual(hpyshim.HPyFinder.find_spec("both", [self.tmp]).origin, universal)
+        open(hybrid, "wb").close()
+        # the build for this very CPython comes first
+        self.assertEqual(hpyshim.HPyFinder.find_spec("both", [self.tmp]).origin, hybrid)
+
+    def test_hybrid_for_another_cpython(self):
+        other = "cp%d%d" % (sys.version_info[0], 7 if sys.version_info[1] != 7 else 6)
+        path = os.path.join(self.tmp, "elsewhere.hpy0-%s.so" % other)
+        support.compile_shared("int x;", path)
+        # found, so that the import fails with an explanation rather than "No module named"
+        self.assertEqual(hpyshim.HPyFinder.find_spec("elsewhere", [self.tmp]).origin, path)
+        # a universal build on a later path entry still wins
+        later = support.make_temp_dir(self)
+        open(os.path.join(later, "elsewhere.hpy0.so"), "wb").close()
+        self.assertEqual(hpyshim.HPyFinder.find_spec("elsewhere", [self.tmp, later]).origin,
+                         os.path.join(later, "elsewhere.hpy0.so"))
+        for how in ("import", "load"):
+            with self.subTest(how=how):
+                code = ("import sys, hpyshim; sys.path.insert(0, sys.argv[1])\n"
+                        "try:\n"
+                        "    if sys.argv[2] == 'import':\n"
+                        "        import elsewhere\n"
+                        "    else:\n"
+                        "        hpyshim.load('elsewhere', sys.argv[3])\n"
+                        "except ImportError as e:\n"
+                        "    print(type(e).__name__, e.path == sys.argv[3], e)\n")
+                proc = support.run_python(["-c", code, self.tmp, how, path])
+                self.assertEqual(proc.returncode, 0, support.describe(proc))
+                self.assertTrue(proc.stdout.startswith("HPyLoadError True "), support.describe(proc))
+                self.assertIn(path, proc.stdout)
+                self.assertIn("hybrid build for CPython ABI '%s'" % other, proc.stdout)
+
+    def test_start_up_imports_nothing_more(self):
+        # `import hpyshim` and a first load add no standard module (ctypes, importlib.abc...):
+        # the runtime is reached as the extension module hpyshim._libhpy.
+        code = ("import sys\n"
+                "before = set(sys.modules)\n"
+                "import hpyshim, simple\n"
+                "assert simple.hello() == 'hello from HPy'\n"
+                "new = set(sys.modules) - before\n"
+                "print(sorted(m for m in new if m != 'simple' and m != 'hpyshim'"
+                " and not m.startswith('hpyshim.')))\n")
+        proc = support.run_python(["-c", code], pythonpath=[support.samples_dir()])
+        self.assertEqual(proc.returncode, 0, support.describe(proc))
+        self.assertEqual(proc.stdout.strip(), "[]", support.describe(proc))
 
     def test_missing_library_is_import_error(self):
         # The finder finds the file; only then is the library needed.
@@ -294,7 +367,9 @@ class CliTest(unittest.TestCase):
         for src in config.helper_sources():
             self.assertIn(src, cmd)
         hcmd, hout = build.build_command("m", ["a.c"], abi="hybrid", outdir="d")
-        self.assertEqual(hout, out)
+        # hpy.devel's name: the CPython ABI tag of this interpreter, e.g. m.hpy0-cp311.so
+        tag = "cp%d%d%s" % (sys.version_info[0], sys.version_info[1], sys.abiflags)
+        self.assertEqual(hout, os.path.join("d", "m.hpy0-%s.so" % tag))
         self.assertIn("-DHPY_ABI_HYBRID", hcmd)
         self.assertNotIn("-DHPY_ABI_UNIVERSAL", hcmd)
         ccmd, cout = build.build_command("m", ["a.c"], abi="cpython", outdir="d")

@@ -205,8 +205,9 @@ class ModeTest(unittest.TestCase):
                     self.assertIn("not implemented yet", res["message"])
                 self.assertEqual(res["after"], "hello from HPy")
 
-    def import_with_hpy(self, value, names):
-        """Import `names` in a child with HPY=value; {name: 'ok' or 'Type: message'}."""
+    def import_with_hpy(self, value, names, log=False):
+        """Import `names` in a child with HPY=value (and HPY_LOG=1 if `log`);
+        ({name: 'ok' or 'Type: message'}, the child's other stdout lines)."""
         code = ("import hpyshim, json\n"
                 "res = {}\n"
                 "for n in %r:\n"
@@ -216,44 +217,53 @@ class ModeTest(unittest.TestCase):
                 "    except Exception as e:\n"
                 "        res[n] = '%%s: %%s' %% (type(e).__name__, e)\n"
                 "print('RESULT ' + json.dumps(res))\n" % (list(names),))
-        proc = support.run_python(["-c", code], env={"HPY": value},
+        env = {"HPY": value}
+        if log:
+            env["HPY_LOG"] = "1"
+        proc = support.run_python(["-c", code], env=env,
                                   pythonpath=[support.samples_dir()])
         self.assertEqual(proc.returncode, 0, support.describe(proc))
-        line = [l for l in proc.stdout.splitlines() if l.startswith("RESULT ")][0]
-        return json.loads(line[len("RESULT "):])
+        lines = proc.stdout.splitlines()
+        line = [l for l in lines if l.startswith("RESULT ")][0]
+        return json.loads(line[len("RESULT "):]), [l for l in lines if not l.startswith("RESULT ")]
 
-    def expected(self, mode):
-        return "ok" if mode in IMPLEMENTED_MODES else "SystemError"
-
-    def check(self, got, want):
-        for name, mode in want.items():
-            expected = self.expected(mode)
-            if expected == "ok":
-                self.assertEqual(got[name], "ok", (name, mode))
-            else:
-                self.assertTrue(got[name].startswith("SystemError: "), (name, mode, got[name]))
-                self.assertIn("not implemented yet", got[name])
+    @staticmethod
+    def log_line(name, mode):
+        extra = {"debug": " with a debug context", "trace": " with a trace context"}.get(mode, "")
+        return "Loading '%s' in HPy universal mode%s" % (name, extra)
 
     def test_hpy_global(self):
         for mode in ALL_MODES:
             with self.subTest(mode=mode):
-                got = self.import_with_hpy(mode, ["simple", "point"])
-                self.check(got, {"simple": mode, "point": mode})
+                got, log = self.import_with_hpy(mode.upper(), ["simple", "point"], log=True)
+                self.assertEqual(got, {"simple": "ok", "point": "ok"})
+                self.assertEqual(log, [self.log_line("simple", mode), self.log_line("point", mode)])
+
+    def test_no_log_without_hpy_log(self):
+        got, log = self.import_with_hpy("debug", ["simple"])
+        self.assertEqual((got, log), ({"simple": "ok"}, []))
 
     def test_hpy_per_module(self):
-        got = self.import_with_hpy("point:debug,simple:universal", ["simple", "point"])
-        self.check(got, {"simple": "universal", "point": "debug"})
-        got = self.import_with_hpy("simple:trace", ["simple", "point"])
-        self.check(got, {"simple": "trace", "point": "universal"})
+        # HPy's rule: the first entry whose name starts the module's short name decides.
+        got, log = self.import_with_hpy("point:debug,simple:trace", ["simple", "point"], log=True)
+        self.assertEqual(got, {"simple": "ok", "point": "ok"})
+        self.assertEqual(log, [self.log_line("simple", "trace"), self.log_line("point", "debug")])
+        got, log = self.import_with_hpy("sim:trace,simple:debug,poi:universal", ["simple", "point"],
+                                        log=True)
+        self.assertEqual(log, [self.log_line("simple", "trace"), self.log_line("point", "universal")])
+
+    def test_hpy_unlisted_module_fails_as_in_hpy(self):
+        # HPy finds no mode for a module that no entry names, and says so.
+        got, log = self.import_with_hpy("simple:trace", ["simple", "point"], log=True)
+        self.assertEqual(got, {"simple": "ok", "point": "ValueError: invalid HPy mode: simple:trace"})
+        self.assertEqual(log, [self.log_line("simple", "trace")])
 
     def test_hpy_malformed(self):
-        got = self.import_with_hpy("fast", ["simple"])
-        self.assertTrue(got["simple"].startswith("HPyModeError: "), got)
-        self.assertIn("HPY", got["simple"])
-        self.assertIn("fast", got["simple"])
-        got = self.import_with_hpy("simple:debug,point", ["simple"])
-        self.assertTrue(got["simple"].startswith("HPyModeError: "), got)
-        self.assertIn("HPY", got["simple"])
+        for value in ("fast", "debug,trace", "simple:fast", "simple:debugger", "point:debug,simple"):
+            with self.subTest(value=value):
+                got, log = self.import_with_hpy(value, ["simple"], log=True)
+                self.assertEqual(got, {"simple": "ValueError: invalid HPy mode: %s" % value})
+                self.assertEqual(log, [])
 
 
 # A stub NAME.py as HPy's setuptools integration writes it next to NAME.hpy0.so, calling our

@@ -39,7 +39,13 @@ static HPy call_impl(HPyContext *ctx, HPy self, HPy arg)
     return HPy_CallTupleDict(ctx, arg, HPy_NULL, HPy_NULL);
 }
 
-static HPyDef *defines[] = { &add, &call, NULL };
+HPyDef_METH(ctx_name, "ctx_name", HPyFunc_NOARGS)
+static HPy ctx_name_impl(HPyContext *ctx, HPy self)
+{
+    return HPyUnicode_FromString(ctx, ctx->name);
+}
+
+static HPyDef *defines[] = { &add, &call, &ctx_name, NULL };
 static HPyModuleDef moduledef = { .defines = defines };
 HPy_MODINIT(%(name)s, moduledef)
 """
@@ -151,6 +157,9 @@ class TraceApiTest(unittest.TestCase):
         hpyshim.load("traced2", build_module("traced2"), mode="trace")
         c2 = trace.get_call_counts()
         self.assertTrue(all(c2[k] >= c1[k] for k in c1), "loading reset counters")
+
+    def test_context_name_is_hpys(self):
+        self.assertEqual(self.m.ctx_name(), "HPy Trace Mode ABI")
 
     def test_hpy_universal_trace_is_this_module(self):
         from hpyshim import universal

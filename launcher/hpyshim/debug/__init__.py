@@ -16,18 +16,23 @@ The names are those of HPy's ``hpy.debug`` and ``hpy.universal._debug`` (this mo
 ``set_on_invalid_handle(f)``, ``set_on_invalid_builder_handle(f)``,
 ``set_handle_stack_trace_limit(n)``, ``disable_handle_stack_traces()``, ``DebugHandle``,
 ``LeakDetector``, ``HPyDebugError``, ``HPyLeakError``; and ``LeakCheck``, a unittest mixin.
+As in HPy, the errors and ``LeakDetector`` come from the ``leakdetector`` submodule and the
+``hpy_debug`` pytest fixture from ``pytest``; a stand-in ``hpy.debug`` maps
+``hpy.debug.leakdetector`` and ``hpy.debug.pytest`` to ``hpyshim.debug.leakdetector`` and
+``hpyshim.debug.pytest``.
 """
 
 import ctypes
 
-from . import _native
+from .. import _native
 
 __all__ = ["DebugHandle", "HPyDebugError", "HPyLeakError", "LeakDetector", "LeakCheck",
            "new_generation", "get_open_handles", "get_closed_handles",
            "get_closed_handles_queue_max_size", "set_closed_handles_queue_max_size",
            "get_protected_raw_data_max_size", "set_protected_raw_data_max_size",
            "set_on_invalid_handle", "set_on_invalid_builder_handle",
-           "set_handle_stack_trace_limit", "disable_handle_stack_traces"]
+           "set_handle_stack_trace_limit", "disable_handle_stack_traces",
+           "get_handle_stack_trace_limit"]
 
 _lib = None
 
@@ -50,6 +55,9 @@ def _library():
                  ctypes.c_int32),
                 ("hpyshim_debug_handle_python_line", [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32],
                  ctypes.c_int32),
+                ("hpyshim_debug_handle_stack", [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32],
+                 ctypes.c_int32),
+                ("hpyshim_debug_stack_limit", [ctypes.c_int64], ctypes.c_int64),
                 ("hpyshim_debug_set_hook", [ctypes.c_int32, ctypes.c_void_p], ctypes.c_int32)):
             f = getattr(lib, name)
             f.argtypes = args
@@ -62,29 +70,6 @@ def _checked(value, what):
     if value < 0:
         raise SystemError("HPy Shim debug mode: %s failed (see stderr)" % what)
     return value
-
-
-class HPyDebugError(Exception):
-    pass
-
-
-class HPyLeakError(HPyDebugError):
-    def __init__(self, leaks):
-        super().__init__()
-        self.leaks = leaks
-
-    def __str__(self):
-        n = len(self.leaks)
-        lines = ["%d unclosed handle%s:" % (n, "" if n == 1 else "s")]
-        for h in self.leaks:
-            lines.append("    %r" % h)
-            line = getattr(h, "opened_at", None)
-            if line:
-                lines.append("        opened while Python ran: %s" % line)
-            origin = getattr(h, "opened_by", None)
-            if origin:
-                lines.append("        opened by the call at: %s" % origin)
-        return "\n".join(lines)
 
 
 class DebugHandle:
@@ -123,8 +108,8 @@ class DebugHandle:
         """Bytes of the protected char* copy attached to the handle (-1 if none, as in HPy)."""
         return _library().hpyshim_debug_raw_data_size(self.id)
 
-    def _text(self, function):
-        buffer = ctypes.create_string_buffer(1024)
+    def _text(self, function, size=1024):
+        buffer = ctypes.create_string_buffer(size)
         n = function(self.id, buffer, len(buffer))
         return buffer.raw[:n].decode("utf-8", "replace") if n > 0 else None
 
@@ -137,6 +122,12 @@ class DebugHandle:
     def opened_at(self):
         """The Python line running when the handle was opened, as "file.py:12" (or None)."""
         return self._text(_library().hpyshim_debug_handle_python_line)
+
+    @property
+    def allocation_stacktrace(self):
+        """The native frames when the handle was opened, one per line, innermost first, if
+        set_handle_stack_trace_limit was in force then (else None)."""
+        return self._text(_library().hpyshim_debug_handle_stack, 64 * 1024)
 
     def _force_close(self):
         _checked(_library().hpyshim_debug_force_close(self.id), "_force_close")
@@ -160,10 +151,17 @@ class DebugHandle:
         return hash(self.id)
 
     def __repr__(self):
+        # HPy's form: the handle, then its allocation stack trace or how to get one.
         state, obj, _ = self._state()
         if state != 1:
-            return "<DebugHandle 0x%x CLOSED>" % self.id
-        return "<DebugHandle 0x%x for %r>" % (self.id, ctypes.cast(obj, ctypes.py_object).value)
+            head = "<DebugHandle 0x%x CLOSED>" % self.id
+        else:
+            head = "<DebugHandle 0x%x for %r>" % (self.id, ctypes.cast(obj, ctypes.py_object).value)
+        trace = self.allocation_stacktrace
+        if trace:
+            return "%s\nAllocation stacktrace:\n%s" % (head, trace)
+        return ("%s\nTo get the stack trace of where it was allocated use:\n"
+                "hpy.debug.set_handle_stack_trace_limit" % head)
 
 
 def new_generation():
@@ -229,45 +227,26 @@ def set_on_invalid_builder_handle(function):
     _set_hook(1, "set_on_invalid_builder_handle", function)
 
 
-_stack_trace_limit = 0
-
-
 def set_handle_stack_trace_limit(limit):
-    """Accepted for HPy compatibility; reports name the native caller of each handle instead of a
-    stack trace."""
-    global _stack_trace_limit
-    _stack_trace_limit = 0 if limit is None else int(limit)
+    """Record up to `limit` native frames at each handle's opening from now on (None or 0: none);
+    reprs and leak reports show them as "Allocation stacktrace:"."""
+    limit = 0 if limit is None else int(limit)
+    if limit < 0:
+        raise ValueError("the handle stack trace limit must be >= 0 or None")
+    _checked(_library().hpyshim_debug_stack_limit(limit), "set_handle_stack_trace_limit")
 
 
 def disable_handle_stack_traces():
     set_handle_stack_trace_limit(None)
 
 
-class LeakDetector:
-    """Raises HPyLeakError when handles opened between start() and stop() are still open."""
+def get_handle_stack_trace_limit():
+    """The current limit (0: stack traces are off)."""
+    return _checked(_library().hpyshim_debug_stack_limit(-1), "get_handle_stack_trace_limit")
 
-    def __init__(self):
-        self.generation = None
 
-    def start(self):
-        if self.generation is not None:
-            raise ValueError("LeakDetector already started")
-        self.generation = new_generation()
-
-    def stop(self):
-        if self.generation is None:
-            raise ValueError("LeakDetector not started yet")
-        leaks = get_open_handles(self.generation)
-        self.generation = None
-        if leaks:
-            raise HPyLeakError(leaks)
-
-    def __enter__(self):
-        self.start()
-        return self
-
-    def __exit__(self, etype, evalue, tb):
-        self.stop()
+# HPy's hpy.debug names: the errors and LeakDetector live in the leakdetector submodule.
+from .leakdetector import HPyDebugError, HPyLeakError, LeakDetector  # noqa: E402
 
 
 class LeakCheck:
