@@ -428,6 +428,9 @@ def main(argv):
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into e.g. head, which stopped reading
+        sys.stderr.close()
+        return 141
     return 0
 
 

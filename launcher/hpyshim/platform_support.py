@@ -7,10 +7,10 @@ Only Linux is tested. macOS names are filled in so that a port starts from them;
 (build.py, behind build.sh and build.ps1) loads this file directly, so it imports only the stdlib.
 """
 
-import platform
+import os
 import sys
 
-__all__ = ["UNSUPPORTED_WINDOWS", "is_windows", "unsupported_reason", "library_name",
+__all__ = ["UNSUPPORTED_WINDOWS", "current_system", "is_windows", "unsupported_reason", "library_name",
            "runtime_identifier", "extension_suffix", "c_compilers", "cxx_compilers", "shared_flags",
            "runtime_link_flags"]
 
@@ -22,8 +22,27 @@ UNSUPPORTED_WINDOWS = (
     "Windows counterpart. Linux (x64, arm64) is the tested platform; see README.md, 'Platforms'.")
 
 
+def current_system():
+    """'Linux', 'Darwin', 'Windows' (Cygwin and MSYS too), or sys.platform. From sys.platform, not the
+    platform module: `import hpyshim` must stay cheap (the launcher's start-up test counts imports)."""
+    if sys.platform in ("win32", "cygwin", "msys"):
+        return "Windows"
+    if sys.platform == "darwin":
+        return "Darwin"
+    if sys.platform.startswith("linux"):
+        return "Linux"
+    return sys.platform
+
+
+def current_machine():
+    if hasattr(os, "uname"):
+        return os.uname().machine
+    import platform   # Windows: no uname
+    return platform.machine()
+
+
 def is_windows(system=None):
-    system = system or platform.system()
+    system = system or current_system()
     return system == "Windows" or system.startswith(("CYGWIN", "MSYS", "MINGW"))
 
 
@@ -34,7 +53,7 @@ def unsupported_reason(system=None):
 
 def library_name(system=None):
     """The runtime library's file name."""
-    system = system or platform.system()
+    system = system or current_system()
     if is_windows(system):
         return "hpy.dll"
     if system == "Darwin":
@@ -47,8 +66,8 @@ _ARCHITECTURES = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": 
 
 def runtime_identifier(system=None, machine=None):
     """The .NET runtime identifier the library is published for: linux-x64, linux-arm64, osx-arm64..."""
-    system = system or platform.system()
-    machine = (machine or platform.machine()).lower()
+    system = system or current_system()
+    machine = (machine or current_machine()).lower()
     arch = _ARCHITECTURES.get(machine)
     if arch is None:
         raise RuntimeError("unsupported processor architecture %r (expected x86_64 or aarch64)" % machine)

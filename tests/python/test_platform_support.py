@@ -63,7 +63,7 @@ class WindowsIsRefused(unittest.TestCase):
         driver = load_driver()
         for argv in ([], ["build"], ["test"], ["--dry-run", "run"], ["no-such-command"]):
             err, out = io.StringIO(), io.StringIO()
-            with mock.patch("platform.system", return_value="Windows"), \
+            with mock.patch.object(driver.platform_support, "current_system", return_value="Windows"), \
                     mock.patch("subprocess.call", side_effect=AssertionError("ran a tool")) as call, \
                     contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
                 code = driver.main(argv)
