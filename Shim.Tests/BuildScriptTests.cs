@@ -117,8 +117,8 @@ public class BuildScriptTests
     /// <summary>The real thing, once per front end, each into its own output folder: the NativeAOT
     /// publish is incremental (the library this test run built is up to date); the samples and
     /// wheels are rebuilt, the CPython ABI samples for the default python3 only (the other CPythons
-    /// add time, not coverage of the front ends). Same files, same bytes, same output; and the same
-    /// library and sample files as ./build.sh's build that this test run uses.</summary>
+    /// add time, not coverage of the front ends). Same files, same bytes, same output; and files that
+    /// ./build.sh's build (the one this test run uses) has too.</summary>
     [Fact]
     public void RunThroughPowerShellMatchesRunThroughBash()
     {
@@ -144,9 +144,9 @@ public class BuildScriptTests
             foreach (var (file, hash) in pwshFiles)
                 if (file.StartsWith("lib") || file.StartsWith("cext-samples"))
                     Assert.True(bashFiles[file] == hash, $"{file} differs between the two front ends");
+            // Names only: the library embeds the git commit, so a commit since ./build.sh's build
+            // changes its bytes (both publishes above then relink, alike).
             var built = Files(Repo.Out);
-            Assert.True(built[Path.Combine("lib", "libhpy.so")] == pwshFiles[Path.Combine("lib", "libhpy.so")],
-                "build.ps1 published another library than ./build.sh did for this test run");
             foreach (var file in pwshFiles.Keys.Where(f => f.StartsWith("cext-samples") || f.StartsWith("dist")))
                 Assert.True(built.ContainsKey(file), $"{file}: ./build.sh's build has no such file");
         }
