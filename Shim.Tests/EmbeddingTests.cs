@@ -39,6 +39,10 @@ public class EmbeddingTests
         Assert.True(File.Exists(libpython), $"{libpython} is missing for {version}");
         var result = Repo.Run(Programs[program].Value, [libpython, .. extraArgs],
             new Dictionary<string, string> { ["PYTHONHOME"] = Path.Combine(Interpreters.PyenvRoot(), "versions", version) });
+        var lines = result.Output.Split('\n');
+        int failed = lines.Count(l => l.StartsWith("FAIL "));
+        Repo.RecordCounts($"{program} {version}", lines.Count(l => l.StartsWith("ok ")),
+            result.ExitCode != 0 && failed == 0 ? 1 : failed);
         Assert.True(result.ExitCode == 0, $"{program} on {version}:\n{result}");
         Assert.Contains("0 failure(s)", result.Output);
     }

@@ -16,7 +16,8 @@ public class GeneratedFilesTests
     public void EveryGeneratedFileSaysSoOnItsFirstLine()
     {
         foreach (var (path, text) in Program.Generate(Repo.Root))
-            Assert.Contains(Emitters.Banner, text.Split('\n')[0]);
+            Assert.True(new[] { Emitters.Banner, LayoutDescription.Banner, HPyFuncDescription.Banner }.Any(text.Split('\n')[0].Contains),
+                $"{path} does not say on line 1 that it is generated");
     }
 
     [Fact]
@@ -34,5 +35,34 @@ public class GeneratedFilesTests
         Assert.Equal(["h_DictType", "ctx_AsStruct_Dict", "ctx_List_Insert", "ctx_GetSlice", "ctx_SetSlice",
             "ctx_DelSlice", "ctx_GetIter", "ctx_Iter_Next", "ctx_Iter_Check", "ctx_Slice_New"], names.TakeLast(10));
         Assert.Equal(276, names.Count);
+    }
+
+    [Fact]
+    public void HandWrittenMembersAreFoundByTheCSharpParser()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"hpyshim-members-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "A.cs"), """
+                internal static unsafe partial class UniversalContext
+                {
+                    [System.Obsolete]
+                    internal static HPy
+                        Spread(
+                        HPyContext* ctx, HPy h) => h;
+                    // static HPy Commented(HPyContext* ctx) => default;
+                    static string Text = "static HPy Quoted(HPyContext* ctx)";
+                    HPy NotStatic(HPyContext* ctx) => default;
+                    static HPy NoContext(int x) => default;
+                }
+                internal static unsafe class Elsewhere { static HPy Other(HPyContext* ctx) => default; }
+                """);
+            Assert.Equal(["Spread"], Program.HandWrittenMembers(dir));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }

@@ -104,3 +104,39 @@ public class FrameLayoutTests
         Assert.Contains("frames.h matches", result.Output);
     }
 }
+
+/// <summary>
+/// api/cpython_layout.api (the object and type offsets and tp_flags bits both the C fast path and
+/// the C# runtime use) against every installed CPython's own Python.h.
+/// </summary>
+public class CPythonLayoutTests
+{
+    public static IEnumerable<object[]> PyenvPythons() => EmbeddingTests.PyenvPythons();
+
+    [Theory]
+    [MemberData(nameof(PyenvPythons))]
+    public void DescribedOffsetsAndFlagsMatchTheHeadersOf(string version)
+    {
+        var entries = HPyShim.Generator.LayoutDescription.Parse(Path.Combine(Repo.Root, "api", "cpython_layout.api"));
+        string minor = string.Join('.', version.Split('.').Take(2));
+        string include = Path.Combine(Interpreters.PyenvRoot(), "versions", version, "include", $"python{minor}");
+        Assert.True(Directory.Exists(include), $"{include} is missing");
+        string dir = Path.Combine(Repo.Out, "tests");
+        Directory.CreateDirectory(dir);
+        string source = Path.Combine(dir, $"cpython_layout_{minor}.c"), exe = Path.Combine(dir, $"cpython_layout_{minor}");
+        File.WriteAllText(source, HPyShim.Generator.LayoutDescription.CheckProgram(entries));
+        Repo.CompileC(exe, "-I", include, source);
+        var run = Repo.Run(exe, []);
+        Assert.Equal(0, run.ExitCode);
+        var actual = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split(' ')).ToDictionary(p => p[0] + " " + p[1], p => p[2]);
+        var mismatches = new List<string>();
+        foreach (var e in entries)
+        {
+            string expected = e.Kind == "flag" ? (1UL << e.Value).ToString() : e.Value.ToString();
+            if (actual[$"{e.Kind} {e.Name}"] != expected)
+                mismatches.Add($"{e.Kind} {e.Name} ({e.CType} {e.Designator}): api says {expected}, CPython {version} has {actual[$"{e.Kind} {e.Name}"]}");
+        }
+        Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
+    }
+}

@@ -44,6 +44,26 @@ public class PythonSuiteTests
              "tests.python.test_structseq", "tests.python.test_helpers", "tests.python.test_solver",
              "tests.python.test_native_paths"], extra: new() { ["HPYSHIM_THUNKS"] = "0" });
 
+    /// <summary>unittest's own counts ("Ran N tests", "FAILED (failures=F, errors=E, skipped=S)");
+    /// a run that printed none (it crashed) counts as one failure.</summary>
+    static void RecordUnittestCounts(string suite, Repo.Result result)
+    {
+        int Count(string pattern)
+        {
+            var m = System.Text.RegularExpressions.Regex.Match(result.Output, pattern);
+            return m.Success ? int.Parse(m.Groups[1].Value) : 0;
+        }
+        var ran = System.Text.RegularExpressions.Regex.Match(result.Output, @"^Ran (\d+) tests?", System.Text.RegularExpressions.RegexOptions.Multiline);
+        if (!ran.Success)
+        {
+            Repo.RecordCounts(suite, 0, 1);
+            return;
+        }
+        int failed = Count(@"failures=(\d+)") + Count(@"errors=(\d+)");
+        int skipped = Count(@"skipped=(\d+)");
+        Repo.RecordCounts(suite, int.Parse(ran.Groups[1].Value) - failed - skipped, failed);
+    }
+
     static void RunUnittest(string python, string abi, string samples, string[] what, string mode = "universal",
         Dictionary<string, string>? extra = null)
     {
@@ -61,6 +81,8 @@ public class PythonSuiteTests
         };
         foreach (var (key, value) in extra ?? new()) env[key] = value;
         var result = Repo.Run(exe, ["-m", "unittest", .. what, "-v"], env, timeoutSeconds: 1200);
+        string variant = extra == null ? "" : " " + string.Join(" ", extra.Select(e => $"{e.Key}={e.Value}"));
+        RecordUnittestCounts($"{python} {abi} {mode}{variant}", result);
         Assert.True(result.ExitCode == 0, $"unittest ({abi} ABI, {mode} mode) on {python} failed:\n{result}");
         Assert.Contains("OK", result.Output);
     }

@@ -12,11 +12,54 @@ internal static class Repo
     public static string Samples => Path.Combine(Out, "cext-samples");
     public static string Include => Path.Combine(Root, "include");
 
-    /// <summary>The built library; a test that needs it fails with a clear message when it is absent.</summary>
+    /// <summary>
+    /// The built library; a test that needs it fails with a clear message when it is absent or
+    /// older than a source it is built from (tests must test what the sources say).
+    /// </summary>
     public static string RequireLibrary()
     {
         Assert.True(File.Exists(Library), $"{Library} is missing: run ./build.sh first");
+        string? stale = NewerSource(Library, LibrarySources());
+        Assert.True(stale == null, $"{Library} is older than {stale}: run ./build.sh to rebuild it");
+        string sample = Path.Combine(Samples, "simple.hpy0.so");
+        if (File.Exists(sample))
+        {
+            stale = NewerSource(sample, Files("include").Concat(Files("cext-samples")));
+            Assert.True(stale == null, $"the samples in {Samples} are older than {stale}: run ./build.sh to rebuild them");
+        }
         return Library;
+    }
+
+    /// <summary>What libhpy.so is built from: the runtime's C# and C, its project, and the headers.</summary>
+    public static IEnumerable<string> LibrarySources() =>
+        Files("Shim", "*.cs").Concat(Files("Shim", "*.c")).Concat(Files("Shim", "*.h"))
+            .Concat(Files("Shim", "*.csproj")).Concat(Files("include"));
+
+    static IEnumerable<string> Files(string dir, string pattern = "*")
+    {
+        string root = Path.Combine(Root, dir);
+        if (!Directory.Exists(root)) return [];
+        return Directory.EnumerateFiles(root, pattern, SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")
+                        && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"));
+    }
+
+    /// <summary>The first source written after `built`, or null when `built` is up to date.</summary>
+    public static string? NewerSource(string built, IEnumerable<string> sources)
+    {
+        DateTime time = File.GetLastWriteTimeUtc(built);
+        return sources.FirstOrDefault(s => File.GetLastWriteTimeUtc(s) > time);
+    }
+
+    /// <summary>
+    /// Adds a suite's own test count to out/tests/counts, which ./build.sh test sums into the
+    /// final line of its output (an xunit test stands for a whole Python or C suite).
+    /// </summary>
+    public static void RecordCounts(string suite, int passed, int failed)
+    {
+        string dir = Path.Combine(Out, "tests", "counts");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, $"{Guid.NewGuid():N}.txt"), $"{passed} {failed} {suite}\n");
     }
 
     public sealed record Result(int ExitCode, string Output)

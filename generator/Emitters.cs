@@ -385,34 +385,6 @@ public static class Emitters
 
     static string Escape(string name) => name is "object" or "params" or "string" or "base" or "default" or "event" ? "@" + name : name;
 
-    public static string PythonApi(ApiDescription api)
-    {
-        var sb = new StringBuilder();
-        sb.AppendLine($"// {Banner}");
-        sb.AppendLine("namespace HPyShim.CPython;");
-        sb.AppendLine();
-        sb.AppendLine("/// <summary>The CPython functions that context members forward to unchanged.</summary>");
-        sb.AppendLine("internal static unsafe class PythonApi");
-        sb.AppendLine("{");
-        var functions = api.Functions.Where(f => f.CPythonFunction != null).DistinctBy(f => f.CPythonFunction).ToList();
-        foreach (var f in functions)
-        {
-            string type = FunctionPointerType(f.Parameters.Select(p => p.Type.CPython), f.Return.CPython);
-            sb.AppendLine($"    public static {type} {f.CPythonFunction};");
-        }
-        sb.AppendLine();
-        sb.AppendLine("    public static void Resolve()");
-        sb.AppendLine("    {");
-        foreach (var f in functions)
-        {
-            string type = FunctionPointerType(f.Parameters.Select(p => p.Type.CPython), f.Return.CPython);
-            sb.AppendLine($"        {f.CPythonFunction} = ({type})Symbols.Require(\"{f.CPythonFunction}\");");
-        }
-        sb.AppendLine("    }");
-        sb.AppendLine("}");
-        return sb.ToString();
-    }
-
     public static string MemberList(ApiDescription api, ISet<string> handWritten)
     {
         var sb = new StringBuilder();

@@ -1,4 +1,6 @@
-using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace HPyShim.Generator;
 
@@ -32,15 +34,22 @@ public static class Program
     {
         var api = ApiDescription.Parse(Path.Combine(root, "api", "hpy_context.api"));
         var handWritten = HandWrittenMembers(Path.Combine(root, "Shim", "Context"));
+        var layout = LayoutDescription.Parse(Path.Combine(root, "api", "cpython_layout.api"));
+        var signatures = HPyFuncDescription.Parse(Path.Combine(root, "api", "hpyfunc.api"));
+        var slots = HPyFuncDescription.ParseSlots(Path.Combine(root, "api", "hpyfunc.api"));
         return new Dictionary<string, string>
         {
+            ["include/hpy/hpyfunc.gen.h"] = HPyFuncDescription.CHeader(signatures),
+            ["include/hpy/hpyslot.gen.h"] = HPyFuncDescription.SlotHeader(slots),
+            ["Shim/Types/Generated/Signatures.g.cs"] = HPyFuncDescription.CSharp(signatures, slots),
+            ["Shim/Native/layout.gen.h"] = LayoutDescription.CHeader(layout),
+            ["Shim/CPython/Generated/Layout.g.cs"] = LayoutDescription.CSharp(layout),
             ["include/hpy/universal/context.gen.h"] = Emitters.ContextHeader(api),
             ["include/hpy/universal/api.gen.h"] = Emitters.PublicApiHeader(api),
             ["include/hpy/cpython/context.gen.h"] = Emitters.CPythonContextHeader(api),
             ["include/hpy/cpython/api.gen.h"] = Emitters.CPythonApiHeader(api),
             ["Shim/Context/Generated/HPyContext.g.cs"] = Emitters.ContextStruct(api),
             ["Shim/Context/Generated/ContextTable.g.cs"] = Emitters.ContextTable(api, handWritten),
-            ["Shim/CPython/Generated/PythonApi.g.cs"] = Emitters.PythonApi(api),
             ["Shim/Native/context.gen.c"] = Emitters.NativeTable(api),
             ["Shim/Native/trace.gen.c"] = Emitters.TraceTable(api),
             ["Shim/Native/debug.gen.c"] = Emitters.DebugTable(api),
@@ -64,18 +73,27 @@ public static class Program
         return changed;
     }
 
-    // A hand-written member is a static method of UniversalContext whose first parameter is the context:
-    // ctx_Foo is implemented by `static ... Foo(HPyContext* ctx, ...)`.
-    static readonly Regex Implementation = new(@"\bstatic\s+[\w\*\.<>]+\s+(\w+)\s*\(\s*HPyContext\*\s*ctx\b");
-
-    static HashSet<string> HandWrittenMembers(string contextDir)
+    /// <summary>
+    /// The hand-written members: static methods of UniversalContext (under Shim/Context) whose first
+    /// parameter is the context, as C#'s own parser sees them; ctx_Foo is implemented by
+    /// `static ... Foo(HPyContext* ctx, ...)`. Read from the source, not the compiled assembly,
+    /// because the assembly includes files generated from this very list.
+    /// </summary>
+    public static HashSet<string> HandWrittenMembers(string contextDir)
     {
         var names = new HashSet<string>();
         foreach (var file in Directory.EnumerateFiles(contextDir, "*.cs", SearchOption.AllDirectories))
         {
             if (file.Contains($"{Path.DirectorySeparatorChar}Generated{Path.DirectorySeparatorChar}")) continue;
-            foreach (Match m in Implementation.Matches(File.ReadAllText(file)))
-                names.Add(m.Groups[1].Value);
+            var root = CSharpSyntaxTree.ParseText(File.ReadAllText(file), path: file).GetRoot();
+            foreach (var method in root.DescendantNodes().OfType<MethodDeclarationSyntax>())
+            {
+                if (method.Parent is not ClassDeclarationSyntax { Identifier.Text: "UniversalContext" }) continue;
+                if (!method.Modifiers.Any(m => m.IsKind(SyntaxKind.StaticKeyword))) continue;
+                var first = method.ParameterList.Parameters.FirstOrDefault();
+                if (first?.Type is PointerTypeSyntax { ElementType: IdentifierNameSyntax { Identifier.Text: "HPyContext" } })
+                    names.Add(method.Identifier.Text);
+            }
         }
         return names;
     }

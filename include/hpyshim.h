@@ -30,6 +30,10 @@ HPyContext *hpyshim_universal_context(void);
  * set (ImportError naming the file and the cause). Call with the GIL held. */
 cpy_PyObject *hpyshim_load_module(const char *name, const char *path, cpy_PyObject *spec, int mode);
 
+/* Runs the HPy_mod_exec slots of `module`, loaded from `path` as `name`, again (what
+ * importlib.reload does). Returns 0, or -1 with a Python exception set. Call with the GIL held. */
+int hpyshim_exec_module(const char *name, const char *path, cpy_PyObject *module, int mode);
+
 /* The shim's version, and how many context functions it implements, e.g. "200/189". */
 const char *hpyshim_version(void);
 const char *hpyshim_implemented_summary(void);

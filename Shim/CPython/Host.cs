@@ -7,6 +7,9 @@ internal static unsafe partial class Host
 {
     static bool bound;
 
+    /// <summary>Why the CPython in this process is refused (set when TryBind found one it does not know).</summary>
+    public static string? Refusal { get; private set; }
+
     /// <summary>Resolves the C API; false (with a reason) when this process has no usable CPython.</summary>
     public static bool TryBind(out string? error)
     {
@@ -15,6 +18,14 @@ internal static unsafe partial class Host
         if (!Symbols.IsAvailable("Py_IsInitialized"))
         {
             error = "no CPython in this process: load libhpy from Python, or call hpyshim_start_python first";
+            return false;
+        }
+        // Before anything reads CPython's memory: only builds whose object and type layouts the
+        // runtime knows, judged from the version string and exported symbols alone.
+        Refusal = RefusalFor(VersionString(), Symbols.IsAvailable);
+        if (Refusal != null)
+        {
+            error = Refusal;
             return false;
         }
         Py.Resolve();
@@ -26,6 +37,74 @@ internal static unsafe partial class Host
         bound = true;
         return true;
     }
+
+    /// <summary>
+    /// TryBind for an entry point called from Python: on failure, the reason is a Python
+    /// ImportError when a CPython is there to raise it (set with the two stable functions of the
+    /// limited API, not through the refused layouts), else a line on stderr.
+    /// </summary>
+    public static bool BindOrRaise(string entryPoint)
+    {
+        string? error;
+        try
+        {
+            if (TryBind(out error)) return true;
+        }
+        catch (Exception e)
+        {
+            error = e.Message;
+        }
+        var setString = (delegate* unmanaged<nint, byte*, void>)Symbols.Require("PyErr_SetString");
+        var importError = (nint*)Symbols.Require("PyExc_ImportError");
+        if (Refusal != null && setString != null && importError != null)
+        {
+            byte* text = Utf8.Persistent(Refusal);
+            setString(*importError, text);
+            System.Runtime.InteropServices.NativeMemory.Free(text);
+        }
+        else
+        {
+            Console.Error.WriteLine($"{entryPoint}: {error}");
+        }
+        return false;
+    }
+
+    /// <summary>Py_GetVersion(), e.g. "3.13.0 (main, ...) [GCC ...]"; HPYSHIM_TEST_PYTHON_VERSION
+    /// replaces it, so that the tests can show how other versions are refused.</summary>
+    static string VersionString()
+    {
+        if (Environment.GetEnvironmentVariable("HPYSHIM_TEST_PYTHON_VERSION") is { Length: > 0 } fake) return fake;
+        var getVersion = (delegate* unmanaged<byte*>)Symbols.Require("Py_GetVersion");
+        return getVersion != null ? Utf8.Read(getVersion()) ?? "" : "";
+    }
+
+    public const int OldestMinor = 8, NewestMinor = 13;
+
+    /// <summary>
+    /// Why HPy Shim cannot run on this CPython, or null. `version` is Py_GetVersion()'s text and
+    /// `exports` tells whether libpython exports a symbol: a free-threaded build (Py_GIL_DISABLED)
+    /// has another object header and says so in its version; a Py_TRACE_REFS build (3.8-3.12)
+    /// puts two more pointers in every object header and exports _Py_ForgetReference.
+    /// </summary>
+    public static string? RefusalFor(string version, Func<string, bool> exports)
+    {
+        string head = version.Split(' ', 2)[0];
+        string[] parts = head.Split('.');
+        string digits(string p) => new string(p.TakeWhile(char.IsAsciiDigit).ToArray());
+        if (parts.Length < 2 || !int.TryParse(parts[0], out int major) || !int.TryParse(digits(parts[1]), out int minor))
+            return $"HPy Shim cannot tell which CPython this is (Py_GetVersion() says \"{version}\"); it supports CPython 3.{OldestMinor} to 3.{NewestMinor}";
+        if (major != 3 || minor < OldestMinor || minor > NewestMinor)
+            return $"HPy Shim supports CPython 3.{OldestMinor} to 3.{NewestMinor}, not {major}.{minor} " +
+                "(its object and type layouts are not known to this runtime)";
+        if (version.Contains("free-threading", StringComparison.OrdinalIgnoreCase) || exports("_Py_MergeZeroLocalRefcount"))
+            return $"HPy Shim does not support free-threaded CPython builds (Py_GIL_DISABLED): CPython {major}.{minor} " +
+                "without the GIL has another object header";
+        if (exports("_Py_ForgetReference"))
+            return $"HPy Shim does not support CPython builds with Py_TRACE_REFS: CPython {major}.{minor} built so " +
+                "has a larger object header";
+        return null;
+    }
+
 
     /// <summary>
     /// Makes libpython's symbols global in this process (so the lookups above find them) and starts

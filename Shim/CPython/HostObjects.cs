@@ -18,7 +18,7 @@ internal static unsafe class HostObjects
     {
         fixed (byte* name = "builtins"u8)
         {
-            nint module = PythonApi.PyImport_ImportModule(name);
+            nint module = Py.PyImport_ImportModule(name);
             if (module == 0) return HPy.Null;
             nint dict = Py.PyModule_GetDict(module); // borrowed, kept alive by the module
             Py.Py_IncRef(dict);

@@ -10,6 +10,7 @@ internal static unsafe partial class Py
     public static delegate* unmanaged<nint, int> PyObject_CallFinalizerFromDealloc;
     public static delegate* unmanaged<nint, void> PyObject_ClearWeakRefs;
     public static delegate* unmanaged<PyMethodDef*, nint, nint, nint> PyCFunction_NewEx;
+    public static delegate* unmanaged<nint, nint, nint> PyWeakref_NewRef;
     public static delegate* unmanaged<PyModuleDef*, nint, int, nint> PyModule_FromDefAndSpec2;
     public static delegate* unmanaged<nint, PyModuleDef*, int> PyModule_ExecDef;
     public static delegate* unmanaged<nint, nint, nint> PyObject_CallObject;
@@ -35,6 +36,7 @@ internal static unsafe partial class Py
         PyObject_CallFinalizerFromDealloc = (delegate* unmanaged<nint, int>)Symbols.Require("PyObject_CallFinalizerFromDealloc");
         PyObject_ClearWeakRefs = (delegate* unmanaged<nint, void>)Symbols.Require("PyObject_ClearWeakRefs");
         PyCFunction_NewEx = (delegate* unmanaged<PyMethodDef*, nint, nint, nint>)Symbols.Require("PyCFunction_NewEx");
+        PyWeakref_NewRef = (delegate* unmanaged<nint, nint, nint>)Symbols.Require("PyWeakref_NewRef");
         PyModule_FromDefAndSpec2 = (delegate* unmanaged<PyModuleDef*, nint, int, nint>)Symbols.Require("PyModule_FromDefAndSpec2");
         PyModule_ExecDef = (delegate* unmanaged<nint, PyModuleDef*, int>)Symbols.Require("PyModule_ExecDef");
         PyObject_CallObject = (delegate* unmanaged<nint, nint, nint>)Symbols.Require("PyObject_CallObject");

@@ -28,7 +28,7 @@ internal static unsafe partial class Py
 
     public static void Resolve()
     {
-        PythonApi.Resolve();
+        ResolveApi();
         Py_IsInitialized = (delegate* unmanaged<int>)Symbols.Require("Py_IsInitialized");
         Py_InitializeEx = (delegate* unmanaged<int, void>)Symbols.Require("Py_InitializeEx");
         Py_FinalizeEx = (delegate* unmanaged<int>)Symbols.Require("Py_FinalizeEx");

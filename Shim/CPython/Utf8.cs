@@ -19,20 +19,20 @@ internal static unsafe class Utf8
     }
 
     /// <summary>str(obj) as a managed string, or null if that fails (the error is cleared).</summary>
-    public static string? StrOf(nint obj) => TextOf(PythonApi.PyObject_Str(obj));
+    public static string? StrOf(nint obj) => TextOf(Py.PyObject_Str(obj));
 
     /// <summary>repr(obj) as a managed string, or null if that fails (the error is cleared).</summary>
-    public static string? ReprOf(nint obj) => TextOf(PythonApi.PyObject_Repr(obj));
+    public static string? ReprOf(nint obj) => TextOf(Py.PyObject_Repr(obj));
 
     static string? TextOf(nint str)
     {
         if (str == 0)
         {
-            PythonApi.PyErr_Clear();
+            Py.PyErr_Clear();
             return null;
         }
         nint size;
-        byte* data = PythonApi.PyUnicode_AsUTF8AndSize(str, &size);
+        byte* data = Py.PyUnicode_AsUTF8AndSize(str, &size);
         string? result = data == null ? null : Encoding.UTF8.GetString(data, (int)size);
         Py.Py_DecRef(str);
         return result;

@@ -21,7 +21,7 @@ internal static unsafe class Failure
         int length = Encoding.UTF8.GetByteCount(message);
         byte[] buffer = new byte[length + 1];
         Encoding.UTF8.GetBytes(message, buffer);
-        fixed (byte* text = buffer) PythonApi.PyErr_SetString(type, text);
+        fixed (byte* text = buffer) Py.PyErr_SetString(type, text);
     }
 
     /// <summary>

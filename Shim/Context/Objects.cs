@@ -20,7 +20,7 @@ internal static unsafe partial class UniversalContext
             // buffer cached inside it outlives the reference dropped here.
             nint name;
             if (Py.PyType_GetName != null) name = Py.PyType_GetName(type._i);
-            else fixed (byte* attr = "__name__"u8) name = PythonApi.PyObject_GetAttrString(type._i, attr);
+            else fixed (byte* attr = "__name__"u8) name = Py.PyObject_GetAttrString(type._i, attr);
             if (name == 0) return null;
             if (!ObjectLayout.HasFlag(name, ObjectLayout.UnicodeSubclass))
             {
@@ -28,7 +28,7 @@ internal static unsafe partial class UniversalContext
                 Failure.Raise(Py.PyExc_TypeError, "HPyType_GetName: __name__ is not a str");
                 return null;
             }
-            byte* utf8 = PythonApi.PyUnicode_AsUTF8AndSize(name, null);
+            byte* utf8 = Py.PyUnicode_AsUTF8AndSize(name, null);
             Py.Py_DecRef(name);
             return utf8;
         }
@@ -57,7 +57,7 @@ internal static unsafe partial class UniversalContext
             Console.Error.WriteLine($"object address  : 0x{h._i:x}");
             Console.Error.WriteLine($"object type name: {typeName}");
             Console.Error.WriteLine($"object str      : {Utf8.StrOf(h._i) ?? "<str() failed>"}");
-            PythonApi.PyErr_Clear();
+            Py.PyErr_Clear();
         }
         Py.PyErr_Restore(type, value, traceback);
     }

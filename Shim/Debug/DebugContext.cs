@@ -171,7 +171,7 @@ internal static unsafe class DebugContext
         if (result == 0)
         {
             Console.Error.WriteLine($"Error when executing the {name} callback");
-            PythonApi.PyErr_WriteUnraisable(hook);
+            Py.PyErr_WriteUnraisable(hook);
         }
         else Py.Py_DecRef(result);
         Py.PyErr_Restore(type, value, traceback);
@@ -220,13 +220,13 @@ internal static unsafe class DebugContext
         string? file = null;
         fixed (byte* name = "co_filename\0"u8)
         {
-            nint f = PythonApi.PyObject_GetAttrString(h->code, name);
+            nint f = Py.PyObject_GetAttrString(h->code, name);
             if (f != 0)
             {
                 file = Utf8.StrOf(f);
                 Py.Py_DecRef(f);
             }
-            else PythonApi.PyErr_Clear();
+            else Py.PyErr_Clear();
         }
         Py.PyErr_Restore(saved, value, traceback);
         return file == null ? null : $"{file}:{line}";

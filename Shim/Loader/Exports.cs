@@ -75,11 +75,7 @@ internal static unsafe class Exports
     [UnmanagedCallersOnly(EntryPoint = "hpyshim_load_error_type")]
     static nint GetLoadErrorType()
     {
-        if (!Host.TryBind(out string? error))
-        {
-            Console.Error.WriteLine($"hpyshim_load_error_type: {error}");
-            return 0;
-        }
+        if (!Host.BindOrRaise("hpyshim_load_error_type")) return 0;
         try { return ModuleLoader.LoadErrorType(); }
         catch (Exception e)
         {
@@ -91,12 +87,7 @@ internal static unsafe class Exports
     [UnmanagedCallersOnly(EntryPoint = "hpyshim_load_module")]
     static nint LoadModule(byte* name, byte* path, nint spec, int mode)
     {
-        if (!Host.TryBind(out string? error))
-        {
-            // Without a bound host there is no way to raise a Python exception.
-            Console.Error.WriteLine($"hpyshim_load_module: {error}");
-            return 0;
-        }
+        if (!Host.BindOrRaise("hpyshim_load_module")) return 0;
         try
         {
             return ModuleLoader.Load(Utf8.Read(name) ?? "", Utf8.Read(path) ?? "", spec, (LoadMode)mode);
@@ -105,6 +96,22 @@ internal static unsafe class Exports
         {
             Failure.Managed(e, "hpyshim_load_module");
             return 0;
+        }
+    }
+
+    /// <summary>Runs the HPy_mod_exec slots of a loaded module again (importlib.reload): 0, or -1 with an exception.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "hpyshim_exec_module")]
+    static int ExecModule(byte* name, byte* path, nint module, int mode)
+    {
+        if (!Host.BindOrRaise("hpyshim_exec_module")) return -1;
+        try
+        {
+            return ModuleLoader.Exec(Utf8.Read(name) ?? "", Utf8.Read(path) ?? "", module, (LoadMode)mode);
+        }
+        catch (Exception e)
+        {
+            Failure.Managed(e, "hpyshim_exec_module");
+            return -1;
         }
     }
 }

@@ -11,7 +11,7 @@ namespace HPyShim.Loader;
 /// <summary>
 /// Makes the module object from an HPyModuleDef. The runtime runs the HPy_mod_create and
 /// HPy_mod_exec implementations itself; CPython only sees a PyModuleDef without slots, whose
-/// method table and name stay allocated for the life of the process.
+/// method table and name stay allocated for the life of the process (one per library and name).
 /// </summary>
 internal static unsafe class ModuleBuilder
 {
@@ -106,11 +106,7 @@ internal static unsafe class ModuleBuilder
                 return obj;
             }
 
-            var pydef = (PyModuleDef*)NativeMemory.AllocZeroed((nuint)sizeof(PyModuleDef));
-            pydef->m_name = Utf8.Persistent(name);
-            pydef->m_doc = def->doc;
-            pydef->m_size = def->size;
-            pydef->m_methods = MethodTable(defines, methCount, (PyMethodDef*)def->legacy_methods);
+            PyModuleDef* pydef = ModuleDefFor(def, name, defines, methCount);
 
             nint module = Py.PyModule_FromDefAndSpec2(pydef, spec, Py.PythonApiVersion);
             if (module == 0) return 0;
@@ -118,9 +114,9 @@ internal static unsafe class ModuleBuilder
             if (Py.PyModule_ExecDef(module, pydef) != 0)
             {
                 Py.Py_DecRef(module);
-                if (Py.PyErr_Occurred() != 0 && PythonApi.PyErr_ExceptionMatches(Py.PyExc_MemoryError) != 0)
+                if (Py.PyErr_Occurred() != 0 && Py.PyErr_ExceptionMatches(Py.PyExc_MemoryError) != 0)
                 {
-                    PythonApi.PyErr_Clear();
+                    Py.PyErr_Clear();
                     Failure.Raise(Py.PyExc_MemoryError,
                         $"cannot allocate the module state of {where}: HPyModuleDef.size is {def->size} bytes");
                 }
@@ -131,20 +127,12 @@ internal static unsafe class ModuleBuilder
                 Py.Py_DecRef(module);
                 return 0;
             }
-            if (def->globals != null)
-                for (int i = 0; def->globals[i] != null; i++) def->globals[i]->_i = 0;
-            foreach (nint exec in execs)
+            // HPyGlobals keep what they hold: a reload's exec slot stores over it, and the store
+            // releases the old object (resetting them here leaked it, types included).
+            if (RunExecs(ctx, execs, module, where) != 0)
             {
-                int r = DebugContext.Is(ctx)
-                    ? DebugContext.native_debug_call_exec(ctx, (void*)exec, module)
-                    : ((delegate* unmanaged<HPyContext*, nint, int>)exec)(ctx, module);
-                if (r != 0)
-                {
-                    if (Py.PyErr_Occurred() == 0)
-                        SystemError($"the HPy_mod_exec slot of {where} failed without setting an exception");
-                    Py.Py_DecRef(module);
-                    return 0;
-                }
+                Py.Py_DecRef(module);
+                return 0;
             }
             return module;
         }
@@ -152,6 +140,71 @@ internal static unsafe class ModuleBuilder
         {
             if (ownSpec) Py.Py_DecRef(spec);
         }
+    }
+
+    /// <summary>The HPy_mod_exec slots in order, on the module: 0, or -1 with an exception set.</summary>
+    static int RunExecs(HPyContext* ctx, List<nint> execs, nint module, string where)
+    {
+        foreach (nint exec in execs)
+        {
+            int r = DebugContext.Is(ctx)
+                ? DebugContext.native_debug_call_exec(ctx, (void*)exec, module)
+                : ((delegate* unmanaged<HPyContext*, nint, int>)exec)(ctx, module);
+            if (r != 0)
+            {
+                if (Py.PyErr_Occurred() == 0)
+                    SystemError($"the HPy_mod_exec slot of {where} failed without setting an exception");
+                return -1;
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>Runs the exec slots again on a module this definition made (importlib.reload).</summary>
+    public static int Reexec(HPyContext* ctx, string name, string path, HPyModuleDef* def, nint module)
+    {
+        string where = $"HPy extension module '{name}' ('{path}')";
+        var execs = new List<nint>();
+        HPyDef** defines = def->defines;
+        if (defines != null)
+        {
+            for (int i = 0; defines[i] != null; i++)
+            {
+                if (defines[i]->kind != HPyDef_Kind.Slot) continue;
+                if (defines[i]->slot.slot == HPySlotId.mod_create)
+                {
+                    Failure.Raise(Py.PyExc_ImportError, $"cannot reload {where}: its HPy_mod_create slot made the " +
+                        "module object, and a new one would not be the object being reloaded; import it afresh instead");
+                    return -1;
+                }
+                if (defines[i]->slot.slot == HPySlotId.mod_exec) execs.Add((nint)defines[i]->slot.impl);
+            }
+        }
+        if (!TypeRegistry.IsModule(module))
+        {
+            Failure.Raise(Py.PyExc_TypeError, $"cannot reload {where}: the object to reload is not a module");
+            return -1;
+        }
+        return RunExecs(ctx, execs, module, where);
+    }
+
+    static readonly Dictionary<(nint Def, string Name), nint> moduleDefs = new();
+
+    /// <summary>
+    /// The PyModuleDef for this HPyModuleDef and name: made once and shared by every load of the
+    /// same library as the same name (extension libraries are never unloaded, so the HPyModuleDef
+    /// stays put); module and function objects point into it, so it lives as long as the process.
+    /// </summary>
+    static PyModuleDef* ModuleDefFor(HPyModuleDef* def, string name, HPyDef** defines, int methCount)
+    {
+        if (moduleDefs.TryGetValue(((nint)def, name), out nint known)) return (PyModuleDef*)known;
+        var pydef = (PyModuleDef*)NativeMemory.AllocZeroed((nuint)sizeof(PyModuleDef));
+        pydef->m_name = Utf8.Persistent(name);
+        pydef->m_doc = def->doc;
+        pydef->m_size = def->size;
+        pydef->m_methods = MethodTable(defines, methCount, (PyMethodDef*)def->legacy_methods);
+        moduleDefs[((nint)def, name)] = (nint)pydef;
+        return pydef;
     }
 
     /// <summary>The HPy methods then the legacy ones, NULL-terminated; never freed.</summary>
@@ -182,11 +235,11 @@ internal static unsafe class ModuleBuilder
     static bool SetFile(nint module, string path)
     {
         byte* text = Utf8.Persistent(path);
-        nint file = PythonApi.PyUnicode_DecodeFSDefault(text);
+        nint file = Py.PyUnicode_DecodeFSDefault(text);
         NativeMemory.Free(text);
         if (file == 0) return false;
         int r;
-        fixed (byte* attr = "__file__"u8) r = PythonApi.PyObject_SetAttrString(module, attr, file);
+        fixed (byte* attr = "__file__"u8) r = Py.PyObject_SetAttrString(module, attr, file);
         Py.Py_DecRef(file);
         return r == 0;
     }
@@ -199,16 +252,16 @@ internal static unsafe class ModuleBuilder
     static nint MakeSpec(string name, string path)
     {
         nint machinery, specType;
-        fixed (byte* m = "importlib.machinery"u8) machinery = PythonApi.PyImport_ImportModule(m);
+        fixed (byte* m = "importlib.machinery"u8) machinery = Py.PyImport_ImportModule(m);
         if (machinery == 0) return 0;
-        fixed (byte* attr = "ModuleSpec"u8) specType = PythonApi.PyObject_GetAttrString(machinery, attr);
+        fixed (byte* attr = "ModuleSpec"u8) specType = Py.PyObject_GetAttrString(machinery, attr);
         Py.Py_DecRef(machinery);
         if (specType == 0) return 0;
         nint args = Py.PyTuple_New(2), spec = 0;
         if (args != 0)
         {
             byte* text = Utf8.Persistent(name);
-            nint nameObj = PythonApi.PyUnicode_FromString(text);
+            nint nameObj = Py.PyUnicode_FromString(text);
             NativeMemory.Free(text);
             if (nameObj != 0)
             {
@@ -223,12 +276,12 @@ internal static unsafe class ModuleBuilder
         if (spec != 0)
         {
             byte* text = Utf8.Persistent(path);
-            nint origin = PythonApi.PyUnicode_DecodeFSDefault(text);
+            nint origin = Py.PyUnicode_DecodeFSDefault(text);
             NativeMemory.Free(text);
             int r = -1;
             if (origin != 0)
             {
-                fixed (byte* attr = "origin"u8) r = PythonApi.PyObject_SetAttrString(spec, attr, origin);
+                fixed (byte* attr = "origin"u8) r = Py.PyObject_SetAttrString(spec, attr, origin);
                 Py.Py_DecRef(origin);
             }
             if (r != 0)

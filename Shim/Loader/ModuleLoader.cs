@@ -4,6 +4,7 @@ using HPyShim.CPython;
 using HPyShim.Native;
 using HPyShim.Debug;
 using HPyShim.Trace;
+using HPyShim.Types;
 
 namespace HPyShim.Loader;
 
@@ -17,17 +18,31 @@ internal static unsafe class ModuleLoader
     /// <summary>The HPy ABI version this runtime implements (HPy 0.9: 0.0).</summary>
     public const uint AbiMajor = 0, AbiMinor = 0;
 
-    public static nint Load(string name, string path, nint spec, LoadMode mode)
+    public static nint Load(string name, string path, nint spec, LoadMode mode) =>
+        Open(name, path, mode, out HPyContext* ctx, out HPyModuleDef* def) ? ModuleBuilder.Create(ctx, name, path, def, spec) : 0;
+
+    /// <summary>
+    /// importlib.reload of a loaded module: its HPy_mod_exec slots run again on the same module
+    /// object, as a Python module's code runs again in its namespace. 0, or -1 with an exception.
+    /// </summary>
+    public static int Exec(string name, string path, nint module, LoadMode mode) =>
+        Open(name, path, mode, out HPyContext* ctx, out HPyModuleDef* def) ? ModuleBuilder.Reexec(ctx, name, path, def, module) : -1;
+
+    /// <summary>Opens the library, checks it and initializes its context: false with an exception set.</summary>
+    static bool Open(string name, string path, LoadMode mode, out HPyContext* ctx, out HPyModuleDef* def)
     {
+        ctx = null;
+        def = null;
+        TypeRegistry.ReclaimDead();
         string shortName = ShortName(name);
         string Prefix() => $"HPy Shim: cannot load HPy extension module '{name}' from '{path}'";
 
         if (!File.Exists(path))
-            return LoadError(name, path, $"{Prefix()}: the file does not exist");
+            return Fail(LoadError(name, path, $"{Prefix()}: the file does not exist"));
 
         nint library = NativeLibraries.Open(path, out string? dlError);
         if (library == 0)
-            return LoadError(name, path, $"{Prefix()}: {dlError}");
+            return Fail(LoadError(name, path, $"{Prefix()}: {dlError}"));
 
         string majorName = "get_required_hpy_major_version_" + shortName;
         string minorName = "get_required_hpy_minor_version_" + shortName;
@@ -44,27 +59,26 @@ internal static unsafe class ModuleLoader
                  })
         {
             if (!found)
-                return LoadError(name, path, $"{Prefix()}: the library does not export the symbol '{symbol}' " +
-                    "(was it built with HPy_MODINIT for this module name?)");
+                return Fail(LoadError(name, path, $"{Prefix()}: the library does not export the symbol '{symbol}' " +
+                    "(was it built with HPy_MODINIT for this module name?)"));
         }
 
         // The version, then the tag: HPy's order and HPy's words (its tests compare them).
         uint major = ((delegate* unmanaged<uint>)majorFn)();
         uint minor = ((delegate* unmanaged<uint>)minorFn)();
         if (major != AbiMajor || minor > AbiMinor)
-            return LoadError(name, path, $"HPy extension module '{shortName}' requires unsupported version of " +
-                $"the HPy runtime. Requested version: {major}.{minor}. Current HPy version: {AbiMajor}.{AbiMinor}.");
+            return Fail(LoadError(name, path, $"HPy extension module '{shortName}' requires unsupported version of " +
+                $"the HPy runtime. Requested version: {major}.{minor}. Current HPy version: {AbiMajor}.{AbiMinor}."));
         long tag = AbiTag(Path.GetFileName(path));
         if (tag < 0)
-            return LoadError(name, path, $"HPy extension module '{shortName}' at path '{path}': could not find " +
+            return Fail(LoadError(name, path, $"HPy extension module '{shortName}' at path '{path}': could not find " +
                 "HPy ABI tag encoded in the filename. The extension claims to be compiled with HPy ABI " +
-                $"version: {major}.{minor}.");
+                $"version: {major}.{minor}."));
         if (tag != major)
-            return LoadError(name, path, $"HPy extension module '{shortName}' at path '{path}': mismatch between " +
+            return Fail(LoadError(name, path, $"HPy extension module '{shortName}' at path '{path}': mismatch between " +
                 "the HPy ABI tag encoded in the filename and the major version requested by the HPy extension " +
-                $"itself. Major version tag parsed from filename: {tag}. Requested version: {major}.{minor}.");
+                $"itself. Major version tag parsed from filename: {tag}. Requested version: {major}.{minor}."));
 
-        HPyContext* ctx;
         switch (mode)
         {
             case LoadMode.Universal: ctx = UniversalContext.Instance; break;
@@ -73,19 +87,21 @@ internal static unsafe class ModuleLoader
             default:
                 Failure.Raise(Py.PyExc_ValueError,
                     $"HPy Shim: invalid HPy mode {(int)mode} for module '{name}' (0 universal, 1 debug, 2 trace)");
-                return 0;
+                return false;
         }
 
         NativeFastPath.NoteLibraryMode(initFn, mode == LoadMode.Universal);
         ((delegate* unmanaged<HPyContext*, void>)initContextFn)(ctx);
-        var def = ((delegate* unmanaged<HPyModuleDef*>)initFn)();
+        def = ((delegate* unmanaged<HPyModuleDef*>)initFn)();
         if (def == null)
         {
-            if (Py.PyErr_Occurred() != 0) return 0;   // the extension said why
-            return LoadError(name, path, $"{Prefix()}: {initName}() returned NULL without setting an exception");
+            if (Py.PyErr_Occurred() != 0) return false;   // the extension said why
+            return Fail(LoadError(name, path, $"{Prefix()}: {initName}() returned NULL without setting an exception"));
         }
-        return ModuleBuilder.Create(ctx, name, path, def, spec);
+        return true;
     }
+
+    static bool Fail(nint _) => false;
 
     static nint loadErrorType;
 
@@ -103,7 +119,7 @@ internal static unsafe class ModuleLoader
         Py.Py_IncRef(Py.PyExc_RuntimeError);
         Py.PyTuple_SetItem(bases, 1, Py.PyExc_RuntimeError);
         fixed (byte* typeName = "hpyshim.HPyLoadError\0"u8)
-            loadErrorType = PythonApi.PyErr_NewException(typeName, bases, 0);
+            loadErrorType = Py.PyErr_NewException(typeName, bases, 0);
         Py.Py_DecRef(bases);
         return loadErrorType;
     }
@@ -123,7 +139,7 @@ internal static unsafe class ModuleLoader
     static nint Str(string text)
     {
         fixed (byte* utf8 = System.Text.Encoding.UTF8.GetBytes(text + "\0"))
-            return PythonApi.PyUnicode_FromString(utf8);
+            return Py.PyUnicode_FromString(utf8);
     }
 
     /// <summary>The name the symbols use: the last dotted part, with '-' read as '_'.</summary>

@@ -52,6 +52,10 @@ internal static unsafe class NativeLibraries
             error = WindowsUnsupported;
             return 0;
         }
+        // dlopen maps the segments the headers describe without checking them against the file's
+        // size, and touching a page past the end of the file raises SIGBUS: check first.
+        error = ElfProblem(path);
+        if (error != null) return 0;
         // dlopen directly, for dlerror's reason (missing dependency, wrong architecture...).
         // RTLD_NOW makes unresolved symbols fail here rather than in the middle of a call.
         byte* file = Utf8.Persistent(path);
@@ -63,6 +67,64 @@ internal static unsafe class NativeLibraries
         if (handle == 0) error = Utf8.Read(dlerror()) ?? "no error message provided by the system";
         return handle;
     }
+
+    /// <summary>
+    /// Why the file cannot be a whole ELF library, or null: every table and segment its headers
+    /// name must lie inside the file. Only 64-bit little-endian files are checked (what this
+    /// runtime loads); dlopen rejects the others, and files that are not ELF at all, by itself.
+    /// </summary>
+    public static string? ElfProblem(string path)
+    {
+        byte[] data;
+        try { data = File.ReadAllBytes(path); }
+        catch (Exception e) { return $"cannot read the file: {e.Message}"; }
+        return ElfProblem(data);
+    }
+
+    public static string? ElfProblem(byte[] data)
+    {
+        const int HeaderSize = 64, ProgramHeaderSize = 56, SectionHeaderSize = 64;
+        if (data.Length < 4 || data[0] != 0x7f || data[1] != (byte)'E' || data[2] != (byte)'L' || data[3] != (byte)'F')
+            return null;
+        if (data.Length < HeaderSize)
+            return $"the file is truncated: an ELF header needs {HeaderSize} bytes, the file has {data.Length}";
+        if (data[4] != 2 || data[5] != 1) return null;   // not ELFCLASS64 / little-endian
+        ulong size = (ulong)data.Length;
+        ulong U64(int at) => BitConverter.ToUInt64(data, at);
+        ulong U16(int at) => BitConverter.ToUInt16(data, at);
+        string? Table(string what, ulong offset, ulong entrySize, ulong count, ulong minEntry)
+        {
+            if (count == 0) return null;
+            if (entrySize < minEntry)
+                return $"the {what} entries are {entrySize} bytes, less than the {minEntry} an ELF64 entry has";
+            ulong end = offset + entrySize * count;   // both factors < 2^16: no overflow but the sum
+            if (end < offset || end > size)
+                return $"the file is truncated or corrupt: the {what} table (bytes {offset} to {end}) " +
+                    $"lies past the end of the file ({size} bytes)";
+            return null;
+        }
+        ulong phoff = U64(32), shoff = U64(40), phentsize = U16(54), phnum = U16(56), shentsize = U16(58), shnum = U16(60);
+        string? problem = Table("program header", phoff, phentsize, phnum, ProgramHeaderSize);
+        if (problem != null) return problem;
+        for (ulong i = 0; i < phnum; i++)
+        {
+            int at = checked((int)(phoff + i * phentsize));
+            uint type = BitConverter.ToUInt32(data, at);
+            ulong offset = U64(at + 8), fileSize = U64(at + 32);
+            ulong end = offset + fileSize;
+            if (fileSize != 0 && (end < offset || end > size))
+                return $"the file is truncated or corrupt: segment {i} ({SegmentName(type)}) needs bytes {offset} " +
+                    $"to {end}, but the file has {size} bytes";
+        }
+        return shoff != 0 ? Table("section header", shoff, shentsize, shnum, SectionHeaderSize) : null;
+    }
+
+    static string SegmentName(uint type) => type switch
+    {
+        1 => "LOAD", 2 => "DYNAMIC", 3 => "INTERP", 4 => "NOTE", 6 => "PHDR", 7 => "TLS",
+        0x6474e550 => "GNU_EH_FRAME", 0x6474e552 => "GNU_RELRO", 0x6474e553 => "GNU_PROPERTY",
+        _ => $"type 0x{type:x}",
+    };
 
     public static void* Find(nint library, string symbol) =>
         NativeLibrary.TryGetExport(library, symbol, out nint address) ? (void*)address : null;

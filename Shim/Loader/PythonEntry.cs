@@ -79,11 +79,11 @@ internal static unsafe class PythonEntry
             if (nargs != 4)
             {
                 fixed (byte* m = "load_module() takes 4 arguments (name, path, spec, mode)\0"u8)
-                    PythonApi.PyErr_SetString(Py.PyExc_TypeError, m);
+                    Py.PyErr_SetString(Py.PyExc_TypeError, m);
                 return 0;
             }
-            byte* name = PythonApi.PyBytes_AsString(args[0]);
-            byte* path = name != null ? PythonApi.PyBytes_AsString(args[1]) : null;
+            byte* name = Py.PyBytes_AsString(args[0]);
+            byte* path = name != null ? Py.PyBytes_AsString(args[1]) : null;
             if (name == null || path == null) return 0;
             long mode = (long)Py.PyLong_AsLong(args[3]).Value;
             if (mode == -1 && Py.PyErr_Occurred() != 0) return 0;
@@ -120,7 +120,7 @@ internal static unsafe class PythonEntry
         try
         {
             if (version == null) version = Utf8.Persistent(Exports.Version);
-            return PythonApi.PyUnicode_FromString(version);
+            return Py.PyUnicode_FromString(version);
         }
         catch (Exception e)
         {
@@ -137,7 +137,7 @@ internal static unsafe class PythonEntry
             if (summary == null)
                 summary = Utf8.Persistent(
                     $"{ContextTable.ImplementedCount}/{ContextTable.FunctionCount} context functions implemented");
-            return PythonApi.PyUnicode_FromString(summary);
+            return Py.PyUnicode_FromString(summary);
         }
         catch (Exception e)
         {

@@ -35,6 +35,10 @@ internal static unsafe partial class NativeFastPath
         return which == 0 ? dealloc : clear;
     }
 
+    /// <summary>Drops a dead HPy type from the fast path's table.</summary>
+    [DllImport(Library)]
+    public static extern void hpyshim_native_forget_type(nint type);
+
     /// <summary>The tp_new of HPy types with a call function and no HPy_tp_new (see types.c).</summary>
     [DllImport(Library)]
     public static extern void* hpyshim_native_vectorcall_new_address();
@@ -58,11 +62,27 @@ internal static unsafe partial class NativeFastPath
             throw new OutOfMemoryException("cannot record the mode of an HPy extension");
     }
 
-    /// <summary>What CPython calls for a method or a get/set function: a thunk straight to impl (thunks.c) or the trampoline.</summary>
-    public static void* MethodEntry(int sig, void* impl, void* trampoline) => hpyshim_native_method_entry(sig, impl, trampoline);
+    [DllImport(Library)]
+    static extern void hpyshim_native_release_thunk(void* thunk);
 
-    /// <summary>What CPython calls for a slot: a thunk straight to impl (thunks.c) or the trampoline.</summary>
-    public static void* SlotEntry(int slot, void* impl, void* trampoline) => hpyshim_native_slot_entry(slot, impl, trampoline);
+    /// <summary>What CPython calls for a method or a get/set function: a thunk straight to impl
+    /// (thunks.c, added to <paramref name="thunks"/>) or the trampoline.</summary>
+    public static void* MethodEntry(int sig, void* impl, void* trampoline, List<nint>? thunks = null) =>
+        Note(hpyshim_native_method_entry(sig, impl, trampoline), trampoline, thunks);
+
+    /// <summary>What CPython calls for a slot: a thunk straight to impl (added to
+    /// <paramref name="thunks"/>) or the trampoline.</summary>
+    public static void* SlotEntry(int slot, void* impl, void* trampoline, List<nint>? thunks = null) =>
+        Note(hpyshim_native_slot_entry(slot, impl, trampoline), trampoline, thunks);
+
+    static void* Note(void* entry, void* trampoline, List<nint>? thunks)
+    {
+        if (entry != trampoline) thunks?.Add((nint)entry);
+        return entry;
+    }
+
+    /// <summary>A thunk nothing can call any more (its type died) goes back for reuse.</summary>
+    public static void ReleaseThunk(nint thunk) => hpyshim_native_release_thunk((void*)thunk);
 
     /// <summary>Whether calls use thunks, and if not why (for hpyshim's diagnostics).</summary>
     public static bool ThunksActive(out string? reason)

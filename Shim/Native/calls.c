@@ -7,11 +7,11 @@
 
 HPy hpyshim_native_CallTupleDict(HPyContext *ctx, HPy callable, HPy args, HPy kw)
 {
-    if (!HPy_IsNull(args) && !(TP_FLAGS(Py_TYPE_OF(_h2py(args))) & TPFLAGS_TUPLE_SUBCLASS)) {
+    if (!HPy_IsNull(args) && !(TP_FLAGS(Py_TYPE_OF(_h2py(args))) & TPFLAGS_TupleSubclass)) {
         cpy.PyErr_SetString(*cpy.PyExc_TypeError, "HPy_CallTupleDict requires args to be a tuple or null handle");
         return HPy_NULL;
     }
-    if (!HPy_IsNull(kw) && !(TP_FLAGS(Py_TYPE_OF(_h2py(kw))) & TPFLAGS_DICT_SUBCLASS)) {
+    if (!HPy_IsNull(kw) && !(TP_FLAGS(Py_TYPE_OF(_h2py(kw))) & TPFLAGS_DictSubclass)) {
         cpy.PyErr_SetString(*cpy.PyExc_TypeError, "HPy_CallTupleDict requires kw to be a dict or null handle");
         return HPy_NULL;
     }
@@ -220,7 +220,7 @@ typedef PyObject *(*native_vectorcallfunc)(PyObject *, PyObject *const *, size_t
 
 static int check_kwnames(HPy kwnames, const char *function)
 {
-    if (HPy_IsNull(kwnames) || native_has_flag(_h2py(kwnames), TPFLAGS_TUPLE_SUBCLASS))
+    if (HPy_IsNull(kwnames) || native_has_flag(_h2py(kwnames), TPFLAGS_TupleSubclass))
         return 0;
     char message[120];
     snprintf(message, sizeof message, "%s requires kwnames to be a tuple or null handle", function);
@@ -235,7 +235,7 @@ static PyObject *invoke(PyObject *callable, PyObject *const *args, size_t nargs,
         return cpy.PyObject_Vectorcall(callable, args, nargs, kwnames);
     PyObject *type = Py_TYPE_OF(callable);
     Py_ssize_t offset = TP_VECTORCALL_OFFSET(type);
-    if ((TP_FLAGS(type) & TPFLAGS_HAVE_VECTORCALL) && offset > 0) {
+    if ((TP_FLAGS(type) & TPFLAGS_HaveVectorcall) && offset > 0) {
         native_vectorcallfunc func = NATIVE_FIELD(callable, offset, native_vectorcallfunc);
         if (func != NULL)
             return func(callable, args, nargs, kwnames);
@@ -290,7 +290,7 @@ HPy hpyshim_native_CallMethod(HPyContext *ctx, HPy name, const HPy *args, size_t
         cpy.PyErr_SetString(*cpy.PyExc_TypeError, "HPy_CallMethod requires the receiver in args[0] (nargs >= 1)");
         return HPy_NULL;
     }
-    if (HPy_IsNull(name) || !native_has_flag(_h2py(name), TPFLAGS_UNICODE_SUBCLASS)) {
+    if (HPy_IsNull(name) || !native_has_flag(_h2py(name), TPFLAGS_UnicodeSubclass)) {
         cpy.PyErr_SetString(*cpy.PyExc_TypeError, "HPy_CallMethod requires the method name to be a str");
         return HPy_NULL;
     }

@@ -1,6 +1,8 @@
 /* Tuples from arrays and the list/tuple builders: a builder is the half-filled container itself,
  * and Set takes its own reference to the item (the caller keeps theirs). A builder whose New failed
- * is 0; its error is cleared there and raised again (MemoryError) by Build. Items are stored
+ * is 0 and New leaves CPython's error set (SystemError for a negative size, MemoryError for a huge
+ * one), so a caller that returns at once reports the real cause; Set ignores such a builder and
+ * Build keeps that error (or raises MemoryError if it was cleared meanwhile). Items are stored
  * directly, as the C API's own SET_ITEM macros do; an index out of range goes through the C API
  * setter, which raises the IndexError. */
 #include "native.h"
@@ -46,8 +48,6 @@ HPy hpyshim_native_Tuple_FromArray(HPyContext *ctx, const HPy items[], HPy_ssize
 HPyListBuilder hpyshim_native_ListBuilder_New(HPyContext *ctx, HPy_ssize_t size)
 {
     PyObject *list = cpy.PyList_New(size);
-    if (list == NULL)
-        cpy.PyErr_Clear();
     return (HPyListBuilder){ (HPy_ssize_t)list };
 }
 
@@ -61,7 +61,8 @@ void hpyshim_native_ListBuilder_Set(HPyContext *ctx, HPyListBuilder builder, HPy
 HPy hpyshim_native_ListBuilder_Build(HPyContext *ctx, HPyListBuilder builder)
 {
     if (builder._lst == 0) {
-        cpy.PyErr_NoMemory();
+        if (cpy.PyErr_Occurred() == NULL)
+            cpy.PyErr_NoMemory();
         return HPy_NULL;
     }
     return (HPy){ builder._lst };
@@ -75,8 +76,6 @@ void hpyshim_native_ListBuilder_Cancel(HPyContext *ctx, HPyListBuilder builder)
 HPyTupleBuilder hpyshim_native_TupleBuilder_New(HPyContext *ctx, HPy_ssize_t size)
 {
     PyObject *tuple = cpy.PyTuple_New(size);
-    if (tuple == NULL)
-        cpy.PyErr_Clear();
     return (HPyTupleBuilder){ (HPy_ssize_t)tuple };
 }
 
@@ -90,7 +89,8 @@ void hpyshim_native_TupleBuilder_Set(HPyContext *ctx, HPyTupleBuilder builder, H
 HPy hpyshim_native_TupleBuilder_Build(HPyContext *ctx, HPyTupleBuilder builder)
 {
     if (builder._tup == 0) {
-        cpy.PyErr_NoMemory();
+        if (cpy.PyErr_Occurred() == NULL)
+            cpy.PyErr_NoMemory();
         return HPy_NULL;
     }
     return (HPy){ builder._tup };

@@ -226,7 +226,7 @@ static HPy *unwrap_array(const HPy *in, size_t n, HPy *small, size_t small_n, in
 static size_t kwnames_length(HPy ukwnames)
 {
     PyObject *o = _h2py(ukwnames);
-    if (o == NULL || !(TP_FLAGS(Py_TYPE_OF(o)) & TPFLAGS_TUPLE_SUBCLASS))
+    if (o == NULL || !(TP_FLAGS(Py_TYPE_OF(o)) & TPFLAGS_TupleSubclass))
         return 0;   /* the universal member raises for a non-tuple */
     return (size_t)TUPLE_SIZE(o);
 }
@@ -763,13 +763,13 @@ static void fatal(const char *message)
 static int is_type(HPy uh)
 {
     PyObject *o = _h2py(uh);
-    return o != NULL && (TP_FLAGS(Py_TYPE_OF(o)) & TPFLAGS_TYPE_SUBCLASS) != 0;
+    return o != NULL && (TP_FLAGS(Py_TYPE_OF(o)) & TPFLAGS_TypeSubclass) != 0;
 }
 
 static int is_tuple_or_null(HPy uh)
 {
     PyObject *o = _h2py(uh);
-    return o == NULL || (TP_FLAGS(Py_TYPE_OF(o)) & TPFLAGS_TUPLE_SUBCLASS) != 0;
+    return o == NULL || (TP_FLAGS(Py_TYPE_OF(o)) & TPFLAGS_TupleSubclass) != 0;
 }
 
 int debug_TypeCheck(HPyContext *ctx, HPy obj, HPy type)
@@ -812,7 +812,7 @@ HPy debug_Unicode_Substring(HPyContext *ctx, HPy str, HPy_ssize_t start, HPy_ssi
     debug_check_ctx(ctx, m_Unicode_Substring);
     HPy ustr = debug_unwrap(str, m_Unicode_Substring, 1);
     PyObject *o = _h2py(ustr);
-    if (o == NULL || !(TP_FLAGS(Py_TYPE_OF(o)) & TPFLAGS_UNICODE_SUBCLASS))
+    if (o == NULL || !(TP_FLAGS(Py_TYPE_OF(o)) & TPFLAGS_UnicodeSubclass))
         fatal("HPyUnicode_Substring arg 1 must be a Unicode object");
     return debug_open(uctx->ctx_Unicode_Substring(uctx, ustr, start, end), 0, __builtin_return_address(0));
 }

@@ -18,8 +18,8 @@ void hpyshim_native_Close(HPyContext *ctx, HPy h)
     cpy.Py_DecRef(_h2py(h));
 }
 
-#define REFCNT(o) NATIVE_FIELD(o, 0, Py_ssize_t)
-#define REFCNT_LOW32(o) NATIVE_FIELD(o, 0, uint32_t)   /* little-endian: the low half comes first */
+#define REFCNT(o) NATIVE_FIELD(o, OFFSET_ObRefcnt, Py_ssize_t)
+#define REFCNT_LOW32(o) NATIVE_FIELD(o, OFFSET_ObRefcnt, uint32_t)   /* little-endian: the low half comes first */
 
 /* CPython 3.8 to 3.11: a plain counter. */
 static HPy dup_counting(HPyContext *ctx, HPy h)
@@ -114,8 +114,8 @@ static int has_flag(HPy h, unsigned long flag)
     return !HPy_IsNull(h) && (TP_FLAGS(Py_TYPE_OF(_h2py(h))) & flag) != 0;
 }
 
-int hpyshim_native_Bytes_Check(HPyContext *ctx, HPy h) { return has_flag(h, TPFLAGS_BYTES_SUBCLASS); }
-int hpyshim_native_Unicode_Check(HPyContext *ctx, HPy h) { return has_flag(h, TPFLAGS_UNICODE_SUBCLASS); }
-int hpyshim_native_List_Check(HPyContext *ctx, HPy h) { return has_flag(h, TPFLAGS_LIST_SUBCLASS); }
-int hpyshim_native_Dict_Check(HPyContext *ctx, HPy h) { return has_flag(h, TPFLAGS_DICT_SUBCLASS); }
-int hpyshim_native_Tuple_Check(HPyContext *ctx, HPy h) { return has_flag(h, TPFLAGS_TUPLE_SUBCLASS); }
+int hpyshim_native_Bytes_Check(HPyContext *ctx, HPy h) { return has_flag(h, TPFLAGS_BytesSubclass); }
+int hpyshim_native_Unicode_Check(HPyContext *ctx, HPy h) { return has_flag(h, TPFLAGS_UnicodeSubclass); }
+int hpyshim_native_List_Check(HPyContext *ctx, HPy h) { return has_flag(h, TPFLAGS_ListSubclass); }
+int hpyshim_native_Dict_Check(HPyContext *ctx, HPy h) { return has_flag(h, TPFLAGS_DictSubclass); }
+int hpyshim_native_Tuple_Check(HPyContext *ctx, HPy h) { return has_flag(h, TPFLAGS_TupleSubclass); }

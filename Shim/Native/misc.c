@@ -34,8 +34,8 @@ int hpyshim_native_Type_IsSubtype(HPyContext *ctx, HPy sub, HPy type)
 {
     if (sub._i == type._i)
         return 1;
-    if (HPy_IsNull(sub) || HPy_IsNull(type) || !native_has_flag(_h2py(sub), TPFLAGS_TYPE_SUBCLASS) ||
-        !native_has_flag(_h2py(type), TPFLAGS_TYPE_SUBCLASS))
+    if (HPy_IsNull(sub) || HPy_IsNull(type) || !native_has_flag(_h2py(sub), TPFLAGS_TypeSubclass) ||
+        !native_has_flag(_h2py(type), TPFLAGS_TypeSubclass))
         return 0;
     return cpy.PyType_IsSubtype(_h2py(sub), _h2py(type));
 }

@@ -13,44 +13,34 @@ typedef HPy_ssize_t Py_ssize_t;
 #define _h2py(h) ((PyObject *)(h)._i)
 #define _py2h(o) ((HPy){ (HPy_ssize_t)(o) })
 
-/* Object and type fields read directly; the offsets are the same in CPython 3.8 to 3.13
- * (the C# side keeps the same table in CPython/ObjectLayout.cs and Types/TypeLayout.cs). */
+/* Object and type fields read directly: offsets and flags from api/cpython_layout.api, the same
+ * in CPython 3.8 to 3.13 (the C# side uses the same description, CPython/Generated/Layout.g.cs). */
+#include "layout.gen.h"
 #define NATIVE_FIELD(obj, offset, type) (*(type *)((char *)(obj) + (offset)))
-#define Py_TYPE_OF(o) NATIVE_FIELD(o, 8, PyObject *)
-#define TP_FLAGS(t) NATIVE_FIELD(t, 168, unsigned long)
-#define TP_BASE(t) NATIVE_FIELD(t, 256, PyObject *)
-#define TP_METHODS(t) NATIVE_FIELD(t, 232, void *)
+#define Py_TYPE_OF(o) NATIVE_FIELD(o, OFFSET_ObType, PyObject *)
+#define TP_FLAGS(t) NATIVE_FIELD(t, OFFSET_TpFlags, unsigned long)
+#define TP_BASE(t) NATIVE_FIELD(t, OFFSET_TpBase, PyObject *)
+#define TP_METHODS(t) NATIVE_FIELD(t, OFFSET_TpMethods, void *)
 typedef PyObject *(*native_allocfunc)(PyObject *, Py_ssize_t);
-#define TP_ALLOC(t) NATIVE_FIELD(t, 304, native_allocfunc)
+#define TP_ALLOC(t) NATIVE_FIELD(t, OFFSET_TpAlloc, native_allocfunc)
 typedef PyObject *(*native_newfunc)(PyObject *, PyObject *, PyObject *);
-#define TP_NEW(t) NATIVE_FIELD(t, 312, native_newfunc)
-#define TP_INIT(t) NATIVE_FIELD(t, 296, void *)
-#define TP_NAME(t) NATIVE_FIELD(t, 24, const char *)
-#define TP_VECTORCALL_OFFSET(t) NATIVE_FIELD(t, 56, Py_ssize_t)
-#define TP_BASICSIZE(t) NATIVE_FIELD(t, 32, Py_ssize_t)
-#define TP_DEALLOC(t) NATIVE_FIELD(t, 48, void *)
-#define TP_WEAKLISTOFFSET(t) NATIVE_FIELD(t, 208, Py_ssize_t)
+#define TP_NEW(t) NATIVE_FIELD(t, OFFSET_TpNew, native_newfunc)
+#define TP_INIT(t) NATIVE_FIELD(t, OFFSET_TpInit, void *)
+#define TP_NAME(t) NATIVE_FIELD(t, OFFSET_TpName, const char *)
+#define TP_VECTORCALL_OFFSET(t) NATIVE_FIELD(t, OFFSET_TpVectorcallOffset, Py_ssize_t)
+#define TP_BASICSIZE(t) NATIVE_FIELD(t, OFFSET_TpBasicsize, Py_ssize_t)
+#define TP_DEALLOC(t) NATIVE_FIELD(t, OFFSET_TpDealloc, void *)
+#define TP_WEAKLISTOFFSET(t) NATIVE_FIELD(t, OFFSET_TpWeaklistOffset, Py_ssize_t)
 typedef void (*native_freefunc)(void *);
-#define TP_FREE(t) NATIVE_FIELD(t, 320, native_freefunc)
-#define TP_FINALIZE(t) NATIVE_FIELD(t, 392, void *)
-#define VAR_SIZE(o) NATIVE_FIELD(o, 16, Py_ssize_t)
-#define BYTES_DATA_OFFSET 32
-#define TUPLE_SIZE(t) NATIVE_FIELD(t, 16, Py_ssize_t)
-#define TUPLE_ITEMS(t) ((HPy *)((char *)(t) + 24))
-#define LIST_SIZE(l) NATIVE_FIELD(l, 16, Py_ssize_t)
-#define LIST_ITEMS(l) NATIVE_FIELD(l, 24, PyObject **)
-#define OBJECT_HEADER_SIZE 16
-
-#define TPFLAGS_HEAPTYPE (1UL << 9)
-#define TPFLAGS_HAVE_VECTORCALL (1UL << 11)
-#define TPFLAGS_HAVE_GC (1UL << 14)
-#define TPFLAGS_LONG_SUBCLASS (1UL << 24)
-#define TPFLAGS_LIST_SUBCLASS (1UL << 25)
-#define TPFLAGS_TUPLE_SUBCLASS (1UL << 26)
-#define TPFLAGS_BYTES_SUBCLASS (1UL << 27)
-#define TPFLAGS_UNICODE_SUBCLASS (1UL << 28)
-#define TPFLAGS_DICT_SUBCLASS (1UL << 29)
-#define TPFLAGS_TYPE_SUBCLASS (1UL << 31)
+#define TP_FREE(t) NATIVE_FIELD(t, OFFSET_TpFree, native_freefunc)
+#define TP_FINALIZE(t) NATIVE_FIELD(t, OFFSET_TpFinalize, void *)
+#define VAR_SIZE(o) NATIVE_FIELD(o, OFFSET_VarSize, Py_ssize_t)
+#define BYTES_DATA_OFFSET OFFSET_BytesData
+#define TUPLE_SIZE(t) NATIVE_FIELD(t, OFFSET_TupleSize, Py_ssize_t)
+#define TUPLE_ITEMS(t) ((HPy *)((char *)(t) + OFFSET_TupleItems))
+#define LIST_SIZE(l) NATIVE_FIELD(l, OFFSET_ListSize, Py_ssize_t)
+#define LIST_ITEMS(l) NATIVE_FIELD(l, OFFSET_ListItems, PyObject **)
+#define OBJECT_HEADER_SIZE SIZE_ObjectHeader
 
 /* The CPython functions the hand-written fast path calls, resolved once by hpyshim_native_fill. */
 struct native_cpython {

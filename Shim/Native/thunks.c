@@ -8,6 +8,7 @@
  * executable memory is refused, on another architecture, with HPYSHIM_THUNKS=0, or for modules
  * loaded in debug or trace mode (their trampolines wrap arguments), CPython gets the extension's
  * trampoline as before. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "native.h"
@@ -136,32 +137,69 @@ static int thunks_enabled(void)
     return thunks_state > 0;
 }
 
+/* Thunks of dead types, for reuse (their pages stay mapped). */
+static unsigned char **free_thunks;
+static size_t free_count, free_capacity;
+
+void hpyshim_native_release_thunk(void *thunk)
+{
+    if (free_count == free_capacity) {
+        size_t capacity = free_capacity ? free_capacity * 2 : 64;
+        unsigned char **grown = realloc(free_thunks, capacity * sizeof *grown);
+        if (grown == NULL)
+            return;   /* kept, unused */
+        free_thunks = grown;
+        free_capacity = capacity;
+    }
+    free_thunks[free_count++] = thunk;
+}
+
+/* Writes the thunk at `thunk` (in a page that is executable, or fresh and writable): the page is
+ * writable only while it is written. Only threads holding the GIL run thunks, and they spend a few
+ * instructions in one; this runs under the GIL, so no thread is inside the page meanwhile.
+ * 1 written, 0 not encodable, -1 the system refused the protection change. */
+static int write_thunk(unsigned char *thunk, int fresh_page, const thunk_kind *k, void *impl)
+{
+    unsigned char *base = (unsigned char *)((uintptr_t)thunk & ~(uintptr_t)(page_size - 1));
+    if (!fresh_page && platform_pages_protect(base, page_size, PLATFORM_READ_WRITE) != 0)
+        return -1;
+    int ok = (k->dispatcher != NULL ? thunk_encode(thunk, k->nargs, impl, k->dispatcher)
+                                    : thunk_encode_direct(thunk, k->nargs, k->mask, uctx, impl)) == 0;
+    if (platform_pages_protect(base, page_size, PLATFORM_READ_EXEC) != 0)
+        return -1;
+    __builtin___clear_cache((char *)thunk, (char *)thunk + THUNK_SIZE);
+    return ok;
+}
+
 /* A thunk for impl of that kind, or NULL (the caller falls back). */
 static void *make_thunk(const thunk_kind *k, void *impl)
 {
+    int fresh_page = 0, written;
+    unsigned char *thunk;
     if (page_size == 0)
         page_size = platform_page_size();
-    if (page == NULL || page_used + THUNK_SIZE > page_size) {
-        void *fresh = platform_pages_map(page_size);
-        if (fresh == NULL)
-            goto refused;
-        page = fresh;
-        page_used = 0;
-    } else if (platform_pages_protect(page, page_size, PLATFORM_READ_WRITE) != 0) {
-        goto refused;
+    if (free_count > 0) {
+        thunk = free_thunks[--free_count];   /* a released one */
+        written = write_thunk(thunk, 0, k, impl);
+        if (written == 0)
+            free_count++;
+    } else {
+        if (page == NULL || page_used + THUNK_SIZE > page_size) {
+            void *fresh = platform_pages_map(page_size);
+            if (fresh == NULL)
+                goto refused;
+            page = fresh;
+            page_used = 0;
+            fresh_page = 1;
+        }
+        thunk = page + page_used;
+        written = write_thunk(thunk, fresh_page, k, impl);
+        if (written > 0)
+            page_used += THUNK_SIZE;
     }
-    /* Only threads holding the GIL run thunks, and they spend three instructions in one; this runs
-       under the GIL, so no thread is inside the page while it is writable. */
-    unsigned char *thunk = page + page_used;
-    int ok = (k->dispatcher != NULL ? thunk_encode(thunk, k->nargs, impl, k->dispatcher)
-                                    : thunk_encode_direct(thunk, k->nargs, k->mask, uctx, impl)) == 0;
-    if (platform_pages_protect(page, page_size, PLATFORM_READ_EXEC) != 0)
-        goto refused;   /* the page stays writable and unused: thunks are off from now on */
-    __builtin___clear_cache((char *)thunk, (char *)thunk + THUNK_SIZE);
-    if (!ok)
-        return NULL;
-    page_used += THUNK_SIZE;
-    return thunk;
+    if (written < 0)
+        goto refused;
+    return written > 0 ? thunk : NULL;
 refused:
     thunks_state = -1;
     off_reason = "the system refused executable memory";

@@ -4,6 +4,7 @@
  * reused, so an entry counts only while the type still has the tp_methods array built for it. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "native.h"
 
 typedef struct {
@@ -67,6 +68,32 @@ int hpyshim_native_note_type(PyObject *type, void *methods, HPy_ssize_t data_off
     count += insert(entries, capacity, (type_entry){ type, methods, data_offset, vectorcall,
                                                      (HPyFunc_destroyfunc)destroy, (HPyFunc_traverseproc)traverse, shape });
     return 0;
+}
+
+/* Called by the C# registry when an HPy type has died: its entry goes (the table is probed
+ * linearly, so the entries after it that were displaced past it move back). */
+void hpyshim_native_forget_type(PyObject *type)
+{
+    if (capacity == 0)
+        return;
+    size_t mask = capacity - 1, i = slot_of(type) & mask;
+    for (;; i = (i + 1) & mask) {
+        if (entries[i].type == NULL)
+            return;
+        if (entries[i].type == type)
+            break;
+    }
+    for (size_t j = (i + 1) & mask; entries[j].type != NULL; j = (j + 1) & mask) {
+        size_t home = slot_of(entries[j].type) & mask;
+        /* entry j may fill the hole at i unless its home lies cyclically in (i, j] */
+        int stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+        if (!stays) {
+            entries[i] = entries[j];
+            i = j;
+        }
+    }
+    memset(&entries[i], 0, sizeof entries[i]);
+    count--;
 }
 
 /* The nearest HPy type on the tp_base chain (Python subclasses included), or NULL. */
@@ -156,7 +183,7 @@ int hpyshim_native_SetCallFunction(HPyContext *ctx, HPy h, HPyCallFunction *func
 HPy hpyshim_native_New(HPyContext *ctx, HPy h_type, void **data)
 {
     PyObject *type = _h2py(h_type);
-    if (!(TP_FLAGS(Py_TYPE_OF(type)) & TPFLAGS_TYPE_SUBCLASS)) {
+    if (!(TP_FLAGS(Py_TYPE_OF(type)) & TPFLAGS_TypeSubclass)) {
         cpy.PyErr_SetString(*cpy.PyExc_TypeError, "HPy_New arg 1 must be a type");
         return HPy_NULL;
     }
@@ -214,7 +241,7 @@ void *hpyshim_native_AsStruct_Dict(HPyContext *ctx, HPy h) { return (char *)_h2p
 HPy hpyshim_native_Type_GenericNew(HPyContext *ctx, HPy type, const HPy *args, HPy_ssize_t nargs, HPy kw)
 {
     PyObject *t = _h2py(type);
-    if (t == NULL || !native_has_flag(t, TPFLAGS_TYPE_SUBCLASS)) {
+    if (t == NULL || !native_has_flag(t, TPFLAGS_TypeSubclass)) {
         cpy.PyErr_SetString(*cpy.PyExc_TypeError, "HPy_Type_GenericNew arg 1 must be a type");
         return HPy_NULL;
     }
@@ -258,7 +285,7 @@ void hpyshim_native_tp_dealloc(PyObject *self)
     int leaf = TP_DEALLOC(type) == (void *)hpyshim_native_tp_dealloc;
     if (leaf && TP_FINALIZE(type) != NULL && cpy.PyObject_CallFinalizerFromDealloc(self) < 0)
         return;   /* resurrected */
-    if (TP_FLAGS(type) & TPFLAGS_HAVE_GC)
+    if (TP_FLAGS(type) & TPFLAGS_HaveGc)
         cpy.PyObject_GC_UnTrack(self);
     if (TP_WEAKLISTOFFSET(type) > 0)
         cpy.PyObject_ClearWeakRefs(self);
@@ -269,7 +296,7 @@ void hpyshim_native_tp_dealloc(PyObject *self)
             e->destroy((char *)self + e->data_offset);
     }
     TP_FREE(type)(self);
-    if (TP_FLAGS(type) & TPFLAGS_HEAPTYPE)
+    if (TP_FLAGS(type) & TPFLAGS_HeapType)
         native_decref(type);
 }
 
@@ -317,7 +344,7 @@ int native_traverse(HPyFunc_traverseproc impl, PyObject *self, void *visit, void
 int hpyshim_native_Type_GetBuiltinShape(HPyContext *ctx, HPy h_type)
 {
     PyObject *type = _h2py(h_type);
-    if (type == NULL || !native_has_flag(type, TPFLAGS_TYPE_SUBCLASS)) {
+    if (type == NULL || !native_has_flag(type, TPFLAGS_TypeSubclass)) {
         cpy.PyErr_SetString(*cpy.PyExc_TypeError, "arg must be a type");
         return -2;
     }

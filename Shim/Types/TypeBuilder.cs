@@ -6,13 +6,6 @@ using HPyShim.Native;
 
 namespace HPyShim.Types;
 
-/// <summary>HPySlot_Slot numbers that differ from CPython's Py_* slot ids or need the runtime.</summary>
-internal static class HPySlotId
-{
-    public const int bf_getbuffer = 1, bf_releasebuffer = 2, tp_call = 50, tp_traverse = 71,
-        tp_destroy = 1000, mod_create = 2000, mod_exec = 2001;
-}
-
 /// <summary>CPython's Py_* type slot ids used when building a PyType_Spec (typeslots.h).</summary>
 internal static class PySlotId
 {
@@ -20,31 +13,10 @@ internal static class PySlotId
         tp_members = 72, tp_getset = 73;
 }
 
-/// <summary>HPyFunc_Signature values (HPy 0.9).</summary>
-internal static class Sig
+/// <summary>HPyFunc_Signature values (generated: Types/Generated/Signatures.g.cs) and what methods do with them.</summary>
+internal static partial class Sig
 {
-    public const int VARARGS = 1, KEYWORDS = 2, NOARGS = 3, O = 4, DESTROYFUNC = 5, GETBUFFERPROC = 6,
-        RELEASEBUFFERPROC = 7, UNARYFUNC = 8, BINARYFUNC = 9, TERNARYFUNC = 10, INQUIRY = 11,
-        LENFUNC = 12, SSIZEARGFUNC = 13, SSIZESSIZEARGFUNC = 14, SSIZEOBJARGPROC = 15,
-        SSIZESSIZEOBJARGPROC = 16, OBJOBJARGPROC = 17, FREEFUNC = 18, GETATTRFUNC = 19,
-        GETATTROFUNC = 20, SETATTRFUNC = 21, SETATTROFUNC = 22, REPRFUNC = 23, HASHFUNC = 24,
-        RICHCMPFUNC = 25, GETITERFUNC = 26, ITERNEXTFUNC = 27, DESCRGETFUNC = 28, DESCRSETFUNC = 29,
-        INITPROC = 30, NEWFUNC = 31, GETTER = 32, SETTER = 33, OBJOBJPROC = 34, TRAVERSEPROC = 35,
-        DESTRUCTOR = 36, CAPSULE_DESTRUCTOR = 37, VECTORCALLFUNC = 38, MOD_CREATE = 39;
-
-    static readonly string[] names =
-    {
-        "", "VARARGS", "KEYWORDS", "NOARGS", "O", "DESTROYFUNC", "GETBUFFERPROC", "RELEASEBUFFERPROC",
-        "UNARYFUNC", "BINARYFUNC", "TERNARYFUNC", "INQUIRY", "LENFUNC", "SSIZEARGFUNC",
-        "SSIZESSIZEARGFUNC", "SSIZEOBJARGPROC", "SSIZESSIZEOBJARGPROC", "OBJOBJARGPROC", "FREEFUNC",
-        "GETATTRFUNC", "GETATTROFUNC", "SETATTRFUNC", "SETATTROFUNC", "REPRFUNC", "HASHFUNC",
-        "RICHCMPFUNC", "GETITERFUNC", "ITERNEXTFUNC", "DESCRGETFUNC", "DESCRSETFUNC", "INITPROC",
-        "NEWFUNC", "GETTER", "SETTER", "OBJOBJPROC", "TRAVERSEPROC", "DESTRUCTOR",
-        "CAPSULE_DESTRUCTOR", "VECTORCALLFUNC", "MOD_CREATE",
-    };
-
-    public static string Name(int sig) =>
-        sig > 0 && sig < names.Length ? "HPyFunc_" + names[sig] : $"HPyFunc_Signature {sig}";
+    public static string Name(int sig) => NameOf(sig) is { } name ? "HPyFunc_" + name : $"HPyFunc_Signature {sig}";
 
     /// <summary>The ml_flags of a method with this signature, or -1 if methods cannot have it.</summary>
     public static int MethFlags(int sig) => sig switch
@@ -60,17 +32,18 @@ internal static class Sig
 /// <summary>
 /// HPyType_FromSpec: turns an HPyType_Spec into a PyType_Spec and asks CPython for the heap type.
 /// Everything handed to CPython (spec, slots, method/member/getset arrays, names) is allocated in
-/// native memory and never freed: CPython keeps pointers into some of them for the type's life,
-/// and older versions assume they are static.
+/// native memory that lives as long as the type: CPython keeps pointers into some of it for the
+/// type's life (TypeRegistry frees it after the type has died).
 /// </summary>
 internal static unsafe class TypeBuilder
 {
-    const ulong HPy_TPFLAGS_HAVE_GC = 1UL << 14, HaveVectorcall = 1UL << 11;
+    const ulong HPy_TPFLAGS_HAVE_GC = Layout.HaveGc, HaveVectorcall = Layout.HaveVectorcall;
     const int T_PYSSIZET = 19;
     const string VectorcallOffsetName = "__vectorcalloffset__";
 
     public static HPy FromSpec(HPyType_Spec* hspec, HPyType_SpecParam* @params)
     {
+        TypeRegistry.ReclaimDead();
         if (hspec == null) return Failure.RaiseNull(Py.PyExc_SystemError, "HPyType_FromSpec: spec is NULL");
         if (hspec->name == null) return Failure.RaiseNull(Py.PyExc_SystemError, "HPyType_FromSpec: spec.name is NULL");
         string name = Utf8.Read(hspec->name)!;
@@ -221,7 +194,34 @@ internal static unsafe class TypeBuilder
             basicsize = vectorcallOffset + sizeof(nint);
         }
 
-        // Methods (always a fresh array: its address identifies the type, see TypeRegistry).
+        // Everything allocated from here on belongs to the type, freed after it dies (or now, if
+        // it is never made). Methods: always a fresh array, its address identifies the type.
+        var owned = new List<nint>();
+        var thunks = new List<nint>();   // the thunks CPython calls instead of trampolines (thunks.c)
+        HPy made = Build();
+        if (made.IsNull)
+        {
+            foreach (nint block in owned) NativeMemory.Free((void*)block);
+            foreach (nint thunk in thunks) NativeFastPath.ReleaseThunk(thunk);
+        }
+        return made;
+
+        T* Alloc<T>(int count) where T : unmanaged
+        {
+            var block = (T*)NativeMemory.AllocZeroed((nuint)count, (nuint)sizeof(T));
+            owned.Add((nint)block);
+            return block;
+        }
+
+        byte* Text(string text)
+        {
+            byte* block = Utf8.Persistent(text);
+            owned.Add((nint)block);
+            return block;
+        }
+
+        HPy Build()
+        {
         int legacyMethodCount = CountMethods(legacyMethods);
         var methods = Alloc<PyMethodDef>(methCount + legacyMethodCount + 1);
         int m = 0;
@@ -251,7 +251,7 @@ internal static unsafe class TypeBuilder
                         methods[m++] = new PyMethodDef
                         {
                             ml_name = d->meth.name, ml_flags = flags, ml_doc = d->meth.doc,
-                            ml_meth = NativeFastPath.MethodEntry(d->meth.signature, d->meth.impl, d->meth.cpy_trampoline),
+                            ml_meth = NativeFastPath.MethodEntry(d->meth.signature, d->meth.impl, d->meth.cpy_trampoline, thunks),
                         };
                         break;
                     }
@@ -268,15 +268,15 @@ internal static unsafe class TypeBuilder
                         getsets[g++] = new PyGetSetDef
                         {
                             name = d->getset.name, doc = d->getset.doc, closure = d->getset.closure,
-                            get = NativeFastPath.MethodEntry(Sig.GETTER, d->getset.getter_impl, d->getset.getter_cpy_trampoline),
-                            set = NativeFastPath.MethodEntry(Sig.SETTER, d->getset.setter_impl, d->getset.setter_cpy_trampoline),
+                            get = NativeFastPath.MethodEntry(Sig.GETTER, d->getset.getter_impl, d->getset.getter_cpy_trampoline, thunks),
+                            set = NativeFastPath.MethodEntry(Sig.SETTER, d->getset.setter_impl, d->getset.setter_cpy_trampoline, thunks),
                         };
                         break;
                     case HPyDef_Kind.Slot:
                         int id = d->slot.slot;
                         if (id == HPySlotId.tp_destroy || id == HPySlotId.bf_getbuffer || id == HPySlotId.bf_releasebuffer)
                             break;   // no CPython slot: handled by the runtime below
-                        slots[s++] = new PyType_Slot { slot = id, pfunc = NativeFastPath.SlotEntry(id, d->slot.impl, d->slot.cpy_trampoline) };
+                        slots[s++] = new PyType_Slot { slot = id, pfunc = NativeFastPath.SlotEntry(id, d->slot.impl, d->slot.cpy_trampoline, thunks) };
                         break;
                 }
             }
@@ -286,7 +286,7 @@ internal static unsafe class TypeBuilder
         if (call != null)
             members[mb++] = new PyMemberDef
             {
-                name = Utf8.Persistent(VectorcallOffsetName), type = T_PYSSIZET, offset = vectorcallOffset,
+                name = Text(VectorcallOffsetName), type = T_PYSSIZET, offset = vectorcallOffset,
                 flags = PyMemberDef.READONLY,
             };
         for (int i = 0; i < legacyGetsetCount; i++) getsets[g++] = legacyGetsets[i];
@@ -319,7 +319,7 @@ internal static unsafe class TypeBuilder
         }
 
         var spec = Alloc<PyType_Spec>(1);
-        spec->name = Utf8.Persistent(name);
+        spec->name = Text(name);
         spec->basicsize = checked((int)basicsize);
         spec->itemsize = hspec->itemsize;
         // 3.8 neither reads __vectorcalloffset__ nor accepts the flag before the offset is set.
@@ -359,16 +359,16 @@ internal static unsafe class TypeBuilder
         // The buffer protocol has no PyType_FromSpec slot on 3.8: fill tp_as_buffer directly.
         if (getbuffer != null || releasebuffer != null)
         {
-            var procs = (void**)NativeMemory.AllocZeroed(2, (nuint)sizeof(void*));
-            procs[0] = getbuffer;
-            procs[1] = releasebuffer;
+            var procs = Alloc<nint>(2);
+            procs[0] = (nint)getbuffer;
+            procs[1] = (nint)releasebuffer;
             TypeLayout.SetAsBuffer(type, procs);
         }
 
         var info = new HPyTypeInfo
         {
             Type = type, Methods = methods, Shape = shape, Header = header, Destroy = destroy, Traverse = traverse,
-            Call = call,
+            Call = call, Owned = owned, Thunks = thunks,
         };
         if (shape == Shape.Legacy)
         {
@@ -383,6 +383,7 @@ internal static unsafe class TypeBuilder
         }
         TypeRegistry.Add(info);
         return new HPy(type);
+        }
     }
 
     /// <summary>The CPython offset of an explicit __vectorcalloffset__ member (HPy or legacy), or 0.</summary>
@@ -406,9 +407,6 @@ internal static unsafe class TypeBuilder
                 if (slots[i].slot == id) return true;
         return false;
     }
-
-    static T* Alloc<T>(int count) where T : unmanaged =>
-        (T*)NativeMemory.AllocZeroed((nuint)count, (nuint)sizeof(T));
 
     static int CountMethods(PyMethodDef* defs)
     {

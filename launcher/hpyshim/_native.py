@@ -155,6 +155,17 @@ def load_module(name, path, spec, mode_number):
     return module
 
 
+def exec_module(name, path, module, mode_number):
+    """Direct call of hpyshim_exec_module: the module's exec slots again (importlib.reload)."""
+    fn = get_library().hpyshim_exec_module
+    fn.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.py_object, ctypes.c_int]
+    fn.restype = ctypes.c_int
+    # PyDLL raises the exception the runtime set; -1 without one is the runtime's own failure.
+    if fn(name.encode("utf-8"), os.fsencode(path), module, int(mode_number)) != 0:
+        raise SystemError("the HPy Shim runtime failed to reload %r from %s without setting an "
+                          "exception (see stderr)" % (name, path))
+
+
 def load_error_type():
     """The runtime's exception class for files that cannot be loaded (hpyshim.HPyLoadError)."""
     rt = runtime()

@@ -110,7 +110,10 @@ class HPyExtensionLoader:
     """Loader of one ``NAME.hpy0.so`` file.
 
     The runtime creates and executes the module in create_module, so
-    exec_module has nothing left to do.
+    exec_module has nothing left to do for it.  ``importlib.reload`` calls
+    exec_module alone, on the module it reloads: the module's HPy_mod_exec
+    slots run again on it, as a Python module's code runs again in its
+    namespace.
     """
 
     def __init__(self, name, path, mode=None):
@@ -136,10 +139,16 @@ class HPyExtensionLoader:
             # As HPy's stub loader: HPY and HPY_LOG are read for the short name at each import.
             mode = mode_for_module(spec.name)
             log_loading(_short_name(spec.name), mode)
-        return _native_load(spec.name, self.path, spec, mode)
+        module = _native_load(spec.name, self.path, spec, mode)
+        self._created = module
+        return module
 
     def exec_module(self, module):
-        pass
+        if getattr(self, "_created", None) is module:
+            self._created = None   # made and executed by create_module
+            return
+        mode = self.mode if self.mode is not None else mode_for_module(module.__name__)
+        _native.exec_module(_short_name(module.__name__), self.path, module, mode_number(mode))
 
     def is_package(self, fullname):
         return False

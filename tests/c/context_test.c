@@ -111,16 +111,27 @@ static void builders(HPyContext *ctx)
     tb = HPyTupleBuilder_New(ctx, 1); HPyTupleBuilder_Set(ctx, tb, 0, item); HPyTupleBuilder_Cancel(ctx, tb);
     CHECK(refcnt(item) == rc0);
 
+    /* A failed New raises at once, as CPython's constructors do; Build keeps that error. */
     tb = HPyTupleBuilder_New(ctx, -1);
-    CHECK(!HPyErr_Occurred(ctx));
+    CHECK(HPyErr_Occurred(ctx));
     HPyTupleBuilder_Set(ctx, tb, 0, item);
+    tup = HPyTupleBuilder_Build(ctx, tb);
+    CHECK(HPy_IsNull(tup) && raised(ctx, ctx->h_SystemError));
+    tb = HPyTupleBuilder_New(ctx, (HPy_ssize_t)1 << 60);
     tup = HPyTupleBuilder_Build(ctx, tb);
     CHECK(HPy_IsNull(tup) && raised(ctx, ctx->h_MemoryError));
     lb = HPyListBuilder_New(ctx, -1);
-    CHECK(!HPyErr_Occurred(ctx));
+    CHECK(HPyErr_Occurred(ctx));
+    list = HPyListBuilder_Build(ctx, lb);
+    CHECK(HPy_IsNull(list) && raised(ctx, ctx->h_SystemError));
+    lb = HPyListBuilder_New(ctx, (HPy_ssize_t)1 << 60);
     list = HPyListBuilder_Build(ctx, lb);
     CHECK(HPy_IsNull(list) && raised(ctx, ctx->h_MemoryError));
-    lb = HPyListBuilder_New(ctx, -1); HPyListBuilder_Cancel(ctx, lb); CHECK(!HPyErr_Occurred(ctx));
+    lb = HPyListBuilder_New(ctx, -1); HPyListBuilder_Cancel(ctx, lb);
+    CHECK(raised(ctx, ctx->h_SystemError));
+    lb = HPyListBuilder_New(ctx, -1); HPyErr_Clear(ctx);   /* the error cleared: Build still fails */
+    list = HPyListBuilder_Build(ctx, lb);
+    CHECK(HPy_IsNull(list) && raised(ctx, ctx->h_MemoryError));
     CHECK(refcnt(item) == rc0);
 
     HPy arr[3] = { item, ctx->h_None, item };

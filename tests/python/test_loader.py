@@ -116,6 +116,24 @@ class LoadErrorTest(unittest.TestCase):
         # the system's own reason, even for the first failed load in the process
         self.assertLoadFails("junk", path, r"invalid elf header|file too short")
 
+    def test_truncated_library(self):
+        # dlopen maps segments without checking them against the file size and dies of SIGBUS
+        # touching a page past the end: every cut must be a clear error instead.
+        with open(support.sample("simple"), "rb") as f:
+            whole = f.read()
+        cuts = {40: r"truncated: an elf header needs 64 bytes",
+                100: r"truncated or corrupt: the program header table",
+                len(whole) // 4: r"truncated or corrupt: segment \d+ \(load\)",
+                len(whole) * 3 // 4: r"truncated or corrupt: segment \d+ \(load\)|section header table",
+                len(whole) - 1: r"truncated or corrupt: the section header table"}
+        for size, cause in cuts.items():
+            with self.subTest(size=size):
+                path = os.path.join(self.tmp, "cut%d" % size, "simple.hpy0.so")
+                os.makedirs(os.path.dirname(path))
+                with open(path, "wb") as f:
+                    f.write(whole[:size])
+                self.assertLoadFails("simple", path, cause)
+
     def test_library_without_hpy_symbols(self):
         path = os.path.join(self.tmp, "nosyms.hpy0.so")
         support.compile_shared("int nosyms_unrelated(void) { return 1; }\n", path)

@@ -110,5 +110,67 @@ class MalformedModuleTest(unittest.TestCase):
         self.assertIn(path, str(cm.exception))
 
 
+BUILDERS = r"""
+#include "hpy.h"
+
+/* New with a size the caller got wrong, then straight back to Python: the error must be CPython's. */
+HPyDef_METH(tuple_of, "tuple_of", HPyFunc_O)
+static HPy tuple_of_impl(HPyContext *ctx, HPy self, HPy size)
+{
+    HPyTupleBuilder b = HPyTupleBuilder_New(ctx, HPyLong_AsSsize_t(ctx, size));
+    if (b._tup == 0)
+        return HPy_NULL;
+    return HPyTupleBuilder_Build(ctx, b);
+}
+
+HPyDef_METH(list_of, "list_of", HPyFunc_O)
+static HPy list_of_impl(HPyContext *ctx, HPy self, HPy size)
+{
+    HPyListBuilder b = HPyListBuilder_New(ctx, HPyLong_AsSsize_t(ctx, size));
+    if (b._lst == 0)
+        return HPy_NULL;
+    return HPyListBuilder_Build(ctx, b);
+}
+
+/* The HPy idiom: no check after New, Set and Build as usual. */
+HPyDef_METH(filled_tuple, "filled_tuple", HPyFunc_O)
+static HPy filled_tuple_impl(HPyContext *ctx, HPy self, HPy size)
+{
+    HPyTupleBuilder b = HPyTupleBuilder_New(ctx, HPyLong_AsSsize_t(ctx, size));
+    HPyTupleBuilder_Set(ctx, b, 0, self);
+    return HPyTupleBuilder_Build(ctx, b);
+}
+
+static HPyDef *defines[] = { &tuple_of, &list_of, &filled_tuple, NULL };
+static HPyModuleDef moduledef = { .defines = defines };
+HPy_MODINIT(builders, moduledef)
+"""
+
+
+class BuilderSizeTest(unittest.TestCase):
+    """A builder of negative size raises SystemError, one too big MemoryError, as CPython's
+    PyTuple_New and PyList_New do, in every mode."""
+
+    def check(self, mode):
+        m = hpyshim.load("builders", built("builders", BUILDERS), mode=mode)
+        for make in (m.tuple_of, m.list_of, m.filled_tuple):
+            with self.subTest(mode=mode, function=make.__name__):
+                with self.assertRaises(SystemError) as cm:
+                    make(-1)
+                self.assertNotIn("without", str(cm.exception))  # not "returned NULL without setting an error"
+                with self.assertRaises(MemoryError):
+                    make(1 << 60)
+        self.assertEqual((m.tuple_of(0), m.list_of(0), m.filled_tuple(1)), ((), [], (m,)))
+
+    def test_universal(self):
+        self.check("universal")
+
+    def test_debug(self):
+        self.check("debug")
+
+    def test_trace(self):
+        self.check("trace")
+
+
 if __name__ == "__main__":
     unittest.main()
