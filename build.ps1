@@ -1,49 +1,22 @@
-# HPy Shim build script for Windows; the same commands as build.sh.
-#   .\build.ps1          publish hpy.dll (NativeAOT) to out\lib and build the samples to out\cext-samples
-#   .\build.ps1 test     build, then run every test
-#   .\build.ps1 run      build, then run a sample through the launcher
-#   .\build.ps1 generate rewrite the generated files from api\hpy_context.api
-param([string]$Command = "build")
+# HPy Shim build script for PowerShell 7: `dotnet tool restore` once, then `dotnet tool run pwsh -- ./build.ps1
+# [--dry-run] [COMMAND [ARGS]]`. Every command is implemented once, in tools/build.py, which build.sh runs
+# too, so both scripts have the same commands, options, outputs and exit codes: `./build.ps1 help` lists them.
 $ErrorActionPreference = "Stop"
-Set-Location $PSScriptRoot
-$Root = $PSScriptRoot
-$Out = Join-Path $Root "out"
-$Python = if ($env:PYTHON) { $env:PYTHON } else { "python" }
-$env:DOTNET_CLI_TELEMETRY_OPTOUT = "1"
-
-function Invoke-Checked([scriptblock]$Block) {
-    & $Block
-    if ($LASTEXITCODE -ne 0) { throw "command failed with exit code $LASTEXITCODE" }
+# Stop before anything else on Windows (Windows PowerShell 5 has no $IsWindows, hence OSVersion).
+if ([System.Environment]::OSVersion.Platform -eq [System.PlatformID]::Win32NT) {
+    [Console]::Error.WriteLine("HPy Shim does not support Windows yet: the runtime finds CPython's C API and loads extensions through the POSIX dynamic loader (dlopen, dlsym, dladdr), its native fast path uses mmap and is built with gcc and ar, and extensions are built as gcc shared objects; none of this has a tested Windows counterpart. Linux (x64, arm64) is the tested platform; see README.md, 'Platforms'.")
+    exit 1
 }
-
-function Build-Library {
-    Write-Host "== hpy.dll (NativeAOT, win-x64)"
-    Invoke-Checked { dotnet publish Shim/Shim.csproj -c Release -r win-x64 -o "$Out/publish" -nologo -v quiet }
-    New-Item -ItemType Directory -Force "$Out/lib" | Out-Null
-    Copy-Item "$Out/publish/hpy.dll" "$Out/lib/hpy.dll" -Force
+if (-not (Get-Command python3 -CommandType Application -ErrorAction SilentlyContinue)) {
+    [Console]::Error.WriteLine("build.ps1: python3 is not on PATH; the build driver (tools/build.py) needs Python 3.8+")
+    exit 1
 }
-
-function Build-Samples {
-    Write-Host "== samples (universal ABI)"
-    New-Item -ItemType Directory -Force "$Out/cext-samples" | Out-Null
-    $env:PYTHONPATH = Join-Path $Root "launcher"
-    foreach ($dir in Get-ChildItem -Directory cext-samples) {
-        $sources = (Get-ChildItem "$($dir.FullName)/*.c").FullName
-        Invoke-Checked { & $Python -m hpyshim build $dir.Name @sources --abi universal -o "$Out/cext-samples" }
-    }
+$saved = $env:HPYSHIM_BUILD_SCRIPT
+$env:HPYSHIM_BUILD_SCRIPT = "./build.ps1"
+try {
+    & python3 (Join-Path $PSScriptRoot "tools/build.py") @args
+    $code = $LASTEXITCODE
+} finally {
+    $env:HPYSHIM_BUILD_SCRIPT = $saved
 }
-
-switch ($Command) {
-    "build" { Build-Library; Build-Samples }
-    "generate" { Invoke-Checked { dotnet run --project generator -- --root $Root } }
-    "test" {
-        Build-Library; Build-Samples
-        Invoke-Checked { dotnet test Shim.Tests/Shim.Tests.csproj -nologo }
-    }
-    "run" {
-        Build-Library; Build-Samples
-        $env:PYTHONPATH = "$(Join-Path $Root 'launcher');$(Join-Path $Out 'cext-samples')"
-        Invoke-Checked { & $Python -m hpyshim run cext-samples/point/example.py }
-    }
-    default { Write-Error "usage: build.ps1 [build|test|run|generate]"; exit 2 }
-}
+exit $code

@@ -6,7 +6,8 @@ namespace HPyShim.Tests;
 internal static class Repo
 {
     public static readonly string Root = HPyShim.Generator.Program.FindRoot(AppContext.BaseDirectory);
-    public static string Out => Path.Combine(Root, "out");
+    /// <summary>The build output: out/, or HPYSHIM_OUT (relative to the root, as the build driver takes it).</summary>
+    public static string Out => Path.Combine(Root, Environment.GetEnvironmentVariable("HPYSHIM_OUT") is { Length: > 0 } o ? o : "out");
     public static string Library => Path.Combine(Out, "lib", "libhpy.so");
     public static string Samples => Path.Combine(Out, "cext-samples");
     public static string Include => Path.Combine(Root, "include");

@@ -105,13 +105,6 @@ internal static unsafe partial class Host
         return null;
     }
 
-    const int RTLD_NOW = 2, RTLD_GLOBAL = 0x100;
-
-    [DllImport("libc.so.6", EntryPoint = "dlopen")]
-    static extern nint dlopen(byte* file, int mode);
-
-    [DllImport("libc.so.6", EntryPoint = "dlerror")]
-    static extern byte* dlerror();
 
     /// <summary>
     /// Makes libpython's symbols global in this process (so the lookups above find them) and starts
@@ -128,12 +121,9 @@ internal static unsafe partial class Host
                 error = "no libpython given and HPYSHIM_LIBPYTHON is not set";
                 return false;
             }
-            byte* path = Utf8.Persistent(libpython);
-            nint handle = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
-            System.Runtime.InteropServices.NativeMemory.Free(path);
-            if (handle == 0)
+            if (Loader.NativeLibraries.OpenGlobal(libpython, out string? reason) == 0)
             {
-                error = $"cannot load {libpython}: {Utf8.Read(dlerror())}";
+                error = $"cannot load {libpython}: {reason}";
                 return false;
             }
         }

@@ -14,14 +14,14 @@ internal static class Symbols
     /// <summary>The address of an exported CPython symbol, or 0 (remembered in <see cref="Missing"/>).</summary>
     public static unsafe void* Require(string name)
     {
-        if (NativeLibrary.TryGetExport(NativeLibrary.GetMainProgramHandle(), name, out nint address))
-            return (void*)address;
+        void* address = Loader.NativeLibraries.FindInProcess(name);
+        if (address != null) return address;
         missing.Add(name);
         return null;
     }
 
-    public static bool IsAvailable(string name) =>
-        NativeLibrary.TryGetExport(NativeLibrary.GetMainProgramHandle(), name, out _);
+    public static unsafe bool IsAvailable(string name) =>
+        Loader.NativeLibraries.FindInProcess(name) != null;
 
     public static IReadOnlyList<string> Missing => missing;
 }

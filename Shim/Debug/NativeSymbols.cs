@@ -1,57 +1,42 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using HPyShim.CPython;
+using HPyShim.Loader;
 
 namespace HPyShim.Debug;
 
 /// <summary>
 /// Names a native code address for reports ("mymod.hpy0.so!make_point+0x2c"), at report time
-/// only: recording an address costs one store per handle. dladdr finds the binary and its
-/// exported symbols; a function the binary does not export (a static HPy implementation, the
-/// usual case) is found in the binary's ELF symbol table (.symtab), read once per binary. A
-/// stripped binary is named by file and offset.
+/// only: recording an address costs one store per handle. The dynamic loader
+/// (<see cref="NativeLibraries.DescribeAddress"/>) finds the binary and its exported symbols; a
+/// function the binary does not export (a static HPy implementation, the usual case) is found in
+/// the binary's ELF symbol table (.symtab), read once per binary. A stripped binary is named by
+/// file and offset.
 /// </summary>
 internal static unsafe class NativeSymbols
 {
-    [StructLayout(LayoutKind.Sequential)]
-    struct DlInfo
-    {
-        public byte* dli_fname;
-        public void* dli_fbase;
-        public byte* dli_sname;
-        public void* dli_saddr;
-    }
-
-    [DllImport("libc.so.6", EntryPoint = "dladdr")]
-    static extern int dladdr(void* address, DlInfo* info);
-
     /// <summary>A function symbol: [Start, Start + Size) relative to the load address.</summary>
     readonly record struct Symbol(ulong Start, ulong Size, string Name);
 
     static readonly Dictionary<string, Symbol[]> tables = new();
 
     /// <summary>The path of the binary that holds `address`, or null.</summary>
-    public static string? FileOf(void* address)
-    {
-        if (OperatingSystem.IsWindows()) return null;
-        DlInfo info;
-        return dladdr(address, &info) != 0 && info.dli_fname != null ? Utf8.Read(info.dli_fname) : null;
-    }
+    public static string? FileOf(void* address) =>
+        NativeLibraries.DescribeAddress(address, out string path, out _, out _, out _) ? path : null;
 
     public static string Describe(void* address)
     {
-        if (OperatingSystem.IsWindows()) return $"0x{(nint)address:x}";
-        DlInfo info;
-        if (dladdr(address, &info) == 0 || info.dli_fname == null) return $"0x{(nint)address:x}";
-        string path = Utf8.Read(info.dli_fname) ?? "?";
+        if (!NativeLibraries.DescribeAddress(address, out string path, out nint loadAddress,
+                out string? exported, out nint exportedAddress))
+            return $"0x{(nint)address:x}";
         string file = Path.GetFileName(path);
-        ulong offset = (ulong)((nint)address - (nint)info.dli_fbase);
+        ulong offset = (ulong)((nint)address - loadAddress);
         // The call's return address is just past the call: look up the byte before it.
         foreach (var s in SymbolTable(path))
             if (offset - 1 >= s.Start && offset - 1 < s.Start + Math.Max(s.Size, 1))
                 return $"{file}!{s.Name}+0x{offset - s.Start:x}";
-        if (info.dli_sname != null && info.dli_saddr != null)
-            return $"{file}!{Utf8.Read(info.dli_sname)}+0x{(nint)address - (nint)info.dli_saddr:x}";
+        if (exported != null)
+            return $"{file}!{exported}+0x{(nint)address - exportedAddress:x}";
         return $"{file}+0x{offset:x}";
     }
 

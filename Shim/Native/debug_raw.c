@@ -3,16 +3,14 @@
  * extension must not write to it. So the debug context hands out a copy in pages of their own,
  * read-only; when the handle closes the pages become unreadable (while the bytes kept that way
  * stay under a bound), and when the entry is reused they are unmapped. A read after close or a
- * write faults; a SIGSEGV handler installed after the runtime's own recognises the address and
- * says what the memory was, else passes the fault to the handler it replaced. The handler cannot
+ * write faults; a fault handler (platform_on_fault: SIGSEGV) installed after the runtime's own
+ * recognises the address and says what the memory was, else passes the fault to the one it replaced. The handler cannot
  * allocate or call Python: it only reads the fixed table below and write(2)s. */
-#define _GNU_SOURCE
-#include <signal.h>
-#include <stdlib.h>
+#include <signal.h>   /* sig_atomic_t: the table is read from the fault handler */
+#include <stdint.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 #include "debug.h"
+#include "platform.h"
 
 const char *native_debug_member_name(int32_t member);
 
@@ -28,7 +26,6 @@ typedef struct {
 static raw_region regions[MAX_REGIONS];
 static volatile sig_atomic_t region_count;
 static size_t page_size;
-static struct sigaction previous;
 static int handler_installed;
 
 static size_t pages_for(size_t n)
@@ -36,11 +33,7 @@ static size_t pages_for(size_t n)
     return (n + page_size - 1) / page_size * page_size;
 }
 
-static void say(const char *text)
-{
-    ssize_t ignored = write(2, text, strlen(text));
-    (void)ignored;
-}
+#define say platform_say
 
 static void say_hex(uintptr_t value)
 {
@@ -56,9 +49,9 @@ static void say_hex(uintptr_t value)
     say(buffer + i);
 }
 
-static void on_fault(int sig, siginfo_t *info, void *context)
+static void on_fault(void *fault_address)
 {
-    char *address = (char *)info->si_addr;
+    char *address = (char *)fault_address;
     for (sig_atomic_t i = 0; i < region_count; i++) {
         raw_region *r = &regions[i];
         if (address >= r->base && address < r->base + r->length) {
@@ -73,35 +66,18 @@ static void on_fault(int sig, siginfo_t *info, void *context)
             if (r->where != NULL)
                 say(r->where);
             say("Fatal Python error: invalid access to the raw data of a closed or read-only handle\n");
-            signal(SIGABRT, SIG_DFL);
-            abort();
+            platform_abort();
         }
     }
-    /* not ours: the handler we replaced decides */
-    if (previous.sa_flags & SA_SIGINFO) {
-        if (previous.sa_sigaction != NULL) {
-            previous.sa_sigaction(sig, info, context);
-            return;
-        }
-    } else if (previous.sa_handler != SIG_DFL && previous.sa_handler != SIG_IGN) {
-        previous.sa_handler(sig);
-        return;
-    }
-    /* default action: reinstall it and let the faulting instruction run again */
-    signal(sig, SIG_DFL);
+    /* not ours: returning passes the fault on */
 }
 
 void debug_raw_init(void)
 {
-    page_size = (size_t)sysconf(_SC_PAGESIZE);
+    page_size = platform_page_size();
     if (handler_installed)
         return;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_sigaction = on_fault;
-    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
-    sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGSEGV, &sa, &previous) == 0)
+    if (platform_on_fault(on_fault) == 0)
         handler_installed = 1;
 }
 
@@ -123,11 +99,11 @@ const char *debug_raw_copy(HPy dh, const char *data, size_t n, int32_t member, v
     if (region_count >= MAX_REGIONS)
         return data;
     size_t length = pages_for(n > 0 ? n : 1);
-    char *copy = mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (copy == MAP_FAILED)
+    char *copy = platform_pages_map(length);
+    if (copy == NULL)
         return data;
     memcpy(copy, data, n);
-    mprotect(copy, length, PROT_READ);
+    platform_pages_protect(copy, length, PLATFORM_READ);
     const char *where = debug_state->describe != NULL ? debug_state->describe(h, caller) : NULL;
     regions[region_count] = (raw_region){ copy, length, h, member, where };
     region_count++;
@@ -152,7 +128,7 @@ void debug_raw_release(debug_handle *h)
         /* keep the table dense: the last record moves into the hole */
         *r = regions[region_count - 1];
         region_count--;
-        munmap(h->raw, length);
+        platform_pages_unmap(h->raw, length);
         /* a closed handle's data was counted while it stayed protected */
         if (h->state != DH_OPEN && debug_state->raw_kept >= h->raw_size)
             debug_state->raw_kept -= h->raw_size;
@@ -174,11 +150,11 @@ void debug_raw_protect(debug_handle *h)
         size_t length = r->length;
         *r = regions[region_count - 1];
         region_count--;
-        munmap(h->raw, length);
+        platform_pages_unmap(h->raw, length);
         h->raw = NULL;
         h->raw_size = 0;
         return;
     }
     debug_state->raw_kept += h->raw_size;
-    mprotect(h->raw, r->length, PROT_NONE);
+    platform_pages_protect(h->raw, r->length, PLATFORM_NONE);
 }

@@ -1,7 +1,7 @@
 /* Resolves what the fast path needs from CPython and points the context's fast members at it. */
-#include <dlfcn.h>
 #include <stdio.h>
 #include "native.h"
+#include "platform.h"
 
 struct native_cpython cpy;
 native_trampoline_fallback native_fallback_trampoline;
@@ -10,7 +10,7 @@ static const char *missing_symbol;
 
 void *native_symbol(const char *name)
 {
-    void *address = dlsym(RTLD_DEFAULT, name);
+    void *address = platform_process_symbol(name);
     if (address == NULL && missing_symbol == NULL)
         missing_symbol = name;
     return address;
@@ -18,7 +18,7 @@ void *native_symbol(const char *name)
 
 void *native_symbol_if_present(const char *name)
 {
-    return dlsym(RTLD_DEFAULT, name);
+    return platform_process_symbol(name);
 }
 
 #define RESOLVE(name) (*(void **)&cpy.name = native_symbol(#name))

@@ -8,14 +8,11 @@
  * executable memory is refused, on another architecture, with HPYSHIM_THUNKS=0, or for modules
  * loaded in debug or trace mode (their trampolines wrap arguments), CPython gets the extension's
  * trampoline as before. */
-#define _GNU_SOURCE   /* dladdr, MAP_ANONYMOUS */
-#include <dlfcn.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 #include "native.h"
+#include "platform.h"
 #include "thunk_code.h"
 
 #define PY_VECTORCALL_ARGUMENTS_OFFSET ((size_t)1 << (8 * sizeof(size_t) - 1))
@@ -164,11 +161,11 @@ void hpyshim_native_release_thunk(void *thunk)
 static int write_thunk(unsigned char *thunk, int fresh_page, const thunk_kind *k, void *impl)
 {
     unsigned char *base = (unsigned char *)((uintptr_t)thunk & ~(uintptr_t)(page_size - 1));
-    if (!fresh_page && mprotect(base, page_size, PROT_READ | PROT_WRITE) != 0)
+    if (!fresh_page && platform_pages_protect(base, page_size, PLATFORM_READ_WRITE) != 0)
         return -1;
     int ok = (k->dispatcher != NULL ? thunk_encode(thunk, k->nargs, impl, k->dispatcher)
                                     : thunk_encode_direct(thunk, k->nargs, k->mask, uctx, impl)) == 0;
-    if (mprotect(base, page_size, PROT_READ | PROT_EXEC) != 0)
+    if (platform_pages_protect(base, page_size, PLATFORM_READ_EXEC) != 0)
         return -1;
     __builtin___clear_cache((char *)thunk, (char *)thunk + THUNK_SIZE);
     return ok;
@@ -180,7 +177,7 @@ static void *make_thunk(const thunk_kind *k, void *impl)
     int fresh_page = 0, written;
     unsigned char *thunk;
     if (page_size == 0)
-        page_size = (size_t)sysconf(_SC_PAGESIZE);
+        page_size = platform_page_size();
     if (free_count > 0) {
         thunk = free_thunks[--free_count];   /* a released one */
         written = write_thunk(thunk, 0, k, impl);
@@ -188,8 +185,8 @@ static void *make_thunk(const thunk_kind *k, void *impl)
             free_count++;
     } else {
         if (page == NULL || page_used + THUNK_SIZE > page_size) {
-            void *fresh = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-            if (fresh == MAP_FAILED)
+            void *fresh = platform_pages_map(page_size);
+            if (fresh == NULL)
                 goto refused;
             page = fresh;
             page_used = 0;
@@ -220,11 +217,11 @@ static size_t library_count, library_capacity;
 
 static library_mode *library_of(const void *address)
 {
-    Dl_info info;
-    if (address == NULL || dladdr(address, &info) == 0 || info.dli_fbase == NULL)
+    void *base = platform_library_base(address);
+    if (base == NULL)
         return NULL;
     for (size_t i = 0; i < library_count; i++)
-        if (libraries[i].base == info.dli_fbase)
+        if (libraries[i].base == base)
             return &libraries[i];
     return NULL;
 }
@@ -233,8 +230,8 @@ static library_mode *library_of(const void *address)
  * any address inside the library). */
 int hpyshim_native_note_library_mode(void *init_fn, int universal)
 {
-    Dl_info info;
-    if (init_fn == NULL || dladdr(init_fn, &info) == 0 || info.dli_fbase == NULL)
+    void *base = platform_library_base(init_fn);
+    if (base == NULL)
         return 0;
     library_mode *known = library_of(init_fn);
     if (known != NULL) {
@@ -249,7 +246,7 @@ int hpyshim_native_note_library_mode(void *init_fn, int universal)
         libraries = grown;
         library_capacity = capacity;
     }
-    libraries[library_count++] = (library_mode){ info.dli_fbase, universal };
+    libraries[library_count++] = (library_mode){ base, universal };
     return 0;
 }
 

@@ -2,7 +2,8 @@
 
 import _thread
 import os
-import sys
+
+from . import platform_support
 
 __all__ = ["LIBRARY_ENV_VAR", "LibraryError", "library_name", "library_candidates", "find_library",
            "get_library", "load_module", "version", "implemented_summary"]
@@ -23,11 +24,7 @@ class LibraryError(ImportError, RuntimeError):
 
 
 def library_name():
-    if sys.platform == "win32":
-        return "hpy.dll"
-    if sys.platform == "darwin":
-        return "libhpy.dylib"
-    return "libhpy.so"
+    return platform_support.library_name()
 
 
 def library_candidates():

@@ -11,7 +11,7 @@ import sys
 import sysconfig
 import tempfile
 
-from . import config
+from . import config, platform_support
 from .finder import HYBRID_SUFFIX, UNIVERSAL_SUFFIX
 
 __all__ = ["ABIS", "CXX_SUFFIXES", "BuildError", "compiler_command", "cxx_compiler_command",
@@ -30,7 +30,7 @@ def compiler_command():
     cc = os.environ.get("CC", "").strip()
     if cc:
         return shlex.split(cc)
-    for name in ("gcc", "cc"):
+    for name in platform_support.c_compilers():
         found = shutil.which(name)
         if found:
             return [found]
@@ -42,7 +42,7 @@ def cxx_compiler_command():
     cxx = os.environ.get("CXX", "").strip()
     if cxx:
         return shlex.split(cxx)
-    for name in ("g++", "c++"):
+    for name in platform_support.cxx_compilers():
         found = shutil.which(name)
         if found:
             return [found]
@@ -86,7 +86,7 @@ def build_command(name, sources, abi="universal", outdir=".", extra_flags=()):
     """The compiler command line of a build of C sources, and the output path."""
     _check_name(name, abi)
     cmd = compiler_command()
-    cmd += ["-O2", "-fPIC", "-shared"]
+    cmd += platform_support.shared_flags() + ["-shared"]
     cmd += _flags(abi)
     cmd += list(extra_flags)
     cmd += [os.path.abspath(s) for s in sources]
@@ -108,7 +108,7 @@ def build_commands(name, sources, abi="universal", outdir=".", extra_flags=(), o
     if objdir is None:
         raise BuildError("a build with C++ sources needs a folder for its objects")
     cc, cxx = compiler_command(), cxx_compiler_command()
-    flags = ["-O2", "-fPIC"] + _flags(abi) + list(extra_flags)
+    flags = platform_support.shared_flags() + _flags(abi) + list(extra_flags)
     commands, objects = [], []
     all_sources = [os.path.abspath(s) for s in sources] + config.helper_sources(abi)
     for i, src in enumerate(all_sources):

@@ -3,6 +3,7 @@
 import glob
 import os
 
+from . import platform_support
 from ._native import _PACKAGE_DIR, _REPO_DIR
 
 __all__ = ["INCLUDE_ENV_VAR", "include_candidates", "include_dir", "cflags", "ldflags", "helper_sources",
@@ -53,7 +54,7 @@ def ldflags():
     """How a C host links the runtime library found by the launcher."""
     from ._native import find_library
     libdir = os.path.dirname(find_library())
-    return ["-L" + libdir, "-Wl,-rpath," + libdir, "-lhpy"]
+    return platform_support.runtime_link_flags(libdir)
 
 
 def data_dir(which):
