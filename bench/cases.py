@@ -61,8 +61,8 @@ def load_module(mode, directory):
         if launcher not in sys.path:
             sys.path.insert(0, launcher)
         import hpyshim
-        return hpyshim.load(name, os.path.join(directory, name + hpyshim.EXTENSION_SUFFIXES[0]),
-                            mode=mode)
+        # the universal build (hpyshim.EXTENSION_SUFFIXES also names this CPython's hybrid files)
+        return hpyshim.load(name, os.path.join(directory, name + ".hpy0.so"), mode=mode)
     return _load_extension(name, directory)
 
 
