@@ -17,7 +17,6 @@ import argparse
 import gc
 import glob
 import os
-import re
 import subprocess
 import sys
 import time
@@ -28,19 +27,9 @@ OUT = os.path.join(ROOT, "out", "bench", "realistic")
 SOURCE = os.path.join(ROOT, "cext-samples", "solver", "solver.c")
 MODES = ("cpython", "hybrid", "universal")
 WORKLOADS = ("build", "collect", "methods")
-VALGRIND_ENV = {"DOTNET_GCHeapHardLimit": "20000000"}   # hex digits, see bench/run.py
 
-
-def say(msg=""):
-    print(msg, flush=True)
-
-
-def child_env():
-    env = dict(os.environ)
-    env["PYTHONHASHSEED"] = "0"
-    env["PYTHONPATH"] = os.pathsep.join(
-        [os.path.join(ROOT, "launcher")] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
-    return env
+sys.path.insert(0, HERE)
+from run import VALGRIND_ENV, _TOTAL, child_env, say  # noqa: E402  (the microbenchmarks' runner)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -149,8 +138,7 @@ def run_child(mode, d, upto, scale, timed, valgrind_out=None):
 
 def ir_of(path):
     with open(path) as f:
-        m = re.search(r"^(?:summary|totals):\s+(\d+)", f.read(), re.M)
-    return int(m.group(1))
+        return int(_TOTAL.search(f.read()).group(1))
 
 
 def table(title, results, modes, unit, digits):

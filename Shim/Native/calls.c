@@ -7,11 +7,11 @@
 
 HPy hpyshim_native_CallTupleDict(HPyContext *ctx, HPy callable, HPy args, HPy kw)
 {
-    if (!HPy_IsNull(args) && !(TP_FLAGS(Py_TYPE_OF(_h2py(args))) & TPFLAGS_TupleSubclass)) {
+    if (!HPy_IsNull(args) && !native_has_flag(_h2py(args), TPFLAGS_TupleSubclass)) {
         cpy.PyErr_SetString(*cpy.PyExc_TypeError, "HPy_CallTupleDict requires args to be a tuple or null handle");
         return HPy_NULL;
     }
-    if (!HPy_IsNull(kw) && !(TP_FLAGS(Py_TYPE_OF(_h2py(kw))) & TPFLAGS_DictSubclass)) {
+    if (!HPy_IsNull(kw) && !native_has_flag(_h2py(kw), TPFLAGS_DictSubclass)) {
         cpy.PyErr_SetString(*cpy.PyExc_TypeError, "HPy_CallTupleDict requires kw to be a dict or null handle");
         return HPy_NULL;
     }
@@ -25,8 +25,6 @@ HPy hpyshim_native_CallTupleDict(HPyContext *ctx, HPy callable, HPy args, HPy kw
     cpy.Py_DecRef(empty);
     return _py2h(result);
 }
-
-#define PY_VECTORCALL_ARGUMENTS_OFFSET ((size_t)1 << (8 * sizeof(size_t) - 1))
 
 /* Function types by shape: every argument is a handle, a word or an int. */
 typedef HPy (*fn_h)(HPyContext *, HPy);

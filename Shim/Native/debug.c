@@ -7,8 +7,6 @@
 #include <string.h>
 #include "debug.h"
 
-#define PY_VECTORCALL_ARGUMENTS_OFFSET ((size_t)1 << (8 * sizeof(size_t) - 1))
-
 debug_arena *debug_state;
 const frame_layout *debug_frame_layout;
 void *(*debug_thread_state)(void);

@@ -18,45 +18,31 @@ void hpyshim_native_Close(HPyContext *ctx, HPy h)
     cpy.Py_DecRef(_h2py(h));
 }
 
-#define REFCNT(o) NATIVE_FIELD(o, OFFSET_ObRefcnt, Py_ssize_t)
-#define REFCNT_LOW32(o) NATIVE_FIELD(o, OFFSET_ObRefcnt, uint32_t)   /* little-endian: the low half comes first */
-
-/* CPython 3.8 to 3.11: a plain counter. */
+/* The versions per refcount model (the operations themselves are in native.h). */
 static HPy dup_counting(HPyContext *ctx, HPy h)
 {
-    PyObject *o = _h2py(h);
-    if (o != NULL)
-        REFCNT(o)++;
+    if (!HPy_IsNull(h))
+        native_incref_counting(_h2py(h));
     return h;
 }
 
 static void close_counting(HPyContext *ctx, HPy h)
 {
-    PyObject *o = _h2py(h);
-    if (o != NULL && --REFCNT(o) == 0)
-        cpy._Py_Dealloc(o);
+    if (!HPy_IsNull(h))
+        native_decref_counting(_h2py(h));
 }
 
-/* CPython 3.12 and 3.13 (64-bit, GIL): immortal objects have a negative low half, which
- * saturates instead of counting; mortal ones count in the low 32 bits. */
 static HPy dup_immortal_aware(HPyContext *ctx, HPy h)
 {
-    PyObject *o = _h2py(h);
-    if (o != NULL) {
-        uint32_t incremented = REFCNT_LOW32(o) + 1;
-        if (incremented != 0)
-            REFCNT_LOW32(o) = incremented;
-    }
+    if (!HPy_IsNull(h))
+        native_incref_immortal_aware(_h2py(h));
     return h;
 }
 
 static void close_immortal_aware(HPyContext *ctx, HPy h)
 {
-    PyObject *o = _h2py(h);
-    if (o == NULL || (int32_t)REFCNT_LOW32(o) < 0)
-        return;
-    if (--REFCNT(o) == 0)
-        cpy._Py_Dealloc(o);
+    if (!HPy_IsNull(h))
+        native_decref_immortal_aware(_h2py(h));
 }
 
 int native_refcount_model = REFCOUNT_BY_CALL;
@@ -111,7 +97,7 @@ int hpyshim_native_Err_Occurred(HPyContext *ctx)
  * omitted optional arguments ("s" after "|"). */
 static int has_flag(HPy h, unsigned long flag)
 {
-    return !HPy_IsNull(h) && (TP_FLAGS(Py_TYPE_OF(_h2py(h))) & flag) != 0;
+    return !HPy_IsNull(h) && native_has_flag(_h2py(h), flag);
 }
 
 int hpyshim_native_Bytes_Check(HPyContext *ctx, HPy h) { return has_flag(h, TPFLAGS_BytesSubclass); }

@@ -112,20 +112,47 @@ void *native_symbol(const char *name);             /* remembers a missing name *
 void *native_symbol_if_present(const char *name);  /* NULL if absent, not an error */
 void native_specialize_refcounts(HPyContext *ctx);
 
+#define PY_VECTORCALL_ARGUMENTS_OFFSET ((size_t)1 << (8 * sizeof(size_t) - 1))
+
 /* How this CPython counts references (set by native_specialize_refcounts). */
 enum { REFCOUNT_BY_CALL, REFCOUNT_COUNTING, REFCOUNT_IMMORTAL_AWARE };
 extern int native_refcount_model;
 
+/* The reference count operations of each model, inline: one definition serves the specialized
+ * HPy_Dup/HPy_Close (handles.c) and the helpers below. The count is the first field (the low half
+ * comes first: little-endian). 3.8-3.11 count plainly; 3.12-3.13 (64-bit, GIL) saturate the low
+ * half of immortal objects, whose low half reads negative, and never free them. */
+#define NATIVE_REFCNT(o) NATIVE_FIELD(o, OFFSET_ObRefcnt, Py_ssize_t)
+#define NATIVE_REFCNT_LOW32(o) NATIVE_FIELD(o, OFFSET_ObRefcnt, uint32_t)
+
+static inline void native_incref_counting(PyObject *o) { NATIVE_REFCNT(o)++; }
+
+static inline void native_incref_immortal_aware(PyObject *o)
+{
+    uint32_t incremented = NATIVE_REFCNT_LOW32(o) + 1;
+    if (incremented != 0)
+        NATIVE_REFCNT_LOW32(o) = incremented;
+}
+
+static inline void native_decref_counting(PyObject *o)
+{
+    if (--NATIVE_REFCNT(o) == 0)
+        cpy._Py_Dealloc(o);
+}
+
+static inline void native_decref_immortal_aware(PyObject *o)
+{
+    if ((int32_t)NATIVE_REFCNT_LOW32(o) >= 0)
+        native_decref_counting(o);
+}
+
 /* Py_INCREF without a call, for a model other than REFCOUNT_BY_CALL. */
 static inline void native_incref_known(PyObject *o)
 {
-    if (native_refcount_model == REFCOUNT_COUNTING) {
-        (*(Py_ssize_t *)o)++;
-    } else {
-        unsigned int incremented = *(unsigned int *)o + 1;   /* the low half, little-endian */
-        if (incremented != 0)
-            *(unsigned int *)o = incremented;
-    }
+    if (native_refcount_model == REFCOUNT_COUNTING)
+        native_incref_counting(o);
+    else
+        native_incref_immortal_aware(o);
 }
 
 /* Py_INCREF for the fast path's own use: inline where the header is known. */
@@ -136,19 +163,18 @@ static inline void native_incref(PyObject *o)
     else
         native_incref_known(o);
 }
+
 /* Py_DECREF without a call where the header is known (NULL allowed, as Py_XDECREF). */
 static inline void native_decref(PyObject *o)
 {
     if (o == NULL)
         return;
-    if (native_refcount_model == REFCOUNT_BY_CALL) {
+    if (native_refcount_model == REFCOUNT_BY_CALL)
         cpy.Py_DecRef(o);
-        return;
-    }
-    if (native_refcount_model == REFCOUNT_IMMORTAL_AWARE && *(int32_t *)o < 0)
-        return;   /* immortal */
-    if (--*(Py_ssize_t *)o == 0)
-        cpy._Py_Dealloc(o);
+    else if (native_refcount_model == REFCOUNT_COUNTING)
+        native_decref_counting(o);
+    else
+        native_decref_immortal_aware(o);
 }
 
 static inline void native_xincref(PyObject *o)

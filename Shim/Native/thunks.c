@@ -15,8 +15,6 @@
 #include "platform.h"
 #include "thunk_code.h"
 
-#define PY_VECTORCALL_ARGUMENTS_OFFSET ((size_t)1 << (8 * sizeof(size_t) - 1))
-
 static HPyContext *uctx;   /* the universal context: what a thunk's function receives */
 
 
@@ -215,11 +213,8 @@ typedef struct {
 static library_mode *libraries;
 static size_t library_count, library_capacity;
 
-static library_mode *library_of(const void *address)
+static library_mode *library_at(void *base)
 {
-    void *base = platform_library_base(address);
-    if (base == NULL)
-        return NULL;
     for (size_t i = 0; i < library_count; i++)
         if (libraries[i].base == base)
             return &libraries[i];
@@ -233,7 +228,7 @@ int hpyshim_native_note_library_mode(void *init_fn, int universal)
     void *base = platform_library_base(init_fn);
     if (base == NULL)
         return 0;
-    library_mode *known = library_of(init_fn);
+    library_mode *known = library_at(base);
     if (known != NULL) {
         known->universal = universal;
         return 0;
@@ -257,7 +252,8 @@ static void *entry_point(HPyFunc_Signature sig, void *impl, void *trampoline)
     thunk_kind kind;
     if (!kind_of(sig, &kind) || impl == NULL || uctx == NULL || !thunks_enabled())
         return trampoline;
-    library_mode *library = library_of(trampoline);
+    void *base = platform_library_base(trampoline);
+    library_mode *library = base != NULL ? library_at(base) : NULL;
     if (library == NULL || !library->universal)
         return trampoline;
     void *thunk = make_thunk(&kind, impl);
