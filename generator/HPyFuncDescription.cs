@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace HPyShim.Generator;
 
@@ -7,6 +8,26 @@ public sealed record HPyFuncSignature(string Name, int Value, string? Return, st
 {
     /// <summary>The pointer typedef's name, e.g. HPyFunc_noargs.</summary>
     public string Typedef => "HPyFunc_" + Name.ToLowerInvariant();
+}
+
+/// <summary>One C parameter or struct field: its type ("char *", "HPy") and name.</summary>
+public sealed record HPyFuncParam(string Type, string Name)
+{
+    public string Declaration => Type.EndsWith('*') ? Type + Name : $"{Type} {Name}";
+}
+
+/// <summary>
+/// A tramp line: HPyFunc_<Name>'s trampoline and its _HPyFunc_args_<Name> struct. Fields are what
+/// CPython passes the trampoline (the struct's fields before `result`); Impl the implementation's
+/// parameters after the context; Result the type of `result`, null for none.
+/// </summary>
+public sealed record HPyFuncTrampoline(HPyFuncSignature Signature, string Generated, IReadOnlyList<HPyFuncParam> Fields,
+    IReadOnlyList<HPyFuncParam> Impl, string? Result)
+{
+    public string Name => Signature.Name;
+    public string Struct => "_HPyFunc_args_" + Name;
+    public bool UniversalGenerated => Generated != "none";
+    public bool CPythonGenerated => Generated == "both";
 }
 
 /// <summary>One HPySlot_Slot: HPy_<Name> = Value, implemented with HPyFunc_<Signature>.</summary>
@@ -21,10 +42,13 @@ public static class HPyFuncDescription
 
     public static IReadOnlyList<HPySlot> ParseSlots(string path) => ParseAll(path).Slots;
 
-    static (List<HPyFuncSignature> Signatures, List<HPySlot> Slots) ParseAll(string path)
+    public static IReadOnlyList<HPyFuncTrampoline> ParseTrampolines(string path) => ParseAll(path).Trampolines;
+
+    static (List<HPyFuncSignature> Signatures, List<HPySlot> Slots, List<HPyFuncTrampoline> Trampolines) ParseAll(string path)
     {
         var result = new List<HPyFuncSignature>();
         var slots = new List<HPySlot>();
+        var trampolines = new List<HPyFuncTrampoline>();
         int lineNumber = 0;
         foreach (string raw in File.ReadLines(path))
         {
@@ -40,6 +64,12 @@ public static class HPyFuncDescription
                 slots.Add(new HPySlot(f[1], id, f[3]));
                 continue;
             }
+            if (line.StartsWith("tramp "))
+            {
+                trampolines.Add(ParseTrampoline(line, result, trampolines)
+                    ?? throw new FormatException($"{path}:{lineNumber}: malformed or repeated tramp line (signatures come first): {raw}"));
+                continue;
+            }
             string[] parts = line.Split('|').Select(p => p.Trim()).ToArray();
             string[] head = parts[0].Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
             if (head.Length != 3 || head[0] != "sig" || !int.TryParse(head[2], out int value) || value <= 0
@@ -49,8 +79,52 @@ public static class HPyFuncDescription
                 ? new HPyFuncSignature(head[1], value, parts[1], parts[2])
                 : new HPyFuncSignature(head[1], value, null, null));
         }
-        return (result, slots);
+        return (result, slots, trampolines);
     }
+
+    /// <summary>A tramp line (format in api/hpyfunc.api), or null when it is malformed.</summary>
+    static HPyFuncTrampoline? ParseTrampoline(string line, List<HPyFuncSignature> sigs, List<HPyFuncTrampoline> seen)
+    {
+        string[] parts = line.Split('|').Select(p => p.Trim()).ToArray();
+        string[] head = parts[0].Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        if (head.Length != 3 || parts.Length > 2 || seen.Any(t => t.Name == head[1])) return null;
+        var sig = sigs.FirstOrDefault(s => s.Name == head[1]);
+        if (sig?.Parameters == null || head[2] is not ("both" or "universal" or "none")) return null;
+        var all = ParseParameters(sig.Parameters);
+        bool hasContext = all.Count > 0 && all[0].Type == "HPyContext *";
+        // Unnamed parameters are named by position after the context, as HPy names them.
+        var impl = hasContext ? all.Skip(1).Select((p, i) => new HPyFuncParam(p.Type, p.Name ?? $"arg{i}")).ToList() : [];
+        List<HPyFuncParam> fields;
+        if (parts.Length == 2)
+        {
+            var given = ParseParameters(parts[1]);
+            if (given.Any(p => p.Name == null)) return null;
+            fields = given.Select(p => new HPyFuncParam(p.Type, p.Name!)).ToList();
+        }
+        else
+        {
+            if (!hasContext) return null;
+            fields = impl.Select(p => p.Type == "HPy" ? p with { Type = "cpy_PyObject *" } : p).ToList();
+        }
+        // The generated CPython-ABI trampoline passes one field per implementation parameter.
+        if (fields.Count == 0 || (head[2] == "both" && (!hasContext || fields.Count != impl.Count)))
+            return null;
+        string? res = sig.Return == "void" ? null : sig.Return == "HPy" ? "cpy_PyObject *" : sig.Return;
+        return new HPyFuncTrampoline(sig, head[2], fields, impl, res);
+    }
+
+    /// <summary>C parameters, comma-separated; a name is a trailing identifier after a type (null when absent).</summary>
+    static List<(string Type, string? Name)> ParseParameters(string text) =>
+        text.Split(',').Select(raw =>
+        {
+            string p = Regex.Replace(raw.Trim(), @"\s+", " ");
+            var m = Regex.Match(p, @"^(.*[ *])([A-Za-z_]\w*)$");
+            string? name = m.Success && m.Groups[1].Value.Trim() is { Length: > 0 } t && t != "const" ? m.Groups[2].Value : null;
+            string type = name != null ? m.Groups[1].Value : p;
+            // One spelling per type: "char *", "cpy_PyObject *const *".
+            type = Regex.Replace(type.Trim(), @"\s*\*\s*", " *").Replace("* const", "*const").Trim();
+            return (type, name);
+        }).ToList();
 
     public static string SlotHeader(IReadOnlyList<HPySlot> slots)
     {

@@ -37,11 +37,15 @@ public static class Program
         var layout = LayoutDescription.Parse(Path.Combine(root, "api", "cpython_layout.api"));
         var signatures = HPyFuncDescription.Parse(Path.Combine(root, "api", "hpyfunc.api"));
         var slots = HPyFuncDescription.ParseSlots(Path.Combine(root, "api", "hpyfunc.api"));
+        var trampolines = HPyFuncDescription.ParseTrampolines(Path.Combine(root, "api", "hpyfunc.api"));
         return new Dictionary<string, string>
         {
             ["include/hpy/hpyfunc.gen.h"] = HPyFuncDescription.CHeader(signatures),
             ["include/hpy/hpyslot.gen.h"] = HPyFuncDescription.SlotHeader(slots),
             ["Shim/Types/Generated/Signatures.g.cs"] = HPyFuncDescription.CSharp(signatures, slots),
+            ["include/hpy/universal/trampolines.gen.h"] = TrampolineEmitters.UniversalHeader(trampolines),
+            ["include/hpy/cpython/trampolines.gen.h"] = TrampolineEmitters.CPythonHeader(trampolines),
+            ["Shim/Context/Generated/TrampolineArgs.g.cs"] = TrampolineEmitters.CSharp(trampolines),
             ["Shim/Native/layout.gen.h"] = LayoutDescription.CHeader(layout),
             ["Shim/CPython/Generated/Layout.g.cs"] = LayoutDescription.CSharp(layout),
             ["include/hpy/universal/context.gen.h"] = Emitters.ContextHeader(api),

@@ -8,7 +8,8 @@ namespace HPyShim.Context;
 
 // _HPy_CallRealFunctionFromTrampoline runs on the native fast path (Shim/Native/calls.c), which
 // handles every signature whose arguments only pass through. The signatures that need the runtime
-// (buffers, capsule destructors, module creation) and unknown ones come here.
+// (buffers, capsule destructors, module creation) and unknown ones come here. The args structs
+// (HPyFuncArgs) are generated from api/hpyfunc.api.
 internal static unsafe partial class UniversalContext
 {
     [UnmanagedCallersOnly]
@@ -26,7 +27,7 @@ internal static unsafe partial class UniversalContext
             case Sig.GETBUFFERPROC:
             {
                 // HPy_buffer and Py_buffer have the same layout, and both own their obj.
-                var a = (Tramp.GetBuffer*)args;
+                var a = (HPyFuncArgs.GETBUFFERPROC*)args;
                 a->result = -1;
                 a->result = ((delegate* unmanaged<HPyContext*, nint, Py_buffer*, int, int>)func)(ctx, a->self, a->view, a->flags);
                 if (a->result < 0) a->view->obj = 0;
@@ -34,7 +35,7 @@ internal static unsafe partial class UniversalContext
             }
             case Sig.RELEASEBUFFERPROC:
             {
-                var a = (Tramp.ReleaseBuffer*)args;
+                var a = (HPyFuncArgs.RELEASEBUFFERPROC*)args;
                 ((delegate* unmanaged<HPyContext*, nint, Py_buffer*, void>)func)(ctx, a->self, a->view);
                 return;
             }
@@ -50,12 +51,12 @@ internal static unsafe partial class UniversalContext
             }
             case Sig.MOD_CREATE:
             {
-                var a = (Tramp.Args2*)args;
-                a->r = ((delegate* unmanaged<HPyContext*, nint, nint>)func)(ctx, a->a0);
-                if (a->r != 0 && TypeRegistry.IsModule(a->r))
+                var a = (HPyFuncArgs.MOD_CREATE*)args;
+                a->result = ((delegate* unmanaged<HPyContext*, nint, nint>)func)(ctx, a->spec);
+                if (a->result != 0 && TypeRegistry.IsModule(a->result))
                 {
-                    Py.Py_DecRef(a->r);
-                    a->r = 0;
+                    Py.Py_DecRef(a->result);
+                    a->result = 0;
                     Failure.Raise(Py.PyExc_SystemError,
                         "HPy_mod_create slot returned a builtin module object. This is currently not supported.");
                 }
@@ -71,14 +72,3 @@ internal static unsafe partial class UniversalContext
     }
 }
 
-/// <summary>The _HPyFunc_args_* layouts of the signatures handled here.</summary>
-internal static unsafe class Tramp
-{
-    [StructLayout(LayoutKind.Sequential)] public struct Args2 { public nint a0, r; }
-
-    [StructLayout(LayoutKind.Sequential)]
-    public struct GetBuffer { public nint self; public Py_buffer* view; public int flags; public int result; }
-
-    [StructLayout(LayoutKind.Sequential)]
-    public struct ReleaseBuffer { public nint self; public Py_buffer* view; }
-}

@@ -1,0 +1,140 @@
+using System.Text;
+
+namespace HPyShim.Generator;
+
+/// <summary>
+/// The trampolines and their _HPyFunc_args_* structs, from the tramp lines of api/hpyfunc.api:
+/// the universal ABI's structs and macros, the CPython ABI's macros, and the structs' C# twins.
+/// What a line does not generate is hand-written in include/hpy/{universal,cpython}/trampolines.h.
+/// </summary>
+public static class TrampolineEmitters
+{
+    const int MacroWidth = 77;
+
+    public static string UniversalHeader(IReadOnlyList<HPyFuncTrampoline> trampolines)
+    {
+        var c = new StringBuilder();
+        c.AppendLine($"/* {HPyFuncDescription.Banner} */");
+        c.AppendLine("/* Universal ABI: the _HPyFunc_args_<SIG> structs (ABI: the runtime reads them) and the");
+        c.AppendLine("   trampolines that only pack what CPython passes. Included by universal/trampolines.h. */");
+        c.AppendLine("#ifndef HPY_SHIM_UNIVERSAL_TRAMPOLINES_GEN_H\n#define HPY_SHIM_UNIVERSAL_TRAMPOLINES_GEN_H\n");
+        foreach (var t in trampolines)
+        {
+            c.AppendLine("typedef struct {");
+            foreach (var f in t.Fields) c.AppendLine($"    {f.Declaration};");
+            if (t.Result != null) c.AppendLine($"    {new HPyFuncParam(t.Result, "result").Declaration};");
+            c.AppendLine($"}} {t.Struct};\n");
+        }
+        // Every struct is fully initialised (result included) so -Wextra stays quiet.
+        foreach (var t in trampolines.Where(t => t.UniversalGenerated))
+        {
+            var init = t.Fields.Select(f => f.Name).ToList();
+            if (t.Result != null) init.Add(t.Result.EndsWith('*') ? "NULL" : "0");
+            var body = new List<string>
+            {
+                $"static {Function(t.Result, t.Fields)}",
+                "{",
+                $"    {t.Struct} a = {{ {string.Join(", ", init)} }};",
+                $"    _HPY_TRAMPOLINE_CALL(HPyFunc_{t.Name}, IMPL, &a);",
+            };
+            if (t.Result != null) body.Add("    return a.result;");
+            body.Add("}");
+            c.Append(Macro($"_HPyFunc_TRAMPOLINE_HPyFunc_{t.Name}(SYM, IMPL)", body));
+        }
+        c.AppendLine("#endif");
+        return c.ToString();
+    }
+
+    public static string CPythonHeader(IReadOnlyList<HPyFuncTrampoline> trampolines)
+    {
+        var c = new StringBuilder();
+        c.AppendLine($"/* {HPyFuncDescription.Banner} */");
+        c.AppendLine("/* CPython ABI: the trampolines whose arguments only convert (PyObject* to HPy, a cast where");
+        c.AppendLine("   CPython's type is not the implementation's). Included by cpython/trampolines.h. */");
+        c.AppendLine("#ifndef HPY_SHIM_CPYTHON_TRAMPOLINES_GEN_H\n#define HPY_SHIM_CPYTHON_TRAMPOLINES_GEN_H\n");
+        foreach (var t in trampolines.Where(t => t.CPythonGenerated))
+        {
+            var args = new List<string> { "_HPyGetContext()" };
+            for (int i = 0; i < t.Fields.Count; i++)
+            {
+                var (field, impl) = (t.Fields[i], t.Impl[i]);
+                args.Add(impl.Type == "HPy" ? $"_py2h({field.Name})"
+                    : impl.Type == field.Type ? field.Name
+                    : $"({impl.Type}){field.Name}");
+            }
+            string call = $"IMPL({string.Join(", ", args)})";
+            string statement = t.Signature.Return switch
+            {
+                "void" => call + ";",
+                "HPy" => $"return _h2py({call});",
+                _ => $"return {call};",
+            };
+            c.Append(Macro($"_HPyFunc_TRAMPOLINE_HPyFunc_{t.Name}(SYM, IMPL)",
+                [$"static {Function(t.Result, t.Fields)}", "{", "    " + statement, "}"]));
+        }
+        c.AppendLine("#endif");
+        return c.ToString();
+    }
+
+    public static string CSharp(IReadOnlyList<HPyFuncTrampoline> trampolines)
+    {
+        var c = new StringBuilder();
+        c.AppendLine($"// {HPyFuncDescription.Banner}");
+        c.AppendLine("using System.Runtime.InteropServices;");
+        c.AppendLine("using HPyShim.Abi;\n");
+        c.AppendLine("namespace HPyShim.Context;\n");
+        c.AppendLine("/// <summary>");
+        c.AppendLine("/// The _HPyFunc_args_&lt;SIG&gt; structs a universal trampoline hands to");
+        c.AppendLine("/// _HPy_CallRealFunctionFromTrampoline, one per signature: what CPython passed, then `result`.");
+        c.AppendLine("/// </summary>");
+        c.AppendLine("internal static unsafe class HPyFuncArgs\n{");
+        foreach (var t in trampolines)
+        {
+            var fields = t.Fields.ToList();
+            if (t.Result != null) fields.Add(new HPyFuncParam(t.Result, "result"));
+            c.AppendLine($"    [CStruct(\"{t.Struct}\"), StructLayout(LayoutKind.Sequential)]");
+            c.AppendLine($"    public struct {t.Name}");
+            c.AppendLine("    {");
+            foreach (var f in fields) c.AppendLine($"        public {CSharpType(f.Type, t.Name)} {f.Name};");
+            c.AppendLine("    }\n");
+        }
+        c.Length -= Environment.NewLine.Length;
+        c.AppendLine("}");
+        return c.ToString();
+    }
+
+    /// <summary>The C# type of a struct field; every one is blittable.</summary>
+    static string CSharpType(string c, string signature) => c switch
+    {
+        "cpy_PyObject *" => "nint",
+        "cpy_PyObject *const *" => "nint*",
+        "HPy_ssize_t" or "HPy_hash_t" => "nint",
+        "size_t" => "nuint",
+        "int" => "int",
+        "char *" => "byte*",
+        "void *" => "void*",
+        "cpy_Py_buffer *" => "Py_buffer*",
+        "cpy_visitproc" => "delegate* unmanaged<nint, void*, int>",
+        _ => throw new FormatException($"api/hpyfunc.api: no C# type for {c} (tramp {signature})"),
+    };
+
+    /// <summary>"int SYM(cpy_PyObject *arg0)" for a trampoline returning `result`'s type (void without one).</summary>
+    static string Function(string? result, IReadOnlyList<HPyFuncParam> parameters)
+    {
+        string ret = result ?? "void";
+        string name = ret.EndsWith('*') ? ret + "SYM" : ret + " SYM";
+        return $"{name}({string.Join(", ", parameters.Select(p => p.Declaration))})";
+    }
+
+    /// <summary>A #define with the continuation backslashes in one column, and an empty line after it.</summary>
+    static string Macro(string head, IReadOnlyList<string> body)
+    {
+        var lines = new List<string> { "#define " + head };
+        lines.AddRange(body.Select(l => "    " + l));
+        var c = new StringBuilder();
+        for (int i = 0; i < lines.Count; i++)
+            c.AppendLine(i < lines.Count - 1 ? lines[i].PadRight(MacroWidth) + " \\" : lines[i]);
+        c.AppendLine();
+        return c.ToString();
+    }
+}
