@@ -113,6 +113,11 @@ public static class HPyFuncDescription
         return new HPyFuncTrampoline(sig, head[2], fields, impl, res);
     }
 
+    /// <summary>A signature's C parameters with a name each (p0, p1... by position where the file gives none).</summary>
+    public static IReadOnlyList<HPyFuncParam> NamedParameters(HPyFuncSignature sig) =>
+        sig.Parameters == null ? []
+        : ParseParameters(sig.Parameters).Select((p, i) => new HPyFuncParam(p.Type, p.Name ?? $"p{i}")).ToList();
+
     /// <summary>C parameters, comma-separated; a name is a trailing identifier after a type (null when absent).</summary>
     static List<(string Type, string? Name)> ParseParameters(string text) =>
         text.Split(',').Select(raw =>
