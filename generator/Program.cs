@@ -46,6 +46,7 @@ public static class Program
             ["include/hpy/universal/trampolines.gen.h"] = TrampolineEmitters.UniversalHeader(trampolines),
             ["include/hpy/cpython/trampolines.gen.h"] = TrampolineEmitters.CPythonHeader(trampolines),
             ["Shim/Context/Generated/TrampolineArgs.g.cs"] = TrampolineEmitters.CSharp(trampolines),
+            ["Shim/Native/args_shapes.gen.h"] = TrampolineEmitters.NativeShapes(trampolines),
             ["Shim/Native/layout.gen.h"] = LayoutDescription.CHeader(layout),
             ["Shim/CPython/Generated/Layout.g.cs"] = LayoutDescription.CSharp(layout),
             ["include/hpy/universal/context.gen.h"] = Emitters.ContextHeader(api),

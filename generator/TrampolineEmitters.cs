@@ -103,6 +103,43 @@ public static class TrampolineEmitters
         return c.ToString();
     }
 
+    /// <summary>
+    /// Shim/Native/args_shapes.gen.h: where each args struct holds objects (its cpy_PyObject *
+    /// fields and result), for the runtime code that treats them alike (debug mode lends them).
+    /// </summary>
+    public static string NativeShapes(IReadOnlyList<HPyFuncTrampoline> trampolines)
+    {
+        static bool IsObject(string type) => type == "cpy_PyObject *";
+        int max = trampolines.Max(t => t.Fields.Count(f => IsObject(f.Type)));
+        var c = new StringBuilder();
+        c.AppendLine($"/* {HPyFuncDescription.Banner} */");
+        c.AppendLine("/* Where each _HPyFunc_args_<SIG> struct holds objects: its PyObject* fields and its PyObject*");
+        c.AppendLine("   result. Code that treats every such object alike (debug mode lends them) reads this. */");
+        c.AppendLine("#ifndef HPYSHIM_ARGS_SHAPES_GEN_H\n#define HPYSHIM_ARGS_SHAPES_GEN_H\n");
+        c.AppendLine("#include <stddef.h>\n#include <stdint.h>\n");
+        c.AppendLine($"#define ARGS_SHAPE_MAX {max}\n");
+        c.AppendLine("typedef struct {");
+        c.AppendLine("    int8_t count;                      /* object fields */");
+        c.AppendLine("    uint8_t offsets[ARGS_SHAPE_MAX];   /* their offsets */");
+        c.AppendLine("    int16_t result;                    /* offset of an object result, or -1 */");
+        c.AppendLine("} args_shape;\n");
+        c.AppendLine("/* 0 for a signature without an args struct. */");
+        c.AppendLine("static inline int args_shape_of(HPyFunc_Signature sig, args_shape *s)\n{");
+        c.AppendLine("    switch (sig) {");
+        foreach (var t in trampolines)
+        {
+            var objects = t.Fields.Where(f => IsObject(f.Type)).Select(f => $"(uint8_t)offsetof({t.Struct}, {f.Name})").ToList();
+            string result = t.Result != null && IsObject(t.Result) ? $"(int16_t)offsetof({t.Struct}, result)" : "-1";
+            string offsets = objects.Count > 0 ? string.Join(", ", objects) : "0";
+            c.AppendLine($"    case HPyFunc_{t.Name}:");
+            c.AppendLine($"        *s = (args_shape){{ {objects.Count}, {{ {offsets} }}, {result} }};");
+            c.AppendLine("        return 1;");
+        }
+        c.AppendLine("    default:\n        return 0;\n    }\n}\n");
+        c.AppendLine("#endif");
+        return c.ToString();
+    }
+
     /// <summary>The C# type of a struct field; every one is blittable.</summary>
     static string CSharpType(string c, string signature) => c switch
     {

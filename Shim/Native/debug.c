@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "debug.h"
+#include "args_shapes.gen.h"
 
 debug_arena *debug_state;
 const frame_layout *debug_frame_layout;
@@ -421,73 +422,6 @@ void debug_Tracker_Close(HPyContext *ctx, HPyTracker ht)
 
 /* ---- trampolines: what CPython passes becomes debug handles lent for the call ---- */
 
-/* Where the objects are in each argument struct whose objects only pass through. */
-typedef struct {
-    int8_t count;
-    uint8_t offsets[4];
-    int16_t result;   /* offset of a PyObject* result, or -1 */
-} args_shape;
-
-#define OBJ(T, f) ((uint8_t)offsetof(T, f))
-#define RES(T) ((int16_t)offsetof(T, result))
-
-static int shape_of(HPyFunc_Signature sig, args_shape *s)
-{
-    switch (sig) {
-    case HPyFunc_NOARGS: *s = (args_shape){ 1, { OBJ(_HPyFunc_args_NOARGS, self) }, RES(_HPyFunc_args_NOARGS) }; return 1;
-    case HPyFunc_O: *s = (args_shape){ 2, { OBJ(_HPyFunc_args_O, self), OBJ(_HPyFunc_args_O, arg) }, RES(_HPyFunc_args_O) }; return 1;
-    case HPyFunc_UNARYFUNC:
-    case HPyFunc_REPRFUNC:
-    case HPyFunc_GETITERFUNC:
-    case HPyFunc_ITERNEXTFUNC:
-        *s = (args_shape){ 1, { OBJ(_HPyFunc_args_UNARYFUNC, arg0) }, RES(_HPyFunc_args_UNARYFUNC) }; return 1;
-    case HPyFunc_BINARYFUNC:
-    case HPyFunc_GETATTROFUNC:
-    case HPyFunc_RICHCMPFUNC:
-        *s = (args_shape){ 2, { OBJ(_HPyFunc_args_BINARYFUNC, arg0), OBJ(_HPyFunc_args_BINARYFUNC, arg1) },
-                           sig == HPyFunc_RICHCMPFUNC ? RES(_HPyFunc_args_RICHCMPFUNC) : RES(_HPyFunc_args_BINARYFUNC) };
-        return 1;
-    case HPyFunc_TERNARYFUNC:
-    case HPyFunc_DESCRGETFUNC:
-        *s = (args_shape){ 3, { OBJ(_HPyFunc_args_TERNARYFUNC, arg0), OBJ(_HPyFunc_args_TERNARYFUNC, arg1),
-                                OBJ(_HPyFunc_args_TERNARYFUNC, arg2) }, RES(_HPyFunc_args_TERNARYFUNC) };
-        return 1;
-    case HPyFunc_INQUIRY:
-    case HPyFunc_LENFUNC:
-    case HPyFunc_HASHFUNC:
-    case HPyFunc_DESTRUCTOR:
-        *s = (args_shape){ 1, { OBJ(_HPyFunc_args_INQUIRY, arg0) }, -1 }; return 1;
-    case HPyFunc_SSIZEARGFUNC:
-        *s = (args_shape){ 1, { OBJ(_HPyFunc_args_SSIZEARGFUNC, arg0) }, RES(_HPyFunc_args_SSIZEARGFUNC) }; return 1;
-    case HPyFunc_SSIZESSIZEARGFUNC:
-        *s = (args_shape){ 1, { OBJ(_HPyFunc_args_SSIZESSIZEARGFUNC, arg0) }, RES(_HPyFunc_args_SSIZESSIZEARGFUNC) }; return 1;
-    case HPyFunc_GETATTRFUNC:
-        *s = (args_shape){ 1, { OBJ(_HPyFunc_args_GETATTRFUNC, arg0) }, RES(_HPyFunc_args_GETATTRFUNC) }; return 1;
-    case HPyFunc_GETTER:
-        *s = (args_shape){ 1, { OBJ(_HPyFunc_args_GETTER, arg0) }, RES(_HPyFunc_args_GETTER) }; return 1;
-    case HPyFunc_SSIZEOBJARGPROC:
-        *s = (args_shape){ 2, { OBJ(_HPyFunc_args_SSIZEOBJARGPROC, arg0), OBJ(_HPyFunc_args_SSIZEOBJARGPROC, arg2) }, -1 }; return 1;
-    case HPyFunc_SSIZESSIZEOBJARGPROC:
-        *s = (args_shape){ 2, { OBJ(_HPyFunc_args_SSIZESSIZEOBJARGPROC, arg0), OBJ(_HPyFunc_args_SSIZESSIZEOBJARGPROC, arg3) }, -1 }; return 1;
-    case HPyFunc_SETATTRFUNC:
-        *s = (args_shape){ 2, { OBJ(_HPyFunc_args_SETATTRFUNC, arg0), OBJ(_HPyFunc_args_SETATTRFUNC, arg2) }, -1 }; return 1;
-    case HPyFunc_OBJOBJARGPROC:
-    case HPyFunc_SETATTROFUNC:
-    case HPyFunc_DESCRSETFUNC:
-        *s = (args_shape){ 3, { OBJ(_HPyFunc_args_OBJOBJARGPROC, arg0), OBJ(_HPyFunc_args_OBJOBJARGPROC, arg1),
-                                OBJ(_HPyFunc_args_OBJOBJARGPROC, arg2) }, -1 };
-        return 1;
-    case HPyFunc_SETTER:
-        *s = (args_shape){ 2, { OBJ(_HPyFunc_args_SETTER, arg0), OBJ(_HPyFunc_args_SETTER, arg1) }, -1 }; return 1;
-    case HPyFunc_OBJOBJPROC:
-        *s = (args_shape){ 2, { OBJ(_HPyFunc_args_OBJOBJPROC, arg0), OBJ(_HPyFunc_args_OBJOBJPROC, arg1) }, -1 }; return 1;
-    case HPyFunc_MOD_CREATE:
-        *s = (args_shape){ 1, { OBJ(_HPyFunc_args_MOD_CREATE, spec) }, RES(_HPyFunc_args_MOD_CREATE) }; return 1;
-    default:
-        return 0;
-    }
-}
-
 #define FIELD(args, offset) (*(PyObject **)((char *)(args) + (offset)))
 
 static void dispatch(HPyContext *cctx, HPyFunc_Signature sig, HPyCFunction func, void *args);
@@ -599,15 +533,20 @@ static void dispatch(HPyContext *cctx, HPyFunc_Signature sig, HPyCFunction func,
         end_loan(self);
         return;
     }
+    case HPyFunc_TRAVERSEPROC:
+        /* a GC pass: the object is not lent (its fields are visited as they are) */
+        uctx->ctx_CallRealFunctionFromTrampoline(cctx, sig, func, args);
+        return;
     default: {
+        /* the other structs' objects only pass through (args_shapes.gen.h says where they are) */
         args_shape s;
-        if (!shape_of(sig, &s)) {
-            /* no objects to lend (traversal, destructors of raw data, capsules) */
+        if (!args_shape_of(sig, &s)) {
+            /* no args struct (capsule destructors, unknown signatures) */
             uctx->ctx_CallRealFunctionFromTrampoline(cctx, sig, func, args);
             return;
         }
-        PyObject *saved[4];
-        HPy lent[4];
+        PyObject *saved[ARGS_SHAPE_MAX];
+        HPy lent[ARGS_SHAPE_MAX];
         for (int i = 0; i < s.count; i++) {
             saved[i] = FIELD(args, s.offsets[i]);
             lent[i] = lend(saved[i]);
