@@ -123,8 +123,8 @@ public static class SymbolDescription
     /// </summary>
     public static List<CPythonSymbol> Table(string symbolsPath, ApiDescription api)
     {
-        var table = ParseFile(symbolsPath);
-        var seen = table.ToDictionary(s => s.Name, s => s.Origin);
+        var table = new List<CPythonSymbol>();
+        var seen = new Dictionary<string, string>();
         void Add(CPythonSymbol s)
         {
             if (seen.TryGetValue(s.Name, out var first))
@@ -132,6 +132,7 @@ public static class SymbolDescription
             seen[s.Name] = s.Origin;
             table.Add(s);
         }
+        foreach (var s in ParseFile(symbolsPath)) Add(s);
         var forwarders = api.Functions.Where(f => f.CPythonFunction != null).ToList();
         foreach (var f in forwarders.DistinctBy(f => f.CPythonFunction))
         {

@@ -11,8 +11,6 @@ struct native_cpython {
     int (*Py_FinalizeEx)(void);
     const char *(*Py_GetVersion)(void);
     void (*Py_FatalError)(const char *);
-    int (*PyGILState_Ensure)(void);
-    void (*PyGILState_Release)(int);
     void *(*PyEval_SaveThread)(void);
     void (*PyEval_RestoreThread)(void *);
     void *(*PyThreadState_Get)(void);   /* optional */
@@ -40,12 +38,8 @@ struct native_cpython {
     PyObject *(*PyBytes_FromStringAndSize)(const char *, Py_ssize_t);
     PyObject *(*PyTuple_New)(Py_ssize_t);
     int (*PyTuple_SetItem)(PyObject *, Py_ssize_t, PyObject *);
-    Py_ssize_t (*PyTuple_Size)(PyObject *);
-    PyObject *(*PyTuple_GetItem)(PyObject *, Py_ssize_t);
     int (*PyList_SetItem)(PyObject *, Py_ssize_t, PyObject *);
     int (*PyDict_SetItem)(PyObject *, PyObject *, PyObject *);
-    int (*PySequence_Check)(PyObject *);
-    PyObject *(*PySequence_GetItem)(PyObject *, Py_ssize_t);
     PyObject *(*PyObject_Call)(PyObject *, PyObject *, PyObject *);
     PyObject *(*PyObject_CallObject)(PyObject *, PyObject *);
     PyObject *(*PyObject_Vectorcall)(PyObject *, PyObject *const *, size_t, PyObject *);   /* optional */
@@ -277,6 +271,6 @@ struct native_cpython {
 };
 extern struct native_cpython cpy;
 
-#define NATIVE_CPYTHON_SYMBOL_COUNT 268
+#define NATIVE_CPYTHON_SYMBOL_COUNT 262
 
 #endif

@@ -14,8 +14,6 @@ internal unsafe struct CPythonTable
     public delegate* unmanaged<int> Py_FinalizeEx;
     public delegate* unmanaged<byte*> Py_GetVersion;
     public delegate* unmanaged<byte*, void> Py_FatalError;
-    public delegate* unmanaged<int> PyGILState_Ensure;
-    public delegate* unmanaged<int, void> PyGILState_Release;
     public delegate* unmanaged<nint> PyEval_SaveThread;
     public delegate* unmanaged<nint, void> PyEval_RestoreThread;
     public delegate* unmanaged<nint> PyThreadState_Get;
@@ -43,12 +41,8 @@ internal unsafe struct CPythonTable
     public delegate* unmanaged<byte*, nint, nint> PyBytes_FromStringAndSize;
     public delegate* unmanaged<nint, nint> PyTuple_New;
     public delegate* unmanaged<nint, nint, nint, int> PyTuple_SetItem;
-    public delegate* unmanaged<nint, nint> PyTuple_Size;
-    public delegate* unmanaged<nint, nint, nint> PyTuple_GetItem;
     public delegate* unmanaged<nint, nint, nint, int> PyList_SetItem;
     public delegate* unmanaged<nint, nint, nint, int> PyDict_SetItem;
-    public delegate* unmanaged<nint, int> PySequence_Check;
-    public delegate* unmanaged<nint, nint, nint> PySequence_GetItem;
     public delegate* unmanaged<nint, nint, nint, nint> PyObject_Call;
     public delegate* unmanaged<nint, nint, nint> PyObject_CallObject;
     public delegate* unmanaged<nint, nint*, nuint, nint, nint> PyObject_Vectorcall;
@@ -281,7 +275,7 @@ internal unsafe struct CPythonTable
 
 internal static partial class Symbols
 {
-    public const int Count = 268;
+    public const int Count = 262;
 
     /// <summary>Each entry's name, in table order.</summary>
     public static readonly string[] Names =
@@ -291,8 +285,6 @@ internal static partial class Symbols
         "Py_FinalizeEx",
         "Py_GetVersion",
         "Py_FatalError",
-        "PyGILState_Ensure",
-        "PyGILState_Release",
         "PyEval_SaveThread",
         "PyEval_RestoreThread",
         "PyThreadState_Get",
@@ -320,12 +312,8 @@ internal static partial class Symbols
         "PyBytes_FromStringAndSize",
         "PyTuple_New",
         "PyTuple_SetItem",
-        "PyTuple_Size",
-        "PyTuple_GetItem",
         "PyList_SetItem",
         "PyDict_SetItem",
-        "PySequence_Check",
-        "PySequence_GetItem",
         "PyObject_Call",
         "PyObject_CallObject",
         "PyObject_Vectorcall",
@@ -566,8 +554,6 @@ internal static partial class Symbols
         false,
         false,
         false,
-        false,
-        false,
         true,
         false,
         false,
@@ -579,10 +565,6 @@ internal static partial class Symbols
         false,
         false,
         true,
-        false,
-        false,
-        false,
-        false,
         false,
         false,
         false,
@@ -841,8 +823,6 @@ internal static unsafe partial class Py
     public static delegate* unmanaged<int> Py_FinalizeEx => Table->Py_FinalizeEx;
     public static delegate* unmanaged<byte*> Py_GetVersion => Table->Py_GetVersion;
     public static delegate* unmanaged<byte*, void> Py_FatalError => Table->Py_FatalError;
-    public static delegate* unmanaged<int> PyGILState_Ensure => Table->PyGILState_Ensure;
-    public static delegate* unmanaged<int, void> PyGILState_Release => Table->PyGILState_Release;
     public static delegate* unmanaged<nint> PyEval_SaveThread => Table->PyEval_SaveThread;
     public static delegate* unmanaged<nint, void> PyEval_RestoreThread => Table->PyEval_RestoreThread;
     public static delegate* unmanaged<nint> PyThreadState_Get => Table->PyThreadState_Get;
@@ -870,12 +850,8 @@ internal static unsafe partial class Py
     public static delegate* unmanaged<byte*, nint, nint> PyBytes_FromStringAndSize => Table->PyBytes_FromStringAndSize;
     public static delegate* unmanaged<nint, nint> PyTuple_New => Table->PyTuple_New;
     public static delegate* unmanaged<nint, nint, nint, int> PyTuple_SetItem => Table->PyTuple_SetItem;
-    public static delegate* unmanaged<nint, nint> PyTuple_Size => Table->PyTuple_Size;
-    public static delegate* unmanaged<nint, nint, nint> PyTuple_GetItem => Table->PyTuple_GetItem;
     public static delegate* unmanaged<nint, nint, nint, int> PyList_SetItem => Table->PyList_SetItem;
     public static delegate* unmanaged<nint, nint, nint, int> PyDict_SetItem => Table->PyDict_SetItem;
-    public static delegate* unmanaged<nint, int> PySequence_Check => Table->PySequence_Check;
-    public static delegate* unmanaged<nint, nint, nint> PySequence_GetItem => Table->PySequence_GetItem;
     public static delegate* unmanaged<nint, nint, nint, nint> PyObject_Call => Table->PyObject_Call;
     public static delegate* unmanaged<nint, nint, nint> PyObject_CallObject => Table->PyObject_CallObject;
     public static delegate* unmanaged<nint, nint*, nuint, nint, nint> PyObject_Vectorcall => Table->PyObject_Vectorcall;
