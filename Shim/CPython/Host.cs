@@ -113,7 +113,7 @@ internal static unsafe partial class Host
     public static bool StartPython(string? libpython, out string? error)
     {
         error = null;
-        Symbols.Resolve();
+        if (!bound) Symbols.Resolve();
         if (Py.Py_IsInitialized == null)
         {
             libpython ??= Environment.GetEnvironmentVariable("HPYSHIM_LIBPYTHON");
