@@ -155,11 +155,6 @@ internal static unsafe class NativeLibraries
     public static void* Find(nint library, string symbol) =>
         NativeLibrary.TryGetExport(library, symbol, out nint address) ? (void*)address : null;
 
-    /// <summary>A symbol of the host process (the CPython that loaded us, or the libpython a C host
-    /// opened with <see cref="OpenGlobal"/>), or null.</summary>
-    public static void* FindInProcess(string symbol) =>
-        OperatingSystem.IsWindows() ? null : Find(NativeLibrary.GetMainProgramHandle(), symbol);
-
     /// <summary>The binary that holds `address`: its path and load address, and the nearest exported
     /// symbol below the address (name and address, or null); false when the loader does not know.</summary>
     public static bool DescribeAddress(void* address, out string path, out nint loadAddress,
