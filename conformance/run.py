@@ -129,7 +129,8 @@ def copy_hpy_sources(hpy_src):
 def wheelhouse(pythons):
     """The offline package index of test/hpy_devel's venvs: Debian's pip and wheel, the newest
     setuptools an interpreter ships (Debian's setuptools wheel is patched for Debian's Python and
-    cannot install with others) and our hpyshim and hpy wheels."""
+    cannot install with others: it is used only when Debian's Python runs alone) and our hpyshim
+    and hpy wheels."""
     house = os.path.join(OUT, "wheels")
     shutil.rmtree(house, ignore_errors=True)
     os.makedirs(house)
@@ -150,6 +151,9 @@ def wheelhouse(pythons):
         for pattern in ("ensurepip/_bundled/setuptools-*.whl", "test/wheeldata/setuptools-*.whl",
                         "test/setuptools-*.whl"):
             setuptools += glob.glob(os.path.join(stdlib, pattern))
+    if not setuptools and all(p in DEBIAN_PYTHONS for p in pythons):
+        # Debian's CPython ships no wheel of its own; Debian's, patched for it, installs there.
+        setuptools = glob.glob(os.path.join(PYTHON_WHEELS, "setuptools-*.whl"))
     key = lambda p: [int(x) for x in re.findall(r"setuptools-([0-9.]+)-", p)[0].split(".")]
     found["setuptools"] = sorted(setuptools, key=key)[-1:]
     for pkg, paths in found.items():
