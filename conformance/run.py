@@ -88,14 +88,18 @@ def py_info(python):
     return {"version": version, "include": out[1], "ext_suffix": out[2]}
 
 
+def apt_install(packages, why):
+    log("== installing %s (missing: %s)" % (" ".join(packages), why))
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    subprocess.run(sudo + ["apt-get", "update", "-qq"], check=False)
+    subprocess.run(sudo + ["apt-get", "install", "-y", "-qq"] + packages, check=True)
+
+
 def ensure_deps():
     """Symlink the Debian-packaged test dependencies into out/conformance/deps."""
     missing = [n for n in DEP_NAMES if not os.path.exists(os.path.join(DIST_PACKAGES, n))]
     if missing:
-        log("== installing %s (missing: %s)" % (" ".join(DEBIAN_PACKAGES), " ".join(missing)))
-        sudo = [] if os.geteuid() == 0 else ["sudo"]
-        subprocess.run(sudo + ["apt-get", "update", "-qq"], check=False)
-        subprocess.run(sudo + ["apt-get", "install", "-y", "-qq"] + DEBIAN_PACKAGES, check=True)
+        apt_install(DEBIAN_PACKAGES, " ".join(missing))
     deps = os.path.join(OUT, "deps")
     shutil.rmtree(deps, ignore_errors=True)
     os.makedirs(deps)
@@ -125,7 +129,8 @@ def copy_hpy_sources(hpy_src):
 def wheelhouse(pythons):
     """The offline package index of test/hpy_devel's venvs: Debian's pip and wheel, the newest
     setuptools an interpreter ships (Debian's setuptools wheel is patched for Debian's Python and
-    cannot install with others) and our hpyshim and hpy wheels."""
+    cannot install with others: it is used only when Debian's Python runs alone) and our hpyshim
+    and hpy wheels."""
     house = os.path.join(OUT, "wheels")
     shutil.rmtree(house, ignore_errors=True)
     os.makedirs(house)
@@ -133,6 +138,10 @@ def wheelhouse(pythons):
     if len(ours) != 2:
         sys.exit("conformance: %s must hold the hpyshim and hpy wheels (run ./build.sh)" % DIST)
     found = {}
+    missing = ["python3-%s-whl" % pkg for pkg in ("pip", "wheel")
+               if not glob.glob(os.path.join(PYTHON_WHEELS, pkg + "-*.whl"))]
+    if missing:
+        apt_install(missing, "the wheels of test/hpy_devel's venvs")
     for pkg in ("pip", "wheel"):
         found[pkg] = glob.glob(os.path.join(PYTHON_WHEELS, pkg + "-*.whl"))
     setuptools = []
@@ -142,6 +151,9 @@ def wheelhouse(pythons):
         for pattern in ("ensurepip/_bundled/setuptools-*.whl", "test/wheeldata/setuptools-*.whl",
                         "test/setuptools-*.whl"):
             setuptools += glob.glob(os.path.join(stdlib, pattern))
+    if not setuptools and all(p in DEBIAN_PYTHONS for p in pythons):
+        # Debian's CPython ships no wheel of its own; Debian's, patched for it, installs there.
+        setuptools = glob.glob(os.path.join(PYTHON_WHEELS, "setuptools-*.whl"))
     key = lambda p: [int(x) for x in re.findall(r"setuptools-([0-9.]+)-", p)[0].split(".")]
     found["setuptools"] = sorted(setuptools, key=key)[-1:]
     for pkg, paths in found.items():

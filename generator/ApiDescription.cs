@@ -69,7 +69,7 @@ public sealed record HandleMember(int Line, string Name, string Source) : Member
 public sealed record FunctionMember(
     int Line, string CtxName, CType Return, IReadOnlyList<Parameter> Parameters, string PublicName,
     string? CPythonFunction, string? PublicReturns, bool HandWrittenPublic, bool Native,
-    bool DebugHandWritten = false) : Member(Line)
+    bool DebugHandWritten = false, bool CSharp = false) : Member(Line)
 {
     /// <summary>Implemented in Shim/Native: a hand-written fast path or a generated forwarder.</summary>
     public bool IsNative => Native || CPythonFunction != null;
@@ -142,18 +142,21 @@ public sealed class ApiDescription
             }
         }
         string? cpython = null, publicReturns = null;
-        bool handWritten = false, native = false, debugHandWritten = false;
+        bool handWritten = false, native = false, debugHandWritten = false, csharp = false;
         foreach (var option in columns.Skip(2))
         {
             if (option.StartsWith("cpython=")) cpython = option["cpython=".Length..];
             else if (option.StartsWith("public-returns=")) publicReturns = option["public-returns=".Length..];
             else if (option == "hand-written") handWritten = true;
             else if (option == "native") native = true;
+            else if (option == "csharp") csharp = true;
             else if (option == "debug=hand-written") debugHandWritten = true;
             else throw new FormatException($"line {lineNo}: unknown option '{option}'");
         }
+        if (csharp && (native || cpython != null))
+            throw new FormatException($"line {lineNo}: a member is one of native, cpython= and csharp");
         return new FunctionMember(lineNo, m.Groups["name"].Value, CType.Parse(m.Groups["ret"].Value), parameters,
-            columns[1], cpython, publicReturns, handWritten, native, debugHandWritten);
+            columns[1], cpython, publicReturns, handWritten, native, debugHandWritten, csharp);
     }
 
     static FormatException Error(string path, int line, string message) => new($"{path}:{line}: {message}");

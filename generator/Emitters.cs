@@ -198,8 +198,7 @@ public static class Emitters
         {
             string source = h.Source.Split(':', 2) switch
             {
-                ["object", var sym] => $"HostObjects.Object(\"{sym}\")",
-                ["pointer", var sym] => $"HostObjects.Pointer(\"{sym}\")",
+                ["object" or "pointer", var sym] => $"new HPy(Py.{sym})",
                 ["builtins"] => "HostObjects.Builtins()",
                 _ => throw new FormatException($"line {h.Line}: unknown handle source '{h.Source}'"),
             };
@@ -242,22 +241,15 @@ public static class Emitters
         sb.AppendLine($"/* {Banner} */");
         sb.AppendLine("#include \"native.h\"");
         sb.AppendLine();
+        // The CPython functions are entries of the symbol table (cpython_symbols.gen.h).
         var forwarded = api.Functions.Where(f => f.CPythonFunction != null).ToList();
-        foreach (var f in forwarded.DistinctBy(f => f.CPythonFunction))
-        {
-            string cparams = f.Parameters.Count == 0 ? "void"
-                : string.Join(", ", f.Parameters.Select(p => p.Type.C == "HPy" ? "PyObject *" : p.Type.C));
-            string ret = f.Return.C == "HPy" ? "PyObject *" : CReturn(f.Return);
-            sb.AppendLine($"static {ret}(*cpy_{f.CPythonFunction})({cparams});");
-        }
-        sb.AppendLine();
         foreach (var f in api.Functions.Where(f => f.Native))
             sb.AppendLine($"{CReturn(f.Return)}hpyshim_native_{f.ImplName}({CParams(f)});");
         sb.AppendLine();
         foreach (var f in forwarded)
         {
             string args = string.Join(", ", f.Parameters.Select(p => p.Type.C == "HPy" ? $"_h2py({p.Name})" : p.Name));
-            string call = $"cpy_{f.CPythonFunction}({args})";
+            string call = $"cpy.{f.CPythonFunction}({args})";
             string body = f.Return.IsVoid ? $"{call};" : f.Return.C == "HPy" ? $"return _py2h({call});" : $"return {call};";
             sb.AppendLine($"static {CReturn(f.Return)}fwd_{f.ImplName}({CParams(f)}) {{ {body} }}");
         }
@@ -277,8 +269,6 @@ public static class Emitters
         sb.AppendLine();
         sb.AppendLine("int native_fill_generated(HPyContext *ctx)");
         sb.AppendLine("{");
-        foreach (var cpyName in forwarded.Select(f => f.CPythonFunction).Distinct())
-            sb.AppendLine($"    *(void **)&cpy_{cpyName} = native_symbol(\"{cpyName}\");");
         foreach (var f in forwarded)
             sb.AppendLine($"    ctx->{f.CtxName} = fwd_{f.ImplName};");
         foreach (var f in api.Functions.Where(f => f.Native))

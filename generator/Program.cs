@@ -33,7 +33,8 @@ public static class Program
     public static IReadOnlyDictionary<string, string> Generate(string root)
     {
         var api = ApiDescription.Parse(Path.Combine(root, "api", "hpy_context.api"));
-        var handWritten = HandWrittenMembers(Path.Combine(root, "Shim", "Context"));
+        var handWritten = CheckHandWritten(api, HandWrittenMembers(Path.Combine(root, "Shim", "Context")));
+        var symbols = SymbolDescription.Table(Path.Combine(root, "api", "cpython_symbols.api"), api);
         var layout = LayoutDescription.Parse(Path.Combine(root, "api", "cpython_layout.api"));
         var signatures = HPyFuncDescription.Parse(Path.Combine(root, "api", "hpyfunc.api"));
         var slots = HPyFuncDescription.ParseSlots(Path.Combine(root, "api", "hpyfunc.api"));
@@ -59,6 +60,9 @@ public static class Program
             ["Shim/Native/trace.gen.c"] = Emitters.TraceTable(api),
             ["Shim/Native/debug.gen.c"] = Emitters.DebugTable(api),
             ["docs/context-members.md"] = Emitters.MemberList(api, handWritten),
+            ["Shim/Native/cpython_symbols.gen.h"] = SymbolEmitters.CHeader(symbols),
+            ["Shim/Native/cpython_symbols.gen.c"] = SymbolEmitters.CSource(symbols),
+            ["Shim/CPython/Generated/Symbols.g.cs"] = SymbolEmitters.CSharp(symbols),
         };
     }
 
@@ -79,28 +83,63 @@ public static class Program
     }
 
     /// <summary>
-    /// The hand-written members: static methods of UniversalContext (under Shim/Context) whose first
-    /// parameter is the context, as C#'s own parser sees them; ctx_Foo is implemented by
-    /// `static ... Foo(HPyContext* ctx, ...)`. Read from the source, not the compiled assembly,
-    /// because the assembly includes files generated from this very list.
+    /// The hand-written members: methods of UniversalContext (under Shim/Context) marked
+    /// [ContextMember], as C#'s own parser sees them; ctx_Foo is implemented by
+    /// `[ContextMember] static ... Foo(HPyContext* ctx, ...)`. Read from the source, not the compiled
+    /// assembly, because the assembly includes files generated from this very list. Maps each
+    /// name to where it is declared.
     /// </summary>
-    public static HashSet<string> HandWrittenMembers(string contextDir)
+    public static Dictionary<string, string> HandWrittenMembers(string contextDir)
     {
-        var names = new HashSet<string>();
+        var names = new Dictionary<string, string>();
         foreach (var file in Directory.EnumerateFiles(contextDir, "*.cs", SearchOption.AllDirectories))
         {
             if (file.Contains($"{Path.DirectorySeparatorChar}Generated{Path.DirectorySeparatorChar}")) continue;
             var root = CSharpSyntaxTree.ParseText(File.ReadAllText(file), path: file).GetRoot();
             foreach (var method in root.DescendantNodes().OfType<MethodDeclarationSyntax>())
             {
-                if (method.Parent is not ClassDeclarationSyntax { Identifier.Text: "UniversalContext" }) continue;
-                if (!method.Modifiers.Any(m => m.IsKind(SyntaxKind.StaticKeyword))) continue;
+                if (!method.AttributeLists.SelectMany(l => l.Attributes).Any(IsContextMember)) continue;
+                string where = $"{Path.GetFileName(file)}:{method.GetLocation().GetLineSpan().StartLinePosition.Line + 1}";
                 var first = method.ParameterList.Parameters.FirstOrDefault();
-                if (first?.Type is PointerTypeSyntax { ElementType: IdentifierNameSyntax { Identifier.Text: "HPyContext" } })
-                    names.Add(method.Identifier.Text);
+                if (method.Parent is not ClassDeclarationSyntax { Identifier.Text: "UniversalContext" }
+                    || !method.Modifiers.Any(m => m.IsKind(SyntaxKind.StaticKeyword))
+                    || first?.Type is not PointerTypeSyntax { ElementType: IdentifierNameSyntax { Identifier.Text: "HPyContext" } })
+                    throw new FormatException($"{where}: [ContextMember] {method.Identifier.Text} must be a static method of UniversalContext taking HPyContext* ctx first");
+                if (!names.TryAdd(method.Identifier.Text, where))
+                    throw new FormatException($"{where}: [ContextMember] {method.Identifier.Text} is also declared at {names[method.Identifier.Text]}");
             }
         }
         return names;
+    }
+
+    static bool IsContextMember(AttributeSyntax a)
+    {
+        string name = a.Name switch
+        {
+            QualifiedNameSyntax q => q.Right.Identifier.Text,
+            SimpleNameSyntax s => s.Identifier.Text,
+            _ => "",
+        };
+        return name is "ContextMember" or "ContextMemberAttribute";
+    }
+
+    /// <summary>
+    /// The members the API description says are C# (option csharp) must be exactly those marked
+    /// [ContextMember]; returns their names.
+    /// </summary>
+    public static HashSet<string> CheckHandWritten(ApiDescription api, IReadOnlyDictionary<string, string> marked)
+    {
+        var byImpl = api.Functions.ToDictionary(f => f.ImplName);
+        foreach (var (name, where) in marked)
+        {
+            if (!byImpl.TryGetValue(name, out var f))
+                throw new FormatException($"{where}: [ContextMember] {name} implements no member: api/hpy_context.api has no ctx_{name}");
+            if (!f.CSharp)
+                throw new FormatException($"{where}: [ContextMember] {name} implements ctx_{name}, which api/hpy_context.api:{f.Line} does not mark csharp");
+        }
+        foreach (var f in api.Functions.Where(f => f.CSharp && !marked.ContainsKey(f.ImplName)))
+            throw new FormatException($"api/hpy_context.api:{f.Line}: {f.CtxName} is marked csharp, but no method of UniversalContext named {f.ImplName} has [ContextMember]");
+        return marked.Keys.ToHashSet();
     }
 
     public static string FindRoot(string start)

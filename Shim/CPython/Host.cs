@@ -15,33 +15,34 @@ internal static unsafe partial class Host
     {
         error = null;
         if (bound) return true;
-        if (!Symbols.IsAvailable("Py_IsInitialized"))
+        Symbols.Resolve();
+        if (Py.Py_IsInitialized == null)
         {
             error = "no CPython in this process: load libhpy from Python, or call hpyshim_start_python first";
             return false;
         }
         // Before anything reads CPython's memory: only builds whose object and type layouts the
         // runtime knows, judged from the version string and exported symbols alone.
-        Refusal = RefusalFor(VersionString(), Symbols.IsAvailable);
+        Refusal = RefusalFor(VersionString(), Symbols.Found);
         if (Refusal != null)
         {
             error = Refusal;
             return false;
         }
-        Py.Resolve();
         if (Symbols.Missing.Count > 0)
         {
             error = "this CPython lacks C API functions HPy Shim needs: " + string.Join(", ", Symbols.Missing);
             return false;
         }
+        Py.Init();
         bound = true;
         return true;
     }
 
     /// <summary>
-    /// TryBind for an entry point called from Python: on failure, the reason is a Python
-    /// ImportError when a CPython is there to raise it (set with the two stable functions of the
-    /// limited API, not through the refused layouts), else a line on stderr.
+    /// TryBind for an entry point called from Python: on failure (a refused build, a missing
+    /// symbol), the reason is a Python ImportError when a CPython is there to raise it (set with
+    /// two stable symbols of the limited API, not through the refused layouts), else a line on stderr.
     /// </summary>
     public static bool BindOrRaise(string entryPoint)
     {
@@ -54,12 +55,12 @@ internal static unsafe partial class Host
         {
             error = e.Message;
         }
-        var setString = (delegate* unmanaged<nint, byte*, void>)Symbols.Require("PyErr_SetString");
-        var importError = (nint*)Symbols.Require("PyExc_ImportError");
-        if (Refusal != null && setString != null && importError != null)
+        // Only the two symbols below are read: when they are there, the reason is an ImportError.
+        bool canRaise = Py.Table != null && Py.Table->PyErr_SetString != null && Py.Table->PyExc_ImportError != null;
+        if (canRaise)
         {
-            byte* text = Utf8.Persistent(Refusal);
-            setString(*importError, text);
+            byte* text = Utf8.Persistent(error ?? "HPy Shim cannot bind to this CPython");
+            Py.PyErr_SetString(Py.PyExc_ImportError, text);
             System.Runtime.InteropServices.NativeMemory.Free(text);
         }
         else
@@ -74,8 +75,7 @@ internal static unsafe partial class Host
     static string VersionString()
     {
         if (Environment.GetEnvironmentVariable("HPYSHIM_TEST_PYTHON_VERSION") is { Length: > 0 } fake) return fake;
-        var getVersion = (delegate* unmanaged<byte*>)Symbols.Require("Py_GetVersion");
-        return getVersion != null ? Utf8.Read(getVersion()) ?? "" : "";
+        return Py.Py_GetVersion != null ? Utf8.Read(Py.Py_GetVersion()) ?? "" : "";
     }
 
     public const int OldestMinor = 8, NewestMinor = 13;
@@ -113,7 +113,8 @@ internal static unsafe partial class Host
     public static bool StartPython(string? libpython, out string? error)
     {
         error = null;
-        if (!Symbols.IsAvailable("Py_IsInitialized"))
+        if (!bound) Symbols.Resolve();
+        if (Py.Py_IsInitialized == null)
         {
             libpython ??= Environment.GetEnvironmentVariable("HPYSHIM_LIBPYTHON");
             if (string.IsNullOrEmpty(libpython))

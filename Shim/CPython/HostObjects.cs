@@ -1,18 +1,9 @@
 namespace HPyShim.CPython;
 
-/// <summary>How the constant handles of the context find their objects (see api/hpy_context.api).</summary>
+/// <summary>The constant handle that is no CPython symbol (see api/hpy_context.api); the others
+/// are entries of the symbol table.</summary>
 internal static unsafe class HostObjects
 {
-    /// <summary>The symbol is the object itself, e.g. _Py_NoneStruct or PyLong_Type.</summary>
-    public static HPy Object(string symbol) => new((nint)Symbols.Require(symbol));
-
-    /// <summary>The symbol is a PyObject* variable, e.g. PyExc_TypeError.</summary>
-    public static HPy Pointer(string symbol)
-    {
-        var variable = (nint*)Symbols.Require(symbol);
-        return new(variable == null ? 0 : *variable);
-    }
-
     /// <summary>The builtins module's dict; the context keeps one reference to it for good.</summary>
     public static HPy Builtins()
     {

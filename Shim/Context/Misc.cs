@@ -5,11 +5,13 @@ namespace HPyShim.Context;
 // Fatal errors and compilation (the GIL and context variables are on the native fast path).
 internal static unsafe partial class UniversalContext
 {
+    [ContextMember]
     internal static void FatalError(HPyContext* ctx, byte* message) => Py.Py_FatalError(message);   // does not return
 
     // CPython's start symbols (Py_single_input, Py_file_input, Py_eval_input), stable since 2.x.
     const int PySingleInput = 256, PyFileInput = 257, PyEvalInput = 258;
 
+    [ContextMember]
     internal static HPy Compile_s(HPyContext* ctx, byte* utf8_source, byte* utf8_filename, int kind)
     {
         int start = kind switch

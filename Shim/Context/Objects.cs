@@ -7,6 +7,7 @@ namespace HPyShim.Context;
 internal static unsafe partial class UniversalContext
 {
 
+    [ContextMember]
     internal static byte* Type_GetName(HPyContext* ctx, HPy type)
     {
         if (!TypeRegistry.IsType(type._i))
@@ -40,6 +41,7 @@ internal static unsafe partial class UniversalContext
         return start;
     }
 
+    [ContextMember]
     internal static void Dump(HPyContext* ctx, HPy h)
     {
         if (Py._PyObject_Dump != null)

@@ -204,15 +204,12 @@ internal static unsafe class DebugContext
         return sb.ToString();
     }
 
-    static nint codeType;
-    static delegate* unmanaged<nint, int, int> addrToLine;
-
     /// <summary>"file.py:12" of the Python frame that was running when the handle opened.</summary>
     static string? PythonLine(debug_handle* h)
     {
         if (h->code == 0 || h->instr < 0) return null;
-        if (codeType == 0) codeType = (nint)Symbols.Require("PyCode_Type");
-        if (addrToLine == null) addrToLine = (delegate* unmanaged<nint, int, int>)Symbols.Require("PyCode_Addr2Line");
+        nint codeType = Py.PyCode_Type;
+        var addrToLine = Py.PyCode_Addr2Line;
         if (codeType == 0 || addrToLine == null || ObjectLayout.TypeOf(h->code) != codeType) return null;
         nint saved, value, traceback;
         Py.PyErr_Fetch(&saved, &value, &traceback);

@@ -244,9 +244,7 @@ internal static unsafe class ModuleBuilder
         return r == 0;
     }
 
-    static nint none;
-
-    static nint NoneObject() => none != 0 ? none : none = (nint)Symbols.Require("_Py_NoneStruct");
+    static nint NoneObject() => Py._Py_NoneStruct;
 
     /// <summary>importlib.machinery.ModuleSpec(name, None, origin=path), for loads without a spec.</summary>
     static nint MakeSpec(string name, string path)

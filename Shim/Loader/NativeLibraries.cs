@@ -72,26 +72,50 @@ internal static unsafe class NativeLibraries
     /// Why the file cannot be a whole ELF library, or null: every table and segment its headers
     /// name must lie inside the file. Only 64-bit little-endian files are checked (what this
     /// runtime loads); dlopen rejects the others, and files that are not ELF at all, by itself.
+    /// Reads the headers only (a few hundred bytes), not the file: extensions can be large.
     /// </summary>
     public static string? ElfProblem(string path)
     {
-        byte[] data;
-        try { data = File.ReadAllBytes(path); }
-        catch (Exception e) { return $"cannot read the file: {e.Message}"; }
-        return ElfProblem(data);
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            long length = RandomAccess.GetLength(handle);
+            return ElfProblem((ulong)length, (offset, count) =>
+            {
+                var bytes = new byte[count];
+                int got = 0;
+                while (got < count)
+                {
+                    int n = RandomAccess.Read(handle, bytes.AsSpan(got), (long)offset + got);
+                    if (n <= 0) break;
+                    got += n;
+                }
+                return got == count ? bytes : null;
+            });
+        }
+        catch (Exception e)
+        {
+            return $"cannot read the file: {e.Message}";
+        }
     }
 
-    public static string? ElfProblem(byte[] data)
+    /// <summary>ElfProblem of a whole file in memory (the tests and fuzz inputs).</summary>
+    public static string? ElfProblem(byte[] data) =>
+        ElfProblem((ulong)data.Length, (offset, count) => data.AsSpan((int)offset, count).ToArray());
+
+    /// <summary>The checks, given the file's size and a reader of byte ranges inside it (ranges
+    /// are read only once the size has shown they lie inside the file).</summary>
+    static string? ElfProblem(ulong size, Func<ulong, int, byte[]?> read)
     {
         const int HeaderSize = 64, ProgramHeaderSize = 56, SectionHeaderSize = 64;
-        if (data.Length < 4 || data[0] != 0x7f || data[1] != (byte)'E' || data[2] != (byte)'L' || data[3] != (byte)'F')
+        byte[]? header = size >= 4 ? read(0, (int)Math.Min(size, HeaderSize)) : null;
+        if (header == null || header[0] != 0x7f || header[1] != (byte)'E' || header[2] != (byte)'L' || header[3] != (byte)'F')
             return null;
-        if (data.Length < HeaderSize)
-            return $"the file is truncated: an ELF header needs {HeaderSize} bytes, the file has {data.Length}";
-        if (data[4] != 2 || data[5] != 1) return null;   // not ELFCLASS64 / little-endian
-        ulong size = (ulong)data.Length;
-        ulong U64(int at) => BitConverter.ToUInt64(data, at);
-        ulong U16(int at) => BitConverter.ToUInt16(data, at);
+        if (size < HeaderSize)
+            return $"the file is truncated: an ELF header needs {HeaderSize} bytes, the file has {size}";
+        if (header[4] != 2 || header[5] != 1) return null;   // not ELFCLASS64 / little-endian
+        ulong U64(int at) => BitConverter.ToUInt64(header, at);
+        ulong U16(int at) => BitConverter.ToUInt16(header, at);
         string? Table(string what, ulong offset, ulong entrySize, ulong count, ulong minEntry)
         {
             if (count == 0) return null;
@@ -106,11 +130,13 @@ internal static unsafe class NativeLibraries
         ulong phoff = U64(32), shoff = U64(40), phentsize = U16(54), phnum = U16(56), shentsize = U16(58), shnum = U16(60);
         string? problem = Table("program header", phoff, phentsize, phnum, ProgramHeaderSize);
         if (problem != null) return problem;
+        byte[]? table = phnum > 0 ? read(phoff, checked((int)(phentsize * phnum))) : null;
+        if (phnum > 0 && table == null) return "cannot read the file's program header table";
         for (ulong i = 0; i < phnum; i++)
         {
-            int at = checked((int)(phoff + i * phentsize));
-            uint type = BitConverter.ToUInt32(data, at);
-            ulong offset = U64(at + 8), fileSize = U64(at + 32);
+            int at = checked((int)(i * phentsize));
+            uint type = BitConverter.ToUInt32(table!, at);
+            ulong offset = BitConverter.ToUInt64(table!, at + 8), fileSize = BitConverter.ToUInt64(table!, at + 32);
             ulong end = offset + fileSize;
             if (fileSize != 0 && (end < offset || end > size))
                 return $"the file is truncated or corrupt: segment {i} ({SegmentName(type)}) needs bytes {offset} " +
@@ -128,11 +154,6 @@ internal static unsafe class NativeLibraries
 
     public static void* Find(nint library, string symbol) =>
         NativeLibrary.TryGetExport(library, symbol, out nint address) ? (void*)address : null;
-
-    /// <summary>A symbol of the host process (the CPython that loaded us, or the libpython a C host
-    /// opened with <see cref="OpenGlobal"/>), or null.</summary>
-    public static void* FindInProcess(string symbol) =>
-        OperatingSystem.IsWindows() ? null : Find(NativeLibrary.GetMainProgramHandle(), symbol);
 
     /// <summary>The binary that holds `address`: its path and load address, and the nearest exported
     /// symbol below the address (name and address, or null); false when the loader does not know.</summary>

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using HPyShim.Abi;
 using HPyShim.Context;
 using HPyShim.CPython;
 
@@ -13,27 +14,6 @@ namespace HPyShim.Loader;
 internal static unsafe class PythonEntry
 {
     const int MethFastcall = 0x80, MethNoargs = 0x4;
-    const int PythonApiVersion = 1013;   // PYTHON_API_VERSION, the same on 3.8 - 3.13
-
-    [StructLayout(LayoutKind.Sequential)]
-    struct PyMethodDef
-    {
-        public byte* name;
-        public void* meth;
-        public int flags;
-        public byte* doc;
-    }
-
-    // PyModuleDef: the base (ob_refcnt, ob_type, m_init, m_index, m_copy), then the definition.
-    [StructLayout(LayoutKind.Sequential)]
-    struct PyModuleDef
-    {
-        public nint refcnt, type, init, index, copy;
-        public byte* name, doc;
-        public nint size;
-        public PyMethodDef* methods;
-        public nint slots, traverse, clear, free;
-    }
 
     [UnmanagedCallersOnly(EntryPoint = "PyInit__libhpy")]
     static nint Init()
@@ -48,13 +28,12 @@ internal static unsafe class PythonEntry
             methods[2] = Method("version", (delegate* unmanaged<nint, nint, nint>)&Version, MethNoargs);
             methods[3] = Method("implemented_summary", (delegate* unmanaged<nint, nint, nint>)&Summary, MethNoargs);
             var def = (PyModuleDef*)NativeMemory.AllocZeroed((nuint)sizeof(PyModuleDef));
-            def->refcnt = 1;
-            def->name = Utf8.Persistent("hpyshim._libhpy");
-            def->doc = Utf8.Persistent("The HPy Shim runtime's entry points for the launcher.");
-            def->size = -1;
-            def->methods = methods;
-            var create = (delegate* unmanaged<PyModuleDef*, int, nint>)Symbols.Require("PyModule_Create2");
-            return create(def, PythonApiVersion);
+            def->m_base.ob_base.ob_refcnt = 1;
+            def->m_name = Utf8.Persistent("hpyshim._libhpy");
+            def->m_doc = Utf8.Persistent("The HPy Shim runtime's entry points for the launcher.");
+            def->m_size = -1;
+            def->m_methods = methods;
+            return Py.PyModule_Create2(def, Py.PythonApiVersion);
         }
         catch (Exception e)
         {
@@ -64,7 +43,7 @@ internal static unsafe class PythonEntry
     }
 
     static PyMethodDef Method(string name, void* function, int flags) =>
-        new() { name = Utf8.Persistent(name), meth = function, flags = flags, doc = null };
+        new() { ml_name = Utf8.Persistent(name), ml_meth = function, ml_flags = flags, ml_doc = null };
 
     /// <summary>load_module(name: bytes, path: bytes, spec, mode: int): a new module; the short
     /// name and the file system path come encoded, as for hpyshim_load_module.</summary>

@@ -95,9 +95,9 @@ internal static unsafe partial class NativeFastPath
 
     public static void Fill(HPyContext* ctx)
     {
-        byte* missing = hpyshim_native_fill(ctx, &UniversalContext.CallTrampolineFallback);
-        if (missing != null)
-            throw new InvalidOperationException($"CPython lacks {Utf8.Read(missing)}, which the native fast path needs");
+        byte* lacking = hpyshim_native_fill(ctx, &UniversalContext.CallTrampolineFallback);
+        if (lacking != null)
+            throw new InvalidOperationException($"the native fast path lacks {Utf8.Read(lacking)}");
     }
 
     /// <summary>Tells the fast path about a new HPy type: where HPy data starts in its objects, the call

@@ -633,7 +633,7 @@ HPyContext *native_debug_context(HPyContext *uctx, debug_arena *arena)
     for (size_t i = 0; i < sizeof frame_layouts / sizeof frame_layouts[0]; i++)
         if (frame_layouts[i].minor == minor)
             debug_frame_layout = &frame_layouts[i];
-    *(void **)&debug_thread_state = native_symbol_if_present("PyThreadState_Get");
+    debug_thread_state = cpy.PyThreadState_Get;
     if (debug_thread_state == NULL)
         debug_frame_layout = NULL;
     *dctx = *uctx;

@@ -52,7 +52,7 @@ void native_specialize_refcounts(HPyContext *ctx)
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && UINTPTR_MAX > 0xFFFFFFFFu
     /* Debug builds keep reference totals and free-threaded builds have another header: both keep
      * the portable calls. */
-    if (native_symbol_if_present("_Py_GetRefTotal") || native_symbol_if_present("_Py_MergeZeroLocalRefcount"))
+    if (cpy._Py_GetRefTotal != NULL || cpy._Py_MergeZeroLocalRefcount != NULL)
         return;
     const char *version = cpy.Py_GetVersion();
     if (version[0] != '3' || version[1] != '.')

@@ -42,74 +42,14 @@ typedef void (*native_freefunc)(void *);
 #define LIST_ITEMS(l) NATIVE_FIELD(l, OFFSET_ListItems, PyObject **)
 #define OBJECT_HEADER_SIZE SIZE_ObjectHeader
 
-/* The CPython functions the hand-written fast path calls, resolved once by hpyshim_native_fill. */
-struct native_cpython {
-    void (*Py_IncRef)(PyObject *);
-    void (*Py_DecRef)(PyObject *);
-    PyObject *(*PyErr_Occurred)(void);
-    void (*PyErr_SetString)(PyObject *, const char *);
-    PyObject *(*PyErr_NoMemory)(void);
-    void (*PyErr_Clear)(void);
-    int (*PyType_IsSubtype)(PyObject *, PyObject *);
-    PyObject *(*PyObject_Call)(PyObject *, PyObject *, PyObject *);
-    PyObject *(*PyTuple_New)(Py_ssize_t);
-    int (*PyTuple_SetItem)(PyObject *, Py_ssize_t, PyObject *);
-    PyObject *(*PyList_New)(Py_ssize_t);
-    int (*PyList_SetItem)(PyObject *, Py_ssize_t, PyObject *);
-    PyObject *(*PyBytes_FromStringAndSize)(const char *, Py_ssize_t);
-    PyObject **PyExc_TypeError;
-    PyObject **PyExc_ValueError;
-    void (*_Py_Dealloc)(PyObject *);
-    const char *(*Py_GetVersion)(void);
-    void (*PyErr_Fetch)(PyObject **, PyObject **, PyObject **);
-    void (*PyErr_Restore)(PyObject *, PyObject *, PyObject *);
-    /* members moved off the managed path (fields.c, items.c, numbers.c, calls.c, capsules.c, gc.c) */
-    PyObject *(*PyLong_FromSsize_t)(Py_ssize_t);
-    PyObject *(*PyLong_FromLong)(long);
-    PyObject *(*PyLong_FromUnsignedLong)(unsigned long);
-    long (*PyLong_AsLong)(PyObject *);
-    unsigned long (*PyLong_AsUnsignedLong)(PyObject *);
-    unsigned long (*PyLong_AsUnsignedLongMask)(PyObject *);
-    PyObject *(*PyUnicode_FromString)(const char *);
-    PyObject *(*PyObject_GetItem)(PyObject *, PyObject *);
-    int (*PyObject_SetItem)(PyObject *, PyObject *, PyObject *);
-    int (*PyObject_DelItem)(PyObject *, PyObject *);
-    PyObject *(*PyObject_GetAttr)(PyObject *, PyObject *);
-    Py_ssize_t (*PyTuple_Size)(PyObject *);
-    PyObject *(*PyTuple_GetItem)(PyObject *, Py_ssize_t);
-    PyObject *(*PyDict_New)(void);
-    int (*PyDict_SetItem)(PyObject *, PyObject *, PyObject *);
-    void *(*PyEval_SaveThread)(void);
-    void (*PyEval_RestoreThread)(void *);
-    void *(*PyCapsule_GetPointer)(PyObject *, const char *);
-    const char *(*PyCapsule_GetName)(PyObject *);
-    void *(*PyCapsule_GetContext)(PyObject *);
-    int (*PyCapsule_SetPointer)(PyObject *, void *);
-    int (*PyCapsule_SetName)(PyObject *, const char *);
-    int (*PyCapsule_SetContext)(PyObject *, void *);
-    int (*PyCapsule_SetDestructor)(PyObject *, void *);
-    PyObject *(*PyCapsule_New)(void *, const char *, void *);
-    int (*PyContextVar_Get)(PyObject *, PyObject *, PyObject **);
-    void (*PyObject_GC_UnTrack)(void *);
-    void (*PyObject_ClearWeakRefs)(PyObject *);
-    int (*PyObject_CallFinalizerFromDealloc)(PyObject *);
-    PyObject **PyExc_OverflowError;
-    PyObject **PyExc_SystemError;
-    PyObject *PyList_Type;
-    PyObject *PyTuple_Type;
-    /* exported from 3.9 (Dict, Method) or 3.11 (plain) on; NULL before */
-    PyObject *(*PyObject_Vectorcall)(PyObject *, PyObject *const *, size_t, PyObject *);
-    PyObject *(*PyObject_VectorcallDict)(PyObject *, PyObject *const *, size_t, PyObject *);
-    PyObject *(*PyObject_VectorcallMethod)(PyObject *, PyObject *const *, size_t, PyObject *);
-};
-extern struct native_cpython cpy;
+/* Every CPython symbol the runtime uses (api/cpython_symbols.api and the context's forwarders and
+ * handles): struct native_cpython cpy, resolved once when the runtime binds to a CPython. */
+#include "cpython_symbols.gen.h"
 
 /* The C# implementation of _HPy_CallRealFunctionFromTrampoline, for the signatures kept there. */
 typedef void (*native_trampoline_fallback)(HPyContext *, HPyFunc_Signature, HPyCFunction, void *);
 extern native_trampoline_fallback native_fallback_trampoline;
 
-void *native_symbol(const char *name);             /* remembers a missing name */
-void *native_symbol_if_present(const char *name);  /* NULL if absent, not an error */
 void native_specialize_refcounts(HPyContext *ctx);
 
 #define PY_VECTORCALL_ARGUMENTS_OFFSET ((size_t)1 << (8 * sizeof(size_t) - 1))

@@ -1,10 +1,12 @@
 /* The POSIX implementation of platform.h (Linux tested; the names are those of glibc). */
 #define _GNU_SOURCE   /* RTLD_DEFAULT, dladdr, MAP_ANONYMOUS */
 #include <dlfcn.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "platform.h"
 
@@ -49,6 +51,54 @@ int platform_pages_protect(void *pages, size_t length, int protection)
         [PLATFORM_READ_EXEC] = PROT_READ | PROT_EXEC,
     };
     return mprotect(pages, length, flags[protection]);
+}
+
+int platform_code_map(size_t length, void **writable, void **executable)
+{
+#ifdef SYS_memfd_create
+    /* The system call, not glibc's wrapper (2.27+). MFD_CLOEXEC: children exec'd get no copy. */
+    int fd = (int)syscall(SYS_memfd_create, "hpyshim-thunks", 1u /* MFD_CLOEXEC */);
+    if (fd < 0)
+        return -1;
+    void *rw = MAP_FAILED, *rx = MAP_FAILED;
+    if (ftruncate(fd, (off_t)length) == 0) {
+        rw = mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        if (rw != MAP_FAILED)
+            rx = mmap(NULL, length, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+    }
+    close(fd);   /* the mappings keep the memory */
+    if (rx == MAP_FAILED) {
+        if (rw != MAP_FAILED)
+            munmap(rw, length);
+        return -1;
+    }
+    *writable = rw;
+    *executable = rx;
+    return 0;
+#else
+    (void)length; (void)writable; (void)executable;
+    return -1;
+#endif
+}
+
+int platform_code_privatize(void *writable, void *executable, size_t length)
+{
+    /* writable still shows the contents: map private pages over the executable view, copy,
+       seal. Only the forking thread runs in the child, and it is inside fork. */
+    void *copy = mmap(executable, length, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    if (copy != executable)
+        return -1;
+    memcpy(executable, writable, length);
+    if (mprotect(executable, length, PROT_READ | PROT_EXEC) != 0)
+        return -1;
+    munmap(writable, length);
+    return 0;
+}
+
+int platform_on_fork_child(void (*child)(void))
+{
+    return pthread_atfork(NULL, NULL, child);
 }
 
 static void (*fault_handler)(void *address);

@@ -26,6 +26,18 @@ void platform_pages_unmap(void *pages, size_t length);
 /* 0 on success. */
 int platform_pages_protect(void *pages, size_t length, int protection);
 
+/* `length` bytes (whole pages) of shared memory seen at two addresses, `*writable` (read-write)
+ * and `*executable` (read-execute): code is written through one and run through the other, so no
+ * page is ever writable and executable and writing needs no protection change. 0 on success, -1
+ * where the system refuses (no memfd, or executable shared memory forbidden). */
+int platform_code_map(size_t length, void **writable, void **executable);
+/* In a child process after fork: replaces the executable view by a private copy at the same
+ * address (the parent keeps writing into the shared memory) and unmaps the writable view; from
+ * then on that memory is written by changing its protection. 0 on success. */
+int platform_code_privatize(void *writable, void *executable, size_t length);
+/* Registers `child` to run in the child process after fork (POSIX pthread_atfork). 0 on success. */
+int platform_on_fork_child(void (*child)(void));
+
 /* Calls `handler` with the faulting address on an invalid memory access; a handler that returns
  * passes the fault on to the handler it replaced. 0 when installed. */
 int platform_on_fault(void (*handler)(void *address));

@@ -111,10 +111,25 @@ static HPyFunc_Signature slot_signature(int slot)
     }
 }
 
-/* ---- the thunks: code written into pages that are writable or executable, never both ---- */
+/* ---- the thunks: code written into memory that is writable or executable, never both ----
+ * Where the system allows, thunks live in chunks of shared memory mapped twice
+ * (platform_code_map): written through the writable view, run through the executable one, with no
+ * protection change per thunk (two mprotect calls per thunk cost more than the rest of loading a
+ * module). Elsewhere, and in a child process after fork (whose chunks become private copies, so
+ * that parent and child never write each other's code), a page is writable only while a thunk is
+ * written into it. */
 
-static unsigned char *page;       /* the page thunks are being added to */
-static size_t page_used, page_size;
+enum { CHUNK_SIZE = 64 * 1024 };
+typedef struct {
+    unsigned char *rx, *rw;   /* rw NULL: written by changing the protection */
+    size_t size;
+} code_chunk;
+static code_chunk *chunks;
+static size_t chunk_count, chunk_capacity;
+static int dual_state;            /* 0 not tried, 1 works, -1 refused */
+
+static unsigned char *page;       /* where thunks are being added (their executable address) */
+static size_t page_used, area_size, page_size;
 static int thunks_state;          /* 0 not decided, 1 on, -1 off */
 static const char *off_reason;
 
@@ -152,21 +167,95 @@ void hpyshim_native_release_thunk(void *thunk)
     free_thunks[free_count++] = thunk;
 }
 
-/* Writes the thunk at `thunk` (in a page that is executable, or fresh and writable): the page is
- * writable only while it is written. Only threads holding the GIL run thunks, and they spend a few
- * instructions in one; this runs under the GIL, so no thread is inside the page meanwhile.
- * 1 written, 0 not encodable, -1 the system refused the protection change. */
+/* The writable view of an executable address, or NULL when it has none. */
+static unsigned char *writable_alias(unsigned char *thunk)
+{
+    for (size_t i = 0; i < chunk_count; i++)
+        if (chunks[i].rw != NULL && thunk >= chunks[i].rx && thunk < chunks[i].rx + chunks[i].size)
+            return chunks[i].rw + (thunk - chunks[i].rx);
+    return NULL;
+}
+
+/* In a child after fork: its chunks become private, so the parent's later writes (new or reused
+ * thunks) do not change the child's code, nor the child's the parent's. */
+static void chunks_after_fork(void)
+{
+    for (size_t i = 0; i < chunk_count; i++) {
+        if (chunks[i].rw == NULL)
+            continue;
+        if (platform_code_privatize(chunks[i].rw, chunks[i].rx, chunks[i].size) == 0) {
+            chunks[i].rw = NULL;
+        } else {
+            /* still shared: write no more thunks in this process */
+            thunks_state = -1;
+            off_reason = "the thunk memory could not be made private after fork";
+            free_count = 0;
+        }
+    }
+}
+
+/* Writes the thunk at `thunk` (an executable address; or in a fresh, still writable page). Without
+ * a writable view, the page is writable only while it is written: only threads holding the GIL
+ * run thunks, and they spend a few instructions in one; this runs under the GIL, so no thread is
+ * inside the page meanwhile. 1 written, 0 not encodable, -1 the system refused the protection change. */
 static int write_thunk(unsigned char *thunk, int fresh_page, const thunk_kind *k, void *impl)
 {
+    unsigned char *alias = writable_alias(thunk);
     unsigned char *base = (unsigned char *)((uintptr_t)thunk & ~(uintptr_t)(page_size - 1));
-    if (!fresh_page && platform_pages_protect(base, page_size, PLATFORM_READ_WRITE) != 0)
+    if (alias == NULL && !fresh_page && platform_pages_protect(base, page_size, PLATFORM_READ_WRITE) != 0)
         return -1;
-    int ok = (k->dispatcher != NULL ? thunk_encode(thunk, k->nargs, impl, k->dispatcher)
-                                    : thunk_encode_direct(thunk, k->nargs, k->mask, uctx, impl)) == 0;
-    if (platform_pages_protect(base, page_size, PLATFORM_READ_EXEC) != 0)
+    unsigned char *at = alias != NULL ? alias : thunk;
+    int ok = (k->dispatcher != NULL ? thunk_encode(at, k->nargs, impl, k->dispatcher)
+                                    : thunk_encode_direct(at, k->nargs, k->mask, uctx, impl)) == 0;
+    if (alias == NULL && platform_pages_protect(base, page_size, PLATFORM_READ_EXEC) != 0)
         return -1;
     __builtin___clear_cache((char *)thunk, (char *)thunk + THUNK_SIZE);
     return ok;
+}
+
+/* Starts a new area for thunks: a dual-mapped chunk, else one page (fresh and writable: *fresh
+ * set). 0, or -1 when the system gives no memory. */
+static int new_area(int *fresh)
+{
+    void *rw, *rx;
+    *fresh = 0;
+    if (dual_state >= 0 && chunk_count == chunk_capacity) {
+        size_t capacity = chunk_capacity ? chunk_capacity * 2 : 8;
+        code_chunk *grown = realloc(chunks, capacity * sizeof *grown);
+        if (grown != NULL) {
+            chunks = grown;
+            chunk_capacity = capacity;
+        }
+    }
+    if (dual_state >= 0 && chunk_count < chunk_capacity
+        && platform_code_map(CHUNK_SIZE, &rw, &rx) == 0) {
+        if (dual_state == 0 && platform_on_fork_child(chunks_after_fork) != 0) {
+            /* a child would share the chunk with its parent: do without */
+            platform_pages_unmap(rw, CHUNK_SIZE);
+            platform_pages_unmap(rx, CHUNK_SIZE);
+            dual_state = -1;
+        } else {
+            dual_state = 1;
+            chunks[chunk_count].rx = rx;
+            chunks[chunk_count].rw = rw;
+            chunks[chunk_count].size = CHUNK_SIZE;
+            chunk_count++;
+            page = rx;
+            area_size = CHUNK_SIZE;
+            page_used = 0;
+            return 0;
+        }
+    } else {
+        dual_state = -1;
+    }
+    void *one = platform_pages_map(page_size);
+    if (one == NULL)
+        return -1;
+    page = one;
+    area_size = page_size;
+    page_used = 0;
+    *fresh = 1;
+    return 0;
 }
 
 /* A thunk for impl of that kind, or NULL (the caller falls back). */
@@ -182,13 +271,9 @@ static void *make_thunk(const thunk_kind *k, void *impl)
         if (written == 0)
             free_count++;
     } else {
-        if (page == NULL || page_used + THUNK_SIZE > page_size) {
-            void *fresh = platform_pages_map(page_size);
-            if (fresh == NULL)
+        if (page == NULL || page_used + THUNK_SIZE > area_size) {
+            if (new_area(&fresh_page) != 0)
                 goto refused;
-            page = fresh;
-            page_used = 0;
-            fresh_page = 1;
         }
         thunk = page + page_used;
         written = write_thunk(thunk, fresh_page, k, impl);

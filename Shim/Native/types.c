@@ -140,10 +140,8 @@ PyObject *hpyshim_native_vectorcall_new(PyObject *type, PyObject *args, PyObject
         return NULL;
     }
     PyObject *obj;
-    static PyObject *object_type;
-    if (object_type == NULL)
-        object_type = native_symbol_if_present("PyBaseObject_Type");
-    if (object_type != NULL && TP_NEW(base) == TP_NEW(object_type) && TP_INIT(type) != TP_INIT(object_type)) {
+    PyObject *object_type = cpy.PyBaseObject_Type;
+    if (TP_NEW(base) == TP_NEW(object_type) && TP_INIT(type) != TP_INIT(object_type)) {
         /* object.__new__ refuses arguments unless it is the type's own tp_new (then they are
            tp_init's); this wrapper stands in for it, so it passes none */
         PyObject *no_args = cpy.PyTuple_New(0);
@@ -212,22 +210,21 @@ void *hpyshim_native_AsStruct_Legacy(HPyContext *ctx, HPy h)
  * Types/Shapes.cs for type creation). */
 HPy_ssize_t native_shape_header[8];
 
-static HPy_ssize_t header_of(const char *builtin)
+static HPy_ssize_t header_of(PyObject *type)
 {
-    PyObject *type = native_symbol_if_present(builtin);
-    return type == NULL ? -1 : (TP_BASICSIZE(type) + 15) & ~(HPy_ssize_t)15;
+    return (TP_BASICSIZE(type) + 15) & ~(HPy_ssize_t)15;
 }
 
 void native_init_shapes(void)
 {
     native_shape_header[0] = OBJECT_HEADER_SIZE;
-    native_shape_header[1] = header_of("PyType_Type");
-    native_shape_header[2] = header_of("PyLong_Type");
-    native_shape_header[3] = header_of("PyFloat_Type");
-    native_shape_header[4] = header_of("PyUnicode_Type");
-    native_shape_header[5] = header_of("PyTuple_Type");
-    native_shape_header[6] = header_of("PyList_Type");
-    native_shape_header[7] = header_of("PyDict_Type");
+    native_shape_header[1] = header_of(cpy.PyType_Type);
+    native_shape_header[2] = header_of(cpy.PyLong_Type);
+    native_shape_header[3] = header_of(cpy.PyFloat_Type);
+    native_shape_header[4] = header_of(cpy.PyUnicode_Type);
+    native_shape_header[5] = header_of(cpy.PyTuple_Type);
+    native_shape_header[6] = header_of(cpy.PyList_Type);
+    native_shape_header[7] = header_of(cpy.PyDict_Type);
 }
 
 void *hpyshim_native_AsStruct_Type(HPyContext *ctx, HPy h) { return (char *)_h2py(h) + native_shape_header[1]; }

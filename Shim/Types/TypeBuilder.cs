@@ -312,7 +312,7 @@ internal static unsafe class TypeBuilder
         {
             // CPython's generic tp_call reads the vectorcall field; without an HPy_tp_new the
             // inherited one is wrapped so that new objects get the type's call function.
-            slots[s++] = new PyType_Slot { slot = PySlotId.tp_call, pfunc = Py.PyVectorcall_Call };
+            slots[s++] = new PyType_Slot { slot = PySlotId.tp_call, pfunc = (void*)Py.PyVectorcall_Call };
             if (!hasNew && !HasLegacySlot(legacySlots, PySlotId.tp_new))
                 slots[s++] = new PyType_Slot { slot = PySlotId.tp_new, pfunc = NativeFastPath.hpyshim_native_vectorcall_new_address() };
             typeFlags |= HaveVectorcall;

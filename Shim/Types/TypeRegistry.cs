@@ -91,7 +91,7 @@ internal static unsafe class TypeRegistry
     {
         try { died.Add(weakref); }
         catch { /* the type's memory stays allocated */ }
-        nint none = HostObjects.Object("_Py_NoneStruct")._i;
+        nint none = Py._Py_NoneStruct;
         Py.Py_IncRef(none);
         return none;
     }

@@ -50,7 +50,6 @@ from ._native import LibraryError, find_library, get_library, library_path
 from .finder import (ABI_TAG, EXTENSION_SUFFIXES, HPyExtensionLoader, HPyFinder, install,
                      is_installed, load, uninstall)
 from .modes import mode_for_module
-from .universal import _load_bootstrap
 
 __all__ = ["load", "install", "uninstall", "is_installed", "HPyFinder", "HPyExtensionLoader",
            "ABI_TAG", "EXTENSION_SUFFIXES", "LibraryError", "find_library", "get_library", "library_path",
@@ -66,6 +65,10 @@ def __getattr__(name):
     if name == "HPyLoadError":
         from . import _native
         return _native.load_error_type()
+    # The stubs' entry point, on first use: `import hpyshim` stays one module shorter.
+    if name == "_load_bootstrap":
+        from .universal import _load_bootstrap
+        return _load_bootstrap
     raise AttributeError("module %r has no attribute %r" % (__name__, name))
 
 

@@ -19,9 +19,13 @@ try:
 except ImportError:  # setuptools older than 64: distutils' build command
     from distutils.command.build import build as _BUILD
 
-from .devel import ABIS, get_hpy_ext_suffix, stub_path, stub_source, windows_exports
+from .devel import ABIS, egg_stub_source, get_hpy_ext_suffix, stub_path, stub_source, windows_exports
 
 _ABI_MACROS = {"cpython": "HPY_ABI_CPYTHON", "hybrid": "HPY_ABI_HYBRID", "universal": "HPY_ABI_UNIVERSAL"}
+
+# File names (no folder) of the CPython ABI HPy binaries this process builds: bdist_egg's stub
+# writer, patched below, gets only a file name.
+_CPYTHON_ABI_FILES = set()
 
 
 def check_abi(abi):
@@ -77,6 +81,8 @@ class _BuildExtMixin:
             dist.ext_modules = legacy
         for ext in hpy_exts:
             ext._needs_stub = ext.hpy_abi in ("universal", "hybrid")
+            if ext.hpy_abi == "cpython":
+                _CPYTHON_ABI_FILES.add(os.path.basename(ext._file_name))
 
     def _hpy_prepare(self, ext, abi):
         if getattr(ext, "hpy_abi", None) is not None:
@@ -186,7 +192,8 @@ _has_ext_modules._hpyshim = True
 
 
 def _patch_bdist_egg():
-    """bdist_egg writes a CPython loader stub for every binary; an HPy binary keeps ours."""
+    """bdist_egg writes a CPython loader stub for every binary: a universal or hybrid binary keeps
+    the stub build_ext wrote, a CPython ABI one gets ours (see devel.egg_stub_source)."""
     module = setuptools.command.bdist_egg
     original = module.write_stub
     if getattr(original, "_hpyshim", False):
@@ -196,7 +203,10 @@ def _patch_bdist_egg():
     def write_stub(resource, pyfile):
         if resource.endswith(suffixes):
             return
-        original(resource, pyfile)
+        if resource not in _CPYTHON_ABI_FILES:
+            return original(resource, pyfile)
+        with open(pyfile, "w") as f:
+            f.write(egg_stub_source(resource))
 
     write_stub._hpyshim = True
     module.write_stub = write_stub

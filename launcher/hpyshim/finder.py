@@ -172,31 +172,27 @@ class HPyFinder:
         short = fullname.rpartition(".")[2]
         if not short.isidentifier():
             return None
-        entries = sys.path if path is None else path
-        foreign = None
-        for entry in entries:
-            if not isinstance(entry, str):
-                continue
-            directory = entry or os.getcwd()
+        entries = [entry or os.getcwd() for entry in (sys.path if path is None else path)
+                   if isinstance(entry, str)]
+        for directory in entries:
             for suffix in EXTENSION_SUFFIXES:
                 candidate = os.path.join(directory, short + suffix)
                 if os.path.isfile(candidate):
-                    candidate = os.path.abspath(candidate)
-                    loader = HPyExtensionLoader(fullname, candidate)
-                    spec = ModuleSpec(fullname, loader, origin=candidate)
-                    spec.has_location = True
-                    return spec
-            if foreign is None:
-                foreign = _foreign_hybrid(directory, short)
-                if foreign is not None:
-                    foreign = os.path.abspath(foreign)
-        if foreign is not None:
-            # Only hybrid builds for other CPythons: the loader explains why they cannot load.
-            loader = HPyExtensionLoader(fullname, foreign)
-            spec = ModuleSpec(fullname, loader, origin=foreign)
-            spec.has_location = True
-            return spec
+                    return cls._spec(fullname, candidate)
+        # Only when no directory has a loadable build (foreign ones cost 15 stat calls a
+        # directory): a hybrid build for another CPython, which the loader explains.
+        for directory in entries:
+            foreign = _foreign_hybrid(directory, short)
+            if foreign is not None:
+                return cls._spec(fullname, foreign)
         return None
+
+    @staticmethod
+    def _spec(fullname, path):
+        path = os.path.abspath(path)
+        spec = ModuleSpec(fullname, HPyExtensionLoader(fullname, path), origin=path)
+        spec.has_location = True
+        return spec
 
     @classmethod
     def invalidate_caches(cls):

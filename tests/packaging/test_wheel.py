@@ -146,6 +146,22 @@ class InstalledWheelTest(unittest.TestCase):
         self.assertTrue(zipfile.is_zipfile(os.path.join(self.site, eggs[0])), eggs)
         self.check_imports(self.tmp, "si", "universal")
 
+    def test_setup_py_install_cpython(self):
+        # No --hpy-abi: CPython ABI binaries. In a zipped egg (no byte-code: setuptools finds
+        # nothing unsafe) only the stub NAME.py can be imported; setuptools' own stub loads the
+        # binary into a module it drops (a multi-phase PyInit_NAME never enters sys.modules by
+        # itself), so `import NAME` gave the empty stub: the stub must be ours. In an unzipped
+        # egg (byte-code shows the stubs use __file__) the import finds the binary first.
+        for prefix, zipped in (("sz", True), ("su", False)):
+            with self.subTest(zipped=zipped):
+                work = vs.project(self.work_dir("install-" + prefix), prefix)
+                env = {"PYTHONDONTWRITEBYTECODE": "1"} if zipped else {}
+                self.venv.run("setup.py", "install", cwd=work, env=env)
+                eggs = [n for n in os.listdir(self.site) if n.startswith(prefix + "project-")]
+                self.assertEqual(len(eggs), 1, os.listdir(self.site))
+                self.assertEqual(zipfile.is_zipfile(os.path.join(self.site, eggs[0])), zipped, eggs)
+                self.check_imports(self.tmp, prefix, "cpython")
+
     def test_static_helper_library(self):
         work = vs.project(self.work_dir("static"), "st")
         proc = self.venv.run("setup.py", "--hpy-abi=universal", "--hpy-use-static-libs", "build_ext",

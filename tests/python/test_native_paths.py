@@ -180,5 +180,54 @@ class VisibleBehaviourTest(unittest.TestCase):
         self.assertEqual(with_thunks["simple.hello"][3], "Return a greeting string.")
 
 
+# Run in a fresh interpreter: the parent loads a module after forking, the child another one, both
+# adding thunks at the same place in their thunk memory. Were that memory still shared after the
+# fork (it is mapped twice, writable and executable, where the system allows), the child's thunks
+# would replace the parent's and the parent's calls would run the child's code.
+FORK_SCRIPT = r"""
+import os, shutil, sys
+import hpyshim
+simple_file, point_file, tmp, mode = sys.argv[1:5]
+def copy(src, name):
+    dst = os.path.join(tmp, name)
+    shutil.copy(src, dst)
+    return dst
+def calls(m):
+    return [m.hello(), m.add_ints(2, 3), m.double(21), m.greet("fork"), m.make_tuple(1, 2, 3)]
+first = hpyshim.load("simple", copy(simple_file, "a_simple.hpy0.so"), mode=mode)
+expected = calls(first)
+to_child, from_parent = os.pipe()
+to_parent, from_child = os.pipe()
+pid = os.fork()
+if pid == 0:
+    os.read(to_child, 1)
+    try:
+        point = hpyshim.load("point", copy(point_file, "c_point.hpy0.so"), mode=mode)
+        ok = (point.Point(1.0, 2.0).as_tuple() == (1.0, 2.0)
+              and repr(point.Point(1.0, 2.0) + point.Point(2.0, 3.0)) == "Point(3.0, 5.0)"
+              and calls(first) == expected)
+    except BaseException as e:
+        sys.stderr.write("child: %r\n" % (e,))
+        ok = False
+    os.write(from_child, b"1" if ok else b"0")
+    os._exit(0)
+second = hpyshim.load("simple", copy(simple_file, "b_simple.hpy0.so"), mode=mode)
+os.write(from_parent, b"x")
+child_ok = os.read(to_parent, 1) == b"1"
+os.waitpid(pid, 0)
+print("child", child_ok)
+print("parent", calls(second) == expected and calls(first) == expected)
+"""
+
+
+class ForkTest(unittest.TestCase):
+    def test_parent_and_child_keep_their_own_code(self):
+        tmp = support.make_temp_dir(self)
+        proc = support.run_python(["-c", FORK_SCRIPT, support.sample("simple"), support.sample("point"),
+                                   tmp, support.MODE], cwd=support.REPO_DIR)
+        self.assertEqual(proc.returncode, 0, support.describe(proc))
+        self.assertEqual(proc.stdout.split(), ["child", "True", "parent", "True"], support.describe(proc))
+
+
 if __name__ == "__main__":
     unittest.main()

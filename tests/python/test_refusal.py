@@ -1,7 +1,9 @@
 """A CPython whose object layout the runtime does not know is refused with an ImportError that
 says why, before the runtime reads any of its memory. The runtime reads the version from
 Py_GetVersion(); HPYSHIM_TEST_PYTHON_VERSION stands in for it here (the unit tests in
-Shim.Tests/HostRefusalTests.cs cover the symbol checks)."""
+Shim.Tests/HostRefusalTests.cs cover the symbol checks). A CPython that lacks a symbol of the
+runtime's table (api/cpython_symbols.api) is an ImportError naming it; HPYSHIM_TEST_MISSING_SYMBOL
+makes the runtime treat one as absent."""
 
 import json
 import unittest
@@ -24,9 +26,9 @@ else:
 
 
 class RefusedCPythonTest(unittest.TestCase):
-    def load_as(self, version):
+    def load_as(self, version, env=None):
         proc = support.run_python(["-c", _CHILD, support.sample("simple")],
-                                  env={"HPYSHIM_TEST_PYTHON_VERSION": version})
+                                  env=env or {"HPYSHIM_TEST_PYTHON_VERSION": version})
         self.assertEqual(proc.returncode, 0, support.describe(proc))
         lines = [l for l in proc.stdout.splitlines() if l.startswith("RESULT ")]
         self.assertEqual(len(lines), 1, support.describe(proc))
@@ -52,6 +54,17 @@ class RefusedCPythonTest(unittest.TestCase):
 
     def test_unreadable_version(self):
         self.assertRefused("nonsense", r"cannot tell which CPython")
+
+    def test_missing_symbol(self):
+        # one the C fast path uses, one only C# uses, one of the context's forwarders and handles
+        for symbol in ("PyCapsule_New", "PyModule_FromDefAndSpec2", "PyNumber_Add", "PyExc_KeyError"):
+            with self.subTest(symbol=symbol):
+                res = self.load_as(None, env={"HPYSHIM_TEST_MISSING_SYMBOL": symbol})
+                self.assertEqual(res["type"], "ImportError", res)
+                self.assertRegex(res["message"], r"lacks C API functions HPy Shim needs: " + symbol + "$")
+
+    def test_missing_optional_symbol_loads(self):
+        self.assertEqual(self.load_as(None, env={"HPYSHIM_TEST_MISSING_SYMBOL": "PyType_GetName"}), {"type": None})
 
     def test_supported_versions_load(self):
         for version in ("3.8.18 (default)", "3.13.0 (main, Oct  7 2024) [GCC 12.2.0]"):
