@@ -1,6 +1,7 @@
 /* The POSIX implementation of platform.h (Linux tested; the names are those of glibc). */
 #define _GNU_SOURCE   /* RTLD_DEFAULT, dladdr, MAP_ANONYMOUS */
 #include <dlfcn.h>
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -56,8 +57,13 @@ int platform_pages_protect(void *pages, size_t length, int protection)
 int platform_code_map(size_t length, void **writable, void **executable)
 {
 #ifdef SYS_memfd_create
-    /* The system call, not glibc's wrapper (2.27+). MFD_CLOEXEC: children exec'd get no copy. */
-    int fd = (int)syscall(SYS_memfd_create, "hpyshim-thunks", 1u /* MFD_CLOEXEC */);
+    /* The system call, not glibc's wrapper (2.27+). MFD_CLOEXEC: children exec'd get no copy.
+       MFD_EXEC says that the memory will be executable (kernels since 6.3 ask); older kernels
+       refuse the unknown flag, and then get the call without it. */
+    const unsigned cloexec = 1u, exec = 0x10u;
+    int fd = (int)syscall(SYS_memfd_create, "hpyshim-thunks", cloexec | exec);
+    if (fd < 0 && errno == EINVAL)
+        fd = (int)syscall(SYS_memfd_create, "hpyshim-thunks", cloexec);
     if (fd < 0)
         return -1;
     void *rw = MAP_FAILED, *rx = MAP_FAILED;

@@ -221,12 +221,35 @@ print("parent", calls(second) == expected and calls(first) == expected)
 
 
 class ForkTest(unittest.TestCase):
-    def test_parent_and_child_keep_their_own_code(self):
+    def run_fork_script(self, env=None):
         tmp = support.make_temp_dir(self)
         proc = support.run_python(["-c", FORK_SCRIPT, support.sample("simple"), support.sample("point"),
-                                   tmp, support.MODE], cwd=support.REPO_DIR)
+                                   tmp, support.MODE], env=env, cwd=support.REPO_DIR)
         self.assertEqual(proc.returncode, 0, support.describe(proc))
         self.assertEqual(proc.stdout.split(), ["child", "True", "parent", "True"], support.describe(proc))
+
+    def test_parent_and_child_keep_their_own_code(self):
+        self.run_fork_script()
+
+    def test_without_dual_mapped_memory(self):
+        # Systems that refuse executable shared memory: thunks are written by changing a page's
+        # protection (the path HPYSHIM_TEST_THUNK_PAGES=1 forces), and still work across fork.
+        self.run_fork_script({"HPYSHIM_TEST_THUNK_PAGES": "1"})
+        script = ("import sys; sys.path[:0] = %r; import hpyshim, simple, point; "
+                  "from tests.python.test_native_paths import function_entry, file_of; "
+                  "assert simple.add_ints(2, 3) == 5 and point.Point(1.0, 2.0).as_tuple() == (1.0, 2.0); "
+                  "print(file_of(function_entry(simple.hello)), "
+                  "'memfd:hpyshim-thunks' in open('/proc/self/maps').read())"
+                  % [support.REPO_DIR, support.samples_dir()])
+        seen = {}
+        for pages in ("1", "0"):
+            proc = support.run_python(["-c", script], env={"HPYSHIM_TEST_THUNK_PAGES": pages},
+                                      cwd=support.REPO_DIR)
+            self.assertEqual(proc.returncode, 0, support.describe(proc))
+            seen[pages] = proc.stdout.split()[-2:]
+        if THUNKS_EXPECTED:
+            # thunks either way; the dual-mapped memory only without the switch
+            self.assertEqual(seen, {"1": ["None", "False"], "0": ["None", "True"]})
 
 
 if __name__ == "__main__":
