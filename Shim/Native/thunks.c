@@ -121,8 +121,7 @@ static HPyFunc_Signature slot_signature(int slot)
 
 enum { CHUNK_SIZE = 64 * 1024 };
 typedef struct {
-    unsigned char *rx, *rw;   /* rw NULL: written by changing the protection */
-    size_t size;
+    unsigned char *rx, *rw;   /* CHUNK_SIZE bytes; rw NULL: written by changing the protection */
 } code_chunk;
 static code_chunk *chunks;
 static size_t chunk_count, chunk_capacity;
@@ -175,7 +174,7 @@ void hpyshim_native_release_thunk(void *thunk)
 static unsigned char *writable_alias(unsigned char *thunk)
 {
     for (size_t i = 0; i < chunk_count; i++)
-        if (chunks[i].rw != NULL && thunk >= chunks[i].rx && thunk < chunks[i].rx + chunks[i].size)
+        if (chunks[i].rw != NULL && thunk >= chunks[i].rx && thunk < chunks[i].rx + CHUNK_SIZE)
             return chunks[i].rw + (thunk - chunks[i].rx);
     return NULL;
 }
@@ -187,7 +186,7 @@ static void chunks_after_fork(void)
     for (size_t i = 0; i < chunk_count; i++) {
         if (chunks[i].rw == NULL)
             continue;
-        if (platform_code_privatize(chunks[i].rw, chunks[i].rx, chunks[i].size) == 0) {
+        if (platform_code_privatize(chunks[i].rw, chunks[i].rx, CHUNK_SIZE) == 0) {
             chunks[i].rw = NULL;
         } else {
             /* still shared: write no more thunks in this process */
@@ -217,40 +216,45 @@ static int write_thunk(unsigned char *thunk, int fresh_page, const thunk_kind *k
     return ok;
 }
 
-/* Starts a new area for thunks: a dual-mapped chunk, else one page (fresh and writable: *fresh
- * set). 0, or -1 when the system gives no memory. */
-static int new_area(int *fresh)
+/* Makes a new dual-mapped chunk the area thunks are added to: 0, or -1 when the system (or
+ * memory for the list of chunks) refuses. */
+static int new_chunk(void)
 {
     void *rw, *rx;
-    *fresh = 0;
-    if (dual_state >= 0 && chunk_count == chunk_capacity) {
+    if (chunk_count == chunk_capacity) {
         size_t capacity = chunk_capacity ? chunk_capacity * 2 : 8;
         code_chunk *grown = realloc(chunks, capacity * sizeof *grown);
-        if (grown != NULL) {
-            chunks = grown;
-            chunk_capacity = capacity;
-        }
+        if (grown == NULL)
+            return -1;
+        chunks = grown;
+        chunk_capacity = capacity;
     }
-    if (dual_state >= 0 && chunk_count < chunk_capacity
-        && platform_code_map(CHUNK_SIZE, &rw, &rx) == 0) {
-        if (dual_state == 0 && platform_on_fork_child(chunks_after_fork) != 0) {
-            /* a child would share the chunk with its parent: do without */
-            platform_pages_unmap(rw, CHUNK_SIZE);
-            platform_pages_unmap(rx, CHUNK_SIZE);
-            dual_state = -1;
-        } else {
-            dual_state = 1;
-            chunks[chunk_count].rx = rx;
-            chunks[chunk_count].rw = rw;
-            chunks[chunk_count].size = CHUNK_SIZE;
-            chunk_count++;
-            page = rx;
-            area_size = CHUNK_SIZE;
-            page_used = 0;
+    if (platform_code_map(CHUNK_SIZE, &rw, &rx) != 0)
+        return -1;
+    if (dual_state == 0 && platform_on_fork_child(chunks_after_fork) != 0) {
+        /* a child would share the chunk with its parent: do without */
+        platform_pages_unmap(rw, CHUNK_SIZE);
+        platform_pages_unmap(rx, CHUNK_SIZE);
+        return -1;
+    }
+    chunks[chunk_count].rx = rx;
+    chunks[chunk_count].rw = rw;
+    chunk_count++;
+    page = rx;
+    area_size = CHUNK_SIZE;
+    page_used = 0;
+    return 0;
+}
+
+/* Starts a new area for thunks: a dual-mapped chunk while the system gives them, else one page
+ * (fresh and still writable: *fresh set). 0, or -1 when the system gives no memory. */
+static int new_area(int *fresh)
+{
+    *fresh = 0;
+    if (dual_state >= 0) {
+        dual_state = new_chunk() == 0 ? 1 : -1;
+        if (dual_state > 0)
             return 0;
-        }
-    } else {
-        dual_state = -1;
     }
     void *one = platform_pages_map(page_size);
     if (one == NULL)
