@@ -44,7 +44,7 @@ internal static unsafe partial class NativeFastPath
     public static extern void* hpyshim_native_vectorcall_new_address();
 
     [DllImport(Library)]
-    static extern int hpyshim_native_note_library_mode(void* initFn, int universal);
+    static extern int hpyshim_native_note_library_mode(void* initFn, HPyContext* thunkCtx);
 
     [DllImport(Library)]
     static extern void* hpyshim_native_method_entry(int sig, void* impl, void* trampoline);
@@ -55,10 +55,11 @@ internal static unsafe partial class NativeFastPath
     [DllImport(Library)]
     static extern int hpyshim_native_thunks_active(byte** reason);
 
-    /// <summary>Before an extension's init runs: whether its functions may get thunks (universal mode).</summary>
-    public static void NoteLibraryMode(void* initFn, bool universal)
+    /// <summary>Before an extension's init runs: the context its functions' thunks pass (the
+    /// universal or the trace context), or null for none (debug mode keeps the trampolines).</summary>
+    public static void NoteLibraryMode(void* initFn, HPyContext* thunkCtx)
     {
-        if (hpyshim_native_note_library_mode(initFn, universal ? 1 : 0) != 0)
+        if (hpyshim_native_note_library_mode(initFn, thunkCtx) != 0)
             throw new OutOfMemoryException("cannot record the mode of an HPy extension");
     }
 

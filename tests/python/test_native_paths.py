@@ -4,7 +4,8 @@ from CPython straight to the implementation through thunks (see README, "Perform
 - the managed-entry counter of the runtime does not move while real workloads run (building and
   collecting an object graph, method loops, every hot context member);
 - with thunks on, CPython's method and slot entries point outside the extension's file (at a
-  thunk); with HPYSHIM_THUNKS=0, and in debug and trace mode, at the extension's trampolines;
+  thunk), in universal and trace mode; with HPYSHIM_THUNKS=0, and in debug mode, at the
+  extension's trampolines;
 - what Python can see of functions and methods is the same either way."""
 
 import ctypes
@@ -25,7 +26,7 @@ import hpyshim  # noqa: F401  (the finder)
 from hpyshim import _native
 
 solver = simple = None
-THUNKS_EXPECTED = (support.MODE == "universal" and os.environ.get("HPYSHIM_THUNKS") != "0"
+THUNKS_EXPECTED = (support.MODE in ("universal", "trace") and os.environ.get("HPYSHIM_THUNKS") != "0"
                    and platform.machine() in ("x86_64", "AMD64"))
 
 
