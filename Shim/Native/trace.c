@@ -4,9 +4,6 @@
 #include "trace.h"
 #include <stdio.h>
 #include <stdlib.h>
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <cpuid.h>
-#endif
 
 trace_hook trace_on_enter, trace_on_exit;
 HPyContext *trace_uctx;
@@ -42,25 +39,6 @@ static uint64_t sampling = TRACE_DEFAULT_SAMPLING;
 static uint64_t slow_ticks;       /* TRACE_SLOW_CLOCK_READS clock reads, in ticks */
 static int every_call;            /* a hook is set or sampling is 1 */
 static uint64_t random_state = 0x9e3779b97f4a7c15u;   /* fixed: runs repeat their choices */
-
-/* An invariant time-stamp counter runs at one rate in every power state and on every core
-   (CPUID 0x80000007, EDX bit 8). arm64's virtual counter (cntvct_el0) has a constant rate by
-   definition, and Linux lets user code read it (or emulates the read where a core's erratum
-   forbids it). */
-static int has_constant_counter(void)
-{
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    unsigned int eax, ebx, ecx, edx;
-    if (__get_cpuid(0x80000000u, &eax, &ebx, &ecx, &edx) && eax >= 0x80000007u &&
-        __get_cpuid(0x80000007u, &eax, &ebx, &ecx, &edx))
-        return (edx >> 8) & 1;
-    return 0;
-#elif defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
-    return 1;
-#else
-    return 0;
-#endif
-}
 
 /* Ticks per second of trace_clock: nanoseconds without the counter; with it, measured once
    against CLOCK_MONOTONIC over at least 20 ms since the context was made (a few parts per
@@ -129,7 +107,7 @@ HPyContext *native_trace_context(HPyContext *uctx)
     for (int i = 0; i < native_member_count; i++)
         trace_counters[i] = (trace_counter){ 1, 1 };   /* no call yet; the first is timed */
 
-    trace_use_counter = has_constant_counter();
+    trace_use_counter = trace_counter_available();
     calibration_ticks = trace_clock();
     calibration_ns = trace_clock_ns();
     sampling = read_sampling();

@@ -16,6 +16,9 @@
 #include <stdint.h>
 #include <time.h>
 #include "native.h"
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#endif
 
 /* A hook: called with the member's index; 0, or -1 if the Python function raised. */
 typedef int (*trace_hook)(int member);
@@ -55,6 +58,25 @@ void trace_account(int member, uint64_t calls, uint64_t ticks);
    virtual counter) instead of clock_gettime: about half the cost, which matters on every timed
    call. */
 extern TRACE_INTERNAL int trace_use_counter;
+
+/* Whether trace_clock can read a processor counter. x86's time-stamp counter qualifies where it
+   is invariant: one rate in every power state and on every core (CPUID 0x80000007, EDX bit 8).
+   arm64's virtual counter has a constant rate by definition, and Linux lets user code read it
+   (or emulates the read where a core's erratum forbids it). */
+static inline int trace_counter_available(void)
+{
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    unsigned int eax, ebx, ecx, edx;
+    if (__get_cpuid(0x80000000u, &eax, &ebx, &ecx, &edx) && eax >= 0x80000007u &&
+        __get_cpuid(0x80000007u, &eax, &ebx, &ecx, &edx))
+        return (edx >> 8) & 1;
+    return 0;
+#elif defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
+    return 1;
+#else
+    return 0;
+#endif
+}
 
 static inline uint64_t trace_clock_ns(void)
 {
