@@ -181,6 +181,11 @@ def cmd_trace(ns):
         sys.stdout.flush()
         sys.stderr.write("\n== HPy trace of %s\n" % ns.script)
         sys.stderr.write(trace.format_report(rows))
+        sampling, exact_calls = trace.get_sampling()
+        if sampling > 1 and any(counts[n] > exact_calls for n in delta_c if delta_c[n]):
+            sys.stderr.write("(times: every call up to a member's %d-th, then 1 in %d on average, "
+                             "estimated; HPYSHIM_TRACE_SAMPLING=1 times every call)\n"
+                             % (exact_calls, sampling))
         if ns.csv:
             trace.write_csv(ns.csv, rows)
             sys.stderr.write("CSV: %s\n" % ns.csv)
