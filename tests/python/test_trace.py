@@ -202,7 +202,9 @@ print(json.dumps({"sampling": trace.get_sampling(), "grew": grew, "behind": behi
                   "calls": trace.get_call_counts()["ctx_Add"] - c0}))
 """
 
-# A member's duration measured every call and sampled: the same work in two processes.
+# A member's duration measured every call and sampled: the same work in two processes. Short
+# runs, and their median: a run in which the process is preempted inside a timed call (likely
+# when the machine is busy, as most of a run's time is inside the member) is an outlier.
 ESTIMATE_SCRIPT = r"""
 import json, sys, hpyshim
 from hpyshim import trace
@@ -211,14 +213,13 @@ def f():
     return sum(range(20))
 for i in range(300):
     m.call(f)
-best = None
-for r in range(5):   # the least of five runs: the machine's other load only adds
+runs = []
+for r in range(21):
     d0 = trace.get_durations()["ctx_CallTupleDict"]
-    for i in range(20000):
+    for i in range(2000):
         m.call(f)
-    d = trace.get_durations()["ctx_CallTupleDict"] - d0
-    best = d if best is None else min(best, d)
-print(json.dumps({"ns": best}))
+    runs.append(trace.get_durations()["ctx_CallTupleDict"] - d0)
+print(json.dumps({"ns": sorted(runs)[len(runs) // 2]}))
 """
 
 
@@ -324,10 +325,10 @@ class TraceSamplingTest(unittest.TestCase):
             self.assertEqual(proc.returncode, 0, support.describe(proc))
             return json.loads(proc.stdout.strip().splitlines()[-1])["ns"]
         every, sampled = run("1"), run("16")
-        # One timed call in 16 standing for 16 calls: close to timing all 20000, where a sum
+        # One timed call in 16 standing for 16 calls: close to timing all 2000, where a sum
         # of the timed calls alone would be a sixteenth.
-        self.assertGreater(sampled, every / 2)
-        self.assertLess(sampled, every * 2)
+        self.assertGreater(sampled, every / 3)
+        self.assertLess(sampled, every * 3)
 
 
 class TraceCommandTest(unittest.TestCase):
