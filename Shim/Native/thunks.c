@@ -4,8 +4,8 @@
  * implementation. For modules loaded in universal mode the runtime instead gives CPython a
  * thunk per function: a few instructions in executable memory that call the implementation with
  * the universal context, directly where the arguments pass through, else through a dispatcher for
- * the signature (x86-64 and arm64, thunk_code.h). Modules loaded in trace mode get direct thunks
- * too, that pass the trace context (whose trampoline dispatch is uncounted anyway). Where
+ * the signature (x86-64 and arm64, thunk_code.h). Modules loaded in trace mode get thunks too,
+ * that pass the trace context (whose trampoline dispatch is uncounted anyway). Where
  * executable memory is refused, on another architecture, with HPYSHIM_THUNKS=0, or for modules
  * loaded in debug mode (their trampolines wrap arguments), CPython gets the extension's
  * trampoline as before. */
@@ -38,6 +38,23 @@ static PyObject *d_new(PyObject *type, PyObject *args, PyObject *kw,
     return (PyObject *)_h2py(impl(uctx, _py2h(type), TUPLE_ITEMS(args), TUPLE_SIZE(args), _py2h(kw)));
 }
 
+/* The same for the trace context (the one other context thunks pass; set when a library is
+   first noted with it). */
+static HPyContext *tctx;
+
+static int d_init_trace(PyObject *self, PyObject *args, PyObject *kw,
+                        int (*impl)(HPyContext *, HPy, const HPy *, HPy_ssize_t, HPy))
+{
+    return impl(tctx, _py2h(self), TUPLE_ITEMS(args), TUPLE_SIZE(args), _py2h(kw));
+}
+
+static PyObject *d_new_trace(PyObject *type, PyObject *args, PyObject *kw,
+                             HPy (*impl)(HPyContext *, HPy, const HPy *, HPy_ssize_t, HPy))
+{
+    return (PyObject *)_h2py(impl(tctx, _py2h(type), TUPLE_ITEMS(args), TUPLE_SIZE(args), _py2h(kw)));
+}
+
+/* No context: the same for every mode. */
 static int d_traverse(PyObject *self, void *visit, void *arg, HPyFunc_traverseproc impl)
 {
     return native_traverse(impl, self, visit, arg);
@@ -351,8 +368,13 @@ static void *entry_point(HPyFunc_Signature sig, void *impl, void *trampoline)
     library_mode *library = base != NULL ? library_at(base) : NULL;
     if (library == NULL || library->ctx == NULL)
         return trampoline;
-    if (library->ctx != uctx && kind.dispatcher != NULL)
-        return trampoline;   /* the dispatchers pass the universal context */
+    if (library->ctx != uctx && kind.dispatcher != NULL && kind.dispatcher != (void *)d_traverse) {
+        if (tctx == NULL)
+            tctx = library->ctx;
+        if (library->ctx != tctx)
+            return trampoline;
+        kind.dispatcher = kind.dispatcher == (void *)d_init ? (void *)d_init_trace : (void *)d_new_trace;
+    }
     void *thunk = make_thunk(&kind, library->ctx, impl);
     return thunk != NULL ? thunk : trampoline;
 }

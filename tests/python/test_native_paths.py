@@ -67,6 +67,13 @@ def function_entry(f):
     return word(word(id(f) + offset) + 8)
 
 
+TP_TRAVERSE, TP_NEW = 184, 312   # offsets in PyTypeObject, the same in 3.8 to 3.13
+
+
+def type_slot(cls, offset):
+    return word(id(cls) + offset)
+
+
 def nb_add_entry(cls):
     return word(word(id(cls) + 96))   # tp_as_number at 96, nb_add first
 
@@ -118,7 +125,8 @@ class ThunkTest(unittest.TestCase):
                          and platform.machine() in ("x86_64", "AMD64"))
         entries = [function_entry(solver.total_violation), function_entry(solver.update_variables),
                    function_entry(solver.Variable.setValue), function_entry(simple.hello),
-                   function_entry(simple.greet), nb_add_entry(solver.Variable)]
+                   function_entry(simple.greet), nb_add_entry(solver.Variable),
+                   type_slot(solver.Variable, TP_NEW), type_slot(solver.Variable, TP_TRAVERSE)]
         files = [file_of(e) for e in entries]
         if THUNKS_EXPECTED:
             self.assertEqual(files, [None] * len(files), "entries should be thunks")

@@ -49,7 +49,55 @@ static HPy ctx_name_impl(HPyContext *ctx, HPy self)
     return HPyUnicode_FromString(ctx, ctx->name);
 }
 
-static HPyDef *defines[] = { &add, &call, &ctx_name, NULL };
+/* Box(a)(b): tp_new reads a, tp_init adds b; traverse() visits nothing. Their calls come
+   through thunks in trace mode too, and must pass the trace context. */
+typedef struct { long value; } BoxObject;
+HPyType_HELPERS(BoxObject)
+
+HPyDef_SLOT(Box_new, HPy_tp_new)
+static HPy Box_new_impl(HPyContext *ctx, HPy cls, const HPy *args, HPy_ssize_t nargs, HPy kw)
+{
+    BoxObject *box;
+    HPy h = HPy_New(ctx, cls, &box);
+    if (!HPy_IsNull(h))
+        box->value = HPyLong_AsLong(ctx, args[0]);
+    return h;
+}
+
+HPyDef_SLOT(Box_init, HPy_tp_init)
+static int Box_init_impl(HPyContext *ctx, HPy self, const HPy *args, HPy_ssize_t nargs, HPy kw)
+{
+    BoxObject_AsStruct(ctx, self)->value += HPyLong_AsLong(ctx, args[1]);
+    return 0;
+}
+
+HPyDef_SLOT(Box_traverse, HPy_tp_traverse)
+static int Box_traverse_impl(void *self, HPyFunc_visitproc visit, void *arg)
+{
+    return 0;
+}
+
+HPyDef_METH(Box_get, "get", HPyFunc_NOARGS)
+static HPy Box_get_impl(HPyContext *ctx, HPy self)
+{
+    return HPyLong_FromLong(ctx, BoxObject_AsStruct(ctx, self)->value);
+}
+
+static HPyDef *Box_defines[] = { &Box_new, &Box_init, &Box_traverse, &Box_get, NULL };
+static HPyType_Spec Box_spec = {
+    .name = "%(name)s.Box",
+    .basicsize = sizeof(BoxObject),
+    .flags = HPy_TPFLAGS_DEFAULT | HPy_TPFLAGS_HAVE_GC,
+    .defines = Box_defines,
+};
+
+HPyDef_SLOT(exec, HPy_mod_exec)
+static int exec_impl(HPyContext *ctx, HPy module)
+{
+    return HPyHelpers_AddType(ctx, module, "Box", &Box_spec, NULL) ? 0 : -1;
+}
+
+static HPyDef *defines[] = { &add, &call, &ctx_name, &exec, NULL };
 static HPyModuleDef moduledef = { .defines = defines };
 HPy_MODINIT(%(name)s, moduledef)
 """
@@ -161,6 +209,20 @@ class TraceApiTest(unittest.TestCase):
         hpyshim.load("traced2", build_module("traced2"), mode="trace")
         c2 = trace.get_call_counts()
         self.assertTrue(all(c2[k] >= c1[k] for k in c1), "loading reset counters")
+
+    def test_type_slots_pass_the_trace_context(self):
+        # tp_new, tp_init and a method of a type: each call counted exactly
+        c0 = trace.get_call_counts()
+        box = self.m.Box(3, 4)
+        self.assertEqual(delta(c0, trace.get_call_counts()),
+                         {"ctx_New": 1, "ctx_Long_AsInt64_t": 2, "ctx_AsStruct_Object": 1})
+        c1 = trace.get_call_counts()
+        self.assertEqual(box.get(), 7)
+        self.assertEqual(delta(c1, trace.get_call_counts()),
+                         {"ctx_AsStruct_Object": 1, "ctx_Long_FromInt64_t": 1})
+        import gc
+        gc.collect()   # through tp_traverse
+        self.assertEqual(box.get(), 7)
 
     def test_context_name_is_hpys(self):
         self.assertEqual(self.m.ctx_name(), "HPy Trace Mode ABI")
@@ -383,8 +445,10 @@ class TraceCommandTest(unittest.TestCase):
         self.assertEqual(add[2], add[3])
         self.assertEqual(stats.stats[trace.pstats_key("ctx_CallTupleDict")][:2], (3, 3))
         self.assertEqual(stats.stats[trace.pstats_key("ctx_Callable_Check")][:2], (3, 3))
-        self.assertEqual(set(stats.stats),
-                         {trace.pstats_key(n) for n in ("ctx_Add", "ctx_CallTupleDict", "ctx_Callable_Check")})
+        # and nothing else but what the module's set-up called
+        called = {trace.pstats_key(n) for n in ("ctx_Add", "ctx_CallTupleDict", "ctx_Callable_Check",
+                                                "ctx_Type_FromSpec", "ctx_SetAttr_s", "ctx_Close")}
+        self.assertEqual(set(stats.stats), called)
         self.assertGreater(stats.total_tt, 0)
         # python -m pstats prints the members by name, with their calls
         shown = subprocess.run([sys.executable, "-m", "pstats", path], input="sort calls\nstats\nquit\n",
