@@ -14,7 +14,7 @@ static HPyContext *trace_ctx;
    (type creation, module set-up) get exact figures, and a test's first calls too. */
 #define TRACE_EXACT_CALLS 256u
 /* Mean calls per timed call after that (HPYSHIM_TRACE_SAMPLING; 1: every call, as HPy does). */
-#define TRACE_DEFAULT_SAMPLING 64u
+#define TRACE_DEFAULT_SAMPLING 128u
 /* A member whose mean duration is this many clock reads or more is timed at every call: the two
    reads then cost it under 2%, and its figure is exact. The mean leaves out the largest timed
    call, so that one preempted call does not make a quick member look slow. */

@@ -2,9 +2,9 @@
  * is counted; only some are timed, because two clock reads (about 20 ns) cost several times what
  * most members do: the first TRACE_EXACT_CALLS calls of each member, the calls of members whose
  * mean duration is large next to a clock read, every call while a hook is set or when
- * HPYSHIM_TRACE_SAMPLING=1, and otherwise one call in HPYSHIM_TRACE_SAMPLING (64) on average, at
+ * HPYSHIM_TRACE_SAMPLING=1, and otherwise one call in HPYSHIM_TRACE_SAMPLING (128) on average, at
  * random gaps. A timed call's duration stands for itself and for the untimed calls of its member
- * since the previous timed one, so durations stay unbiased estimates that only grow. The rare
+ * since the previous timed one, so durations stay estimates that only grow. The rare
  * path (hooks, the clock, the choice of the next timed call) is out of line in trace.c. */
 #ifndef HPYSHIM_TRACE_H
 #define HPYSHIM_TRACE_H

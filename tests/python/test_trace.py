@@ -362,9 +362,9 @@ class TraceSamplingTest(unittest.TestCase):
 
     def test_after_the_first_calls_only_some_are_timed(self):
         result, _ = self._sampled(1000)
-        self.assertEqual(result["sampling"], [64, 256])
+        self.assertEqual(result["sampling"], [128, 256])
         self.assertEqual(result["calls"], 1000)
-        # about one in 64 is timed: the duration moves on those calls only, and between them
+        # about one in 128 is timed: the duration moves on those calls only, and between them
         # it lags the calls made
         self.assertLess(result["grew"], 60)
         self.assertGreater(result["behind"], 500)
@@ -377,7 +377,7 @@ class TraceSamplingTest(unittest.TestCase):
     def test_a_bad_sampling_setting_is_reported(self):
         for bad in ("0", "-3", "x", "2147483649"):
             result, stderr = self._sampled(10, bad)
-            self.assertEqual(result["sampling"], [64, 256], bad)
+            self.assertEqual(result["sampling"], [128, 256], bad)
             self.assertIn("HPYSHIM_TRACE_SAMPLING=%s is not a whole number" % bad, stderr)
 
     def test_sampled_durations_estimate_the_measured_ones(self):
