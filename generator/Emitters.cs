@@ -176,7 +176,7 @@ public static class Emitters
         sb.AppendLine("using System.Runtime.InteropServices;");
         sb.AppendLine("using HPyShim.Abi;");
         sb.AppendLine("using HPyShim.CPython;");
-        sb.AppendLine("using HPyShim.Native;");
+        sb.AppendLine("using HPyShim.Interop;");
         sb.AppendLine();
         sb.AppendLine("namespace HPyShim.Context;");
         sb.AppendLine();
@@ -239,7 +239,7 @@ public static class Emitters
     {
         var sb = new StringBuilder();
         sb.AppendLine($"/* {Banner} */");
-        sb.AppendLine("#include \"native.h\"");
+        sb.AppendLine("#include \"runtime/runtime.h\"");
         sb.AppendLine();
         // The CPython functions are entries of the symbol table (cpython_symbols.gen.h).
         var forwarded = api.Functions.Where(f => f.CPythonFunction != null).ToList();
@@ -281,17 +281,17 @@ public static class Emitters
     static string Return(FunctionMember f, string expr) => f.Return.IsVoid ? $"{expr};" : $"return {expr};";
 
     /// <summary>
-    /// The debug context's generated members (Shim/Native/debug.gen.c): each checks that every
+    /// The debug context's generated members (native/debug/debug.gen.c): each checks that every
     /// handle argument is an open debug handle and unwraps it, calls the universal member and
     /// opens a debug handle for a returned handle, recording the caller's return address. Members
-    /// marked debug=hand-written in the API description are C in Shim/Native/debug.c. The fill
+    /// marked debug=hand-written in the API description are C in native/debug/debug.c. The fill
     /// function also makes the context constants immortal debug handles.
     /// </summary>
     public static string DebugTable(ApiDescription api)
     {
         var sb = new StringBuilder();
         sb.AppendLine($"/* {Banner} */");
-        sb.AppendLine("#include \"debug.h\"");
+        sb.AppendLine("#include \"debug/debug.h\"");
         sb.AppendLine();
         var functions = api.Functions.ToList();
         foreach (var f in functions.Where(f => f.DebugHandWritten))
@@ -337,7 +337,7 @@ public static class Emitters
         f.CtxName is "ctx_CallRealFunctionFromTrampoline" or "ctx_FatalError";
 
     /// <summary>
-    /// The trace context's members (Shim/Native/trace.gen.c): each counts its call, reads the
+    /// The trace context's members (native/trace/trace.gen.c): each counts its call, reads the
     /// monotonic clock around the universal member and adds the duration (trace.c keeps the
     /// counters); plus every member's name in HPy's spelling, indexed like the counters.
     /// </summary>
@@ -345,7 +345,7 @@ public static class Emitters
     {
         var sb = new StringBuilder();
         sb.AppendLine($"/* {Banner} */");
-        sb.AppendLine("#include \"trace.h\"");
+        sb.AppendLine("#include \"trace/trace.h\"");
         sb.AppendLine();
         var functions = api.Functions.ToList();
         for (int i = 0; i < functions.Count; i++)

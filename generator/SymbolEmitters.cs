@@ -32,7 +32,7 @@ public static class SymbolEmitters
     {
         var c = new StringBuilder();
         c.AppendLine($"/* {Banner} */");
-        c.AppendLine("#include \"native.h\"\n#include \"platform.h\"\n");
+        c.AppendLine("#include \"runtime/runtime.h\"\n#include \"platform/platform.h\"\n");
         c.AppendLine("struct native_cpython cpy;\n");
         c.AppendLine("_Static_assert(sizeof(struct native_cpython) == NATIVE_CPYTHON_SYMBOL_COUNT * sizeof(void *),");
         c.AppendLine("               \"the symbol table is pointers only\");\n");
@@ -61,7 +61,7 @@ public static class SymbolEmitters
         c.AppendLine("using System.Runtime.InteropServices;");
         c.AppendLine("using HPyShim.Abi;\n");
         c.AppendLine("namespace HPyShim.CPython;\n");
-        c.AppendLine("/// <summary>struct native_cpython (Shim/Native/cpython_symbols.gen.h), field for field: the");
+        c.AppendLine("/// <summary>struct native_cpython (native/cpython/cpython_symbols.gen.h), field for field: the");
         c.AppendLine("/// CPython symbols C resolved. Optional entries may be null.</summary>");
         c.AppendLine("[StructLayout(LayoutKind.Sequential)]");
         c.AppendLine("internal unsafe struct CPythonTable");

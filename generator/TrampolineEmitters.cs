@@ -104,7 +104,7 @@ public static class TrampolineEmitters
     }
 
     /// <summary>
-    /// Shim/Native/args_shapes.gen.h: where each args struct holds objects (its cpy_PyObject *
+    /// native/debug/args_shapes.gen.h: where each args struct holds objects (its cpy_PyObject *
     /// fields and result), for the runtime code that treats them alike (debug mode lends them).
     /// </summary>
     public static string NativeShapes(IReadOnlyList<HPyFuncTrampoline> trampolines)

@@ -8,7 +8,7 @@ namespace HPyShim.Debug;
 /// <summary>
 /// The debug context: every handle an extension loaded in debug mode sees is an entry of an arena
 /// this class owns (allocation in slabs, the closed-handle queue's bound, generations, the
-/// reports and the Python API's queries). The per-call work is C (Shim/Native/debug*.c): a managed
+/// reports and the Python API's queries). The per-call work is C (native/debug/*.c): a managed
 /// transition per call would cost more than the check itself. C calls back here only to grow
 /// the arena and to report a misused handle.
 /// </summary>

@@ -6,7 +6,7 @@ namespace HPyShim.Trace;
 
 /// <summary>
 /// The trace context: every call an extension loaded in trace mode makes is counted and timed.
-/// The per-call work is generated C (Shim/Native/trace.gen.c, trace.h) because a managed
+/// The per-call work is generated C (native/trace/trace.gen.c, trace.h) because a managed
 /// transition per call would cost more than most calls; C# makes the context on first use and
 /// hands the counters and hooks to the Python API (hpyshim.trace) through the exports below.
 /// </summary>

@@ -9,7 +9,7 @@
 #else
 #  include "frameobject.h"
 #endif
-#include "frames.h"
+#include "cpython/frames.h"
 
 static int failures;
 

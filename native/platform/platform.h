@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 #if defined(_WIN32) || defined(__CYGWIN__)
-#error "HPy Shim does not support Windows yet: Shim/Native/platform.c uses the POSIX loader, mmap and signals (see README.md, Platforms)"
+#error "HPy Shim does not support Windows yet: native/platform/platform.c uses the POSIX loader, mmap and signals (see README.md, Platforms)"
 #endif
 
 /* A symbol of the host process (CPython's C API), or NULL. */

@@ -1,7 +1,7 @@
 /* The trace context: a copy of the universal context whose members count and time each call
  * (trace.gen.c), and the state behind hpyshim.trace. One per process, made on first use;
  * counters are never reset, as in HPy. */
-#include "trace.h"
+#include "trace/trace.h"
 #include <stdlib.h>
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <cpuid.h>

@@ -1,6 +1,6 @@
 /* Capsules are CPython capsules. An HPyCapsule_Destructor carries a CPython-callable trampoline,
  * which is what CPython stores and calls. */
-#include "native.h"
+#include "runtime/runtime.h"
 
 /* The trampoline to hand CPython, or -1 (with ValueError) for a half-filled destructor. */
 static int capsule_trampoline(HPyCapsule_Destructor *destructor, void **trampoline)

@@ -1,5 +1,5 @@
 /* Points the context's fast members at the fast path. */
-#include "native.h"
+#include "runtime/runtime.h"
 
 native_trampoline_fallback native_fallback_trampoline;
 

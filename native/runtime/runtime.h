@@ -15,7 +15,7 @@ typedef HPy_ssize_t Py_ssize_t;
 
 /* Object and type fields read directly: offsets and flags from api/cpython_layout.api, the same
  * in CPython 3.8 to 3.13 (the C# side uses the same description, CPython/Generated/Layout.g.cs). */
-#include "layout.gen.h"
+#include "cpython/layout.gen.h"
 #define NATIVE_FIELD(obj, offset, type) (*(type *)((char *)(obj) + (offset)))
 #define Py_TYPE_OF(o) NATIVE_FIELD(o, OFFSET_ObType, PyObject *)
 #define TP_FLAGS(t) NATIVE_FIELD(t, OFFSET_TpFlags, unsigned long)
@@ -44,7 +44,7 @@ typedef void (*native_freefunc)(void *);
 
 /* Every CPython symbol the runtime uses (api/cpython_symbols.api and the context's forwarders and
  * handles): struct native_cpython cpy, resolved once when the runtime binds to a CPython. */
-#include "cpython_symbols.gen.h"
+#include "cpython/cpython_symbols.gen.h"
 
 /* The C# implementation of _HPy_CallRealFunctionFromTrampoline, for the signatures kept there. */
 typedef void (*native_trampoline_fallback)(HPyContext *, HPyFunc_Signature, HPyCFunction, void *);

@@ -10,8 +10,8 @@
 #define HPYSHIM_DEBUG_H
 
 #include <stdint.h>
-#include "frames.h"
-#include "native.h"
+#include "cpython/frames.h"
+#include "runtime/runtime.h"
 
 #define DEBUG_HANDLE_MAGIC 0x48505944u   /* "HPYD": what tells a debug handle from anything else */
 

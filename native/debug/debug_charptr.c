@@ -9,8 +9,8 @@
 #include <signal.h>   /* sig_atomic_t: the table is read from the fault handler */
 #include <stdint.h>
 #include <string.h>
-#include "debug.h"
-#include "platform.h"
+#include "debug/debug.h"
+#include "platform/platform.h"
 
 const char *native_debug_member_name(int32_t member);
 

@@ -1,7 +1,7 @@
 /* Fields, globals and the PyObject* bridge. On CPython a handle, a field and a global are all the
  * PyObject* itself, so these are reference-count operations: every attribute access of an object
  * that holds objects and every check against a module's own type comes through here. */
-#include "native.h"
+#include "runtime/runtime.h"
 
 /* Fields and globals own a strong reference. The new value is taken before the old one is
  * dropped, so storing the value already there cannot free it. */

@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 #include <time.h>
-#include "native.h"
+#include "runtime/runtime.h"
 
 /* A hook: called with the member's index; 0, or -1 if the Python function raised. */
 typedef int (*trace_hook)(int member);

@@ -1,4 +1,4 @@
-namespace HPyShim.Native;
+namespace HPyShim.Interop;
 
 /// <summary>
 /// How many times extension code entered C# through the context or the trampoline fallback. Hot

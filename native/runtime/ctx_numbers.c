@@ -1,6 +1,6 @@
 /* Fixed-width integer conversions with HPy's overflow rules (the value goes through C long, 64 bits
  * on the supported targets, then is range-checked), and booleans. */
-#include "native.h"
+#include "runtime/runtime.h"
 
 HPy hpyshim_native_Long_FromInt32_t(HPyContext *ctx, int32_t value)
 {

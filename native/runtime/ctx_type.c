@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "native.h"
+#include "runtime/runtime.h"
 
 typedef struct {
     PyObject *type;
@@ -347,4 +347,15 @@ int hpyshim_native_Type_GetBuiltinShape(HPyContext *ctx, HPy h_type)
     }
     type_entry *e = nearest(type);
     return e != NULL ? e->shape : HPyType_BuiltinShape_Legacy;
+}
+
+/* PyType_IsSubtype reads type fields of both; anything but types would be read as garbage. */
+int hpyshim_native_Type_IsSubtype(HPyContext *ctx, HPy sub, HPy type)
+{
+    if (sub._i == type._i)
+        return 1;
+    if (HPy_IsNull(sub) || HPy_IsNull(type) || !native_has_flag(_h2py(sub), TPFLAGS_TypeSubclass) ||
+        !native_has_flag(_h2py(type), TPFLAGS_TypeSubclass))
+        return 0;
+    return cpy.PyType_IsSubtype(_h2py(sub), _h2py(type));
 }

@@ -2,10 +2,10 @@ using System.Runtime.InteropServices;
 using HPyShim.Context;
 using HPyShim.CPython;
 
-namespace HPyShim.Native;
+namespace HPyShim.Interop;
 
 /// <summary>
-/// The C half of libhpy (Shim/Native/*.c), linked statically into the library. Crossing between
+/// The C half of libhpy (native/*/*.c), linked statically into the library. Crossing between
 /// C and managed code costs more than a reference-count operation or a method dispatch, so the
 /// members marked native or cpython= in api/hpy_context.api are C functions; C# fills the rest of
 /// the context and keeps every other responsibility.

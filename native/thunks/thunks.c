@@ -11,9 +11,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "native.h"
-#include "platform.h"
-#include "thunk_code.h"
+#include "runtime/runtime.h"
+#include "platform/platform.h"
+#include "thunks/thunk_code.h"
 
 static HPyContext *uctx;   /* the universal context: what a thunk's function receives */
 

@@ -3,7 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include "native.h"
+#include "runtime/runtime.h"
 
 typedef struct {
     HPy_ssize_t capacity;

@@ -3,7 +3,7 @@
  * _HPyFunc_args_<SIG> struct; a handle is the PyObject*, so objects pass through unchanged
  * (borrowed in, owned out). Int results that report errors are set to the error value first. */
 #include <stdio.h>
-#include "native.h"
+#include "runtime/runtime.h"
 
 HPy hpyshim_native_CallTupleDict(HPyContext *ctx, HPy callable, HPy args, HPy kw)
 {

@@ -1,6 +1,6 @@
 /* Item access by C index or C string key: a boxed key, made here and dropped after the call, as in
  * HPy; exact lists and tuples read the item directly. */
-#include "native.h"
+#include "runtime/runtime.h"
 
 HPy hpyshim_native_GetItem_i(HPyContext *ctx, HPy obj, HPy_ssize_t idx)
 {

@@ -1,7 +1,7 @@
 /* Handle lifetime, identity and type checks: a handle is its PyObject*. */
 #include <stdint.h>
 #include <stdlib.h>
-#include "native.h"
+#include "runtime/runtime.h"
 
 /* HPy_Dup and HPy_Close are reference-count operations. The portable versions call CPython's
  * Py_IncRef/Py_DecRef (which ignore NULL, as HPy_Dup(HPy_NULL) must); on the CPythons whose

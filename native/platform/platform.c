@@ -9,7 +9,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include "platform.h"
+#include "platform/platform.h"
 
 void *platform_process_symbol(const char *name)
 {

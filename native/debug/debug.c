@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "debug.h"
-#include "args_shapes.gen.h"
+#include "debug/debug.h"
+#include "debug/args_shapes.gen.h"
 
 debug_arena *debug_state;
 const frame_layout *debug_frame_layout;

@@ -5,7 +5,7 @@
  * Build keeps that error (or raises MemoryError if it was cleared meanwhile). Items are stored
  * directly, as the C API's own SET_ITEM macros do; an index out of range goes through the C API
  * setter, which raises the IndexError. */
-#include "native.h"
+#include "runtime/runtime.h"
 
 /* The general case: a slot already filled, an index out of range, or references counted by call. */
 __attribute__((noinline)) static void set_item_slow(PyObject **items, Py_ssize_t size, PyObject *container, HPy_ssize_t index, HPy h_item,
@@ -99,13 +99,4 @@ HPy hpyshim_native_TupleBuilder_Build(HPyContext *ctx, HPyTupleBuilder builder)
 void hpyshim_native_TupleBuilder_Cancel(HPyContext *ctx, HPyTupleBuilder builder)
 {
     cpy.Py_DecRef((PyObject *)builder._tup);
-}
-
-HPy hpyshim_native_Bytes_FromStringAndSize(HPyContext *ctx, const char *bytes, HPy_ssize_t len)
-{
-    if (bytes == NULL) {
-        cpy.PyErr_SetString(*cpy.PyExc_ValueError, "NULL char * passed to HPyBytes_FromStringAndSize");
-        return HPy_NULL;
-    }
-    return _py2h(cpy.PyBytes_FromStringAndSize(bytes, len));
 }
