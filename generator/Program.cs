@@ -36,6 +36,7 @@ public static class Program
         var handWritten = CheckHandWritten(api, HandWrittenMembers(Path.Combine(root, "Shim", "Context")));
         var symbols = SymbolDescription.Table(Path.Combine(root, "api", "cpython_symbols.api"), api);
         var layout = LayoutDescription.Parse(Path.Combine(root, "api", "cpython_layout.api"));
+        var boundary = BoundaryDescription.Parse(Path.Combine(root, "api", "boundary.api"));
         var signatures = HPyFuncDescription.Parse(Path.Combine(root, "api", "hpyfunc.api"));
         var slots = HPyFuncDescription.ParseSlots(Path.Combine(root, "api", "hpyfunc.api"));
         var trampolines = HPyFuncDescription.ParseTrampolines(Path.Combine(root, "api", "hpyfunc.api"));
@@ -56,6 +57,9 @@ public static class Program
             ["include/hpy/cpython/api.gen.h"] = Emitters.CPythonApiHeader(api),
             ["Shim/Context/Generated/HPyContext.g.cs"] = Emitters.ContextStruct(api),
             ["Shim/Context/Generated/ContextTable.g.cs"] = Emitters.ContextTable(api, handWritten),
+            ["native/runtime/members.gen.h"] = Emitters.MembersHeader(api),
+            ["native/interop/boundary.gen.h"] = boundary.CHeader(),
+            ["Shim/Interop/Generated/NativeImports.g.cs"] = boundary.CSharp(),
             ["native/runtime/context.gen.c"] = Emitters.NativeTable(api),
             ["native/trace/trace.gen.c"] = Emitters.TraceTable(api),
             ["native/debug/debug.gen.c"] = Emitters.DebugTable(api),

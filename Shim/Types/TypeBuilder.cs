@@ -314,7 +314,7 @@ internal static unsafe class TypeBuilder
             // inherited one is wrapped so that new objects get the type's call function.
             slots[s++] = new PyType_Slot { slot = PySlotId.tp_call, pfunc = (void*)Py.PyVectorcall_Call };
             if (!hasNew && !HasLegacySlot(legacySlots, PySlotId.tp_new))
-                slots[s++] = new PyType_Slot { slot = PySlotId.tp_new, pfunc = NativeFastPath.hpyshim_native_vectorcall_new_address() };
+                slots[s++] = new PyType_Slot { slot = PySlotId.tp_new, pfunc = NativeImports.shim_vectorcall_new_address() };
             typeFlags |= HaveVectorcall;
         }
 

@@ -7,18 +7,13 @@
 #include <string.h>
 #include "debug/debug.h"
 #include "debug/args_shapes.gen.h"
+#include "interop/boundary.gen.h"
 
 debug_arena *debug_state;
 const frame_layout *debug_frame_layout;
 void *(*debug_thread_state)(void);
 
 #define MEMBER_INDEX_UNKNOWN (-1)
-
-/* Indices of the hand-written members in native_member_names, for reports (set once). */
-static int32_t m_CallTupleDict, m_Dup, m_Close, m_Call, m_CallMethod, m_Type_GenericNew, m_Tuple_FromArray, m_Type_FromSpec,
-    m_Tracker_Add, m_Tracker_Close, m_ContextVar_Get, m_Trampoline, m_TypeCheck, m_Type_GetName,
-    m_Type_IsSubtype, m_Unicode_Substring, m_AsStruct, m_Builder, m_AsUTF8, m_BytesAsString,
-    m_BytesAS_STRING;
 
 /* A misuse: the report (C#) gets where Python and the native code were at that moment. */
 void debug_report(debug_handle *h, int32_t member, int32_t argument, int32_t kind)
@@ -164,8 +159,8 @@ static PyObject *take_result(HPy r, int32_t member)
 HPy debug_Dup(HPyContext *ctx, HPy h)
 {
     HPyContext *uctx = debug_state->uctx;
-    debug_check_ctx(ctx, m_Dup);
-    HPy uh = debug_unwrap(h, m_Dup, 1);
+    debug_check_ctx(ctx, MEMBER_Dup);
+    HPy uh = debug_unwrap(h, MEMBER_Dup, 1);
     return debug_open(uctx->ctx_Dup(uctx, uh), 0, __builtin_return_address(0));
 }
 
@@ -200,8 +195,8 @@ static void close_member(HPy h, int32_t member)
 
 void debug_Close(HPyContext *ctx, HPy h)
 {
-    debug_check_ctx(ctx, m_Close);
-    WHILE_SUSPENDED(ctx, close_member(h, m_Close));
+    debug_check_ctx(ctx, MEMBER_Close);
+    WHILE_SUSPENDED(ctx, close_member(h, MEMBER_Close));
 }
 
 static void fatal(const char *message);
@@ -228,14 +223,6 @@ static size_t kwnames_length(HPy ukwnames)
     if (o == NULL || !(TP_FLAGS(Py_TYPE_OF(o)) & TPFLAGS_TupleSubclass))
         return 0;   /* the universal member raises for a non-tuple */
     return (size_t)TUPLE_SIZE(o);
-}
-
-static int member_index(const char *name)
-{
-    for (int i = 0; i < native_member_count; i++)
-        if (strcmp(native_member_names[i], name) == 0)
-            return i;
-    return MEMBER_INDEX_UNKNOWN;
 }
 
 
@@ -266,14 +253,14 @@ static HPy vector_call(HPyContext *ctx, vector_call_member call, int32_t member,
 
 HPy debug_Call(HPyContext *ctx, HPy callable, const HPy *args, size_t nargs, HPy kwnames)
 {
-    return vector_call(ctx, debug_state->uctx->ctx_Call, m_Call,
+    return vector_call(ctx, debug_state->uctx->ctx_Call, MEMBER_Call,
                        "HPy_Call arg 'kwnames' must be a tuple object or HPy_NULL",
                        callable, args, nargs, kwnames, __builtin_return_address(0));
 }
 
 HPy debug_CallMethod(HPyContext *ctx, HPy name, const HPy *args, size_t nargs, HPy kwnames)
 {
-    return vector_call(ctx, debug_state->uctx->ctx_CallMethod, m_CallMethod,
+    return vector_call(ctx, debug_state->uctx->ctx_CallMethod, MEMBER_CallMethod,
                        "HPy_CallMethod arg 'kwnames' must be a tuple object or HPy_NULL",
                        name, args, nargs, kwnames, __builtin_return_address(0));
 }
@@ -281,9 +268,9 @@ HPy debug_CallMethod(HPyContext *ctx, HPy name, const HPy *args, size_t nargs, H
 HPy debug_CallTupleDict(HPyContext *ctx, HPy callable, HPy args, HPy kw)
 {
     HPyContext *uctx = debug_state->uctx;
-    debug_check_ctx(ctx, m_CallTupleDict);
-    HPy ucallable = debug_unwrap(callable, m_CallTupleDict, 1);
-    HPy uargs = debug_unwrap(args, m_CallTupleDict, 2), ukw = debug_unwrap(kw, m_CallTupleDict, 3);
+    debug_check_ctx(ctx, MEMBER_CallTupleDict);
+    HPy ucallable = debug_unwrap(callable, MEMBER_CallTupleDict, 1);
+    HPy uargs = debug_unwrap(args, MEMBER_CallTupleDict, 2), ukw = debug_unwrap(kw, MEMBER_CallTupleDict, 3);
     HPy r;
     WHILE_SUSPENDED(ctx, r = uctx->ctx_CallTupleDict(uctx, ucallable, uargs, ukw));
     return debug_open(r, 0, __builtin_return_address(0));
@@ -292,11 +279,11 @@ HPy debug_CallTupleDict(HPyContext *ctx, HPy callable, HPy args, HPy kw)
 HPy debug_Type_GenericNew(HPyContext *ctx, HPy type, const HPy *args, HPy_ssize_t nargs, HPy kw)
 {
     HPyContext *uctx = debug_state->uctx;
-    debug_check_ctx(ctx, m_Type_GenericNew);
-    HPy utype = debug_unwrap(type, m_Type_GenericNew, 1);
-    HPy ukw = debug_unwrap(kw, m_Type_GenericNew, 4);
+    debug_check_ctx(ctx, MEMBER_Type_GenericNew);
+    HPy utype = debug_unwrap(type, MEMBER_Type_GenericNew, 1);
+    HPy ukw = debug_unwrap(kw, MEMBER_Type_GenericNew, 4);
     HPy small[SMALL] = { { 0 } };   /* (zeroed: n may be 0) */
-    HPy *uargs = unwrap_array(args, nargs > 0 ? (size_t)nargs : 0, small, SMALL, m_Type_GenericNew, 2);
+    HPy *uargs = unwrap_array(args, nargs > 0 ? (size_t)nargs : 0, small, SMALL, MEMBER_Type_GenericNew, 2);
     if (uargs == NULL)
         return uctx->ctx_Err_NoMemory(uctx), HPy_NULL;
     HPy r = uctx->ctx_Type_GenericNew(uctx, utype, uargs, nargs, ukw);
@@ -308,9 +295,9 @@ HPy debug_Type_GenericNew(HPyContext *ctx, HPy type, const HPy *args, HPy_ssize_
 HPy debug_Tuple_FromArray(HPyContext *ctx, const HPy items[], HPy_ssize_t n)
 {
     HPyContext *uctx = debug_state->uctx;
-    debug_check_ctx(ctx, m_Tuple_FromArray);
+    debug_check_ctx(ctx, MEMBER_Tuple_FromArray);
     HPy small[SMALL] = { { 0 } };   /* (zeroed: n may be 0) */
-    HPy *uitems = unwrap_array(items, n > 0 ? (size_t)n : 0, small, SMALL, m_Tuple_FromArray, 1);
+    HPy *uitems = unwrap_array(items, n > 0 ? (size_t)n : 0, small, SMALL, MEMBER_Tuple_FromArray, 1);
     if (uitems == NULL)
         return uctx->ctx_Err_NoMemory(uctx), HPy_NULL;
     HPy r = uctx->ctx_Tuple_FromArray(uctx, uitems, n);
@@ -322,7 +309,7 @@ HPy debug_Tuple_FromArray(HPyContext *ctx, const HPy items[], HPy_ssize_t n)
 HPy debug_Type_FromSpec(HPyContext *ctx, HPyType_Spec *spec, HPyType_SpecParam *params)
 {
     HPyContext *uctx = debug_state->uctx;
-    debug_check_ctx(ctx, m_Type_FromSpec);
+    debug_check_ctx(ctx, MEMBER_Type_FromSpec);
     size_t n = 0;
     if (params != NULL)
         while (params[n].kind != 0)
@@ -335,7 +322,7 @@ HPy debug_Type_FromSpec(HPyContext *ctx, HPyType_Spec *spec, HPyType_SpecParam *
             return uctx->ctx_Err_NoMemory(uctx), HPy_NULL;
         for (size_t i = 0; i < n; i++) {
             uparams[i].kind = params[i].kind;
-            uparams[i].object = debug_unwrap(params[i].object, m_Type_FromSpec, 2);
+            uparams[i].object = debug_unwrap(params[i].object, MEMBER_Type_FromSpec, 2);
         }
         uparams[n].kind = (HPyType_SpecParam_Kind)0;
         uparams[n].object = HPy_NULL;
@@ -349,10 +336,10 @@ HPy debug_Type_FromSpec(HPyContext *ctx, HPyType_Spec *spec, HPyType_SpecParam *
 int32_t debug_ContextVar_Get(HPyContext *ctx, HPy context_var, HPy default_value, HPy *result)
 {
     HPyContext *uctx = debug_state->uctx;
-    debug_check_ctx(ctx, m_ContextVar_Get);
+    debug_check_ctx(ctx, MEMBER_ContextVar_Get);
     HPy uresult = HPy_NULL;
-    int32_t r = uctx->ctx_ContextVar_Get(uctx, debug_unwrap(context_var, m_ContextVar_Get, 1),
-                                         debug_unwrap(default_value, m_ContextVar_Get, 2), &uresult);
+    int32_t r = uctx->ctx_ContextVar_Get(uctx, debug_unwrap(context_var, MEMBER_ContextVar_Get, 1),
+                                         debug_unwrap(default_value, MEMBER_ContextVar_Get, 2), &uresult);
     *result = debug_open(uresult, 0, __builtin_return_address(0));
     return r;
 }
@@ -367,7 +354,7 @@ typedef struct {
 HPyTracker debug_Tracker_New(HPyContext *ctx, HPy_ssize_t size)
 {
     HPyContext *uctx = debug_state->uctx;
-    debug_check_ctx(ctx, m_Tracker_Add);
+    debug_check_ctx(ctx, MEMBER_Tracker_New);
     if (size < 0) {
         uctx->ctx_Err_SetString(uctx, uctx->h_ValueError, "HPyTracker_New: negative size");
         return (HPyTracker){ 0 };
@@ -388,9 +375,9 @@ HPyTracker debug_Tracker_New(HPyContext *ctx, HPy_ssize_t size)
 int debug_Tracker_Add(HPyContext *ctx, HPyTracker ht, HPy h)
 {
     HPyContext *uctx = debug_state->uctx;
-    debug_check_ctx(ctx, m_Tracker_Add);
+    debug_check_ctx(ctx, MEMBER_Tracker_Add);
     debug_tracker *t = (debug_tracker *)ht._i;
-    debug_unwrap(h, m_Tracker_Add, 2);   /* checks it is open */
+    debug_unwrap(h, MEMBER_Tracker_Add, 2);   /* checks it is open */
     if (t->length == t->capacity) {
         HPy *grown = realloc(t->handles, (size_t)t->capacity * 2 * sizeof(HPy));
         if (grown == NULL) {
@@ -406,16 +393,16 @@ int debug_Tracker_Add(HPyContext *ctx, HPyTracker ht, HPy h)
 
 void debug_Tracker_ForgetAll(HPyContext *ctx, HPyTracker ht)
 {
-    debug_check_ctx(ctx, m_Tracker_Add);
+    debug_check_ctx(ctx, MEMBER_Tracker_ForgetAll);
     ((debug_tracker *)ht._i)->length = 0;
 }
 
 void debug_Tracker_Close(HPyContext *ctx, HPyTracker ht)
 {
-    debug_check_ctx(ctx, m_Tracker_Close);
+    debug_check_ctx(ctx, MEMBER_Tracker_Close);
     debug_tracker *t = (debug_tracker *)ht._i;
     for (HPy_ssize_t i = 0; i < t->length; i++)
-        close_member(t->handles[i], m_Tracker_Close);
+        close_member(t->handles[i], MEMBER_Tracker_Close);
     free(t->handles);
     free(t);
 }
@@ -471,7 +458,7 @@ static void dispatch(HPyContext *cctx, HPyFunc_Signature sig, HPyCFunction func,
         a->result = NULL;
         if (h != NULL) {
             HPy r = ((HPyFunc_varargs)(void (*)(void))func)(cctx, self, h, n);
-            a->result = take_result(r, m_Trampoline);
+            a->result = take_result(r, MEMBER_CallRealFunctionFromTrampoline);
             end_array_loan(h, n, small);
         }
         end_loan(self);
@@ -486,7 +473,7 @@ static void dispatch(HPyContext *cctx, HPyFunc_Signature sig, HPyCFunction func,
         a->result = NULL;
         if (h != NULL) {
             HPy r = ((HPyFunc_keywords)(void (*)(void))func)(cctx, self, h, nargs, kw);
-            a->result = take_result(r, m_Trampoline);
+            a->result = take_result(r, MEMBER_CallRealFunctionFromTrampoline);
             end_array_loan(h, n, small);
         }
         end_loan(kw);
@@ -505,7 +492,7 @@ static void dispatch(HPyContext *cctx, HPyFunc_Signature sig, HPyCFunction func,
         if (h != NULL) {
             if (sig == HPyFunc_NEWFUNC) {
                 HPy r = ((HPyFunc_newfunc)(void (*)(void))func)(cctx, self, h, (HPy_ssize_t)n, kw);
-                a->result = take_result(r, m_Trampoline);
+                a->result = take_result(r, MEMBER_CallRealFunctionFromTrampoline);
             } else {
                 init->result = ((HPyFunc_initproc)(void (*)(void))func)(cctx, self, h, (HPy_ssize_t)n, kw);
             }
@@ -528,7 +515,7 @@ static void dispatch(HPyContext *cctx, HPyFunc_Signature sig, HPyCFunction func,
             /* the buffer owns its obj: a debug handle the extension put there is given away */
             PyObject **obj = (PyObject **)((char *)a->view + offsetof(HPy_buffer, obj));
             if (a->result >= 0 && *obj != NULL)
-                *obj = take_result(_py2h(*obj), m_Trampoline);
+                *obj = take_result(_py2h(*obj), MEMBER_CallRealFunctionFromTrampoline);
         }
         end_loan(self);
         return;
@@ -556,7 +543,7 @@ static void dispatch(HPyContext *cctx, HPyFunc_Signature sig, HPyCFunction func,
         for (int i = 0; i < s.count; i++)
             FIELD(args, s.offsets[i]) = saved[i];
         if (s.result >= 0)
-            FIELD(args, s.result) = take_result(_py2h(FIELD(args, s.result)), m_Trampoline);
+            FIELD(args, s.result) = take_result(_py2h(FIELD(args, s.result)), MEMBER_CallRealFunctionFromTrampoline);
         for (int i = 0; i < s.count; i++)
             end_loan(lent[i]);
         return;
@@ -565,19 +552,19 @@ static void dispatch(HPyContext *cctx, HPyFunc_Signature sig, HPyCFunction func,
 }
 
 /* HPy_mod_create and HPy_mod_exec run by the module builder (C#) in debug mode. */
-PyObject *native_debug_call_create(HPyContext *dctx, void *impl, PyObject *spec)
+PyObject *shim_debug_call_create(HPyContext *dctx, void *impl, PyObject *spec)
 {
     uint32_t saved;
     HPyContext *cctx = begin_call(dctx, &saved);
     HPy h = lend(spec);
     HPy r = ((HPy (*)(HPyContext *, HPy))impl)(cctx, h);
-    PyObject *result = take_result(r, m_Trampoline);
+    PyObject *result = take_result(r, MEMBER_CallRealFunctionFromTrampoline);
     end_loan(h);
     end_call(dctx, cctx, saved);
     return result;
 }
 
-int native_debug_call_exec(HPyContext *dctx, void *impl, PyObject *module)
+int shim_debug_call_exec(HPyContext *dctx, void *impl, PyObject *module)
 {
     uint32_t saved;
     HPyContext *cctx = begin_call(dctx, &saved);
@@ -590,12 +577,11 @@ int native_debug_call_exec(HPyContext *dctx, void *impl, PyObject *module)
 
 /* ---- the context and the queries behind hpyshim.debug ---- */
 
-void debug_fill_generated(HPyContext *dctx, HPyContext *uctx);
 
 static HPyContext *debug_ctx;
 
 /* The debug context over `uctx`, with `arena` (made by C#, its lists empty); made once. */
-HPyContext *native_debug_context(HPyContext *uctx, debug_arena *arena)
+HPyContext *shim_debug_context(HPyContext *uctx, debug_arena *arena)
 {
     if (debug_ctx != NULL)
         return debug_ctx;
@@ -605,27 +591,6 @@ HPyContext *native_debug_context(HPyContext *uctx, debug_arena *arena)
     debug_state = arena;
     arena->uctx = uctx;
     arena->dctx = dctx;
-    m_Dup = member_index("ctx_Dup");
-    m_CallTupleDict = member_index("ctx_CallTupleDict");
-    m_Close = member_index("ctx_Close");
-    m_Call = member_index("ctx_Call");
-    m_CallMethod = member_index("ctx_CallMethod");
-    m_Type_GenericNew = member_index("ctx_Type_GenericNew");
-    m_Tuple_FromArray = member_index("ctx_Tuple_FromArray");
-    m_Type_FromSpec = member_index("ctx_Type_FromSpec");
-    m_Tracker_Add = member_index("ctx_Tracker_Add");
-    m_Tracker_Close = member_index("ctx_Tracker_Close");
-    m_ContextVar_Get = member_index("ctx_ContextVar_Get");
-    m_Trampoline = member_index("ctx_CallRealFunctionFromTrampoline");
-    m_TypeCheck = member_index("ctx_TypeCheck");
-    m_Type_GetName = member_index("ctx_Type_GetName");
-    m_Type_IsSubtype = member_index("ctx_Type_IsSubtype");
-    m_Unicode_Substring = member_index("ctx_Unicode_Substring");
-    m_AsStruct = member_index("ctx_AsStruct_Object");
-    m_Builder = member_index("ctx_TupleBuilder_Build");
-    m_AsUTF8 = member_index("ctx_Unicode_AsUTF8AndSize");
-    m_BytesAsString = member_index("ctx_Bytes_AsString");
-    m_BytesAS_STRING = member_index("ctx_Bytes_AS_STRING");
     debug_raw_init();
     /* "3.12.1 (main, ...)": the frame layout of this minor version, if known */
     const char *version = cpy.Py_GetVersion();
@@ -655,7 +620,7 @@ HPyContext *native_debug_context(HPyContext *uctx, debug_arena *arena)
 
 /* Fills `out` with up to `capacity` entries of the open (which 0) or closed (1) list whose
    generation is at least `generation`, oldest first; returns how many there are in all. */
-int64_t native_debug_handles(int32_t which, uint64_t generation, debug_handle **out, int64_t capacity)
+int64_t shim_debug_handles(int32_t which, uint64_t generation, debug_handle **out, int64_t capacity)
 {
     if (debug_state == NULL)
         return 0;
@@ -671,7 +636,7 @@ int64_t native_debug_handles(int32_t which, uint64_t generation, debug_handle **
 }
 
 /* Closes an open handle as HPy_Close would, without the checks (DebugHandle._force_close). */
-int native_debug_force_close(debug_handle *h)
+int shim_debug_force_close(debug_handle *h)
 {
     if (h->magic != DEBUG_HANDLE_MAGIC || h->state != DH_OPEN || (h->flags & DH_IMMORTAL))
         return -1;
@@ -684,7 +649,7 @@ int native_debug_force_close(debug_handle *h)
 }
 
 /* The public name of a context member ("HPy_Add"), for reports; NULL if out of range. */
-const char *native_debug_member_name(int32_t member)
+const char *shim_debug_member_name(int32_t member)
 {
     return member >= 0 && member < native_member_count ? native_member_public_names[member] : NULL;
 }
@@ -712,8 +677,8 @@ static int is_tuple_or_null(HPy uh)
 int debug_TypeCheck(HPyContext *ctx, HPy obj, HPy type)
 {
     HPyContext *uctx = debug_state->uctx;
-    debug_check_ctx(ctx, m_TypeCheck);
-    HPy uobj = debug_unwrap(obj, m_TypeCheck, 1), utype = debug_unwrap(type, m_TypeCheck, 2);
+    debug_check_ctx(ctx, MEMBER_TypeCheck);
+    HPy uobj = debug_unwrap(obj, MEMBER_TypeCheck, 1), utype = debug_unwrap(type, MEMBER_TypeCheck, 2);
     if (!is_type(utype))
         fatal("HPy_TypeCheck arg 2 must be a type");
     return uctx->ctx_TypeCheck(uctx, uobj, utype);
@@ -722,20 +687,20 @@ int debug_TypeCheck(HPyContext *ctx, HPy obj, HPy type)
 const char *debug_Type_GetName(HPyContext *ctx, HPy type)
 {
     HPyContext *uctx = debug_state->uctx;
-    debug_check_ctx(ctx, m_Type_GetName);
-    HPy utype = debug_unwrap(type, m_Type_GetName, 1);
+    debug_check_ctx(ctx, MEMBER_Type_GetName);
+    HPy utype = debug_unwrap(type, MEMBER_Type_GetName, 1);
     if (!is_type(utype))
         fatal("HPyType_GetName arg must be a type");
     const char *p = uctx->ctx_Type_GetName(uctx, utype);
     return p == NULL ? NULL
-        : debug_raw_copy(type, p, strlen(p) + 1, m_Type_GetName, __builtin_return_address(0));
+        : debug_raw_copy(type, p, strlen(p) + 1, MEMBER_Type_GetName, __builtin_return_address(0));
 }
 
 int debug_Type_IsSubtype(HPyContext *ctx, HPy sub, HPy type)
 {
     HPyContext *uctx = debug_state->uctx;
-    debug_check_ctx(ctx, m_Type_IsSubtype);
-    HPy usub = debug_unwrap(sub, m_Type_IsSubtype, 1), utype = debug_unwrap(type, m_Type_IsSubtype, 2);
+    debug_check_ctx(ctx, MEMBER_Type_IsSubtype);
+    HPy usub = debug_unwrap(sub, MEMBER_Type_IsSubtype, 1), utype = debug_unwrap(type, MEMBER_Type_IsSubtype, 2);
     if (!is_type(usub))
         fatal("HPyType_IsSubtype arg 1 must be a type");
     if (!is_type(utype))
@@ -746,8 +711,8 @@ int debug_Type_IsSubtype(HPyContext *ctx, HPy sub, HPy type)
 HPy debug_Unicode_Substring(HPyContext *ctx, HPy str, HPy_ssize_t start, HPy_ssize_t end)
 {
     HPyContext *uctx = debug_state->uctx;
-    debug_check_ctx(ctx, m_Unicode_Substring);
-    HPy ustr = debug_unwrap(str, m_Unicode_Substring, 1);
+    debug_check_ctx(ctx, MEMBER_Unicode_Substring);
+    HPy ustr = debug_unwrap(str, MEMBER_Unicode_Substring, 1);
     PyObject *o = _h2py(ustr);
     if (o == NULL || !(TP_FLAGS(Py_TYPE_OF(o)) & TPFLAGS_UnicodeSubclass))
         fatal("HPyUnicode_Substring arg 1 must be a Unicode object");
@@ -775,8 +740,8 @@ static const char *shape_name(HPyType_BuiltinShape shape)
     void *debug_AsStruct_##SHAPE(HPyContext *ctx, HPy h)                                        \
     {                                                                                           \
         HPyContext *uctx = debug_state->uctx;                                                   \
-        debug_check_ctx(ctx, m_AsStruct);                                                       \
-        HPy uh = debug_unwrap(h, m_AsStruct, 1);                                                \
+        debug_check_ctx(ctx, MEMBER_AsStruct_##SHAPE);                                      \
+        HPy uh = debug_unwrap(h, MEMBER_AsStruct_##SHAPE, 1);                               \
         HPyType_BuiltinShape actual =                                                           \
             uctx->ctx_Type_GetBuiltinShape(uctx, _py2h(Py_TYPE_OF(_h2py(uh))));                 \
         if (actual != HPyType_BuiltinShape_##SHAPE) {                                           \
@@ -863,16 +828,16 @@ static debug_builder *builder_of(intptr_t value, int32_t member)
     TYPE debug_##KIND##Builder_New(HPyContext *ctx, HPy_ssize_t size)                             \
     {                                                                                             \
         HPyContext *uctx = debug_state->uctx;                                                     \
-        debug_check_ctx(ctx, m_Builder);                                                          \
+        debug_check_ctx(ctx, MEMBER_##KIND##Builder_New);                                         \
         return (TYPE){ open_builder(uctx->ctx_##KIND##Builder_New(uctx, size).FIELD) };           \
     }                                                                                             \
                                                                                                   \
     void debug_##KIND##Builder_Set(HPyContext *ctx, TYPE builder, HPy_ssize_t index, HPy h_item)  \
     {                                                                                             \
         HPyContext *uctx = debug_state->uctx;                                                     \
-        debug_check_ctx(ctx, m_Builder);                                                          \
-        debug_builder *b = builder_of(builder.FIELD, m_Builder);                                  \
-        HPy item = debug_unwrap(h_item, m_Builder, 3);                                            \
+        debug_check_ctx(ctx, MEMBER_##KIND##Builder_Set);                                         \
+        debug_builder *b = builder_of(builder.FIELD, MEMBER_##KIND##Builder_Set);                 \
+        HPy item = debug_unwrap(h_item, MEMBER_##KIND##Builder_Set, 3);                           \
         if (b != NULL)                                                                            \
             uctx->ctx_##KIND##Builder_Set(uctx, (TYPE){ b->universal }, index, item);             \
     }                                                                                             \
@@ -880,8 +845,8 @@ static debug_builder *builder_of(intptr_t value, int32_t member)
     HPy debug_##KIND##Builder_Build(HPyContext *ctx, TYPE builder)                                \
     {                                                                                             \
         HPyContext *uctx = debug_state->uctx;                                                     \
-        debug_check_ctx(ctx, m_Builder);                                                          \
-        debug_builder *b = builder_of(builder.FIELD, m_Builder);                                  \
+        debug_check_ctx(ctx, MEMBER_##KIND##Builder_Build);                                       \
+        debug_builder *b = builder_of(builder.FIELD, MEMBER_##KIND##Builder_Build);               \
         HPy r = uctx->ctx_##KIND##Builder_Build(uctx, (TYPE){ b != NULL ? b->universal : 0 });    \
         if (b != NULL)                                                                            \
             finish_builder(b);                                                                    \
@@ -891,8 +856,8 @@ static debug_builder *builder_of(intptr_t value, int32_t member)
     void debug_##KIND##Builder_Cancel(HPyContext *ctx, TYPE builder)                              \
     {                                                                                             \
         HPyContext *uctx = debug_state->uctx;                                                     \
-        debug_check_ctx(ctx, m_Builder);                                                          \
-        debug_builder *b = builder_of(builder.FIELD, m_Builder);                                  \
+        debug_check_ctx(ctx, MEMBER_##KIND##Builder_Cancel);                                      \
+        debug_builder *b = builder_of(builder.FIELD, MEMBER_##KIND##Builder_Cancel);              \
         if (b == NULL)                                                                            \
             return;                                                                               \
         uctx->ctx_##KIND##Builder_Cancel(uctx, (TYPE){ b->universal });                           \
@@ -907,32 +872,32 @@ DEBUG_BUILDER(List, HPyListBuilder, _lst)
 const char *debug_Unicode_AsUTF8AndSize(HPyContext *ctx, HPy h, HPy_ssize_t *size)
 {
     HPyContext *uctx = debug_state->uctx;
-    debug_check_ctx(ctx, m_AsUTF8);
+    debug_check_ctx(ctx, MEMBER_Unicode_AsUTF8AndSize);
     HPy_ssize_t n = 0;
-    const char *p = uctx->ctx_Unicode_AsUTF8AndSize(uctx, debug_unwrap(h, m_AsUTF8, 1), &n);
+    const char *p = uctx->ctx_Unicode_AsUTF8AndSize(uctx, debug_unwrap(h, MEMBER_Unicode_AsUTF8AndSize, 1), &n);
     if (size != NULL)
         *size = n;
-    return p == NULL ? NULL : debug_raw_copy(h, p, (size_t)n + 1, m_AsUTF8, __builtin_return_address(0));
+    return p == NULL ? NULL : debug_raw_copy(h, p, (size_t)n + 1, MEMBER_Unicode_AsUTF8AndSize, __builtin_return_address(0));
 }
 
 const char *debug_Bytes_AsString(HPyContext *ctx, HPy h)
 {
     HPyContext *uctx = debug_state->uctx;
-    debug_check_ctx(ctx, m_BytesAsString);
-    HPy uh = debug_unwrap(h, m_BytesAsString, 1);
+    debug_check_ctx(ctx, MEMBER_Bytes_AsString);
+    HPy uh = debug_unwrap(h, MEMBER_Bytes_AsString, 1);
     const char *p = uctx->ctx_Bytes_AsString(uctx, uh);
     return p == NULL ? NULL
-        : debug_raw_copy(h, p, (size_t)uctx->ctx_Bytes_Size(uctx, uh) + 1, m_BytesAsString,
+        : debug_raw_copy(h, p, (size_t)uctx->ctx_Bytes_Size(uctx, uh) + 1, MEMBER_Bytes_AsString,
                          __builtin_return_address(0));
 }
 
 const char *debug_Bytes_AS_STRING(HPyContext *ctx, HPy h)
 {
     HPyContext *uctx = debug_state->uctx;
-    debug_check_ctx(ctx, m_BytesAS_STRING);
-    HPy uh = debug_unwrap(h, m_BytesAS_STRING, 1);
+    debug_check_ctx(ctx, MEMBER_Bytes_AS_STRING);
+    HPy uh = debug_unwrap(h, MEMBER_Bytes_AS_STRING, 1);
     const char *p = uctx->ctx_Bytes_AS_STRING(uctx, uh);
     return p == NULL ? NULL
-        : debug_raw_copy(h, p, (size_t)uctx->ctx_Bytes_GET_SIZE(uctx, uh) + 1, m_BytesAS_STRING,
+        : debug_raw_copy(h, p, (size_t)uctx->ctx_Bytes_GET_SIZE(uctx, uh) + 1, MEMBER_Bytes_AS_STRING,
                          __builtin_return_address(0));
 }

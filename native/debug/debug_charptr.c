@@ -12,7 +12,7 @@
 #include "debug/debug.h"
 #include "platform/platform.h"
 
-const char *native_debug_member_name(int32_t member);
+const char *shim_debug_member_name(int32_t member);
 
 typedef struct {
     char *base;
@@ -55,7 +55,7 @@ static void on_fault(void *fault_address)
     for (sig_atomic_t i = 0; i < region_count; i++) {
         raw_region *r = &regions[i];
         if (address >= r->base && address < r->base + r->length) {
-            const char *getter = native_debug_member_name(r->member);
+            const char *getter = shim_debug_member_name(r->member);
             int closed = r->owner->state != DH_OPEN || r->owner->raw != r->base;
             say("HPy debug mode: invalid access to the char* that ");
             say(getter != NULL ? getter : "a getter");

@@ -1,11 +1,11 @@
 /* Points the context's fast members at the fast path. */
-#include "runtime/runtime.h"
+#include "interop/boundary.gen.h"
 
 native_trampoline_fallback native_fallback_trampoline;
 
 /* Returns NULL on success, or why the fast path cannot be filled. The CPython symbols were
  * resolved (and missing ones reported) when the runtime bound to this CPython. */
-const char *hpyshim_native_fill(HPyContext *ctx, native_trampoline_fallback fallback)
+const char *shim_fill_context(HPyContext *ctx, native_trampoline_fallback fallback)
 {
     if (cpy.Py_IncRef == NULL)
         return "the CPython symbol table, which is not resolved yet";

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include "runtime/runtime.h"
 
-HPy hpyshim_native_CallTupleDict(HPyContext *ctx, HPy callable, HPy args, HPy kw)
+HPy ctx_CallTupleDict(HPyContext *ctx, HPy callable, HPy args, HPy kw)
 {
     if (!HPy_IsNull(args) && !native_has_flag(_h2py(args), TPFLAGS_TupleSubclass)) {
         cpy.PyErr_SetString(*cpy.PyExc_TypeError, "HPy_CallTupleDict requires args to be a tuple or null handle");
@@ -54,7 +54,7 @@ typedef void (*fn_v_w)(void *);
 #define P(h) _py2h(h)
 #define R(h) ((cpy_PyObject *)_h2py(h))
 
-void hpyshim_native_CallRealFunctionFromTrampoline(HPyContext *ctx, HPyFunc_Signature sig,
+void ctx_CallRealFunctionFromTrampoline(HPyContext *ctx, HPyFunc_Signature sig,
                                                    HPyCFunction func, void *args)
 {
     /* The method signatures first: they are most of the calls, and a compare is cheaper than the
@@ -273,14 +273,14 @@ static PyObject *invoke(PyObject *callable, PyObject *const *args, size_t nargs,
     return result;
 }
 
-HPy hpyshim_native_Call(HPyContext *ctx, HPy callable, const HPy *args, size_t nargs, HPy kwnames)
+HPy ctx_Call(HPyContext *ctx, HPy callable, const HPy *args, size_t nargs, HPy kwnames)
 {
     if (check_kwnames(kwnames, "HPy_Call") < 0)
         return HPy_NULL;
     return _py2h(invoke(_h2py(callable), (PyObject *const *)args, nargs, _h2py(kwnames)));
 }
 
-HPy hpyshim_native_CallMethod(HPyContext *ctx, HPy name, const HPy *args, size_t nargs, HPy kwnames)
+HPy ctx_CallMethod(HPyContext *ctx, HPy name, const HPy *args, size_t nargs, HPy kwnames)
 {
     if (check_kwnames(kwnames, "HPy_CallMethod") < 0)
         return HPy_NULL;

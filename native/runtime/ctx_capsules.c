@@ -16,7 +16,7 @@ static int capsule_trampoline(HPyCapsule_Destructor *destructor, void **trampoli
     return 0;
 }
 
-void *hpyshim_native_Capsule_Get(HPyContext *ctx, HPy capsule, _HPyCapsule_key key, const char *utf8_name)
+void *ctx_Capsule_Get(HPyContext *ctx, HPy capsule, _HPyCapsule_key key, const char *utf8_name)
 {
     PyObject *o = _h2py(capsule);
     switch (key) {
@@ -32,7 +32,7 @@ void *hpyshim_native_Capsule_Get(HPyContext *ctx, HPy capsule, _HPyCapsule_key k
     }
 }
 
-int hpyshim_native_Capsule_Set(HPyContext *ctx, HPy capsule, _HPyCapsule_key key, void *value)
+int ctx_Capsule_Set(HPyContext *ctx, HPy capsule, _HPyCapsule_key key, void *value)
 {
     PyObject *o = _h2py(capsule);
     void *trampoline;
@@ -50,7 +50,7 @@ int hpyshim_native_Capsule_Set(HPyContext *ctx, HPy capsule, _HPyCapsule_key key
     }
 }
 
-HPy hpyshim_native_Capsule_New(HPyContext *ctx, void *pointer, const char *utf8_name, HPyCapsule_Destructor *destructor)
+HPy ctx_Capsule_New(HPyContext *ctx, void *pointer, const char *utf8_name, HPyCapsule_Destructor *destructor)
 {
     void *trampoline;
     if (capsule_trampoline(destructor, &trampoline) < 0)

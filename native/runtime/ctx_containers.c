@@ -33,7 +33,7 @@ static inline int set_item_fast(PyObject **items, Py_ssize_t size, HPy_ssize_t i
     return 1;
 }
 
-HPy hpyshim_native_Tuple_FromArray(HPyContext *ctx, const HPy items[], HPy_ssize_t n)
+HPy ctx_Tuple_FromArray(HPyContext *ctx, const HPy items[], HPy_ssize_t n)
 {
     PyObject *tuple = cpy.PyTuple_New(n);
     if (tuple == NULL)
@@ -45,20 +45,20 @@ HPy hpyshim_native_Tuple_FromArray(HPyContext *ctx, const HPy items[], HPy_ssize
     return _py2h(tuple);
 }
 
-HPyListBuilder hpyshim_native_ListBuilder_New(HPyContext *ctx, HPy_ssize_t size)
+HPyListBuilder ctx_ListBuilder_New(HPyContext *ctx, HPy_ssize_t size)
 {
     PyObject *list = cpy.PyList_New(size);
     return (HPyListBuilder){ (HPy_ssize_t)list };
 }
 
-void hpyshim_native_ListBuilder_Set(HPyContext *ctx, HPyListBuilder builder, HPy_ssize_t index, HPy h_item)
+void ctx_ListBuilder_Set(HPyContext *ctx, HPyListBuilder builder, HPy_ssize_t index, HPy h_item)
 {
     PyObject *list = (PyObject *)builder._lst;
     if (list != NULL && !set_item_fast(LIST_ITEMS(list), LIST_SIZE(list), index, h_item))
         set_item_slow(LIST_ITEMS(list), LIST_SIZE(list), list, index, h_item, cpy.PyList_SetItem);
 }
 
-HPy hpyshim_native_ListBuilder_Build(HPyContext *ctx, HPyListBuilder builder)
+HPy ctx_ListBuilder_Build(HPyContext *ctx, HPyListBuilder builder)
 {
     if (builder._lst == 0) {
         if (cpy.PyErr_Occurred() == NULL)
@@ -68,25 +68,25 @@ HPy hpyshim_native_ListBuilder_Build(HPyContext *ctx, HPyListBuilder builder)
     return (HPy){ builder._lst };
 }
 
-void hpyshim_native_ListBuilder_Cancel(HPyContext *ctx, HPyListBuilder builder)
+void ctx_ListBuilder_Cancel(HPyContext *ctx, HPyListBuilder builder)
 {
     cpy.Py_DecRef((PyObject *)builder._lst);
 }
 
-HPyTupleBuilder hpyshim_native_TupleBuilder_New(HPyContext *ctx, HPy_ssize_t size)
+HPyTupleBuilder ctx_TupleBuilder_New(HPyContext *ctx, HPy_ssize_t size)
 {
     PyObject *tuple = cpy.PyTuple_New(size);
     return (HPyTupleBuilder){ (HPy_ssize_t)tuple };
 }
 
-void hpyshim_native_TupleBuilder_Set(HPyContext *ctx, HPyTupleBuilder builder, HPy_ssize_t index, HPy h_item)
+void ctx_TupleBuilder_Set(HPyContext *ctx, HPyTupleBuilder builder, HPy_ssize_t index, HPy h_item)
 {
     PyObject *tuple = (PyObject *)builder._tup;
     if (tuple != NULL && !set_item_fast((PyObject **)TUPLE_ITEMS(tuple), TUPLE_SIZE(tuple), index, h_item))
         set_item_slow((PyObject **)TUPLE_ITEMS(tuple), TUPLE_SIZE(tuple), tuple, index, h_item, cpy.PyTuple_SetItem);
 }
 
-HPy hpyshim_native_TupleBuilder_Build(HPyContext *ctx, HPyTupleBuilder builder)
+HPy ctx_TupleBuilder_Build(HPyContext *ctx, HPyTupleBuilder builder)
 {
     if (builder._tup == 0) {
         if (cpy.PyErr_Occurred() == NULL)
@@ -96,7 +96,7 @@ HPy hpyshim_native_TupleBuilder_Build(HPyContext *ctx, HPyTupleBuilder builder)
     return (HPy){ builder._tup };
 }
 
-void hpyshim_native_TupleBuilder_Cancel(HPyContext *ctx, HPyTupleBuilder builder)
+void ctx_TupleBuilder_Cancel(HPyContext *ctx, HPyTupleBuilder builder)
 {
     cpy.Py_DecRef((PyObject *)builder._tup);
 }

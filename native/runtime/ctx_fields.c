@@ -5,7 +5,7 @@
 
 /* Fields and globals own a strong reference. The new value is taken before the old one is
  * dropped, so storing the value already there cannot free it. */
-void hpyshim_native_Field_Store(HPyContext *ctx, HPy target_object, HPyField *target_field, HPy h)
+void ctx_Field_Store(HPyContext *ctx, HPy target_object, HPyField *target_field, HPy h)
 {
     PyObject *old = (PyObject *)target_field->_i;
     native_xincref(_h2py(h));
@@ -13,13 +13,13 @@ void hpyshim_native_Field_Store(HPyContext *ctx, HPy target_object, HPyField *ta
     native_decref(old);
 }
 
-HPy hpyshim_native_Field_Load(HPyContext *ctx, HPy source_object, HPyField source_field)
+HPy ctx_Field_Load(HPyContext *ctx, HPy source_object, HPyField source_field)
 {
     native_xincref((PyObject *)source_field._i);
     return (HPy){ source_field._i };
 }
 
-void hpyshim_native_Global_Store(HPyContext *ctx, HPyGlobal *global, HPy h)
+void ctx_Global_Store(HPyContext *ctx, HPyGlobal *global, HPy h)
 {
     PyObject *old = (PyObject *)global->_i;
     native_xincref(_h2py(h));
@@ -27,19 +27,19 @@ void hpyshim_native_Global_Store(HPyContext *ctx, HPyGlobal *global, HPy h)
     native_decref(old);
 }
 
-HPy hpyshim_native_Global_Load(HPyContext *ctx, HPyGlobal global)
+HPy ctx_Global_Load(HPyContext *ctx, HPyGlobal global)
 {
     native_xincref((PyObject *)global._i);
     return (HPy){ global._i };
 }
 
-HPy hpyshim_native_FromPyObject(HPyContext *ctx, cpy_PyObject *obj)
+HPy ctx_FromPyObject(HPyContext *ctx, cpy_PyObject *obj)
 {
     native_xincref((PyObject *)obj);
     return _py2h(obj);
 }
 
-cpy_PyObject *hpyshim_native_AsPyObject(HPyContext *ctx, HPy h)
+cpy_PyObject *ctx_AsPyObject(HPyContext *ctx, HPy h)
 {
     native_xincref(_h2py(h));
     return (cpy_PyObject *)_h2py(h);

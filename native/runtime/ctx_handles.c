@@ -7,13 +7,13 @@
  * Py_IncRef/Py_DecRef (which ignore NULL, as HPy_Dup(HPy_NULL) must); on the CPythons whose
  * refcount field we know, native_specialize_refcounts installs versions that do the same work
  * inline, as the C API's own macros do, saving a call on the most frequent context members. */
-HPy hpyshim_native_Dup(HPyContext *ctx, HPy h)
+HPy ctx_Dup(HPyContext *ctx, HPy h)
 {
     cpy.Py_IncRef(_h2py(h));
     return h;
 }
 
-void hpyshim_native_Close(HPyContext *ctx, HPy h)
+void ctx_Close(HPyContext *ctx, HPy h)
 {
     cpy.Py_DecRef(_h2py(h));
 }
@@ -70,25 +70,25 @@ void native_specialize_refcounts(HPyContext *ctx)
 #endif
 }
 
-int hpyshim_native_Is(HPyContext *ctx, HPy obj, HPy other)
+int ctx_Is(HPyContext *ctx, HPy obj, HPy other)
 {
     return obj._i == other._i;
 }
 
-HPy hpyshim_native_Type(HPyContext *ctx, HPy obj)
+HPy ctx_Type(HPyContext *ctx, HPy obj)
 {
     PyObject *type = Py_TYPE_OF(_h2py(obj));
     cpy.Py_IncRef(type);
     return _py2h(type);
 }
 
-int hpyshim_native_TypeCheck(HPyContext *ctx, HPy obj, HPy type)
+int ctx_TypeCheck(HPyContext *ctx, HPy obj, HPy type)
 {
     PyObject *t = Py_TYPE_OF(_h2py(obj));
     return t == _h2py(type) || cpy.PyType_IsSubtype(t, _h2py(type));
 }
 
-int hpyshim_native_Err_Occurred(HPyContext *ctx)
+int ctx_Err_Occurred(HPyContext *ctx)
 {
     return cpy.PyErr_Occurred() != NULL;
 }
@@ -100,8 +100,8 @@ static int has_flag(HPy h, unsigned long flag)
     return !HPy_IsNull(h) && native_has_flag(_h2py(h), flag);
 }
 
-int hpyshim_native_Bytes_Check(HPyContext *ctx, HPy h) { return has_flag(h, TPFLAGS_BytesSubclass); }
-int hpyshim_native_Unicode_Check(HPyContext *ctx, HPy h) { return has_flag(h, TPFLAGS_UnicodeSubclass); }
-int hpyshim_native_List_Check(HPyContext *ctx, HPy h) { return has_flag(h, TPFLAGS_ListSubclass); }
-int hpyshim_native_Dict_Check(HPyContext *ctx, HPy h) { return has_flag(h, TPFLAGS_DictSubclass); }
-int hpyshim_native_Tuple_Check(HPyContext *ctx, HPy h) { return has_flag(h, TPFLAGS_TupleSubclass); }
+int ctx_Bytes_Check(HPyContext *ctx, HPy h) { return has_flag(h, TPFLAGS_BytesSubclass); }
+int ctx_Unicode_Check(HPyContext *ctx, HPy h) { return has_flag(h, TPFLAGS_UnicodeSubclass); }
+int ctx_List_Check(HPyContext *ctx, HPy h) { return has_flag(h, TPFLAGS_ListSubclass); }
+int ctx_Dict_Check(HPyContext *ctx, HPy h) { return has_flag(h, TPFLAGS_DictSubclass); }
+int ctx_Tuple_Check(HPyContext *ctx, HPy h) { return has_flag(h, TPFLAGS_TupleSubclass); }

@@ -2,7 +2,7 @@
  * HPy; exact lists and tuples read the item directly. */
 #include "runtime/runtime.h"
 
-HPy hpyshim_native_GetItem_i(HPyContext *ctx, HPy obj, HPy_ssize_t idx)
+HPy ctx_GetItem_i(HPyContext *ctx, HPy obj, HPy_ssize_t idx)
 {
     PyObject *o = _h2py(obj);
     /* An exact list or tuple with the index in range: the item, as PyObject_GetItem would give. */
@@ -21,7 +21,7 @@ HPy hpyshim_native_GetItem_i(HPyContext *ctx, HPy obj, HPy_ssize_t idx)
     return _py2h(result);
 }
 
-HPy hpyshim_native_GetItem_s(HPyContext *ctx, HPy obj, const char *utf8_key)
+HPy ctx_GetItem_s(HPyContext *ctx, HPy obj, const char *utf8_key)
 {
     PyObject *key = cpy.PyUnicode_FromString(utf8_key);
     if (key == NULL)
@@ -40,22 +40,22 @@ static int set_with_key(PyObject *o, PyObject *key, int delete, PyObject *value)
     return result;
 }
 
-int hpyshim_native_SetItem_i(HPyContext *ctx, HPy obj, HPy_ssize_t idx, HPy value)
+int ctx_SetItem_i(HPyContext *ctx, HPy obj, HPy_ssize_t idx, HPy value)
 {
     return set_with_key(_h2py(obj), cpy.PyLong_FromSsize_t(idx), 0, _h2py(value));
 }
 
-int hpyshim_native_SetItem_s(HPyContext *ctx, HPy obj, const char *utf8_key, HPy value)
+int ctx_SetItem_s(HPyContext *ctx, HPy obj, const char *utf8_key, HPy value)
 {
     return set_with_key(_h2py(obj), cpy.PyUnicode_FromString(utf8_key), 0, _h2py(value));
 }
 
-int hpyshim_native_DelItem_i(HPyContext *ctx, HPy obj, HPy_ssize_t idx)
+int ctx_DelItem_i(HPyContext *ctx, HPy obj, HPy_ssize_t idx)
 {
     return set_with_key(_h2py(obj), cpy.PyLong_FromSsize_t(idx), 1, NULL);
 }
 
-int hpyshim_native_DelItem_s(HPyContext *ctx, HPy obj, const char *utf8_key)
+int ctx_DelItem_s(HPyContext *ctx, HPy obj, const char *utf8_key)
 {
     return set_with_key(_h2py(obj), cpy.PyUnicode_FromString(utf8_key), 1, NULL);
 }

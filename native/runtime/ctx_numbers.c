@@ -2,17 +2,17 @@
  * on the supported targets, then is range-checked), and booleans. */
 #include "runtime/runtime.h"
 
-HPy hpyshim_native_Long_FromInt32_t(HPyContext *ctx, int32_t value)
+HPy ctx_Long_FromInt32_t(HPyContext *ctx, int32_t value)
 {
     return _py2h(cpy.PyLong_FromLong(value));
 }
 
-HPy hpyshim_native_Long_FromUInt32_t(HPyContext *ctx, uint32_t value)
+HPy ctx_Long_FromUInt32_t(HPyContext *ctx, uint32_t value)
 {
     return _py2h(cpy.PyLong_FromUnsignedLong(value));
 }
 
-int32_t hpyshim_native_Long_AsInt32_t(HPyContext *ctx, HPy h)
+int32_t ctx_Long_AsInt32_t(HPyContext *ctx, HPy h)
 {
     long value = cpy.PyLong_AsLong(_h2py(h));
     if (value == -1 && cpy.PyErr_Occurred() != NULL)
@@ -24,7 +24,7 @@ int32_t hpyshim_native_Long_AsInt32_t(HPyContext *ctx, HPy h)
     return (int32_t)value;
 }
 
-uint32_t hpyshim_native_Long_AsUInt32_t(HPyContext *ctx, HPy h)
+uint32_t ctx_Long_AsUInt32_t(HPyContext *ctx, HPy h)
 {
     unsigned long value = cpy.PyLong_AsUnsignedLong(_h2py(h));
     /* (unsigned long)-1 is CPython's error value */
@@ -38,12 +38,12 @@ uint32_t hpyshim_native_Long_AsUInt32_t(HPyContext *ctx, HPy h)
 }
 
 /* Masking conversions never overflow; CPython's own error value passes through unchanged. */
-uint32_t hpyshim_native_Long_AsUInt32_tMask(HPyContext *ctx, HPy h)
+uint32_t ctx_Long_AsUInt32_tMask(HPyContext *ctx, HPy h)
 {
     return (uint32_t)cpy.PyLong_AsUnsignedLongMask(_h2py(h));
 }
 
-HPy hpyshim_native_Bool_FromBool(HPyContext *ctx, bool v)
+HPy ctx_Bool_FromBool(HPyContext *ctx, bool v)
 {
     HPy result = v ? ctx->h_True : ctx->h_False;
     native_incref(_h2py(result));

@@ -1,12 +1,12 @@
 /* Leaving and re-entering Python execution: the GIL, released and taken back. */
 #include "runtime/runtime.h"
 
-HPyThreadState hpyshim_native_LeavePythonExecution(HPyContext *ctx)
+HPyThreadState ctx_LeavePythonExecution(HPyContext *ctx)
 {
     return (HPyThreadState){ (intptr_t)cpy.PyEval_SaveThread() };
 }
 
-void hpyshim_native_ReenterPythonExecution(HPyContext *ctx, HPyThreadState state)
+void ctx_ReenterPythonExecution(HPyContext *ctx, HPyThreadState state)
 {
     cpy.PyEval_RestoreThread((void *)state._i);
 }

@@ -13,7 +13,7 @@ typedef struct {
 
 enum { TRACKER_INITIAL_CAPACITY = 5 };
 
-HPyTracker hpyshim_native_Tracker_New(HPyContext *ctx, HPy_ssize_t size)
+HPyTracker ctx_Tracker_New(HPyContext *ctx, HPy_ssize_t size)
 {
     if (size > PTRDIFF_MAX / (HPy_ssize_t)sizeof(PyObject *) - 1) {
         cpy.PyErr_NoMemory();
@@ -34,7 +34,7 @@ HPyTracker hpyshim_native_Tracker_New(HPyContext *ctx, HPy_ssize_t size)
     return (HPyTracker){ (HPy_ssize_t)state };
 }
 
-int hpyshim_native_Tracker_Add(HPyContext *ctx, HPyTracker ht, HPy h)
+int ctx_Tracker_Add(HPyContext *ctx, HPyTracker ht, HPy h)
 {
     tracker_state *state = (tracker_state *)ht._i;
     if (state == NULL) {
@@ -55,14 +55,14 @@ int hpyshim_native_Tracker_Add(HPyContext *ctx, HPyTracker ht, HPy h)
     return 0;
 }
 
-void hpyshim_native_Tracker_ForgetAll(HPyContext *ctx, HPyTracker ht)
+void ctx_Tracker_ForgetAll(HPyContext *ctx, HPyTracker ht)
 {
     tracker_state *state = (tracker_state *)ht._i;
     if (state != NULL)
         state->length = 0;
 }
 
-void hpyshim_native_Tracker_Close(HPyContext *ctx, HPyTracker ht)
+void ctx_Tracker_Close(HPyContext *ctx, HPyTracker ht)
 {
     tracker_state *state = (tracker_state *)ht._i;
     if (state == NULL)

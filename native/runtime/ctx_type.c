@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "runtime/runtime.h"
+#include "interop/boundary.gen.h"
 
 typedef struct {
     PyObject *type;
@@ -50,7 +50,7 @@ static int insert(type_entry *table, size_t cap, type_entry e)
 }
 
 /* Called by the C# registry (under the GIL) for every type HPyType_FromSpec builds. */
-int hpyshim_native_note_type(PyObject *type, void *methods, HPy_ssize_t data_offset, void *vectorcall,
+int shim_note_type(PyObject *type, void *methods, HPy_ssize_t data_offset, void *vectorcall,
                              void *destroy, void *traverse, int shape)
 {
     if ((count + 1) * 2 > capacity) {
@@ -72,7 +72,7 @@ int hpyshim_native_note_type(PyObject *type, void *methods, HPy_ssize_t data_off
 
 /* Called by the C# registry when an HPy type has died: its entry goes (the table is probed
  * linearly, so the entries after it that were displaced past it move back). */
-void hpyshim_native_forget_type(PyObject *type)
+void shim_forget_type(PyObject *type)
 {
     if (capacity == 0)
         return;
@@ -129,10 +129,10 @@ static void init_vectorcall(PyObject *type, PyObject *obj)
 /* tp_new of HPy types with a call function but no HPy_tp_new: the inherited tp_new, then the
  * vectorcall field. The inherited one is that of the base of the highest type on the chain that
  * has this very tp_new, so that subclasses (which inherit it) do not recurse into themselves. */
-PyObject *hpyshim_native_vectorcall_new(PyObject *type, PyObject *args, PyObject *kwds)
+static PyObject *slot_vectorcall_new(PyObject *type, PyObject *args, PyObject *kwds)
 {
     PyObject *owner = type;
-    while (TP_BASE(owner) != NULL && TP_NEW(TP_BASE(owner)) == hpyshim_native_vectorcall_new)
+    while (TP_BASE(owner) != NULL && TP_NEW(TP_BASE(owner)) == slot_vectorcall_new)
         owner = TP_BASE(owner);
     PyObject *base = TP_BASE(owner);
     if (base == NULL || TP_NEW(base) == NULL) {
@@ -157,12 +157,12 @@ PyObject *hpyshim_native_vectorcall_new(PyObject *type, PyObject *args, PyObject
     return obj;
 }
 
-void *hpyshim_native_vectorcall_new_address(void)
+void *shim_vectorcall_new_address(void)
 {
-    return (void *)hpyshim_native_vectorcall_new;
+    return (void *)slot_vectorcall_new;
 }
 
-int hpyshim_native_SetCallFunction(HPyContext *ctx, HPy h, HPyCallFunction *func)
+int ctx_SetCallFunction(HPyContext *ctx, HPy h, HPyCallFunction *func)
 {
     PyObject *obj = _h2py(h);
     PyObject *type = Py_TYPE_OF(obj);
@@ -178,7 +178,7 @@ int hpyshim_native_SetCallFunction(HPyContext *ctx, HPy h, HPyCallFunction *func
     return 0;
 }
 
-HPy hpyshim_native_New(HPyContext *ctx, HPy h_type, void **data)
+HPy ctx_New(HPyContext *ctx, HPy h_type, void **data)
 {
     PyObject *type = _h2py(h_type);
     if (!(TP_FLAGS(Py_TYPE_OF(type)) & TPFLAGS_TypeSubclass)) {
@@ -194,12 +194,12 @@ HPy hpyshim_native_New(HPyContext *ctx, HPy h_type, void **data)
     return _py2h(obj);
 }
 
-void *hpyshim_native_AsStruct_Object(HPyContext *ctx, HPy h)
+void *ctx_AsStruct_Object(HPyContext *ctx, HPy h)
 {
     return (char *)_h2py(h) + OBJECT_HEADER_SIZE;
 }
 
-void *hpyshim_native_AsStruct_Legacy(HPyContext *ctx, HPy h)
+void *ctx_AsStruct_Legacy(HPyContext *ctx, HPy h)
 {
     return _h2py(h);
 }
@@ -227,15 +227,15 @@ void native_init_shapes(void)
     native_shape_header[7] = header_of(cpy.PyDict_Type);
 }
 
-void *hpyshim_native_AsStruct_Type(HPyContext *ctx, HPy h) { return (char *)_h2py(h) + native_shape_header[1]; }
-void *hpyshim_native_AsStruct_Long(HPyContext *ctx, HPy h) { return (char *)_h2py(h) + native_shape_header[2]; }
-void *hpyshim_native_AsStruct_Float(HPyContext *ctx, HPy h) { return (char *)_h2py(h) + native_shape_header[3]; }
-void *hpyshim_native_AsStruct_Unicode(HPyContext *ctx, HPy h) { return (char *)_h2py(h) + native_shape_header[4]; }
-void *hpyshim_native_AsStruct_Tuple(HPyContext *ctx, HPy h) { return (char *)_h2py(h) + native_shape_header[5]; }
-void *hpyshim_native_AsStruct_List(HPyContext *ctx, HPy h) { return (char *)_h2py(h) + native_shape_header[6]; }
-void *hpyshim_native_AsStruct_Dict(HPyContext *ctx, HPy h) { return (char *)_h2py(h) + native_shape_header[7]; }
+void *ctx_AsStruct_Type(HPyContext *ctx, HPy h) { return (char *)_h2py(h) + native_shape_header[1]; }
+void *ctx_AsStruct_Long(HPyContext *ctx, HPy h) { return (char *)_h2py(h) + native_shape_header[2]; }
+void *ctx_AsStruct_Float(HPyContext *ctx, HPy h) { return (char *)_h2py(h) + native_shape_header[3]; }
+void *ctx_AsStruct_Unicode(HPyContext *ctx, HPy h) { return (char *)_h2py(h) + native_shape_header[4]; }
+void *ctx_AsStruct_Tuple(HPyContext *ctx, HPy h) { return (char *)_h2py(h) + native_shape_header[5]; }
+void *ctx_AsStruct_List(HPyContext *ctx, HPy h) { return (char *)_h2py(h) + native_shape_header[6]; }
+void *ctx_AsStruct_Dict(HPyContext *ctx, HPy h) { return (char *)_h2py(h) + native_shape_header[7]; }
 
-HPy hpyshim_native_Type_GenericNew(HPyContext *ctx, HPy type, const HPy *args, HPy_ssize_t nargs, HPy kw)
+HPy ctx_Type_GenericNew(HPyContext *ctx, HPy type, const HPy *args, HPy_ssize_t nargs, HPy kw)
 {
     PyObject *t = _h2py(type);
     if (t == NULL || !native_has_flag(t, TPFLAGS_TypeSubclass)) {
@@ -267,19 +267,19 @@ static void clear_fields(PyObject *self, PyObject *type)
 }
 
 /* tp_clear of types with HPy_tp_traverse. */
-int hpyshim_native_tp_clear(PyObject *self)
+static int slot_tp_clear(PyObject *self)
 {
     clear_fields(self, Py_TYPE_OF(self));
     return 0;
 }
 
 /* tp_dealloc of types with HPy_tp_destroy or HPy_tp_traverse. */
-void hpyshim_native_tp_dealloc(PyObject *self)
+static void slot_tp_dealloc(PyObject *self)
 {
     PyObject *type = Py_TYPE_OF(self);
     /* A Python subclass's deallocator has run the finalizer already; only the type whose own
        tp_dealloc this is runs it (else a non-GC object would be finalized twice). */
-    int leaf = TP_DEALLOC(type) == (void *)hpyshim_native_tp_dealloc;
+    int leaf = TP_DEALLOC(type) == (void *)slot_tp_dealloc;
     if (leaf && TP_FINALIZE(type) != NULL && cpy.PyObject_CallFinalizerFromDealloc(self) < 0)
         return;   /* resurrected */
     if (TP_FLAGS(type) & TPFLAGS_HaveGc)
@@ -297,10 +297,10 @@ void hpyshim_native_tp_dealloc(PyObject *self)
         native_decref(type);
 }
 
-void hpyshim_native_gc_slots(void **dealloc, void **clear)
+void shim_gc_slots(void **dealloc, void **clear)
 {
-    *dealloc = (void *)hpyshim_native_tp_dealloc;
-    *clear = (void *)hpyshim_native_tp_clear;
+    *dealloc = (void *)slot_tp_dealloc;
+    *clear = (void *)slot_tp_clear;
 }
 
 typedef struct {
@@ -338,7 +338,7 @@ int native_traverse(HPyFunc_traverseproc impl, PyObject *self, void *visit, void
 
 /* The shape of the nearest HPy type on the chain; Legacy for every other type. Debug mode asks
  * this on every HPy_AsStruct_*, so it is C. */
-int hpyshim_native_Type_GetBuiltinShape(HPyContext *ctx, HPy h_type)
+int ctx_Type_GetBuiltinShape(HPyContext *ctx, HPy h_type)
 {
     PyObject *type = _h2py(h_type);
     if (type == NULL || !native_has_flag(type, TPFLAGS_TypeSubclass)) {
@@ -350,7 +350,7 @@ int hpyshim_native_Type_GetBuiltinShape(HPyContext *ctx, HPy h_type)
 }
 
 /* PyType_IsSubtype reads type fields of both; anything but types would be read as garbage. */
-int hpyshim_native_Type_IsSubtype(HPyContext *ctx, HPy sub, HPy type)
+int ctx_Type_IsSubtype(HPyContext *ctx, HPy sub, HPy type)
 {
     if (sub._i == type._i)
         return 1;

@@ -1,6 +1,6 @@
 /* The native fast path of libhpy: context members so small that crossing into managed code would
  * cost more than the work itself (see README, "Performance"). C# owns the context and fills it;
- * hpyshim_native_fill then points these members at the functions here. Everything else stays C#. */
+ * shim_fill_context then points these members at the functions here. Everything else stays C#. */
 #ifndef HPYSHIM_NATIVE_H
 #define HPYSHIM_NATIVE_H
 
@@ -45,6 +45,7 @@ typedef void (*native_freefunc)(void *);
 /* Every CPython symbol the runtime uses (api/cpython_symbols.api and the context's forwarders and
  * handles): struct native_cpython cpy, resolved once when the runtime binds to a CPython. */
 #include "cpython/cpython_symbols.gen.h"
+#include "runtime/members.gen.h"   /* member indices and every member's prototype */
 
 /* The C# implementation of _HPy_CallRealFunctionFromTrampoline, for the signatures kept there. */
 typedef void (*native_trampoline_fallback)(HPyContext *, HPyFunc_Signature, HPyCFunction, void *);
@@ -134,8 +135,6 @@ void native_init_shapes(void);
 
 void native_thunks_init(HPyContext *universal_ctx);
 int native_traverse(HPyFunc_traverseproc impl, PyObject *self, void *visit, void *arg);
-
-int native_fill_generated(HPyContext *ctx);  /* forwarders + member table, generated */
 
 /* Every function member's names, indexed by position in api/hpy_context.api (generated). */
 extern const int native_member_count;

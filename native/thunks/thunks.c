@@ -14,6 +14,7 @@
 #include "runtime/runtime.h"
 #include "platform/platform.h"
 #include "thunks/thunk_code.h"
+#include "interop/boundary.gen.h"
 
 static HPyContext *uctx;   /* the universal context: what a thunk's function receives */
 
@@ -157,7 +158,7 @@ static int thunks_enabled(void)
 static unsigned char **free_thunks;
 static size_t free_count, free_capacity;
 
-void hpyshim_native_release_thunk(void *thunk)
+void shim_release_thunk(void *thunk)
 {
     if (free_count == free_capacity) {
         size_t capacity = free_capacity ? free_capacity * 2 : 64;
@@ -316,7 +317,7 @@ static library_mode *library_at(void *base)
 
 /* The loader says, before an extension's init function runs, in which mode it loads it (init_fn is
  * any address inside the library). */
-int hpyshim_native_note_library_mode(void *init_fn, int universal)
+int shim_note_library_mode(void *init_fn, int universal)
 {
     void *base = platform_library_base(init_fn);
     if (base == NULL)
@@ -353,19 +354,19 @@ static void *entry_point(HPyFunc_Signature sig, void *impl, void *trampoline)
     return thunk != NULL ? thunk : trampoline;
 }
 
-void *hpyshim_native_method_entry(int sig, void *impl, void *trampoline)
+void *shim_method_entry(int sig, void *impl, void *trampoline)
 {
     return entry_point((HPyFunc_Signature)sig, impl, trampoline);
 }
 
-void *hpyshim_native_slot_entry(int slot, void *impl, void *trampoline)
+void *shim_slot_entry(int slot, void *impl, void *trampoline)
 {
     HPyFunc_Signature sig = slot_signature(slot);
     return sig == 0 ? trampoline : entry_point(sig, impl, trampoline);
 }
 
 /* 1 if thunks are in use, 0 if not; *reason says why not. */
-int hpyshim_native_thunks_active(const char **reason)
+int shim_thunks_active(const char **reason)
 {
     int on = thunks_enabled();
     *reason = on ? NULL : off_reason;

@@ -2,6 +2,7 @@
  * (trace.gen.c), and the state behind hpyshim.trace. One per process, made on first use;
  * counters are never reset, as in HPy. */
 #include "trace/trace.h"
+#include "interop/boundary.gen.h"
 #include <stdlib.h>
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <cpuid.h>
@@ -13,15 +14,6 @@ trace_hook trace_on_enter, trace_on_exit;
 HPyContext *trace_uctx;
 
 static HPyContext *trace_ctx;
-
-/* What C# hands to the Python API (hpyshim.trace) through native_trace_state. */
-typedef struct {
-    int32_t member_count;
-    const char *const *names;
-    uint64_t *counts;
-    uint64_t *durations;
-    uint64_t frequency;       /* of trace_clock, in Hz: durations / frequency = seconds */
-} trace_state;
 
 static trace_state state;
 
@@ -59,7 +51,7 @@ static uint64_t clock_frequency(void)
 }
 
 /* The trace context around `uctx`, made on first call; NULL if out of memory. */
-HPyContext *native_trace_context(HPyContext *uctx)
+HPyContext *shim_trace_context(HPyContext *uctx)
 {
     if (trace_ctx != NULL)
         return trace_ctx;
@@ -87,8 +79,8 @@ HPyContext *native_trace_context(HPyContext *uctx)
     return tctx;
 }
 
-/* The counters and names (after native_trace_context); NULL before. */
-const trace_state *native_trace_state(void)
+/* The counters and names (after shim_trace_context); NULL before. */
+const trace_state *shim_trace_state(void)
 {
     if (trace_ctx == NULL)
         return NULL;
@@ -96,7 +88,7 @@ const trace_state *native_trace_state(void)
     return &state;
 }
 
-void native_trace_set_hooks(trace_hook on_enter, trace_hook on_exit)
+void shim_trace_set_hooks(trace_hook on_enter, trace_hook on_exit)
 {
     trace_on_enter = on_enter;
     trace_on_exit = on_exit;

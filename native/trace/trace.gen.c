@@ -3,1667 +3,1667 @@
 
 static HPy trace_Dup(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 0);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Dup);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Dup(uctx, h);
-    trace_exit(0, trace_start);
+    trace_exit(MEMBER_Dup, trace_start);
     return trace_result;
 }
 
 static void trace_Close(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 1);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Close);
     uint64_t trace_start = trace_clock();
     uctx->ctx_Close(uctx, h);
-    trace_exit(1, trace_start);
+    trace_exit(MEMBER_Close, trace_start);
 }
 
 static HPy trace_Long_FromInt32_t(HPyContext *ctx, int32_t value)
 {
-    HPyContext *uctx = trace_enter(ctx, 2);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Long_FromInt32_t);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Long_FromInt32_t(uctx, value);
-    trace_exit(2, trace_start);
+    trace_exit(MEMBER_Long_FromInt32_t, trace_start);
     return trace_result;
 }
 
 static HPy trace_Long_FromUInt32_t(HPyContext *ctx, uint32_t value)
 {
-    HPyContext *uctx = trace_enter(ctx, 3);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Long_FromUInt32_t);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Long_FromUInt32_t(uctx, value);
-    trace_exit(3, trace_start);
+    trace_exit(MEMBER_Long_FromUInt32_t, trace_start);
     return trace_result;
 }
 
 static HPy trace_Long_FromInt64_t(HPyContext *ctx, int64_t v)
 {
-    HPyContext *uctx = trace_enter(ctx, 4);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Long_FromInt64_t);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Long_FromInt64_t(uctx, v);
-    trace_exit(4, trace_start);
+    trace_exit(MEMBER_Long_FromInt64_t, trace_start);
     return trace_result;
 }
 
 static HPy trace_Long_FromUInt64_t(HPyContext *ctx, uint64_t v)
 {
-    HPyContext *uctx = trace_enter(ctx, 5);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Long_FromUInt64_t);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Long_FromUInt64_t(uctx, v);
-    trace_exit(5, trace_start);
+    trace_exit(MEMBER_Long_FromUInt64_t, trace_start);
     return trace_result;
 }
 
 static HPy trace_Long_FromSize_t(HPyContext *ctx, size_t value)
 {
-    HPyContext *uctx = trace_enter(ctx, 6);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Long_FromSize_t);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Long_FromSize_t(uctx, value);
-    trace_exit(6, trace_start);
+    trace_exit(MEMBER_Long_FromSize_t, trace_start);
     return trace_result;
 }
 
 static HPy trace_Long_FromSsize_t(HPyContext *ctx, HPy_ssize_t value)
 {
-    HPyContext *uctx = trace_enter(ctx, 7);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Long_FromSsize_t);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Long_FromSsize_t(uctx, value);
-    trace_exit(7, trace_start);
+    trace_exit(MEMBER_Long_FromSsize_t, trace_start);
     return trace_result;
 }
 
 static int32_t trace_Long_AsInt32_t(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 8);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Long_AsInt32_t);
     uint64_t trace_start = trace_clock();
     int32_t trace_result = uctx->ctx_Long_AsInt32_t(uctx, h);
-    trace_exit(8, trace_start);
+    trace_exit(MEMBER_Long_AsInt32_t, trace_start);
     return trace_result;
 }
 
 static uint32_t trace_Long_AsUInt32_t(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 9);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Long_AsUInt32_t);
     uint64_t trace_start = trace_clock();
     uint32_t trace_result = uctx->ctx_Long_AsUInt32_t(uctx, h);
-    trace_exit(9, trace_start);
+    trace_exit(MEMBER_Long_AsUInt32_t, trace_start);
     return trace_result;
 }
 
 static uint32_t trace_Long_AsUInt32_tMask(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 10);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Long_AsUInt32_tMask);
     uint64_t trace_start = trace_clock();
     uint32_t trace_result = uctx->ctx_Long_AsUInt32_tMask(uctx, h);
-    trace_exit(10, trace_start);
+    trace_exit(MEMBER_Long_AsUInt32_tMask, trace_start);
     return trace_result;
 }
 
 static int64_t trace_Long_AsInt64_t(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 11);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Long_AsInt64_t);
     uint64_t trace_start = trace_clock();
     int64_t trace_result = uctx->ctx_Long_AsInt64_t(uctx, h);
-    trace_exit(11, trace_start);
+    trace_exit(MEMBER_Long_AsInt64_t, trace_start);
     return trace_result;
 }
 
 static uint64_t trace_Long_AsUInt64_t(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 12);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Long_AsUInt64_t);
     uint64_t trace_start = trace_clock();
     uint64_t trace_result = uctx->ctx_Long_AsUInt64_t(uctx, h);
-    trace_exit(12, trace_start);
+    trace_exit(MEMBER_Long_AsUInt64_t, trace_start);
     return trace_result;
 }
 
 static uint64_t trace_Long_AsUInt64_tMask(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 13);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Long_AsUInt64_tMask);
     uint64_t trace_start = trace_clock();
     uint64_t trace_result = uctx->ctx_Long_AsUInt64_tMask(uctx, h);
-    trace_exit(13, trace_start);
+    trace_exit(MEMBER_Long_AsUInt64_tMask, trace_start);
     return trace_result;
 }
 
 static size_t trace_Long_AsSize_t(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 14);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Long_AsSize_t);
     uint64_t trace_start = trace_clock();
     size_t trace_result = uctx->ctx_Long_AsSize_t(uctx, h);
-    trace_exit(14, trace_start);
+    trace_exit(MEMBER_Long_AsSize_t, trace_start);
     return trace_result;
 }
 
 static HPy_ssize_t trace_Long_AsSsize_t(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 15);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Long_AsSsize_t);
     uint64_t trace_start = trace_clock();
     HPy_ssize_t trace_result = uctx->ctx_Long_AsSsize_t(uctx, h);
-    trace_exit(15, trace_start);
+    trace_exit(MEMBER_Long_AsSsize_t, trace_start);
     return trace_result;
 }
 
 static void *trace_Long_AsVoidPtr(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 16);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Long_AsVoidPtr);
     uint64_t trace_start = trace_clock();
     void *trace_result = uctx->ctx_Long_AsVoidPtr(uctx, h);
-    trace_exit(16, trace_start);
+    trace_exit(MEMBER_Long_AsVoidPtr, trace_start);
     return trace_result;
 }
 
 static double trace_Long_AsDouble(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 17);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Long_AsDouble);
     uint64_t trace_start = trace_clock();
     double trace_result = uctx->ctx_Long_AsDouble(uctx, h);
-    trace_exit(17, trace_start);
+    trace_exit(MEMBER_Long_AsDouble, trace_start);
     return trace_result;
 }
 
 static HPy trace_Float_FromDouble(HPyContext *ctx, double v)
 {
-    HPyContext *uctx = trace_enter(ctx, 18);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Float_FromDouble);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Float_FromDouble(uctx, v);
-    trace_exit(18, trace_start);
+    trace_exit(MEMBER_Float_FromDouble, trace_start);
     return trace_result;
 }
 
 static double trace_Float_AsDouble(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 19);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Float_AsDouble);
     uint64_t trace_start = trace_clock();
     double trace_result = uctx->ctx_Float_AsDouble(uctx, h);
-    trace_exit(19, trace_start);
+    trace_exit(MEMBER_Float_AsDouble, trace_start);
     return trace_result;
 }
 
 static HPy trace_Bool_FromBool(HPyContext *ctx, bool v)
 {
-    HPyContext *uctx = trace_enter(ctx, 20);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Bool_FromBool);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Bool_FromBool(uctx, v);
-    trace_exit(20, trace_start);
+    trace_exit(MEMBER_Bool_FromBool, trace_start);
     return trace_result;
 }
 
 static HPy_ssize_t trace_Length(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 21);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Length);
     uint64_t trace_start = trace_clock();
     HPy_ssize_t trace_result = uctx->ctx_Length(uctx, h);
-    trace_exit(21, trace_start);
+    trace_exit(MEMBER_Length, trace_start);
     return trace_result;
 }
 
 static int trace_Number_Check(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 22);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Number_Check);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_Number_Check(uctx, h);
-    trace_exit(22, trace_start);
+    trace_exit(MEMBER_Number_Check, trace_start);
     return trace_result;
 }
 
 static HPy trace_Add(HPyContext *ctx, HPy h1, HPy h2)
 {
-    HPyContext *uctx = trace_enter(ctx, 23);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Add);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Add(uctx, h1, h2);
-    trace_exit(23, trace_start);
+    trace_exit(MEMBER_Add, trace_start);
     return trace_result;
 }
 
 static HPy trace_Subtract(HPyContext *ctx, HPy h1, HPy h2)
 {
-    HPyContext *uctx = trace_enter(ctx, 24);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Subtract);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Subtract(uctx, h1, h2);
-    trace_exit(24, trace_start);
+    trace_exit(MEMBER_Subtract, trace_start);
     return trace_result;
 }
 
 static HPy trace_Multiply(HPyContext *ctx, HPy h1, HPy h2)
 {
-    HPyContext *uctx = trace_enter(ctx, 25);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Multiply);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Multiply(uctx, h1, h2);
-    trace_exit(25, trace_start);
+    trace_exit(MEMBER_Multiply, trace_start);
     return trace_result;
 }
 
 static HPy trace_MatrixMultiply(HPyContext *ctx, HPy h1, HPy h2)
 {
-    HPyContext *uctx = trace_enter(ctx, 26);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_MatrixMultiply);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_MatrixMultiply(uctx, h1, h2);
-    trace_exit(26, trace_start);
+    trace_exit(MEMBER_MatrixMultiply, trace_start);
     return trace_result;
 }
 
 static HPy trace_FloorDivide(HPyContext *ctx, HPy h1, HPy h2)
 {
-    HPyContext *uctx = trace_enter(ctx, 27);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_FloorDivide);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_FloorDivide(uctx, h1, h2);
-    trace_exit(27, trace_start);
+    trace_exit(MEMBER_FloorDivide, trace_start);
     return trace_result;
 }
 
 static HPy trace_TrueDivide(HPyContext *ctx, HPy h1, HPy h2)
 {
-    HPyContext *uctx = trace_enter(ctx, 28);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_TrueDivide);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_TrueDivide(uctx, h1, h2);
-    trace_exit(28, trace_start);
+    trace_exit(MEMBER_TrueDivide, trace_start);
     return trace_result;
 }
 
 static HPy trace_Remainder(HPyContext *ctx, HPy h1, HPy h2)
 {
-    HPyContext *uctx = trace_enter(ctx, 29);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Remainder);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Remainder(uctx, h1, h2);
-    trace_exit(29, trace_start);
+    trace_exit(MEMBER_Remainder, trace_start);
     return trace_result;
 }
 
 static HPy trace_Divmod(HPyContext *ctx, HPy h1, HPy h2)
 {
-    HPyContext *uctx = trace_enter(ctx, 30);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Divmod);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Divmod(uctx, h1, h2);
-    trace_exit(30, trace_start);
+    trace_exit(MEMBER_Divmod, trace_start);
     return trace_result;
 }
 
 static HPy trace_Power(HPyContext *ctx, HPy h1, HPy h2, HPy h3)
 {
-    HPyContext *uctx = trace_enter(ctx, 31);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Power);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Power(uctx, h1, h2, h3);
-    trace_exit(31, trace_start);
+    trace_exit(MEMBER_Power, trace_start);
     return trace_result;
 }
 
 static HPy trace_Negative(HPyContext *ctx, HPy h1)
 {
-    HPyContext *uctx = trace_enter(ctx, 32);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Negative);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Negative(uctx, h1);
-    trace_exit(32, trace_start);
+    trace_exit(MEMBER_Negative, trace_start);
     return trace_result;
 }
 
 static HPy trace_Positive(HPyContext *ctx, HPy h1)
 {
-    HPyContext *uctx = trace_enter(ctx, 33);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Positive);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Positive(uctx, h1);
-    trace_exit(33, trace_start);
+    trace_exit(MEMBER_Positive, trace_start);
     return trace_result;
 }
 
 static HPy trace_Absolute(HPyContext *ctx, HPy h1)
 {
-    HPyContext *uctx = trace_enter(ctx, 34);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Absolute);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Absolute(uctx, h1);
-    trace_exit(34, trace_start);
+    trace_exit(MEMBER_Absolute, trace_start);
     return trace_result;
 }
 
 static HPy trace_Invert(HPyContext *ctx, HPy h1)
 {
-    HPyContext *uctx = trace_enter(ctx, 35);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Invert);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Invert(uctx, h1);
-    trace_exit(35, trace_start);
+    trace_exit(MEMBER_Invert, trace_start);
     return trace_result;
 }
 
 static HPy trace_Lshift(HPyContext *ctx, HPy h1, HPy h2)
 {
-    HPyContext *uctx = trace_enter(ctx, 36);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Lshift);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Lshift(uctx, h1, h2);
-    trace_exit(36, trace_start);
+    trace_exit(MEMBER_Lshift, trace_start);
     return trace_result;
 }
 
 static HPy trace_Rshift(HPyContext *ctx, HPy h1, HPy h2)
 {
-    HPyContext *uctx = trace_enter(ctx, 37);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Rshift);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Rshift(uctx, h1, h2);
-    trace_exit(37, trace_start);
+    trace_exit(MEMBER_Rshift, trace_start);
     return trace_result;
 }
 
 static HPy trace_And(HPyContext *ctx, HPy h1, HPy h2)
 {
-    HPyContext *uctx = trace_enter(ctx, 38);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_And);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_And(uctx, h1, h2);
-    trace_exit(38, trace_start);
+    trace_exit(MEMBER_And, trace_start);
     return trace_result;
 }
 
 static HPy trace_Xor(HPyContext *ctx, HPy h1, HPy h2)
 {
-    HPyContext *uctx = trace_enter(ctx, 39);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Xor);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Xor(uctx, h1, h2);
-    trace_exit(39, trace_start);
+    trace_exit(MEMBER_Xor, trace_start);
     return trace_result;
 }
 
 static HPy trace_Or(HPyContext *ctx, HPy h1, HPy h2)
 {
-    HPyContext *uctx = trace_enter(ctx, 40);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Or);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Or(uctx, h1, h2);
-    trace_exit(40, trace_start);
+    trace_exit(MEMBER_Or, trace_start);
     return trace_result;
 }
 
 static HPy trace_Index(HPyContext *ctx, HPy h1)
 {
-    HPyContext *uctx = trace_enter(ctx, 41);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Index);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Index(uctx, h1);
-    trace_exit(41, trace_start);
+    trace_exit(MEMBER_Index, trace_start);
     return trace_result;
 }
 
 static HPy trace_Long(HPyContext *ctx, HPy h1)
 {
-    HPyContext *uctx = trace_enter(ctx, 42);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Long);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Long(uctx, h1);
-    trace_exit(42, trace_start);
+    trace_exit(MEMBER_Long, trace_start);
     return trace_result;
 }
 
 static HPy trace_Float(HPyContext *ctx, HPy h1)
 {
-    HPyContext *uctx = trace_enter(ctx, 43);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Float);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Float(uctx, h1);
-    trace_exit(43, trace_start);
+    trace_exit(MEMBER_Float, trace_start);
     return trace_result;
 }
 
 static HPy trace_InPlaceAdd(HPyContext *ctx, HPy h1, HPy h2)
 {
-    HPyContext *uctx = trace_enter(ctx, 44);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_InPlaceAdd);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_InPlaceAdd(uctx, h1, h2);
-    trace_exit(44, trace_start);
+    trace_exit(MEMBER_InPlaceAdd, trace_start);
     return trace_result;
 }
 
 static HPy trace_InPlaceSubtract(HPyContext *ctx, HPy h1, HPy h2)
 {
-    HPyContext *uctx = trace_enter(ctx, 45);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_InPlaceSubtract);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_InPlaceSubtract(uctx, h1, h2);
-    trace_exit(45, trace_start);
+    trace_exit(MEMBER_InPlaceSubtract, trace_start);
     return trace_result;
 }
 
 static HPy trace_InPlaceMultiply(HPyContext *ctx, HPy h1, HPy h2)
 {
-    HPyContext *uctx = trace_enter(ctx, 46);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_InPlaceMultiply);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_InPlaceMultiply(uctx, h1, h2);
-    trace_exit(46, trace_start);
+    trace_exit(MEMBER_InPlaceMultiply, trace_start);
     return trace_result;
 }
 
 static HPy trace_InPlaceMatrixMultiply(HPyContext *ctx, HPy h1, HPy h2)
 {
-    HPyContext *uctx = trace_enter(ctx, 47);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_InPlaceMatrixMultiply);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_InPlaceMatrixMultiply(uctx, h1, h2);
-    trace_exit(47, trace_start);
+    trace_exit(MEMBER_InPlaceMatrixMultiply, trace_start);
     return trace_result;
 }
 
 static HPy trace_InPlaceFloorDivide(HPyContext *ctx, HPy h1, HPy h2)
 {
-    HPyContext *uctx = trace_enter(ctx, 48);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_InPlaceFloorDivide);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_InPlaceFloorDivide(uctx, h1, h2);
-    trace_exit(48, trace_start);
+    trace_exit(MEMBER_InPlaceFloorDivide, trace_start);
     return trace_result;
 }
 
 static HPy trace_InPlaceTrueDivide(HPyContext *ctx, HPy h1, HPy h2)
 {
-    HPyContext *uctx = trace_enter(ctx, 49);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_InPlaceTrueDivide);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_InPlaceTrueDivide(uctx, h1, h2);
-    trace_exit(49, trace_start);
+    trace_exit(MEMBER_InPlaceTrueDivide, trace_start);
     return trace_result;
 }
 
 static HPy trace_InPlaceRemainder(HPyContext *ctx, HPy h1, HPy h2)
 {
-    HPyContext *uctx = trace_enter(ctx, 50);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_InPlaceRemainder);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_InPlaceRemainder(uctx, h1, h2);
-    trace_exit(50, trace_start);
+    trace_exit(MEMBER_InPlaceRemainder, trace_start);
     return trace_result;
 }
 
 static HPy trace_InPlacePower(HPyContext *ctx, HPy h1, HPy h2, HPy h3)
 {
-    HPyContext *uctx = trace_enter(ctx, 51);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_InPlacePower);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_InPlacePower(uctx, h1, h2, h3);
-    trace_exit(51, trace_start);
+    trace_exit(MEMBER_InPlacePower, trace_start);
     return trace_result;
 }
 
 static HPy trace_InPlaceLshift(HPyContext *ctx, HPy h1, HPy h2)
 {
-    HPyContext *uctx = trace_enter(ctx, 52);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_InPlaceLshift);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_InPlaceLshift(uctx, h1, h2);
-    trace_exit(52, trace_start);
+    trace_exit(MEMBER_InPlaceLshift, trace_start);
     return trace_result;
 }
 
 static HPy trace_InPlaceRshift(HPyContext *ctx, HPy h1, HPy h2)
 {
-    HPyContext *uctx = trace_enter(ctx, 53);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_InPlaceRshift);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_InPlaceRshift(uctx, h1, h2);
-    trace_exit(53, trace_start);
+    trace_exit(MEMBER_InPlaceRshift, trace_start);
     return trace_result;
 }
 
 static HPy trace_InPlaceAnd(HPyContext *ctx, HPy h1, HPy h2)
 {
-    HPyContext *uctx = trace_enter(ctx, 54);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_InPlaceAnd);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_InPlaceAnd(uctx, h1, h2);
-    trace_exit(54, trace_start);
+    trace_exit(MEMBER_InPlaceAnd, trace_start);
     return trace_result;
 }
 
 static HPy trace_InPlaceXor(HPyContext *ctx, HPy h1, HPy h2)
 {
-    HPyContext *uctx = trace_enter(ctx, 55);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_InPlaceXor);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_InPlaceXor(uctx, h1, h2);
-    trace_exit(55, trace_start);
+    trace_exit(MEMBER_InPlaceXor, trace_start);
     return trace_result;
 }
 
 static HPy trace_InPlaceOr(HPyContext *ctx, HPy h1, HPy h2)
 {
-    HPyContext *uctx = trace_enter(ctx, 56);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_InPlaceOr);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_InPlaceOr(uctx, h1, h2);
-    trace_exit(56, trace_start);
+    trace_exit(MEMBER_InPlaceOr, trace_start);
     return trace_result;
 }
 
 static int trace_Callable_Check(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 57);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Callable_Check);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_Callable_Check(uctx, h);
-    trace_exit(57, trace_start);
+    trace_exit(MEMBER_Callable_Check, trace_start);
     return trace_result;
 }
 
 static HPy trace_CallTupleDict(HPyContext *ctx, HPy callable, HPy args, HPy kw)
 {
-    HPyContext *uctx = trace_enter(ctx, 58);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_CallTupleDict);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_CallTupleDict(uctx, callable, args, kw);
-    trace_exit(58, trace_start);
+    trace_exit(MEMBER_CallTupleDict, trace_start);
     return trace_result;
 }
 
 static void trace_Err_SetString(HPyContext *ctx, HPy h_type, const char *utf8_message)
 {
-    HPyContext *uctx = trace_enter(ctx, 60);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Err_SetString);
     uint64_t trace_start = trace_clock();
     uctx->ctx_Err_SetString(uctx, h_type, utf8_message);
-    trace_exit(60, trace_start);
+    trace_exit(MEMBER_Err_SetString, trace_start);
 }
 
 static void trace_Err_SetObject(HPyContext *ctx, HPy h_type, HPy h_value)
 {
-    HPyContext *uctx = trace_enter(ctx, 61);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Err_SetObject);
     uint64_t trace_start = trace_clock();
     uctx->ctx_Err_SetObject(uctx, h_type, h_value);
-    trace_exit(61, trace_start);
+    trace_exit(MEMBER_Err_SetObject, trace_start);
 }
 
 static HPy trace_Err_SetFromErrnoWithFilename(HPyContext *ctx, HPy h_type, const char *filename_fsencoded)
 {
-    HPyContext *uctx = trace_enter(ctx, 62);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Err_SetFromErrnoWithFilename);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Err_SetFromErrnoWithFilename(uctx, h_type, filename_fsencoded);
-    trace_exit(62, trace_start);
+    trace_exit(MEMBER_Err_SetFromErrnoWithFilename, trace_start);
     return trace_result;
 }
 
 static void trace_Err_SetFromErrnoWithFilenameObjects(HPyContext *ctx, HPy h_type, HPy filename1, HPy filename2)
 {
-    HPyContext *uctx = trace_enter(ctx, 63);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Err_SetFromErrnoWithFilenameObjects);
     uint64_t trace_start = trace_clock();
     uctx->ctx_Err_SetFromErrnoWithFilenameObjects(uctx, h_type, filename1, filename2);
-    trace_exit(63, trace_start);
+    trace_exit(MEMBER_Err_SetFromErrnoWithFilenameObjects, trace_start);
 }
 
 static int trace_Err_Occurred(HPyContext *ctx)
 {
-    HPyContext *uctx = trace_enter(ctx, 64);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Err_Occurred);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_Err_Occurred(uctx);
-    trace_exit(64, trace_start);
+    trace_exit(MEMBER_Err_Occurred, trace_start);
     return trace_result;
 }
 
 static int trace_Err_ExceptionMatches(HPyContext *ctx, HPy exc)
 {
-    HPyContext *uctx = trace_enter(ctx, 65);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Err_ExceptionMatches);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_Err_ExceptionMatches(uctx, exc);
-    trace_exit(65, trace_start);
+    trace_exit(MEMBER_Err_ExceptionMatches, trace_start);
     return trace_result;
 }
 
 static void trace_Err_NoMemory(HPyContext *ctx)
 {
-    HPyContext *uctx = trace_enter(ctx, 66);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Err_NoMemory);
     uint64_t trace_start = trace_clock();
     uctx->ctx_Err_NoMemory(uctx);
-    trace_exit(66, trace_start);
+    trace_exit(MEMBER_Err_NoMemory, trace_start);
 }
 
 static void trace_Err_Clear(HPyContext *ctx)
 {
-    HPyContext *uctx = trace_enter(ctx, 67);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Err_Clear);
     uint64_t trace_start = trace_clock();
     uctx->ctx_Err_Clear(uctx);
-    trace_exit(67, trace_start);
+    trace_exit(MEMBER_Err_Clear, trace_start);
 }
 
 static HPy trace_Err_NewException(HPyContext *ctx, const char *utf8_name, HPy base, HPy dict)
 {
-    HPyContext *uctx = trace_enter(ctx, 68);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Err_NewException);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Err_NewException(uctx, utf8_name, base, dict);
-    trace_exit(68, trace_start);
+    trace_exit(MEMBER_Err_NewException, trace_start);
     return trace_result;
 }
 
 static HPy trace_Err_NewExceptionWithDoc(HPyContext *ctx, const char *utf8_name, const char *utf8_doc, HPy base, HPy dict)
 {
-    HPyContext *uctx = trace_enter(ctx, 69);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Err_NewExceptionWithDoc);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Err_NewExceptionWithDoc(uctx, utf8_name, utf8_doc, base, dict);
-    trace_exit(69, trace_start);
+    trace_exit(MEMBER_Err_NewExceptionWithDoc, trace_start);
     return trace_result;
 }
 
 static int trace_Err_WarnEx(HPyContext *ctx, HPy category, const char *utf8_message, HPy_ssize_t stack_level)
 {
-    HPyContext *uctx = trace_enter(ctx, 70);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Err_WarnEx);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_Err_WarnEx(uctx, category, utf8_message, stack_level);
-    trace_exit(70, trace_start);
+    trace_exit(MEMBER_Err_WarnEx, trace_start);
     return trace_result;
 }
 
 static void trace_Err_WriteUnraisable(HPyContext *ctx, HPy obj)
 {
-    HPyContext *uctx = trace_enter(ctx, 71);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Err_WriteUnraisable);
     uint64_t trace_start = trace_clock();
     uctx->ctx_Err_WriteUnraisable(uctx, obj);
-    trace_exit(71, trace_start);
+    trace_exit(MEMBER_Err_WriteUnraisable, trace_start);
 }
 
 static int trace_IsTrue(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 72);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_IsTrue);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_IsTrue(uctx, h);
-    trace_exit(72, trace_start);
+    trace_exit(MEMBER_IsTrue, trace_start);
     return trace_result;
 }
 
 static HPy trace_Type_FromSpec(HPyContext *ctx, HPyType_Spec *spec, HPyType_SpecParam *params)
 {
-    HPyContext *uctx = trace_enter(ctx, 73);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Type_FromSpec);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Type_FromSpec(uctx, spec, params);
-    trace_exit(73, trace_start);
+    trace_exit(MEMBER_Type_FromSpec, trace_start);
     return trace_result;
 }
 
 static HPy trace_Type_GenericNew(HPyContext *ctx, HPy type, const HPy *args, HPy_ssize_t nargs, HPy kw)
 {
-    HPyContext *uctx = trace_enter(ctx, 74);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Type_GenericNew);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Type_GenericNew(uctx, type, args, nargs, kw);
-    trace_exit(74, trace_start);
+    trace_exit(MEMBER_Type_GenericNew, trace_start);
     return trace_result;
 }
 
 static HPy trace_GetAttr(HPyContext *ctx, HPy obj, HPy name)
 {
-    HPyContext *uctx = trace_enter(ctx, 75);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_GetAttr);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_GetAttr(uctx, obj, name);
-    trace_exit(75, trace_start);
+    trace_exit(MEMBER_GetAttr, trace_start);
     return trace_result;
 }
 
 static HPy trace_GetAttr_s(HPyContext *ctx, HPy obj, const char *utf8_name)
 {
-    HPyContext *uctx = trace_enter(ctx, 76);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_GetAttr_s);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_GetAttr_s(uctx, obj, utf8_name);
-    trace_exit(76, trace_start);
+    trace_exit(MEMBER_GetAttr_s, trace_start);
     return trace_result;
 }
 
 static int trace_HasAttr(HPyContext *ctx, HPy obj, HPy name)
 {
-    HPyContext *uctx = trace_enter(ctx, 77);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_HasAttr);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_HasAttr(uctx, obj, name);
-    trace_exit(77, trace_start);
+    trace_exit(MEMBER_HasAttr, trace_start);
     return trace_result;
 }
 
 static int trace_HasAttr_s(HPyContext *ctx, HPy obj, const char *utf8_name)
 {
-    HPyContext *uctx = trace_enter(ctx, 78);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_HasAttr_s);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_HasAttr_s(uctx, obj, utf8_name);
-    trace_exit(78, trace_start);
+    trace_exit(MEMBER_HasAttr_s, trace_start);
     return trace_result;
 }
 
 static int trace_SetAttr(HPyContext *ctx, HPy obj, HPy name, HPy value)
 {
-    HPyContext *uctx = trace_enter(ctx, 79);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_SetAttr);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_SetAttr(uctx, obj, name, value);
-    trace_exit(79, trace_start);
+    trace_exit(MEMBER_SetAttr, trace_start);
     return trace_result;
 }
 
 static int trace_SetAttr_s(HPyContext *ctx, HPy obj, const char *utf8_name, HPy value)
 {
-    HPyContext *uctx = trace_enter(ctx, 80);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_SetAttr_s);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_SetAttr_s(uctx, obj, utf8_name, value);
-    trace_exit(80, trace_start);
+    trace_exit(MEMBER_SetAttr_s, trace_start);
     return trace_result;
 }
 
 static HPy trace_GetItem(HPyContext *ctx, HPy obj, HPy key)
 {
-    HPyContext *uctx = trace_enter(ctx, 81);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_GetItem);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_GetItem(uctx, obj, key);
-    trace_exit(81, trace_start);
+    trace_exit(MEMBER_GetItem, trace_start);
     return trace_result;
 }
 
 static HPy trace_GetItem_i(HPyContext *ctx, HPy obj, HPy_ssize_t idx)
 {
-    HPyContext *uctx = trace_enter(ctx, 82);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_GetItem_i);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_GetItem_i(uctx, obj, idx);
-    trace_exit(82, trace_start);
+    trace_exit(MEMBER_GetItem_i, trace_start);
     return trace_result;
 }
 
 static HPy trace_GetItem_s(HPyContext *ctx, HPy obj, const char *utf8_key)
 {
-    HPyContext *uctx = trace_enter(ctx, 83);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_GetItem_s);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_GetItem_s(uctx, obj, utf8_key);
-    trace_exit(83, trace_start);
+    trace_exit(MEMBER_GetItem_s, trace_start);
     return trace_result;
 }
 
 static int trace_Contains(HPyContext *ctx, HPy container, HPy key)
 {
-    HPyContext *uctx = trace_enter(ctx, 84);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Contains);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_Contains(uctx, container, key);
-    trace_exit(84, trace_start);
+    trace_exit(MEMBER_Contains, trace_start);
     return trace_result;
 }
 
 static int trace_SetItem(HPyContext *ctx, HPy obj, HPy key, HPy value)
 {
-    HPyContext *uctx = trace_enter(ctx, 85);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_SetItem);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_SetItem(uctx, obj, key, value);
-    trace_exit(85, trace_start);
+    trace_exit(MEMBER_SetItem, trace_start);
     return trace_result;
 }
 
 static int trace_SetItem_i(HPyContext *ctx, HPy obj, HPy_ssize_t idx, HPy value)
 {
-    HPyContext *uctx = trace_enter(ctx, 86);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_SetItem_i);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_SetItem_i(uctx, obj, idx, value);
-    trace_exit(86, trace_start);
+    trace_exit(MEMBER_SetItem_i, trace_start);
     return trace_result;
 }
 
 static int trace_SetItem_s(HPyContext *ctx, HPy obj, const char *utf8_key, HPy value)
 {
-    HPyContext *uctx = trace_enter(ctx, 87);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_SetItem_s);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_SetItem_s(uctx, obj, utf8_key, value);
-    trace_exit(87, trace_start);
+    trace_exit(MEMBER_SetItem_s, trace_start);
     return trace_result;
 }
 
 static HPy trace_Type(HPyContext *ctx, HPy obj)
 {
-    HPyContext *uctx = trace_enter(ctx, 88);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Type);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Type(uctx, obj);
-    trace_exit(88, trace_start);
+    trace_exit(MEMBER_Type, trace_start);
     return trace_result;
 }
 
 static int trace_TypeCheck(HPyContext *ctx, HPy obj, HPy type)
 {
-    HPyContext *uctx = trace_enter(ctx, 89);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_TypeCheck);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_TypeCheck(uctx, obj, type);
-    trace_exit(89, trace_start);
+    trace_exit(MEMBER_TypeCheck, trace_start);
     return trace_result;
 }
 
 static int trace_Is(HPyContext *ctx, HPy obj, HPy other)
 {
-    HPyContext *uctx = trace_enter(ctx, 90);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Is);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_Is(uctx, obj, other);
-    trace_exit(90, trace_start);
+    trace_exit(MEMBER_Is, trace_start);
     return trace_result;
 }
 
 static void *trace_AsStruct_Object(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 91);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_AsStruct_Object);
     uint64_t trace_start = trace_clock();
     void *trace_result = uctx->ctx_AsStruct_Object(uctx, h);
-    trace_exit(91, trace_start);
+    trace_exit(MEMBER_AsStruct_Object, trace_start);
     return trace_result;
 }
 
 static void *trace_AsStruct_Legacy(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 92);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_AsStruct_Legacy);
     uint64_t trace_start = trace_clock();
     void *trace_result = uctx->ctx_AsStruct_Legacy(uctx, h);
-    trace_exit(92, trace_start);
+    trace_exit(MEMBER_AsStruct_Legacy, trace_start);
     return trace_result;
 }
 
 static HPy trace_New(HPyContext *ctx, HPy h_type, void **data)
 {
-    HPyContext *uctx = trace_enter(ctx, 93);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_New);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_New(uctx, h_type, data);
-    trace_exit(93, trace_start);
+    trace_exit(MEMBER_New, trace_start);
     return trace_result;
 }
 
 static HPy trace_Repr(HPyContext *ctx, HPy obj)
 {
-    HPyContext *uctx = trace_enter(ctx, 94);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Repr);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Repr(uctx, obj);
-    trace_exit(94, trace_start);
+    trace_exit(MEMBER_Repr, trace_start);
     return trace_result;
 }
 
 static HPy trace_Str(HPyContext *ctx, HPy obj)
 {
-    HPyContext *uctx = trace_enter(ctx, 95);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Str);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Str(uctx, obj);
-    trace_exit(95, trace_start);
+    trace_exit(MEMBER_Str, trace_start);
     return trace_result;
 }
 
 static HPy trace_ASCII(HPyContext *ctx, HPy obj)
 {
-    HPyContext *uctx = trace_enter(ctx, 96);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_ASCII);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_ASCII(uctx, obj);
-    trace_exit(96, trace_start);
+    trace_exit(MEMBER_ASCII, trace_start);
     return trace_result;
 }
 
 static HPy trace_Bytes(HPyContext *ctx, HPy obj)
 {
-    HPyContext *uctx = trace_enter(ctx, 97);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Bytes);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Bytes(uctx, obj);
-    trace_exit(97, trace_start);
+    trace_exit(MEMBER_Bytes, trace_start);
     return trace_result;
 }
 
 static HPy trace_RichCompare(HPyContext *ctx, HPy v, HPy w, int op)
 {
-    HPyContext *uctx = trace_enter(ctx, 98);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_RichCompare);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_RichCompare(uctx, v, w, op);
-    trace_exit(98, trace_start);
+    trace_exit(MEMBER_RichCompare, trace_start);
     return trace_result;
 }
 
 static int trace_RichCompareBool(HPyContext *ctx, HPy v, HPy w, int op)
 {
-    HPyContext *uctx = trace_enter(ctx, 99);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_RichCompareBool);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_RichCompareBool(uctx, v, w, op);
-    trace_exit(99, trace_start);
+    trace_exit(MEMBER_RichCompareBool, trace_start);
     return trace_result;
 }
 
 static HPy_hash_t trace_Hash(HPyContext *ctx, HPy obj)
 {
-    HPyContext *uctx = trace_enter(ctx, 100);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Hash);
     uint64_t trace_start = trace_clock();
     HPy_hash_t trace_result = uctx->ctx_Hash(uctx, obj);
-    trace_exit(100, trace_start);
+    trace_exit(MEMBER_Hash, trace_start);
     return trace_result;
 }
 
 static int trace_Bytes_Check(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 101);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Bytes_Check);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_Bytes_Check(uctx, h);
-    trace_exit(101, trace_start);
+    trace_exit(MEMBER_Bytes_Check, trace_start);
     return trace_result;
 }
 
 static HPy_ssize_t trace_Bytes_Size(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 102);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Bytes_Size);
     uint64_t trace_start = trace_clock();
     HPy_ssize_t trace_result = uctx->ctx_Bytes_Size(uctx, h);
-    trace_exit(102, trace_start);
+    trace_exit(MEMBER_Bytes_Size, trace_start);
     return trace_result;
 }
 
 static HPy_ssize_t trace_Bytes_GET_SIZE(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 103);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Bytes_GET_SIZE);
     uint64_t trace_start = trace_clock();
     HPy_ssize_t trace_result = uctx->ctx_Bytes_GET_SIZE(uctx, h);
-    trace_exit(103, trace_start);
+    trace_exit(MEMBER_Bytes_GET_SIZE, trace_start);
     return trace_result;
 }
 
 static const char *trace_Bytes_AsString(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 104);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Bytes_AsString);
     uint64_t trace_start = trace_clock();
     const char *trace_result = uctx->ctx_Bytes_AsString(uctx, h);
-    trace_exit(104, trace_start);
+    trace_exit(MEMBER_Bytes_AsString, trace_start);
     return trace_result;
 }
 
 static const char *trace_Bytes_AS_STRING(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 105);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Bytes_AS_STRING);
     uint64_t trace_start = trace_clock();
     const char *trace_result = uctx->ctx_Bytes_AS_STRING(uctx, h);
-    trace_exit(105, trace_start);
+    trace_exit(MEMBER_Bytes_AS_STRING, trace_start);
     return trace_result;
 }
 
 static HPy trace_Bytes_FromString(HPyContext *ctx, const char *bytes)
 {
-    HPyContext *uctx = trace_enter(ctx, 106);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Bytes_FromString);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Bytes_FromString(uctx, bytes);
-    trace_exit(106, trace_start);
+    trace_exit(MEMBER_Bytes_FromString, trace_start);
     return trace_result;
 }
 
 static HPy trace_Bytes_FromStringAndSize(HPyContext *ctx, const char *bytes, HPy_ssize_t len)
 {
-    HPyContext *uctx = trace_enter(ctx, 107);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Bytes_FromStringAndSize);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Bytes_FromStringAndSize(uctx, bytes, len);
-    trace_exit(107, trace_start);
+    trace_exit(MEMBER_Bytes_FromStringAndSize, trace_start);
     return trace_result;
 }
 
 static HPy trace_Unicode_FromString(HPyContext *ctx, const char *utf8)
 {
-    HPyContext *uctx = trace_enter(ctx, 108);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Unicode_FromString);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Unicode_FromString(uctx, utf8);
-    trace_exit(108, trace_start);
+    trace_exit(MEMBER_Unicode_FromString, trace_start);
     return trace_result;
 }
 
 static int trace_Unicode_Check(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 109);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Unicode_Check);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_Unicode_Check(uctx, h);
-    trace_exit(109, trace_start);
+    trace_exit(MEMBER_Unicode_Check, trace_start);
     return trace_result;
 }
 
 static HPy trace_Unicode_AsASCIIString(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 110);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Unicode_AsASCIIString);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Unicode_AsASCIIString(uctx, h);
-    trace_exit(110, trace_start);
+    trace_exit(MEMBER_Unicode_AsASCIIString, trace_start);
     return trace_result;
 }
 
 static HPy trace_Unicode_AsLatin1String(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 111);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Unicode_AsLatin1String);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Unicode_AsLatin1String(uctx, h);
-    trace_exit(111, trace_start);
+    trace_exit(MEMBER_Unicode_AsLatin1String, trace_start);
     return trace_result;
 }
 
 static HPy trace_Unicode_AsUTF8String(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 112);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Unicode_AsUTF8String);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Unicode_AsUTF8String(uctx, h);
-    trace_exit(112, trace_start);
+    trace_exit(MEMBER_Unicode_AsUTF8String, trace_start);
     return trace_result;
 }
 
 static const char *trace_Unicode_AsUTF8AndSize(HPyContext *ctx, HPy h, HPy_ssize_t *size)
 {
-    HPyContext *uctx = trace_enter(ctx, 113);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Unicode_AsUTF8AndSize);
     uint64_t trace_start = trace_clock();
     const char *trace_result = uctx->ctx_Unicode_AsUTF8AndSize(uctx, h, size);
-    trace_exit(113, trace_start);
+    trace_exit(MEMBER_Unicode_AsUTF8AndSize, trace_start);
     return trace_result;
 }
 
 static HPy trace_Unicode_FromWideChar(HPyContext *ctx, const wchar_t *w, HPy_ssize_t size)
 {
-    HPyContext *uctx = trace_enter(ctx, 114);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Unicode_FromWideChar);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Unicode_FromWideChar(uctx, w, size);
-    trace_exit(114, trace_start);
+    trace_exit(MEMBER_Unicode_FromWideChar, trace_start);
     return trace_result;
 }
 
 static HPy trace_Unicode_DecodeFSDefault(HPyContext *ctx, const char *v)
 {
-    HPyContext *uctx = trace_enter(ctx, 115);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Unicode_DecodeFSDefault);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Unicode_DecodeFSDefault(uctx, v);
-    trace_exit(115, trace_start);
+    trace_exit(MEMBER_Unicode_DecodeFSDefault, trace_start);
     return trace_result;
 }
 
 static HPy trace_Unicode_DecodeFSDefaultAndSize(HPyContext *ctx, const char *v, HPy_ssize_t size)
 {
-    HPyContext *uctx = trace_enter(ctx, 116);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Unicode_DecodeFSDefaultAndSize);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Unicode_DecodeFSDefaultAndSize(uctx, v, size);
-    trace_exit(116, trace_start);
+    trace_exit(MEMBER_Unicode_DecodeFSDefaultAndSize, trace_start);
     return trace_result;
 }
 
 static HPy trace_Unicode_EncodeFSDefault(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 117);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Unicode_EncodeFSDefault);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Unicode_EncodeFSDefault(uctx, h);
-    trace_exit(117, trace_start);
+    trace_exit(MEMBER_Unicode_EncodeFSDefault, trace_start);
     return trace_result;
 }
 
 static HPy_UCS4 trace_Unicode_ReadChar(HPyContext *ctx, HPy h, HPy_ssize_t index)
 {
-    HPyContext *uctx = trace_enter(ctx, 118);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Unicode_ReadChar);
     uint64_t trace_start = trace_clock();
     HPy_UCS4 trace_result = uctx->ctx_Unicode_ReadChar(uctx, h, index);
-    trace_exit(118, trace_start);
+    trace_exit(MEMBER_Unicode_ReadChar, trace_start);
     return trace_result;
 }
 
 static HPy trace_Unicode_DecodeASCII(HPyContext *ctx, const char *ascii, HPy_ssize_t size, const char *errors)
 {
-    HPyContext *uctx = trace_enter(ctx, 119);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Unicode_DecodeASCII);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Unicode_DecodeASCII(uctx, ascii, size, errors);
-    trace_exit(119, trace_start);
+    trace_exit(MEMBER_Unicode_DecodeASCII, trace_start);
     return trace_result;
 }
 
 static HPy trace_Unicode_DecodeLatin1(HPyContext *ctx, const char *latin1, HPy_ssize_t size, const char *errors)
 {
-    HPyContext *uctx = trace_enter(ctx, 120);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Unicode_DecodeLatin1);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Unicode_DecodeLatin1(uctx, latin1, size, errors);
-    trace_exit(120, trace_start);
+    trace_exit(MEMBER_Unicode_DecodeLatin1, trace_start);
     return trace_result;
 }
 
 static int trace_List_Check(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 121);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_List_Check);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_List_Check(uctx, h);
-    trace_exit(121, trace_start);
+    trace_exit(MEMBER_List_Check, trace_start);
     return trace_result;
 }
 
 static HPy trace_List_New(HPyContext *ctx, HPy_ssize_t len)
 {
-    HPyContext *uctx = trace_enter(ctx, 122);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_List_New);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_List_New(uctx, len);
-    trace_exit(122, trace_start);
+    trace_exit(MEMBER_List_New, trace_start);
     return trace_result;
 }
 
 static int trace_List_Append(HPyContext *ctx, HPy h_list, HPy h_item)
 {
-    HPyContext *uctx = trace_enter(ctx, 123);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_List_Append);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_List_Append(uctx, h_list, h_item);
-    trace_exit(123, trace_start);
+    trace_exit(MEMBER_List_Append, trace_start);
     return trace_result;
 }
 
 static int trace_Dict_Check(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 124);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Dict_Check);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_Dict_Check(uctx, h);
-    trace_exit(124, trace_start);
+    trace_exit(MEMBER_Dict_Check, trace_start);
     return trace_result;
 }
 
 static HPy trace_Dict_New(HPyContext *ctx)
 {
-    HPyContext *uctx = trace_enter(ctx, 125);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Dict_New);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Dict_New(uctx);
-    trace_exit(125, trace_start);
+    trace_exit(MEMBER_Dict_New, trace_start);
     return trace_result;
 }
 
 static int trace_Tuple_Check(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 126);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Tuple_Check);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_Tuple_Check(uctx, h);
-    trace_exit(126, trace_start);
+    trace_exit(MEMBER_Tuple_Check, trace_start);
     return trace_result;
 }
 
 static HPy trace_Tuple_FromArray(HPyContext *ctx, const HPy items[], HPy_ssize_t n)
 {
-    HPyContext *uctx = trace_enter(ctx, 127);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Tuple_FromArray);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Tuple_FromArray(uctx, items, n);
-    trace_exit(127, trace_start);
+    trace_exit(MEMBER_Tuple_FromArray, trace_start);
     return trace_result;
 }
 
 static HPy trace_Import_ImportModule(HPyContext *ctx, const char *utf8_name)
 {
-    HPyContext *uctx = trace_enter(ctx, 128);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Import_ImportModule);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Import_ImportModule(uctx, utf8_name);
-    trace_exit(128, trace_start);
+    trace_exit(MEMBER_Import_ImportModule, trace_start);
     return trace_result;
 }
 
 static HPy trace_FromPyObject(HPyContext *ctx, cpy_PyObject *obj)
 {
-    HPyContext *uctx = trace_enter(ctx, 129);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_FromPyObject);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_FromPyObject(uctx, obj);
-    trace_exit(129, trace_start);
+    trace_exit(MEMBER_FromPyObject, trace_start);
     return trace_result;
 }
 
 static cpy_PyObject *trace_AsPyObject(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 130);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_AsPyObject);
     uint64_t trace_start = trace_clock();
     cpy_PyObject *trace_result = uctx->ctx_AsPyObject(uctx, h);
-    trace_exit(130, trace_start);
+    trace_exit(MEMBER_AsPyObject, trace_start);
     return trace_result;
 }
 
 static HPyListBuilder trace_ListBuilder_New(HPyContext *ctx, HPy_ssize_t size)
 {
-    HPyContext *uctx = trace_enter(ctx, 132);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_ListBuilder_New);
     uint64_t trace_start = trace_clock();
     HPyListBuilder trace_result = uctx->ctx_ListBuilder_New(uctx, size);
-    trace_exit(132, trace_start);
+    trace_exit(MEMBER_ListBuilder_New, trace_start);
     return trace_result;
 }
 
 static void trace_ListBuilder_Set(HPyContext *ctx, HPyListBuilder builder, HPy_ssize_t index, HPy h_item)
 {
-    HPyContext *uctx = trace_enter(ctx, 133);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_ListBuilder_Set);
     uint64_t trace_start = trace_clock();
     uctx->ctx_ListBuilder_Set(uctx, builder, index, h_item);
-    trace_exit(133, trace_start);
+    trace_exit(MEMBER_ListBuilder_Set, trace_start);
 }
 
 static HPy trace_ListBuilder_Build(HPyContext *ctx, HPyListBuilder builder)
 {
-    HPyContext *uctx = trace_enter(ctx, 134);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_ListBuilder_Build);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_ListBuilder_Build(uctx, builder);
-    trace_exit(134, trace_start);
+    trace_exit(MEMBER_ListBuilder_Build, trace_start);
     return trace_result;
 }
 
 static void trace_ListBuilder_Cancel(HPyContext *ctx, HPyListBuilder builder)
 {
-    HPyContext *uctx = trace_enter(ctx, 135);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_ListBuilder_Cancel);
     uint64_t trace_start = trace_clock();
     uctx->ctx_ListBuilder_Cancel(uctx, builder);
-    trace_exit(135, trace_start);
+    trace_exit(MEMBER_ListBuilder_Cancel, trace_start);
 }
 
 static HPyTupleBuilder trace_TupleBuilder_New(HPyContext *ctx, HPy_ssize_t size)
 {
-    HPyContext *uctx = trace_enter(ctx, 136);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_TupleBuilder_New);
     uint64_t trace_start = trace_clock();
     HPyTupleBuilder trace_result = uctx->ctx_TupleBuilder_New(uctx, size);
-    trace_exit(136, trace_start);
+    trace_exit(MEMBER_TupleBuilder_New, trace_start);
     return trace_result;
 }
 
 static void trace_TupleBuilder_Set(HPyContext *ctx, HPyTupleBuilder builder, HPy_ssize_t index, HPy h_item)
 {
-    HPyContext *uctx = trace_enter(ctx, 137);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_TupleBuilder_Set);
     uint64_t trace_start = trace_clock();
     uctx->ctx_TupleBuilder_Set(uctx, builder, index, h_item);
-    trace_exit(137, trace_start);
+    trace_exit(MEMBER_TupleBuilder_Set, trace_start);
 }
 
 static HPy trace_TupleBuilder_Build(HPyContext *ctx, HPyTupleBuilder builder)
 {
-    HPyContext *uctx = trace_enter(ctx, 138);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_TupleBuilder_Build);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_TupleBuilder_Build(uctx, builder);
-    trace_exit(138, trace_start);
+    trace_exit(MEMBER_TupleBuilder_Build, trace_start);
     return trace_result;
 }
 
 static void trace_TupleBuilder_Cancel(HPyContext *ctx, HPyTupleBuilder builder)
 {
-    HPyContext *uctx = trace_enter(ctx, 139);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_TupleBuilder_Cancel);
     uint64_t trace_start = trace_clock();
     uctx->ctx_TupleBuilder_Cancel(uctx, builder);
-    trace_exit(139, trace_start);
+    trace_exit(MEMBER_TupleBuilder_Cancel, trace_start);
 }
 
 static HPyTracker trace_Tracker_New(HPyContext *ctx, HPy_ssize_t size)
 {
-    HPyContext *uctx = trace_enter(ctx, 140);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Tracker_New);
     uint64_t trace_start = trace_clock();
     HPyTracker trace_result = uctx->ctx_Tracker_New(uctx, size);
-    trace_exit(140, trace_start);
+    trace_exit(MEMBER_Tracker_New, trace_start);
     return trace_result;
 }
 
 static int trace_Tracker_Add(HPyContext *ctx, HPyTracker ht, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 141);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Tracker_Add);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_Tracker_Add(uctx, ht, h);
-    trace_exit(141, trace_start);
+    trace_exit(MEMBER_Tracker_Add, trace_start);
     return trace_result;
 }
 
 static void trace_Tracker_ForgetAll(HPyContext *ctx, HPyTracker ht)
 {
-    HPyContext *uctx = trace_enter(ctx, 142);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Tracker_ForgetAll);
     uint64_t trace_start = trace_clock();
     uctx->ctx_Tracker_ForgetAll(uctx, ht);
-    trace_exit(142, trace_start);
+    trace_exit(MEMBER_Tracker_ForgetAll, trace_start);
 }
 
 static void trace_Tracker_Close(HPyContext *ctx, HPyTracker ht)
 {
-    HPyContext *uctx = trace_enter(ctx, 143);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Tracker_Close);
     uint64_t trace_start = trace_clock();
     uctx->ctx_Tracker_Close(uctx, ht);
-    trace_exit(143, trace_start);
+    trace_exit(MEMBER_Tracker_Close, trace_start);
 }
 
 static void trace_Field_Store(HPyContext *ctx, HPy target_object, HPyField *target_field, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 144);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Field_Store);
     uint64_t trace_start = trace_clock();
     uctx->ctx_Field_Store(uctx, target_object, target_field, h);
-    trace_exit(144, trace_start);
+    trace_exit(MEMBER_Field_Store, trace_start);
 }
 
 static HPy trace_Field_Load(HPyContext *ctx, HPy source_object, HPyField source_field)
 {
-    HPyContext *uctx = trace_enter(ctx, 145);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Field_Load);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Field_Load(uctx, source_object, source_field);
-    trace_exit(145, trace_start);
+    trace_exit(MEMBER_Field_Load, trace_start);
     return trace_result;
 }
 
 static void trace_ReenterPythonExecution(HPyContext *ctx, HPyThreadState state)
 {
-    HPyContext *uctx = trace_enter(ctx, 146);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_ReenterPythonExecution);
     uint64_t trace_start = trace_clock();
     uctx->ctx_ReenterPythonExecution(uctx, state);
-    trace_exit(146, trace_start);
+    trace_exit(MEMBER_ReenterPythonExecution, trace_start);
 }
 
 static HPyThreadState trace_LeavePythonExecution(HPyContext *ctx)
 {
-    HPyContext *uctx = trace_enter(ctx, 147);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_LeavePythonExecution);
     uint64_t trace_start = trace_clock();
     HPyThreadState trace_result = uctx->ctx_LeavePythonExecution(uctx);
-    trace_exit(147, trace_start);
+    trace_exit(MEMBER_LeavePythonExecution, trace_start);
     return trace_result;
 }
 
 static void trace_Global_Store(HPyContext *ctx, HPyGlobal *global, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 148);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Global_Store);
     uint64_t trace_start = trace_clock();
     uctx->ctx_Global_Store(uctx, global, h);
-    trace_exit(148, trace_start);
+    trace_exit(MEMBER_Global_Store, trace_start);
 }
 
 static HPy trace_Global_Load(HPyContext *ctx, HPyGlobal global)
 {
-    HPyContext *uctx = trace_enter(ctx, 149);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Global_Load);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Global_Load(uctx, global);
-    trace_exit(149, trace_start);
+    trace_exit(MEMBER_Global_Load, trace_start);
     return trace_result;
 }
 
 static void trace_Dump(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 150);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Dump);
     uint64_t trace_start = trace_clock();
     uctx->ctx_Dump(uctx, h);
-    trace_exit(150, trace_start);
+    trace_exit(MEMBER_Dump, trace_start);
 }
 
 static void *trace_AsStruct_Type(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 151);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_AsStruct_Type);
     uint64_t trace_start = trace_clock();
     void *trace_result = uctx->ctx_AsStruct_Type(uctx, h);
-    trace_exit(151, trace_start);
+    trace_exit(MEMBER_AsStruct_Type, trace_start);
     return trace_result;
 }
 
 static void *trace_AsStruct_Long(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 152);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_AsStruct_Long);
     uint64_t trace_start = trace_clock();
     void *trace_result = uctx->ctx_AsStruct_Long(uctx, h);
-    trace_exit(152, trace_start);
+    trace_exit(MEMBER_AsStruct_Long, trace_start);
     return trace_result;
 }
 
 static void *trace_AsStruct_Float(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 153);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_AsStruct_Float);
     uint64_t trace_start = trace_clock();
     void *trace_result = uctx->ctx_AsStruct_Float(uctx, h);
-    trace_exit(153, trace_start);
+    trace_exit(MEMBER_AsStruct_Float, trace_start);
     return trace_result;
 }
 
 static void *trace_AsStruct_Unicode(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 154);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_AsStruct_Unicode);
     uint64_t trace_start = trace_clock();
     void *trace_result = uctx->ctx_AsStruct_Unicode(uctx, h);
-    trace_exit(154, trace_start);
+    trace_exit(MEMBER_AsStruct_Unicode, trace_start);
     return trace_result;
 }
 
 static void *trace_AsStruct_Tuple(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 155);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_AsStruct_Tuple);
     uint64_t trace_start = trace_clock();
     void *trace_result = uctx->ctx_AsStruct_Tuple(uctx, h);
-    trace_exit(155, trace_start);
+    trace_exit(MEMBER_AsStruct_Tuple, trace_start);
     return trace_result;
 }
 
 static void *trace_AsStruct_List(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 156);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_AsStruct_List);
     uint64_t trace_start = trace_clock();
     void *trace_result = uctx->ctx_AsStruct_List(uctx, h);
-    trace_exit(156, trace_start);
+    trace_exit(MEMBER_AsStruct_List, trace_start);
     return trace_result;
 }
 
 static HPyType_BuiltinShape trace_Type_GetBuiltinShape(HPyContext *ctx, HPy h_type)
 {
-    HPyContext *uctx = trace_enter(ctx, 157);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Type_GetBuiltinShape);
     uint64_t trace_start = trace_clock();
     HPyType_BuiltinShape trace_result = uctx->ctx_Type_GetBuiltinShape(uctx, h_type);
-    trace_exit(157, trace_start);
+    trace_exit(MEMBER_Type_GetBuiltinShape, trace_start);
     return trace_result;
 }
 
 static int trace_DelItem(HPyContext *ctx, HPy obj, HPy key)
 {
-    HPyContext *uctx = trace_enter(ctx, 158);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_DelItem);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_DelItem(uctx, obj, key);
-    trace_exit(158, trace_start);
+    trace_exit(MEMBER_DelItem, trace_start);
     return trace_result;
 }
 
 static int trace_DelItem_i(HPyContext *ctx, HPy obj, HPy_ssize_t idx)
 {
-    HPyContext *uctx = trace_enter(ctx, 159);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_DelItem_i);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_DelItem_i(uctx, obj, idx);
-    trace_exit(159, trace_start);
+    trace_exit(MEMBER_DelItem_i, trace_start);
     return trace_result;
 }
 
 static int trace_DelItem_s(HPyContext *ctx, HPy obj, const char *utf8_key)
 {
-    HPyContext *uctx = trace_enter(ctx, 160);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_DelItem_s);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_DelItem_s(uctx, obj, utf8_key);
-    trace_exit(160, trace_start);
+    trace_exit(MEMBER_DelItem_s, trace_start);
     return trace_result;
 }
 
 static HPy trace_Capsule_New(HPyContext *ctx, void *pointer, const char *utf8_name, HPyCapsule_Destructor *destructor)
 {
-    HPyContext *uctx = trace_enter(ctx, 161);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Capsule_New);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Capsule_New(uctx, pointer, utf8_name, destructor);
-    trace_exit(161, trace_start);
+    trace_exit(MEMBER_Capsule_New, trace_start);
     return trace_result;
 }
 
 static void *trace_Capsule_Get(HPyContext *ctx, HPy capsule, _HPyCapsule_key key, const char *utf8_name)
 {
-    HPyContext *uctx = trace_enter(ctx, 162);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Capsule_Get);
     uint64_t trace_start = trace_clock();
     void *trace_result = uctx->ctx_Capsule_Get(uctx, capsule, key, utf8_name);
-    trace_exit(162, trace_start);
+    trace_exit(MEMBER_Capsule_Get, trace_start);
     return trace_result;
 }
 
 static int trace_Capsule_IsValid(HPyContext *ctx, HPy capsule, const char *utf8_name)
 {
-    HPyContext *uctx = trace_enter(ctx, 163);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Capsule_IsValid);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_Capsule_IsValid(uctx, capsule, utf8_name);
-    trace_exit(163, trace_start);
+    trace_exit(MEMBER_Capsule_IsValid, trace_start);
     return trace_result;
 }
 
 static int trace_Capsule_Set(HPyContext *ctx, HPy capsule, _HPyCapsule_key key, void *value)
 {
-    HPyContext *uctx = trace_enter(ctx, 164);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Capsule_Set);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_Capsule_Set(uctx, capsule, key, value);
-    trace_exit(164, trace_start);
+    trace_exit(MEMBER_Capsule_Set, trace_start);
     return trace_result;
 }
 
 static HPy trace_Compile_s(HPyContext *ctx, const char *utf8_source, const char *utf8_filename, HPy_SourceKind kind)
 {
-    HPyContext *uctx = trace_enter(ctx, 165);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Compile_s);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Compile_s(uctx, utf8_source, utf8_filename, kind);
-    trace_exit(165, trace_start);
+    trace_exit(MEMBER_Compile_s, trace_start);
     return trace_result;
 }
 
 static HPy trace_EvalCode(HPyContext *ctx, HPy code, HPy globals, HPy locals)
 {
-    HPyContext *uctx = trace_enter(ctx, 166);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_EvalCode);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_EvalCode(uctx, code, globals, locals);
-    trace_exit(166, trace_start);
+    trace_exit(MEMBER_EvalCode, trace_start);
     return trace_result;
 }
 
 static HPy trace_ContextVar_New(HPyContext *ctx, const char *name, HPy default_value)
 {
-    HPyContext *uctx = trace_enter(ctx, 167);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_ContextVar_New);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_ContextVar_New(uctx, name, default_value);
-    trace_exit(167, trace_start);
+    trace_exit(MEMBER_ContextVar_New, trace_start);
     return trace_result;
 }
 
 static int32_t trace_ContextVar_Get(HPyContext *ctx, HPy context_var, HPy default_value, HPy *result)
 {
-    HPyContext *uctx = trace_enter(ctx, 168);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_ContextVar_Get);
     uint64_t trace_start = trace_clock();
     int32_t trace_result = uctx->ctx_ContextVar_Get(uctx, context_var, default_value, result);
-    trace_exit(168, trace_start);
+    trace_exit(MEMBER_ContextVar_Get, trace_start);
     return trace_result;
 }
 
 static HPy trace_ContextVar_Set(HPyContext *ctx, HPy context_var, HPy value)
 {
-    HPyContext *uctx = trace_enter(ctx, 169);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_ContextVar_Set);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_ContextVar_Set(uctx, context_var, value);
-    trace_exit(169, trace_start);
+    trace_exit(MEMBER_ContextVar_Set, trace_start);
     return trace_result;
 }
 
 static const char *trace_Type_GetName(HPyContext *ctx, HPy type)
 {
-    HPyContext *uctx = trace_enter(ctx, 170);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Type_GetName);
     uint64_t trace_start = trace_clock();
     const char *trace_result = uctx->ctx_Type_GetName(uctx, type);
-    trace_exit(170, trace_start);
+    trace_exit(MEMBER_Type_GetName, trace_start);
     return trace_result;
 }
 
 static int trace_Type_IsSubtype(HPyContext *ctx, HPy sub, HPy type)
 {
-    HPyContext *uctx = trace_enter(ctx, 171);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Type_IsSubtype);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_Type_IsSubtype(uctx, sub, type);
-    trace_exit(171, trace_start);
+    trace_exit(MEMBER_Type_IsSubtype, trace_start);
     return trace_result;
 }
 
 static HPy trace_Unicode_FromEncodedObject(HPyContext *ctx, HPy obj, const char *encoding, const char *errors)
 {
-    HPyContext *uctx = trace_enter(ctx, 172);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Unicode_FromEncodedObject);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Unicode_FromEncodedObject(uctx, obj, encoding, errors);
-    trace_exit(172, trace_start);
+    trace_exit(MEMBER_Unicode_FromEncodedObject, trace_start);
     return trace_result;
 }
 
 static HPy trace_Unicode_Substring(HPyContext *ctx, HPy str, HPy_ssize_t start, HPy_ssize_t end)
 {
-    HPyContext *uctx = trace_enter(ctx, 173);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Unicode_Substring);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Unicode_Substring(uctx, str, start, end);
-    trace_exit(173, trace_start);
+    trace_exit(MEMBER_Unicode_Substring, trace_start);
     return trace_result;
 }
 
 static HPy trace_Dict_Keys(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 174);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Dict_Keys);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Dict_Keys(uctx, h);
-    trace_exit(174, trace_start);
+    trace_exit(MEMBER_Dict_Keys, trace_start);
     return trace_result;
 }
 
 static HPy trace_Dict_Copy(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 175);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Dict_Copy);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Dict_Copy(uctx, h);
-    trace_exit(175, trace_start);
+    trace_exit(MEMBER_Dict_Copy, trace_start);
     return trace_result;
 }
 
 static int trace_Slice_Unpack(HPyContext *ctx, HPy slice, HPy_ssize_t *start, HPy_ssize_t *stop, HPy_ssize_t *step)
 {
-    HPyContext *uctx = trace_enter(ctx, 176);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Slice_Unpack);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_Slice_Unpack(uctx, slice, start, stop, step);
-    trace_exit(176, trace_start);
+    trace_exit(MEMBER_Slice_Unpack, trace_start);
     return trace_result;
 }
 
 static int trace_SetCallFunction(HPyContext *ctx, HPy h, HPyCallFunction *func)
 {
-    HPyContext *uctx = trace_enter(ctx, 177);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_SetCallFunction);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_SetCallFunction(uctx, h, func);
-    trace_exit(177, trace_start);
+    trace_exit(MEMBER_SetCallFunction, trace_start);
     return trace_result;
 }
 
 static HPy trace_Call(HPyContext *ctx, HPy callable, const HPy *args, size_t nargs, HPy kwnames)
 {
-    HPyContext *uctx = trace_enter(ctx, 178);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Call);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Call(uctx, callable, args, nargs, kwnames);
-    trace_exit(178, trace_start);
+    trace_exit(MEMBER_Call, trace_start);
     return trace_result;
 }
 
 static HPy trace_CallMethod(HPyContext *ctx, HPy name, const HPy *args, size_t nargs, HPy kwnames)
 {
-    HPyContext *uctx = trace_enter(ctx, 179);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_CallMethod);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_CallMethod(uctx, name, args, nargs, kwnames);
-    trace_exit(179, trace_start);
+    trace_exit(MEMBER_CallMethod, trace_start);
     return trace_result;
 }
 
 static void *trace_AsStruct_Dict(HPyContext *ctx, HPy h)
 {
-    HPyContext *uctx = trace_enter(ctx, 180);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_AsStruct_Dict);
     uint64_t trace_start = trace_clock();
     void *trace_result = uctx->ctx_AsStruct_Dict(uctx, h);
-    trace_exit(180, trace_start);
+    trace_exit(MEMBER_AsStruct_Dict, trace_start);
     return trace_result;
 }
 
 static int trace_List_Insert(HPyContext *ctx, HPy h_list, HPy_ssize_t index, HPy h_item)
 {
-    HPyContext *uctx = trace_enter(ctx, 181);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_List_Insert);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_List_Insert(uctx, h_list, index, h_item);
-    trace_exit(181, trace_start);
+    trace_exit(MEMBER_List_Insert, trace_start);
     return trace_result;
 }
 
 static HPy trace_GetSlice(HPyContext *ctx, HPy obj, HPy_ssize_t start, HPy_ssize_t end)
 {
-    HPyContext *uctx = trace_enter(ctx, 182);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_GetSlice);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_GetSlice(uctx, obj, start, end);
-    trace_exit(182, trace_start);
+    trace_exit(MEMBER_GetSlice, trace_start);
     return trace_result;
 }
 
 static int trace_SetSlice(HPyContext *ctx, HPy obj, HPy_ssize_t start, HPy_ssize_t end, HPy value)
 {
-    HPyContext *uctx = trace_enter(ctx, 183);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_SetSlice);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_SetSlice(uctx, obj, start, end, value);
-    trace_exit(183, trace_start);
+    trace_exit(MEMBER_SetSlice, trace_start);
     return trace_result;
 }
 
 static int trace_DelSlice(HPyContext *ctx, HPy obj, HPy_ssize_t start, HPy_ssize_t end)
 {
-    HPyContext *uctx = trace_enter(ctx, 184);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_DelSlice);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_DelSlice(uctx, obj, start, end);
-    trace_exit(184, trace_start);
+    trace_exit(MEMBER_DelSlice, trace_start);
     return trace_result;
 }
 
 static HPy trace_GetIter(HPyContext *ctx, HPy obj)
 {
-    HPyContext *uctx = trace_enter(ctx, 185);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_GetIter);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_GetIter(uctx, obj);
-    trace_exit(185, trace_start);
+    trace_exit(MEMBER_GetIter, trace_start);
     return trace_result;
 }
 
 static HPy trace_Iter_Next(HPyContext *ctx, HPy obj)
 {
-    HPyContext *uctx = trace_enter(ctx, 186);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Iter_Next);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Iter_Next(uctx, obj);
-    trace_exit(186, trace_start);
+    trace_exit(MEMBER_Iter_Next, trace_start);
     return trace_result;
 }
 
 static int trace_Iter_Check(HPyContext *ctx, HPy obj)
 {
-    HPyContext *uctx = trace_enter(ctx, 187);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Iter_Check);
     uint64_t trace_start = trace_clock();
     int trace_result = uctx->ctx_Iter_Check(uctx, obj);
-    trace_exit(187, trace_start);
+    trace_exit(MEMBER_Iter_Check, trace_start);
     return trace_result;
 }
 
 static HPy trace_Slice_New(HPyContext *ctx, HPy start, HPy stop, HPy step)
 {
-    HPyContext *uctx = trace_enter(ctx, 188);
+    HPyContext *uctx = trace_enter(ctx, MEMBER_Slice_New);
     uint64_t trace_start = trace_clock();
     HPy trace_result = uctx->ctx_Slice_New(uctx, start, stop, step);
-    trace_exit(188, trace_start);
+    trace_exit(MEMBER_Slice_New, trace_start);
     return trace_result;
 }
 

@@ -20,8 +20,16 @@ extern uint64_t *trace_durations;   /* ticks of trace_clock per member */
 extern trace_hook trace_on_enter, trace_on_exit;
 extern HPyContext *trace_uctx;      /* the universal context the wrappers call */
 
+/* What C# hands to the Python API (hpyshim.trace) through shim_trace_state. */
+typedef struct {
+    int32_t member_count;
+    const char *const *names;
+    uint64_t *counts;
+    uint64_t *durations;
+    uint64_t frequency;       /* of trace_clock, in Hz: durations / frequency = seconds */
+} trace_state;
+
 void trace_call_hook(trace_hook hook, int member, const char *fatal_message);
-void trace_fill_generated(HPyContext *tctx);
 
 /* Nonzero if trace_clock counts the processor's invariant time-stamp counter: a monotonic clock
    read in about a third of the time of clock_gettime, which matters twice per traced call. */
