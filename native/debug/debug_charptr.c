@@ -11,8 +11,8 @@
 #include <string.h>
 #include "debug/debug.h"
 #include "platform/platform.h"
+#include "interop/boundary.gen.h"   /* shim_debug_member_name */
 
-const char *shim_debug_member_name(int32_t member);
 
 typedef struct {
     char *base;
