@@ -37,6 +37,7 @@ public static class Program
         var symbols = SymbolDescription.Table(Path.Combine(root, "api", "cpython_symbols.api"), api);
         var layout = LayoutDescription.Parse(Path.Combine(root, "api", "cpython_layout.api"));
         var boundary = BoundaryDescription.Parse(Path.Combine(root, "api", "boundary.api"));
+        var versions = VersionsDescription.Parse(Path.Combine(root, "api", "cpython_versions.api"));
         var signatures = HPyFuncDescription.Parse(Path.Combine(root, "api", "hpyfunc.api"));
         var slots = HPyFuncDescription.ParseSlots(Path.Combine(root, "api", "hpyfunc.api"));
         var trampolines = HPyFuncDescription.ParseTrampolines(Path.Combine(root, "api", "hpyfunc.api"));
@@ -59,6 +60,8 @@ public static class Program
             ["Shim/Context/Generated/ContextTable.g.cs"] = Emitters.ContextTable(api, handWritten),
             ["native/runtime/members.gen.h"] = Emitters.MembersHeader(api),
             ["native/interop/boundary.gen.h"] = boundary.CHeader(),
+            ["native/cpython/versions.gen.h"] = VersionsDescription.CHeader(versions),
+            ["Shim/CPython/Generated/Versions.g.cs"] = VersionsDescription.CSharp(versions),
             ["Shim/Interop/Generated/NativeImports.g.cs"] = boundary.CSharp(),
             ["native/runtime/context.gen.c"] = Emitters.NativeTable(api),
             ["native/trace/trace.gen.c"] = Emitters.TraceTable(api),

@@ -322,8 +322,8 @@ internal static unsafe class TypeBuilder
         spec->name = Text(name);
         spec->basicsize = checked((int)basicsize);
         spec->itemsize = hspec->itemsize;
-        // 3.8 neither reads __vectorcalloffset__ nor accepts the flag before the offset is set.
-        bool lateVectorcall = vectorcallOffset > 0 && Py.Version.Minor < 9;
+        // Some CPythons neither read __vectorcalloffset__ nor accept the flag before the offset is set.
+        bool lateVectorcall = vectorcallOffset > 0 && !Versions.SpecReadsVectorcallOffset(Py.Version.Minor);
         spec->flags = (uint)(lateVectorcall ? typeFlags & ~HaveVectorcall : typeFlags);
         spec->slots = slots;
 

@@ -592,12 +592,8 @@ HPyContext *shim_debug_context(HPyContext *uctx, debug_arena *arena)
     arena->uctx = uctx;
     arena->dctx = dctx;
     debug_raw_init();
-    /* "3.12.1 (main, ...)": the frame layout of this minor version, if known */
-    const char *version = cpy.Py_GetVersion();
-    int minor = version[0] == '3' && version[1] == '.' ? atoi(version + 2) : 0;
-    for (size_t i = 0; i < sizeof frame_layouts / sizeof frame_layouts[0]; i++)
-        if (frame_layouts[i].minor == minor)
-            debug_frame_layout = &frame_layouts[i];
+    /* where this CPython keeps the running frame (api/cpython_versions.api) */
+    debug_frame_layout = native_cpython != NULL ? &native_cpython->frame : NULL;
     debug_thread_state = cpy.PyThreadState_Get;
     if (debug_thread_state == NULL)
         debug_frame_layout = NULL;

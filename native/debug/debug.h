@@ -10,7 +10,6 @@
 #define HPYSHIM_DEBUG_H
 
 #include <stdint.h>
-#include "cpython/frames.h"
 #include "runtime/runtime.h"
 
 #define DEBUG_HANDLE_MAGIC 0x48505944u   /* "HPYD": what tells a debug handle from anything else */

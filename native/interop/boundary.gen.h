@@ -11,6 +11,9 @@
 /* cpython/cpython_symbols.gen.c */
 struct native_cpython *shim_resolve_symbols(int *count);
 
+/* runtime/ctx_handles.c */
+int shim_bind_version(int minor);
+
 /* runtime/context_fill.c */
 const char *shim_fill_context(HPyContext *ctx, native_trampoline_fallback fallback);
 
@@ -19,6 +22,7 @@ int shim_note_type(PyObject *type, void *methods, HPy_ssize_t data_offset, void 
 void shim_forget_type(PyObject *type);
 void shim_gc_slots(void **dealloc, void **clear);
 void *shim_vectorcall_new_address(void);
+HPy_ssize_t shim_shape_data_offset(int shape);
 
 /* thunks/thunks.c */
 int shim_note_library_mode(void *init_fn, int universal);

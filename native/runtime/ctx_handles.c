@@ -1,7 +1,7 @@
 /* Handle lifetime, identity and type checks: a handle is its PyObject*. */
 #include <stdint.h>
 #include <stdlib.h>
-#include "runtime/runtime.h"
+#include "interop/boundary.gen.h"
 
 /* HPy_Dup and HPy_Close are reference-count operations. The portable versions call CPython's
  * Py_IncRef/Py_DecRef (which ignore NULL, as HPy_Dup(HPy_NULL) must); on the CPythons whose
@@ -46,6 +46,16 @@ static void close_immortal_aware(HPyContext *ctx, HPy h)
 }
 
 int native_refcount_model = REFCOUNT_BY_CALL;
+const cpython_version *native_cpython;
+
+/* The running CPython is 3.minor, which the control plane parsed once and checked is listed. */
+int shim_bind_version(int minor)
+{
+    if (minor < CPYTHON_OLDEST_MINOR || minor > CPYTHON_NEWEST_MINOR)
+        return -1;
+    native_cpython = &cpython_versions[minor - CPYTHON_OLDEST_MINOR];
+    return 0;
+}
 
 void native_specialize_refcounts(HPyContext *ctx)
 {
@@ -54,15 +64,13 @@ void native_specialize_refcounts(HPyContext *ctx)
      * the portable calls. */
     if (cpy._Py_GetRefTotal != NULL || cpy._Py_MergeZeroLocalRefcount != NULL)
         return;
-    const char *version = cpy.Py_GetVersion();
-    if (version[0] != '3' || version[1] != '.')
+    if (native_cpython == NULL)
         return;
-    long minor = strtol(version + 2, NULL, 10);
-    if (minor >= 8 && minor <= 11) {
+    if (native_cpython->refcount == REFCOUNT_COUNTING) {
         native_refcount_model = REFCOUNT_COUNTING;
         ctx->ctx_Dup = dup_counting;
         ctx->ctx_Close = close_counting;
-    } else if (minor == 12 || minor == 13) {
+    } else if (native_cpython->refcount == REFCOUNT_IMMORTAL_AWARE) {
         native_refcount_model = REFCOUNT_IMMORTAL_AWARE;
         ctx->ctx_Dup = dup_immortal_aware;
         ctx->ctx_Close = close_immortal_aware;

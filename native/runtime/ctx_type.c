@@ -206,8 +206,8 @@ void *ctx_AsStruct_Legacy(HPyContext *ctx, HPy h)
 
 /* Where a pure HPy type's data starts: after the built-in base's struct, rounded up to the
  * strictest C alignment (16 bytes), like HPy's own runtime. The structs change between CPython
- * versions, so the offsets come from this CPython's tp_basicsize (C# computes the same in
- * Types/Shapes.cs for type creation). */
+ * versions, so the offsets come from this CPython's tp_basicsize. Type creation (C#) asks
+ * shim_shape_data_offset. */
 HPy_ssize_t native_shape_header[8];
 
 static HPy_ssize_t header_of(PyObject *type)
@@ -225,6 +225,18 @@ void native_init_shapes(void)
     native_shape_header[5] = header_of(cpy.PyTuple_Type);
     native_shape_header[6] = header_of(cpy.PyList_Type);
     native_shape_header[7] = header_of(cpy.PyDict_Type);
+}
+
+/* The data offset of a shape, for type creation; -1 for a shape HPy does not define. */
+HPy_ssize_t shim_shape_data_offset(int shape)
+{
+    if (shape == HPyType_BuiltinShape_Legacy)
+        return 0;
+    if (shape < HPyType_BuiltinShape_Object || shape > HPyType_BuiltinShape_Dict)
+        return -1;
+    if (native_shape_header[HPyType_BuiltinShape_Object] == 0)
+        native_init_shapes();
+    return native_shape_header[shape];
 }
 
 void *ctx_AsStruct_Type(HPyContext *ctx, HPy h) { return (char *)_h2py(h) + native_shape_header[1]; }

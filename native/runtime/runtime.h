@@ -45,7 +45,11 @@ typedef void (*native_freefunc)(void *);
 /* Every CPython symbol the runtime uses (api/cpython_symbols.api and the context's forwarders and
  * handles): struct native_cpython cpy, resolved once when the runtime binds to a CPython. */
 #include "cpython/cpython_symbols.gen.h"
-#include "runtime/members.gen.h"   /* member indices and every member's prototype */
+#include "runtime/members.gen.h"
+#include "cpython/versions.gen.h"   /* what differs between the supported CPythons */
+
+/* The running CPython's line of cpython_versions (shim_bind_version); NULL before binding. */
+extern const cpython_version *native_cpython;   /* member indices and every member's prototype */
 
 /* The C# implementation of _HPy_CallRealFunctionFromTrampoline, for the signatures kept there. */
 typedef void (*native_trampoline_fallback)(HPyContext *, HPyFunc_Signature, HPyCFunction, void *);
@@ -55,8 +59,7 @@ void native_specialize_refcounts(HPyContext *ctx);
 
 #define PY_VECTORCALL_ARGUMENTS_OFFSET ((size_t)1 << (8 * sizeof(size_t) - 1))
 
-/* How this CPython counts references (set by native_specialize_refcounts). */
-enum { REFCOUNT_BY_CALL, REFCOUNT_COUNTING, REFCOUNT_IMMORTAL_AWARE };
+/* How this CPython counts references (REFCOUNT_*, set by native_specialize_refcounts). */
 extern int native_refcount_model;
 
 /* The reference count operations of each model, inline: one definition serves the specialized

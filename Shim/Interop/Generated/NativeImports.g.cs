@@ -16,6 +16,10 @@ internal static unsafe class NativeImports
     [DllImport(Library)]
     public static extern CPythonTable* shim_resolve_symbols(int* count);
 
+    /// <summary>native/runtime/ctx_handles.c</summary>
+    [DllImport(Library)]
+    public static extern int shim_bind_version(int minor);
+
     /// <summary>native/runtime/context_fill.c</summary>
     [DllImport(Library)]
     public static extern byte* shim_fill_context(HPyContext* ctx, delegate* unmanaged<HPyContext*, int, void*, void*, void> fallback);
@@ -35,6 +39,10 @@ internal static unsafe class NativeImports
     /// <summary>native/runtime/ctx_type.c</summary>
     [DllImport(Library)]
     public static extern void* shim_vectorcall_new_address();
+
+    /// <summary>native/runtime/ctx_type.c</summary>
+    [DllImport(Library)]
+    public static extern nint shim_shape_data_offset(int shape);
 
     /// <summary>native/thunks/thunks.c</summary>
     [DllImport(Library)]
