@@ -50,6 +50,7 @@ public static class Program
             ["include/hpy/cpython/trampolines.gen.h"] = TrampolineEmitters.CPythonHeader(trampolines),
             ["Shim/Context/Generated/TrampolineArgs.g.cs"] = TrampolineEmitters.CSharp(trampolines),
             ["native/debug/args_shapes.gen.h"] = TrampolineEmitters.NativeShapes(trampolines),
+            ["native/runtime/dispatch.gen.h"] = TrampolineEmitters.Dispatch(trampolines),
             ["native/cpython/layout.gen.h"] = LayoutDescription.CHeader(layout),
             ["Shim/CPython/Generated/Layout.g.cs"] = LayoutDescription.CSharp(layout),
             ["include/hpy/universal/context.gen.h"] = Emitters.ContextHeader(api),

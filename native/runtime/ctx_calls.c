@@ -3,7 +3,7 @@
  * _HPyFunc_args_<SIG> struct; a handle is the PyObject*, so objects pass through unchanged
  * (borrowed in, owned out). Int results that report errors are set to the error value first. */
 #include <stdio.h>
-#include "runtime/runtime.h"
+#include "runtime/dispatch.gen.h"
 
 HPy ctx_CallTupleDict(HPyContext *ctx, HPy callable, HPy args, HPy kw)
 {
@@ -26,28 +26,11 @@ HPy ctx_CallTupleDict(HPyContext *ctx, HPy callable, HPy args, HPy kw)
     return _py2h(result);
 }
 
-/* Function types by shape: every argument is a handle, a word or an int. */
-typedef HPy (*fn_h)(HPyContext *, HPy);
-typedef HPy (*fn_hh)(HPyContext *, HPy, HPy);
-typedef HPy (*fn_hhh)(HPyContext *, HPy, HPy, HPy);
-typedef HPy (*fn_hw)(HPyContext *, HPy, void *);
-typedef HPy (*fn_hs)(HPyContext *, HPy, HPy_ssize_t);
-typedef HPy (*fn_hss)(HPyContext *, HPy, HPy_ssize_t, HPy_ssize_t);
+/* The function types of the signatures converted here (dispatch.gen.h has the others). */
 typedef HPy (*fn_varargs)(HPyContext *, HPy, const HPy *, size_t);
 typedef HPy (*fn_keywords)(HPyContext *, HPy, const HPy *, size_t, HPy);
 typedef HPy (*fn_new)(HPyContext *, HPy, const HPy *, HPy_ssize_t, HPy);
 typedef int (*fn_init)(HPyContext *, HPy, const HPy *, HPy_ssize_t, HPy);
-typedef HPy (*fn_richcmp)(HPyContext *, HPy, HPy, HPy_RichCmpOp);
-typedef int (*fn_i_h)(HPyContext *, HPy);
-typedef int (*fn_i_hh)(HPyContext *, HPy, HPy);
-typedef int (*fn_i_hwh)(HPyContext *, HPy, void *, HPy);
-typedef int (*fn_i_hhw)(HPyContext *, HPy, HPy, void *);
-typedef int (*fn_i_hhh)(HPyContext *, HPy, HPy, HPy);
-typedef int (*fn_i_hsh)(HPyContext *, HPy, HPy_ssize_t, HPy);
-typedef int (*fn_i_hssh)(HPyContext *, HPy, HPy_ssize_t, HPy_ssize_t, HPy);
-typedef HPy_ssize_t (*fn_s_h)(HPyContext *, HPy);
-typedef void (*fn_v_h)(HPyContext *, HPy);
-typedef void (*fn_v_w)(void *);
 
 /* func is stored as a generic function pointer; casting through void (*)(void) says so to the compiler */
 #define AS(type) ((type)(void (*)(void))func)
@@ -58,15 +41,14 @@ void ctx_CallRealFunctionFromTrampoline(HPyContext *ctx, HPyFunc_Signature sig,
                                                    HPyCFunction func, void *args)
 {
     /* The method signatures first: they are most of the calls, and a compare is cheaper than the
-     * switch's table. */
+     * switch's table. Every signature whose arguments pass through is generated from
+     * api/hpyfunc.api (dispatch.gen.h); the ones below convert something. */
     if (sig == HPyFunc_NOARGS) {
-        _HPyFunc_args_NOARGS *a = args;
-        a->result = R(AS(fn_h)(ctx, P(a->self)));
+        DISPATCH_NOARGS(ctx, func, args);
         return;
     }
     if (sig == HPyFunc_O) {
-        _HPyFunc_args_O *a = args;
-        a->result = R(AS(fn_hh)(ctx, P(a->self), P(a->arg)));
+        DISPATCH_O(ctx, func, args);
         return;
     }
     switch (sig) {
@@ -82,108 +64,7 @@ void ctx_CallRealFunctionFromTrampoline(HPyContext *ctx, HPyFunc_Signature sig,
         a->result = R(AS(fn_keywords)(ctx, P(a->self), (const HPy *)a->args, nargs, P(a->kwnames)));
         return;
     }
-    case HPyFunc_UNARYFUNC:
-    case HPyFunc_REPRFUNC:
-    case HPyFunc_GETITERFUNC:
-    case HPyFunc_ITERNEXTFUNC: {
-        _HPyFunc_args_UNARYFUNC *a = args;
-        a->result = R(AS(fn_h)(ctx, P(a->arg0)));
-        return;
-    }
-    case HPyFunc_BINARYFUNC:
-    case HPyFunc_GETATTROFUNC: {
-        _HPyFunc_args_BINARYFUNC *a = args;
-        a->result = R(AS(fn_hh)(ctx, P(a->arg0), P(a->arg1)));
-        return;
-    }
-    case HPyFunc_TERNARYFUNC:
-    case HPyFunc_DESCRGETFUNC: {
-        _HPyFunc_args_TERNARYFUNC *a = args;
-        a->result = R(AS(fn_hhh)(ctx, P(a->arg0), P(a->arg1), P(a->arg2)));
-        return;
-    }
-    case HPyFunc_INQUIRY: {
-        _HPyFunc_args_INQUIRY *a = args;
-        a->result = AS(fn_i_h)(ctx, P(a->arg0));
-        return;
-    }
-    case HPyFunc_LENFUNC: {
-        _HPyFunc_args_LENFUNC *a = args;
-        a->result = AS(fn_s_h)(ctx, P(a->arg0));
-        return;
-    }
-    case HPyFunc_HASHFUNC: {
-        _HPyFunc_args_HASHFUNC *a = args;
-        a->result = AS(fn_s_h)(ctx, P(a->arg0));
-        return;
-    }
-    case HPyFunc_SSIZEARGFUNC: {
-        _HPyFunc_args_SSIZEARGFUNC *a = args;
-        a->result = R(AS(fn_hs)(ctx, P(a->arg0), a->arg1));
-        return;
-    }
-    case HPyFunc_SSIZESSIZEARGFUNC: {
-        _HPyFunc_args_SSIZESSIZEARGFUNC *a = args;
-        a->result = R(AS(fn_hss)(ctx, P(a->arg0), a->arg1, a->arg2));
-        return;
-    }
-    case HPyFunc_GETATTRFUNC: {
-        _HPyFunc_args_GETATTRFUNC *a = args;
-        a->result = R(AS(fn_hw)(ctx, P(a->arg0), a->arg1));
-        return;
-    }
-    case HPyFunc_GETTER: {
-        _HPyFunc_args_GETTER *a = args;
-        a->result = R(AS(fn_hw)(ctx, P(a->arg0), a->arg1));
-        return;
-    }
-    case HPyFunc_SSIZEOBJARGPROC: {
-        _HPyFunc_args_SSIZEOBJARGPROC *a = args;
-        a->result = AS(fn_i_hsh)(ctx, P(a->arg0), a->arg1, P(a->arg2));
-        return;
-    }
-    case HPyFunc_SETATTRFUNC: {
-        _HPyFunc_args_SETATTRFUNC *a = args;
-        a->result = AS(fn_i_hwh)(ctx, P(a->arg0), a->arg1, P(a->arg2));
-        return;
-    }
-    case HPyFunc_OBJOBJARGPROC:
-    case HPyFunc_SETATTROFUNC:
-    case HPyFunc_DESCRSETFUNC: {
-        _HPyFunc_args_OBJOBJARGPROC *a = args;
-        a->result = AS(fn_i_hhh)(ctx, P(a->arg0), P(a->arg1), P(a->arg2));
-        return;
-    }
-    case HPyFunc_SETTER: {
-        _HPyFunc_args_SETTER *a = args;
-        a->result = AS(fn_i_hhw)(ctx, P(a->arg0), P(a->arg1), a->arg2);
-        return;
-    }
-    case HPyFunc_SSIZESSIZEOBJARGPROC: {
-        _HPyFunc_args_SSIZESSIZEOBJARGPROC *a = args;
-        a->result = AS(fn_i_hssh)(ctx, P(a->arg0), a->arg1, a->arg2, P(a->arg3));
-        return;
-    }
-    case HPyFunc_OBJOBJPROC: {
-        _HPyFunc_args_OBJOBJPROC *a = args;
-        a->result = AS(fn_i_hh)(ctx, P(a->arg0), P(a->arg1));
-        return;
-    }
-    case HPyFunc_RICHCMPFUNC: {
-        _HPyFunc_args_RICHCMPFUNC *a = args;
-        a->result = R(AS(fn_richcmp)(ctx, P(a->arg0), P(a->arg1), a->arg2));
-        return;
-    }
-    case HPyFunc_FREEFUNC: {
-        _HPyFunc_args_FREEFUNC *a = args;
-        AS(fn_v_h)(ctx, (HPy){ (HPy_ssize_t)a->arg0 });
-        return;
-    }
-    case HPyFunc_DESTRUCTOR: {
-        _HPyFunc_args_DESTRUCTOR *a = args;
-        AS(fn_v_h)(ctx, P(a->arg0));
-        return;
-    }
+    DISPATCH_PASSTHROUGH_CASES(ctx, func, args)
     case HPyFunc_INITPROC: {
         /* CPython passes a tuple and a dict; the tuple's items already form the HPy array */
         _HPyFunc_args_INITPROC *a = args;

@@ -15,6 +15,7 @@
 #include "platform/platform.h"
 #include "thunks/thunk_code.h"
 #include "interop/boundary.gen.h"
+#include "runtime/dispatch.gen.h"
 
 static HPyContext *uctx;   /* the universal context: what a thunk's function receives */
 
@@ -49,36 +50,17 @@ typedef struct {
     void *dispatcher;   /* NULL: direct */
 } thunk_kind;
 
-/* How a signature is called through a thunk; 0 for signatures that keep the trampoline. */
+/* How a signature is called through a thunk; 0 for signatures that keep the trampoline. Those whose
+   arguments pass through unchanged are listed in api/hpyfunc.api (dispatch.gen.h); the others here. */
 static int kind_of(HPyFunc_Signature sig, thunk_kind *k)
 {
     k->mask = -1;
     k->dispatcher = NULL;
+    k->nargs = passthrough_nargs(sig);   /* NOARGS: CPython passes (self, NULL), only self goes on */
+    if (k->nargs > 0)
+        return 1;
     switch (sig) {
-    case HPyFunc_NOARGS:          /* CPython passes (self, NULL): only self goes on */
-    case HPyFunc_UNARYFUNC:
-    case HPyFunc_REPRFUNC:
-    case HPyFunc_GETITERFUNC:
-    case HPyFunc_ITERNEXTFUNC:
-    case HPyFunc_INQUIRY:
-    case HPyFunc_LENFUNC:
-    case HPyFunc_HASHFUNC:
-    case HPyFunc_DESTRUCTOR: k->nargs = 1; return 1;
-    case HPyFunc_O:
-    case HPyFunc_BINARYFUNC:
-    case HPyFunc_GETATTROFUNC:
-    case HPyFunc_SSIZEARGFUNC:
-    case HPyFunc_OBJOBJPROC:
-    case HPyFunc_GETTER: k->nargs = 2; return 1;
-    case HPyFunc_VARARGS:         /* (self, args, nargs): HPy takes the array as it is */
-    case HPyFunc_TERNARYFUNC:
-    case HPyFunc_DESCRGETFUNC:
-    case HPyFunc_SSIZEOBJARGPROC:
-    case HPyFunc_OBJOBJARGPROC:
-    case HPyFunc_SETATTROFUNC:
-    case HPyFunc_DESCRSETFUNC:
-    case HPyFunc_RICHCMPFUNC:
-    case HPyFunc_SETTER: k->nargs = 3; return 1;
+    case HPyFunc_VARARGS: k->nargs = 3; return 1;   /* (self, args, nargs): HPy takes the array as it is */
     case HPyFunc_KEYWORDS:        /* (self, args, nargsf, kwnames): nargs without the offset flag */
         k->nargs = 4;
         k->mask = 2;
