@@ -1,14 +1,14 @@
 namespace HPyShim.Tests;
 
 /// <summary>
-/// The clock of trace mode (Shim/Native/trace.h), run by tests/c/trace_clock_test.c on x86-64
+/// The clock of trace mode (native/trace/trace.h), run by tests/c/trace_clock_test.c on x86-64
 /// natively and on arm64 under qemu (cross-compiled as for <see cref="ThunkTests"/>): the
 /// processor counter it reads never goes back and keeps one rate against CLOCK_MONOTONIC.
 /// </summary>
 public class TraceClockTests
 {
     static readonly string Source = Path.Combine(Repo.Root, "tests", "c", "trace_clock_test.c");
-    static readonly string[] Includes = ["-I", Path.Combine(Repo.Root, "Shim", "Native"), "-I", Path.Combine(Repo.Root, "include")];
+    static readonly string[] Includes = ["-I", Path.Combine(Repo.Root, "native"), "-I", Path.Combine(Repo.Root, "include")];
 
     [Fact]
     public void TheClockIsSteadyOnX86_64()

@@ -44,7 +44,7 @@ __all__ = ["get_call_counts", "get_durations", "get_frequency", "set_trace_funct
 
 
 class _Counter(ctypes.Structure):
-    # trace_counter in Shim/Native/trace.h
+    # trace_counter in native/trace/trace.h
     _fields_ = [("left", ctypes.c_uint64), ("counted", ctypes.c_uint64)]
 
     @property
@@ -53,12 +53,12 @@ class _Counter(ctypes.Structure):
 
 
 class _Timing(ctypes.Structure):
-    # trace_timing in Shim/Native/trace.h
+    # trace_timing in native/trace/trace.h
     _fields_ = [("ticks", ctypes.c_uint64), ("covered", ctypes.c_uint64), ("largest", ctypes.c_uint64)]
 
 
 class _State(ctypes.Structure):
-    # trace_state in Shim/Native/trace.c
+    # trace_state in native/trace/trace.h
     _fields_ = [("member_count", ctypes.c_int32),
                 ("names", ctypes.POINTER(ctypes.c_char_p)),
                 ("counters", ctypes.POINTER(_Counter)),

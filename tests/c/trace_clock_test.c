@@ -1,10 +1,10 @@
-/* The trace clock of Shim/Native/trace.h on the machine that runs this: where trace mode reads a
+/* The trace clock of native/trace/trace.h on the machine that runs this: where trace mode reads a
  * processor counter (always on arm64, on x86-64 where the time-stamp counter is invariant), the
  * counter must never go back and must run at one steady rate against CLOCK_MONOTONIC, which is
  * what trace.c's calibration assumes. Built natively and, cross-compiled for arm64, run under
  * qemu by Shim.Tests/TraceClockTests.cs. */
 #include <stdio.h>
-#include "trace.h"
+#include "trace/trace.h"
 
 int trace_use_counter;
 
