@@ -79,7 +79,7 @@ internal static unsafe class DebugContext
         }
         catch (Exception)
         {
-            fixed (byte* message = "HPy debug mode: out of memory for debug handles\0"u8) Py.Py_FatalError(message);
+            fixed (byte* message = "HPy debug mode: out of memory for debug handles\0"u8) FatalOutput.Fatal(message);
         }
     }
 
@@ -108,12 +108,11 @@ internal static unsafe class DebugContext
             if (kind == WrongContextKind)
             {
                 // Not hookable, as in HPy: nothing sensible can go on with a dead context.
-                Console.Error.Write("Error: Wrong HPy Context!\n" +
+                FatalOutput.Write("Error: Wrong HPy Context!\n" +
                     $"HPy debug mode: {MemberName(member) ?? "a context call"} was called with the context " +
                     $"0x{(nint)h:x}, which was valid only during an earlier (or outer) call of the extension: " +
                     "a context must not be kept in a global or a static and used later.\n" + where);
-                Console.Error.Flush();
-                fixed (byte* message = "Wrong HPy Context\0"u8) Py.Py_FatalError(message);
+                fixed (byte* message = "Wrong HPy Context\0"u8) FatalOutput.Fatal(message);
             }
             nint hook = kind == BuilderKind ? onInvalidBuilder : onInvalidHandle;
             if (hook != 0)
@@ -123,13 +122,11 @@ internal static unsafe class DebugContext
             }
             if (kind == BuilderKind)
             {
-                Console.Error.Write($"HPy debug mode: {title}: {MemberName(member) ?? "a builder call"} was given " +
+                FatalOutput.Write($"HPy debug mode: {title}: {MemberName(member) ?? "a builder call"} was given " +
                     $"the builder 0x{(nint)h:x} after HPyTupleBuilder_Build/Cancel (or HPyListBuilder_...)\n" + where);
-                Console.Error.Flush();
-                fixed (byte* message = "Invalid usage of already closed builder\0"u8) Py.Py_FatalError(message);
+                fixed (byte* message = "Invalid usage of already closed builder\0"u8) FatalOutput.Fatal(message);
             }
-            Console.Error.Write(Diagnosis(h, member, argument, kind, title) + where);
-            Console.Error.Flush();
+            FatalOutput.Write(Diagnosis(h, member, argument, kind, title) + where);
         }
         catch (Exception)
         {
@@ -137,7 +134,7 @@ internal static unsafe class DebugContext
         }
         // HPy's words for every misused handle (tools and tests look for them); the diagnosis
         // above says which misuse it was.
-        fixed (byte* message = "Invalid usage of already closed handle\0"u8) Py.Py_FatalError(message);
+        fixed (byte* message = "Invalid usage of already closed handle\0"u8) FatalOutput.Fatal(message);
     }
 
     /// <summary>"  misused while Python ran: f.py:3" and "  by the call at: ext.so!fn+0x1c": the

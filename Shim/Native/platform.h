@@ -42,8 +42,16 @@ int platform_on_fork_child(void (*child)(void));
  * passes the fault on to the handler it replaced. 0 when installed. */
 int platform_on_fault(void (*handler)(void *address));
 
-/* From a fault handler: text to stderr, and abort without running handlers. */
+/* From a fault handler (and for every fatal report): text to stderr, and to the report fd when that
+ * is another file; abort without running handlers. */
 void platform_say(const char *text);
 void platform_abort(void);
+
+/* A second destination for fatal reports (-1: none): the stderr a test runner had before it
+ * captured fd 2, handed over by the launcher (launcher/_hpyshim_pytest.py). */
+void platform_set_report_fd(int fd);
+/* Just before a fatal error that CPython prints to fd 2 (Py_FatalError, which then aborts): points
+ * fd 2 at the report fd when that is another file, so CPython's lines reach the person too. */
+void platform_fatal_output(void);
 
 #endif

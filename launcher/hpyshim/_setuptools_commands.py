@@ -19,7 +19,8 @@ try:
 except ImportError:  # setuptools older than 64: distutils' build command
     from distutils.command.build import build as _BUILD
 
-from .devel import ABIS, egg_stub_source, get_hpy_ext_suffix, stub_path, stub_source, windows_exports
+from .devel import (ABIS, HPyExtensionName, egg_stub_source, get_hpy_ext_suffix, stub_path, stub_source,
+                    windows_exports)
 
 _ABI_MACROS = {"cpython": "HPY_ABI_CPYTHON", "hybrid": "HPY_ABI_HYBRID", "universal": "HPY_ABI_UNIVERSAL"}
 
@@ -88,6 +89,7 @@ class _BuildExtMixin:
         if getattr(ext, "hpy_abi", None) is not None:
             return  # already prepared by an earlier build_ext of this distribution
         devel = self.hpydevel
+        ext.name = HPyExtensionName(ext.name)   # is_hpy_extension(ext.name), as with hpy.devel
         ext.hpy_abi = abi
         ext.include_dirs = list(ext.include_dirs or []) + devel.get_extra_include_dirs()
         if abi == "universal":
