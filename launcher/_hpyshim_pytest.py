@@ -71,12 +71,14 @@ def pytest_unconfigure(config):
 
 def register(plugin_manager):
     """Registers this plugin with a pytest plugin manager, unless it is registered already (the
-    entry point) or blocked (``-p no:hpyshim``)."""
+    entry point) or blocked (``-p no:hpyshim``), and takes the descriptor at once: a crash before
+    pytest_configure (in a conftest.py's import) is reported too."""
     module = sys.modules[__name__]
     if (plugin_manager.is_registered(module) or plugin_manager.is_blocked(NAME)
             or plugin_manager.get_plugin(NAME) is not None):
         return
     plugin_manager.register(module, NAME)
+    _take(plugin_manager.getplugin("capturemanager"))
 
 
 def register_from_stack():

@@ -186,6 +186,12 @@ class _BuildExtMixin:
         return names
 
 
+def check_build_ext(build_ext):
+    if isinstance(build_ext, type) and not issubclass(build_ext, setuptools.command.build_ext.build_ext):
+        raise DistutilsError("dist.cmdclass['build_ext'] (%s) does not derive from setuptools' "
+                             "build_ext, which HPy extensions need" % build_ext.__name__)
+
+
 def _has_ext_modules(self):
     return bool(self.ext_modules or getattr(self, "hpy_ext_modules", None))
 
@@ -227,8 +233,6 @@ def fix_distribution(hpydevel, dist):
         cls.has_ext_modules = _has_ext_modules
     dist.cmdclass["build"] = _mixed(dist.cmdclass.get("build", _BUILD), _BuildMixin)
     build_ext = dist.cmdclass.get("build_ext", setuptools.command.build_ext.build_ext)
-    if isinstance(build_ext, type) and not issubclass(build_ext, setuptools.command.build_ext.build_ext):
-        raise DistutilsError("dist.cmdclass['build_ext'] (%s) does not derive from setuptools' "
-                             "build_ext, which HPy extensions need" % build_ext.__name__)
+    hpydevel.build_ext_sanity_check(build_ext)
     dist.cmdclass["build_ext"] = _mixed(build_ext, _BuildExtMixin)
     _patch_bdist_egg()

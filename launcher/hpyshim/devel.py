@@ -121,6 +121,12 @@ class HPyDevel:
                             str(f) for f in abi_dir.iterdir() if f.is_file())
         return self._static_libs.get(hpy_abi)
 
+    def build_ext_sanity_check(self, build_ext):
+        """DistutilsError unless `build_ext` (a command class) derives from setuptools' build_ext,
+        which HPy extensions need (hpy.devel asserts it)."""
+        from . import _setuptools_commands
+        _setuptools_commands.check_build_ext(build_ext)
+
     def fix_distribution(self, dist):
         """Make `dist` build its ``hpy_ext_modules``: used by setup.py and by test harnesses."""
         from . import _setuptools_commands

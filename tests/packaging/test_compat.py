@@ -240,6 +240,14 @@ class CompatDistributionTest(unittest.TestCase):
             def answer():
                 return answer.super() + 1
             assert target.answer() == 42
+            from hpy.devel import HPyDevel
+            HPyDevel().build_ext_sanity_check(mixed)
+            try:
+                HPyDevel().build_ext_sanity_check(type("build_ext", (), {}))
+            except Exception as e:
+                assert "does not derive from setuptools' build_ext" in str(e), e
+            else:
+                raise AssertionError("a build_ext not from setuptools passed the check")
             print("ok")
         """)
         self.assertEqual(self.venv.run("-c", code, cwd=self.tmp).stdout, "ok\n")

@@ -173,6 +173,15 @@ class ReportsUnderPytestTest(unittest.TestCase):
         proc = self.pytest("-s", "-k", "char_pointer")
         self.assertReportedOnce(C_REPORT, proc)
 
+    def test_misuse_in_a_conftest(self):
+        # before pytest_configure, while pytest imports the conftest.py under its capture
+        self.conftest("""
+            import test_misuse
+            test_misuse.test_double_close()
+        """)
+        proc = self.pytest("-k", "first")
+        self.assertReportedOnce(CSHARP_REPORT, proc)
+
     def test_outside_pytest(self):
         code = ("import sys; sys.path.insert(0, '.'); import test_misuse\n"
                 "test_misuse.test_passes_first(); test_misuse.test_double_close()\n")
