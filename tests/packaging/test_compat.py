@@ -172,7 +172,8 @@ class CompatDistributionTest(unittest.TestCase):
             self.assertIn("PASSED test_documented.py::" + test, proc.stdout)
         self.assertIn("ERROR test_documented.py::test_leaks - hpy.debug.leakdetector.HPyLeakError", proc.stdout)
         self.assertIn("for 'leaked by test_leaks'>", proc.stdout)
-        self.assertIn("3 passed, 1 error", proc.stdout)
+        # (pytest 7.2 warns about its own use of ast on CPython 3.12+)
+        self.assertRegex(proc.stdout, r"\b3 passed(, \d+ warnings)?, 1 error in ")
 
     def test_fatal_report_past_pytest_capture(self):
         # No conftest.py and nothing imported from hpy.debug: the hpyshim wheel's pytest11 entry

@@ -250,7 +250,8 @@ class HpyDebugFixtureTest(unittest.TestCase):
         self.assertRegex(out, r"ERROR test_fixture\.py::test_leaks - hpy\.debug\.leakdetector\.HPyLeakError")
         self.assertIn("<DebugHandle 0x", out)
         self.assertIn("for 'leaked by test_leaks'>", out)
-        self.assertRegex(out, r"3 passed, 1 error")
+        # (pytest 7.2 warns about its own use of ast on CPython 3.12+)
+        self.assertRegex(out, r"\b3 passed(, \d+ warnings)?, 1 error in ")
 
 
 if __name__ == "__main__":
