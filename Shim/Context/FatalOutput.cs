@@ -46,5 +46,9 @@ internal static unsafe class FatalOutput
     public static void SetReportFd(int fd) => platform_set_report_fd(fd);
 
     [UnmanagedCallersOnly(EntryPoint = "hpyshim_set_report_fd")]
-    static void ExportedSetReportFd(int fd) => platform_set_report_fd(fd);
+    static void ExportedSetReportFd(int fd)
+    {
+        try { platform_set_report_fd(fd); }
+        catch (Exception) { /* nothing managed reaches C; reports then go to fd 2 only */ }
+    }
 }
