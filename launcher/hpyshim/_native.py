@@ -172,7 +172,8 @@ def _runtime_loaded():
             pass
         else:
             _hpyshim_pytest.register_from_stack()
-    apply_report_fd()
+    if REPORT_PLUGIN in sys.modules:   # else the runtime's default holds: fd 2 only
+        apply_report_fd()
 
 
 def apply_report_fd():
