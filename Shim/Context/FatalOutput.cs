@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using HPyShim.CPython;
+using static HPyShim.Interop.NativeImports;
 
 namespace HPyShim.Context;
 
@@ -9,46 +10,35 @@ namespace HPyShim.Context;
 /// pointed fd 2 elsewhere. pytest's default capture sends fd 2 to a temporary file that it shows
 /// after each test; a process that aborts never gets there. The launcher's pytest plugin
 /// (launcher/_hpyshim_pytest.py) hands over a duplicate of the original stderr; the C side
-/// (platform.c) keeps it, so the fault handler writes there too, and skips it when it is the same
-/// file as fd 2 (pytest -s, no pytest), so nothing is printed twice.
+/// (native/platform/platform.c) keeps it, so the fault handler writes there too, and skips it
+/// when it is the same file as fd 2 (pytest -s, no pytest), so nothing is printed twice.
 /// </summary>
 internal static unsafe class FatalOutput
 {
-    const string Library = "hpyshim_native";
-
-    [DllImport(Library)]
-    static extern void platform_say(byte* text);
-
-    [DllImport(Library)]
-    static extern void platform_set_report_fd(int fd);
-
-    [DllImport(Library)]
-    static extern void platform_fatal_output();
-
     /// <summary>A report's text, to stderr and the report fd.</summary>
     public static void Write(string text)
     {
         byte[] bytes = new byte[Encoding.UTF8.GetByteCount(text) + 1];
         Encoding.UTF8.GetBytes(text, bytes);
-        fixed (byte* p = bytes) platform_say(p);
+        fixed (byte* p = bytes) shim_report(p);
     }
 
     /// <summary>Py_FatalError, with CPython's lines (the message, the Python traceback) sent where
     /// the person sees them. Does not return.</summary>
     public static void Fatal(byte* message)
     {
-        platform_fatal_output();
+        shim_fatal_output();
         Py.Py_FatalError(message);
     }
 
     /// <summary>The file descriptor that fatal reports also go to (-1: none). The caller owns it
     /// and sets -1 before closing it.</summary>
-    public static void SetReportFd(int fd) => platform_set_report_fd(fd);
+    public static void SetReportFd(int fd) => shim_set_report_fd(fd);
 
     [UnmanagedCallersOnly(EntryPoint = "hpyshim_set_report_fd")]
     static void ExportedSetReportFd(int fd)
     {
-        try { platform_set_report_fd(fd); }
+        try { shim_set_report_fd(fd); }
         catch (Exception) { /* nothing managed reaches C; reports then go to fd 2 only */ }
     }
 }

@@ -2,39 +2,21 @@ using System.Runtime.InteropServices;
 using System.Text;
 using HPyShim.Context;
 using HPyShim.CPython;
+using static HPyShim.Interop.NativeImports;
 
 namespace HPyShim.Debug;
 
 /// <summary>
 /// The debug context: every handle an extension loaded in debug mode sees is an entry of an arena
 /// this class owns (allocation in slabs, the closed-handle queue's bound, generations, the
-/// reports and the Python API's queries). The per-call work is C (Shim/Native/debug*.c): a managed
+/// reports and the Python API's queries). The per-call work is C (native/debug/*.c): a managed
 /// transition per call would cost more than the check itself. C calls back here only to grow
 /// the arena and to report a misused handle.
 /// </summary>
 internal static unsafe class DebugContext
 {
-    const string Library = "hpyshim_native";
     public const long DefaultClosedQueueSize = 1024, DefaultProtectedRawDataSize = 10 * 1024 * 1024;
     const int SlabEntries = 512;
-
-    [DllImport(Library)]
-    static extern HPyContext* native_debug_context(HPyContext* uctx, debug_arena* arena);
-
-    [DllImport(Library)]
-    static extern byte* native_debug_member_name(int member);
-
-    [DllImport(Library)]
-    static extern long native_debug_handles(int which, ulong generation, debug_handle** output, long capacity);
-
-    [DllImport(Library)]
-    static extern int native_debug_force_close(debug_handle* handle);
-
-    [DllImport(Library)]
-    public static extern nint native_debug_call_create(HPyContext* dctx, void* impl, nint spec);
-
-    [DllImport(Library)]
-    public static extern int native_debug_call_exec(HPyContext* dctx, void* impl, nint module);
 
     static debug_arena* arena;
     static HPyContext* context;
@@ -53,7 +35,7 @@ internal static unsafe class DebugContext
             a->invalid = &Invalid;
             a->describe = &DescribeRawData;
             arena = a;
-            context = native_debug_context(UniversalContext.Instance, a);
+            context = shim_debug_context(UniversalContext.Instance, a);
             if (context == null) throw new OutOfMemoryException("cannot allocate the debug context");
             return context;
         }
@@ -122,8 +104,11 @@ internal static unsafe class DebugContext
             }
             if (kind == BuilderKind)
             {
-                FatalOutput.Write($"HPy debug mode: {title}: {MemberName(member) ?? "a builder call"} was given " +
-                    $"the builder 0x{(nint)h:x} after HPyTupleBuilder_Build/Cancel (or HPyListBuilder_...)\n" + where);
+                string name = MemberName(member) ?? "a builder call";
+                // The family's own Build/Cancel: "HPyListBuilder_Set" finished by HPyListBuilder_Build/Cancel.
+                string after = name.Contains('_') ? name[..name.IndexOf('_')] + "_Build/Cancel" : "its Build/Cancel";
+                FatalOutput.Write($"HPy debug mode: {title}: {name} was given " +
+                    $"the builder 0x{(nint)h:x} after {after}\n" + where);
                 fixed (byte* message = "Invalid usage of already closed builder\0"u8) FatalOutput.Fatal(message);
             }
             FatalOutput.Write(Diagnosis(h, member, argument, kind, title) + where);
@@ -310,7 +295,7 @@ internal static unsafe class DebugContext
         catch (Exception) { return null; }
     }
 
-    static string? MemberName(int member) => Utf8.Read(native_debug_member_name(member));
+    static string? MemberName(int member) => Utf8.Read(shim_debug_member_name(member));
 
     /// <summary>"type 'str', 'hello'": the type name and, when it can be computed, the repr.</summary>
     static string Describe(nint obj)
@@ -349,7 +334,7 @@ internal static unsafe class DebugContext
     [UnmanagedCallersOnly(EntryPoint = "hpyshim_debug_handles")]
     static long Handles(int which, long generation, debug_handle** output, long capacity)
     {
-        try { return Ready() ? native_debug_handles(which, (ulong)Math.Max(generation, 0), output, capacity) : -1; }
+        try { return Ready() ? shim_debug_handles(which, (ulong)Math.Max(generation, 0), output, capacity) : -1; }
         catch (Exception e) { Failure.Managed(e, "get_open_handles"); return -1; }
     }
 
@@ -399,7 +384,7 @@ internal static unsafe class DebugContext
     [UnmanagedCallersOnly(EntryPoint = "hpyshim_debug_force_close")]
     static int ForceClose(debug_handle* h)
     {
-        try { return Ready() ? native_debug_force_close(h) : -1; }
+        try { return Ready() ? shim_debug_force_close(h) : -1; }
         catch (Exception e) { Failure.Managed(e, "_force_close"); return -1; }
     }
 
