@@ -376,7 +376,7 @@ def cmd_fuzz(b, argv):
                         env=b.launcher_env())
     target = os.path.join(fuzz_dir, "helpers_fuzz")
     b.run(["clang-14", "-g", "-O1", "-fsanitize=fuzzer,address,undefined", "-fno-sanitize-recover=undefined",
-           "-DHPY_ABI_CPYTHON", "-Iinclude"] + python_flags.split() + ["tests/fuzz/helpers_fuzz.c"]
+           "-DHPY_ABI_CPYTHON", "-Iinclude", "-Isrc/runtime"] + python_flags.split() + ["tests/fuzz/helpers_fuzz.c"]
           + helpers.split() + ["-o", target])
     seconds = os.environ.get("FUZZ_SECONDS") or "120"
     b.say("== fuzzing for %s s; crashes go to out/fuzz/ (keep each as tests/regressions/fuzz/NAME)" % seconds)

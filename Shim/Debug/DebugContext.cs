@@ -65,44 +65,32 @@ internal static unsafe class DebugContext
         }
     }
 
-    // The MISUSE_* kinds of debug.h, by value; the titles are indexed by them.
-    const int NotAHandleKind = 1, BuilderKind = 6, WrongContextKind = 7;
-    static readonly string[] Kinds =
-    [
-        "Invalid usage of already closed handle",
-        "Invalid handle: not a handle of the debug context",
-        "Invalid usage of a context constant: closed",
-        "Invalid usage of an argument handle: closed by the callee, but the caller owns it",
-        "Invalid handle returned: a context constant returned without HPy_Dup",
-        "Invalid handle returned: an argument handle returned without HPy_Dup",
-        "Invalid usage of already closed builder",
-    ];
 
     /// <summary>A misused handle: the on_invalid_handle hook if one is set (and the program goes
     /// on), else a diagnosis on stderr and a fatal error, as HPy_FatalError.</summary>
     [UnmanagedCallersOnly]
     static void Invalid(debug_handle* h, int member, int argument, int kind, debug_handle* here, void** stack, int depth)
     {
-        string title = kind >= 0 && kind < Kinds.Length ? Kinds[kind] : "Invalid handle";
+        string title = Misuse.Title(kind);
         string where = WhereNow(here, stack, depth);
         try
         {
-            if (kind == WrongContextKind)
+            if (kind == Misuse.WrongContext)
             {
                 // Not hookable, as in HPy: nothing sensible can go on with a dead context.
-                FatalOutput.Write("Error: Wrong HPy Context!\n" +
+                FatalOutput.Write($"{title}\n" +
                     $"HPy debug mode: {MemberName(member) ?? "a context call"} was called with the context " +
                     $"0x{(nint)h:x}, which was valid only during an earlier (or outer) call of the extension: " +
                     "a context must not be kept in a global or a static and used later.\n" + where);
                 fixed (byte* message = "Wrong HPy Context\0"u8) FatalOutput.Fatal(message);
             }
-            nint hook = kind == BuilderKind ? onInvalidBuilder : onInvalidHandle;
+            nint hook = kind == Misuse.FinishedBuilder ? onInvalidBuilder : onInvalidHandle;
             if (hook != 0)
             {
-                CallHook(hook, kind == BuilderKind ? "on_invalid_builder_handle" : "on_invalid_handle");
+                CallHook(hook, kind == Misuse.FinishedBuilder ? "on_invalid_builder_handle" : "on_invalid_handle");
                 return;
             }
-            if (kind == BuilderKind)
+            if (kind == Misuse.FinishedBuilder)
             {
                 string name = MemberName(member) ?? "a builder call";
                 // The family's own Build/Cancel: "HPyListBuilder_Set" finished by HPyListBuilder_Build/Cancel.
@@ -166,7 +154,7 @@ internal static unsafe class DebugContext
         string what = argument > 0 ? $"argument {argument} of {where}" : $"the result returned to {where}";
         sb.AppendLine($"HPy debug mode: {title}");
         sb.AppendLine($"  handle 0x{(nint)h:x}, {what}");
-        if (kind == NotAHandleKind)
+        if (kind == Misuse.NotAHandle)
         {
             sb.AppendLine("  the value is not a debug handle: a universal handle, a handle from another context, or garbage");
             return sb.ToString();
