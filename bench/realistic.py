@@ -1,12 +1,16 @@
 """The realistic benchmark: cext-samples/solver, an extension written like a real one (GC'd types
 holding objects in HPyFields, number protocol and rich comparison creating objects, tuple
-builders, types in HPyGlobals checked with HPy_TypeCheck, HPyArg_Parse), the same source built
-for the CPython ABI, as a hybrid binary and as a universal binary.
+builders, types in HPyGlobals checked with HPy_TypeCheck, HPyArg_Parse, names and strengths passed
+as str or bytes and read through the char* getters), the same source built for the CPython ABI, as
+a hybrid binary and as a universal binary, the universal one also loaded in debug mode.
 
     python bench/realistic.py [--rounds R] [--scale S] [--callgrind] [--mode M ...]
 
 Workloads, each timed in a fresh process per mode, modes interleaved per round (best of R):
-  build    Python operators build ~100k live objects (S=1): constraints e = x*2 + y*3 + 1 <= z
+  build    Python operators build ~100k live objects (S=1): 2000 variables named by str or bytes
+           (HPyUnicode_AsUTF8AndSize, HPyBytes_AsString), 15000 constraints x*2 + y*3 + 1 <= z with a
+           strength given by name (c | "strong", or Constraint(e, "<=", "strong"): one or two
+           HPyUnicode_AsUTF8AndSize each)
   collect  gc.collect() over that graph (every object traversed)
   methods  a solver-style loop: update_variables, total_violation, per-object method calls
 With --callgrind, instructions per workload under valgrind instead: the difference between runs
@@ -25,7 +29,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 OUT = os.path.join(ROOT, "out", "bench", "realistic")
 SOURCE = os.path.join(ROOT, "cext-samples", "solver", "solver.c")
-MODES = ("cpython", "hybrid", "universal")
+MODES = ("cpython", "hybrid", "universal", "debug")
+BUILD_OF = {"cpython": "cpython", "hybrid": "hybrid", "universal": "universal", "debug": "universal"}
 WORKLOADS = ("build", "collect", "methods")
 
 sys.path.insert(0, HERE)
@@ -52,7 +57,7 @@ def load(mode, directory):
     paths = sorted(glob.glob(os.path.join(directory, "solver.hpy0*.so")))
     if not paths:
         raise ImportError("no solver.hpy0*.so in %s" % directory)
-    return hpyshim.load("solver", paths[0])
+    return hpyshim.load("solver", paths[0], mode="debug" if mode == "debug" else "universal")
 
 
 def workloads(solver, scale):
@@ -60,12 +65,16 @@ def workloads(solver, scale):
     state = {}
 
     def build():
-        V = solver.Variable
-        xs = [V("v%d" % i, float(i % 7)) for i in range(nvars)]
+        V, C = solver.Variable, solver.Constraint
+        strengths = ("required", "strong", "medium", "weak")
+        xs = [V("v%d" % i if i % 2 else b"v%d" % i, float(i % 7)) for i in range(nvars)]
         cons = []
         for i in range(ncons):
             x, y, z = xs[i % nvars], xs[(i * 7 + 1) % nvars], xs[(i * 13 + 2) % nvars]
-            cons.append(x * 2.0 + y * 3.0 + 1.0 <= z)
+            if i % 3:
+                cons.append((x * 2.0 + y * 3.0 + 1.0 <= z) | strengths[i % 4])
+            else:
+                cons.append(C(x * 2.0 + y * 3.0 + 1.0 - z, "<=", strengths[i % 4]))
         state["vars"], state["cons"] = xs, cons
 
     def collect():
@@ -114,7 +123,7 @@ def build(mode):
     os.makedirs(d, exist_ok=True)
     for f in glob.glob(os.path.join(d, "solver*")):
         os.remove(f)
-    abi = {"cpython": "cpython", "hybrid": "hybrid", "universal": "universal"}[mode]
+    abi = mode
     p = subprocess.run([sys.executable, "-m", "hpyshim", "build", "solver", SOURCE, "--abi", abi, "-o", d],
                        env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
     if p.returncode != 0:
@@ -172,7 +181,11 @@ def main(argv=None):
 
     modes = [m for m in MODES if not ns.mode or m in ns.mode]
     say("== realistic benchmark (cext-samples/solver), %s" % sys.version.split()[0])
-    dirs = {m: build(m) for m in modes}
+    built = {}
+    for m in modes:
+        if BUILD_OF[m] not in built:
+            built[BUILD_OF[m]] = build(BUILD_OF[m])
+    dirs = {m: built[BUILD_OF[m]] for m in modes}
     if ns.callgrind:
         scale = min(ns.scale, 0.2)   # valgrind is ~50x slower; the ratios do not depend on size
         results = {m: {} for m in modes}
