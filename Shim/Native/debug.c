@@ -88,6 +88,7 @@ static unsigned char call_busy[CALL_CONTEXTS];
 
 static HPyContext *begin_call(HPyContext *dctx, uint32_t *saved)
 {
+    debug_raw_call();
     debug_ctx_info *outer = (debug_ctx_info *)dctx->_private;
     *saved = outer->valid;
     for (int k = 0; k < CALL_CONTEXTS; k++) {
@@ -201,6 +202,7 @@ static void close_member(HPy h, int32_t member)
 void debug_Close(HPyContext *ctx, HPy h)
 {
     debug_check_ctx(ctx, m_Close);
+    debug_raw_close_caller(__builtin_return_address(0));
     WHILE_SUSPENDED(ctx, close_member(h, m_Close));
 }
 
@@ -413,6 +415,7 @@ void debug_Tracker_ForgetAll(HPyContext *ctx, HPyTracker ht)
 void debug_Tracker_Close(HPyContext *ctx, HPyTracker ht)
 {
     debug_check_ctx(ctx, m_Tracker_Close);
+    debug_raw_close_caller(__builtin_return_address(0));
     debug_tracker *t = (debug_tracker *)ht._i;
     for (HPy_ssize_t i = 0; i < t->length; i++)
         close_member(t->handles[i], m_Tracker_Close);
@@ -626,7 +629,7 @@ HPyContext *native_debug_context(HPyContext *uctx, debug_arena *arena)
     m_AsUTF8 = member_index("ctx_Unicode_AsUTF8AndSize");
     m_BytesAsString = member_index("ctx_Bytes_AsString");
     m_BytesAS_STRING = member_index("ctx_Bytes_AS_STRING");
-    debug_raw_init();
+    debug_raw_init(m_Close, m_Tracker_Close);
     /* "3.12.1 (main, ...)": the frame layout of this minor version, if known */
     const char *version = cpy.Py_GetVersion();
     int minor = version[0] == '3' && version[1] == '.' ? atoi(version + 2) : 0;

@@ -67,9 +67,12 @@ typedef void (*debug_grow_fn)(debug_arena *arena);
    only if the program may go on (an on_invalid_handle / on_invalid_builder_handle hook is set). */
 typedef void (*debug_invalid_fn)(debug_handle *dh, int32_t member, int32_t argument, int32_t kind,
                                  const debug_handle *here, void *const *stack, int32_t depth);
-/* Text for a fault on a getter's raw data: where the handle was opened and where the getter was
-   called, prepared when the getter runs (a signal handler cannot compute it); kept for good. */
-typedef const char *(*debug_describe_fn)(debug_handle *dh, void *getter_caller);
+/* Text for a fault on a getter's raw data, prepared when the getter runs and when the handle is
+   closed (a signal handler cannot compute it); kept for good. `closing` 0: where the handle was
+   opened (dh's code and instr) and where the getter was called (`caller`); 1: how it was closed
+   (dh->closed_by; `caller` is the extension's call of HPy_Close or NULL) and where Python was then
+   (dh's code and instr). */
+typedef const char *(*debug_describe_fn)(debug_handle *dh, void *caller, int32_t closing);
 
 struct debug_arena {
     debug_list open, closed, free;
@@ -82,18 +85,21 @@ struct debug_arena {
     debug_invalid_fn invalid;
     debug_describe_fn describe;
     int64_t stack_limit;       /* native frames recorded per opening (set_handle_stack_trace_limit) */
+    int64_t raw_batch_closes;  /* closed handles' raw data protected together, at most (debug_raw.c) */
+    int64_t raw_batch_calls;   /* calls after which a waiting batch is protected, at most */
 };
 
 extern debug_arena *debug_state;
 extern const frame_layout *debug_frame_layout;   /* NULL: this CPython's frames are unknown */
 extern void *(*debug_thread_state)(void);        /* PyThreadState_Get */
 
-/* Records where Python code was when the handle opened: loads, no call, no frame object. */
-static inline void debug_record_frame(debug_handle *h)
+/* Where Python code is now: the innermost frame's code object (borrowed) and instruction
+   offset, or NULL and -1. Loads, no call, no frame object. */
+static inline void debug_current_frame(PyObject **code_out, int64_t *instr_out)
 {
     const frame_layout *l = debug_frame_layout;
-    h->code = NULL;
-    h->instr = -1;
+    *code_out = NULL;
+    *instr_out = -1;
     if (l == NULL)
         return;
     char *ts = debug_thread_state();
@@ -106,11 +112,18 @@ static inline void debug_record_frame(debug_handle *h)
     if (code == NULL)
         return;
     if (l->kind == 1)
-        h->instr = (int64_t)*(int *)(f + l->instr) * l->lasti_unit;
+        *instr_out = (int64_t)*(int *)(f + l->instr) * l->lasti_unit;
     else
-        h->instr = *(char **)(f + l->instr) - ((char *)code + l->code_adaptive);
-    native_incref(code);
-    h->code = code;
+        *instr_out = *(char **)(f + l->instr) - ((char *)code + l->code_adaptive);
+    *code_out = code;
+}
+
+/* Records where Python code was when the handle opened (the handle keeps a reference). */
+static inline void debug_record_frame(debug_handle *h)
+{
+    debug_current_frame(&h->code, &h->instr);
+    if (h->code != NULL)
+        native_incref(h->code);
 }
 
 static inline void debug_list_remove(debug_list *l, debug_handle *h)
@@ -131,10 +144,28 @@ static inline void debug_list_append(debug_list *l, debug_handle *h)
 }
 
 /* Raw data (debug_raw.c): a protected copy of a getter's char*, living as long as its handle. */
-void debug_raw_init(void);
+void debug_raw_init(int32_t close_member, int32_t tracker_close_member);
 const char *debug_raw_copy(HPy dh, const char *data, size_t n, int32_t member, void *caller);
-void debug_raw_release(debug_handle *h);   /* unmaps an entry's raw data */
-void debug_raw_protect(debug_handle *h);   /* makes it unreadable at close */
+void debug_raw_release(debug_handle *h);   /* gives back an entry's raw data when it is reused */
+void debug_raw_protect(debug_handle *h);   /* makes it unreadable at close (now or with a batch) */
+void debug_raw_call_slow(void);
+extern int64_t debug_raw_pending;
+extern uint64_t debug_raw_calls;
+extern void *debug_raw_closer;
+
+/* HPy_Close and HPyTracker_Close say where the extension called them, for a fault's report. */
+static inline void debug_raw_close_caller(void *caller)
+{
+    debug_raw_closer = caller;
+}
+
+/* An extension call starts: counted, for the bound on a batch's wait in calls. */
+static inline void debug_raw_call(void)
+{
+    debug_raw_calls++;
+    if (__builtin_expect(debug_raw_pending != 0, 0))
+        debug_raw_call_slow();
+}
 
 /* An entry for a new handle: the oldest closed one once the closed queue is full (so recently
    closed handles stay recognisable), else a free one; C# adds a slab when both are empty. */
