@@ -21,6 +21,7 @@ import argparse
 import gc
 import glob
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -34,7 +35,8 @@ BUILD_OF = {"cpython": "cpython", "hybrid": "hybrid", "universal": "universal", 
 WORKLOADS = ("build", "collect", "methods")
 
 sys.path.insert(0, HERE)
-from run import VALGRIND_ENV, _TOTAL, child_env, say  # noqa: E402  (the microbenchmarks' runner)
+from run import (VALGRIND_ENV, _TOTAL, child_env, print_syscall_table, say,  # noqa: E402
+                 strace_run)  # (the microbenchmarks' runner)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -131,8 +133,12 @@ def build(mode):
     return d
 
 
+def child_command(mode, d, upto, scale):
+    return [sys.executable, os.path.abspath(__file__), "--child", mode, d, upto, str(scale)]
+
+
 def run_child(mode, d, upto, scale, timed, valgrind_out=None):
-    cmd = [sys.executable, os.path.abspath(__file__), "--child", mode, d, upto, str(scale)]
+    cmd = child_command(mode, d, upto, scale)
     env = child_env()
     if timed:
         cmd.append("--timed")
@@ -165,6 +171,37 @@ def table(title, results, modes, unit, digits):
     say()
 
 
+def syscalls(modes, dirs, scale):
+    """System calls per workload run (strace -f -c): the difference between runs that stop before
+    and after each workload, as for the instruction counts."""
+    if not shutil.which("strace"):
+        say("strace is not installed (it is a Debian package: strace; ./build.sh bench installs it)")
+        return
+    per_run = {m: {} for m in modes}
+    for m in modes:
+        counts = {}
+        for upto in ("none", "build", "collect", "methods"):
+            out = os.path.join(OUT, "strace", "%s.%s.txt" % (m, upto))
+            counts[upto] = strace_run(child_command(m, dirs[m], upto, scale), out, child_env())
+
+        def minus(b, a):
+            return {k: b.get(k, 0) - a.get(k, 0) for k in set(a) | set(b)}
+        per_run[m] = {"build": minus(counts["build"], counts["none"]),
+                      "collect": minus(counts["collect"], counts["build"]),
+                      "methods": minus(counts["methods"], counts["build"])}
+    print_syscall_table("System calls per workload run (strace -f -c, scale %.2f: the build workload makes "
+                        "%d char* copies in debug mode):" % (scale, char_pointers(scale)),
+                        list(WORKLOADS), modes, per_run, unit="run")
+    say()
+
+
+def char_pointers(scale):
+    """The char* the build workload asks for: a name per variable, one strength per constraint
+    built with |, an operator and a strength per constraint built with Constraint()."""
+    ncons = int(15000 * scale)
+    return 2000 + ncons + len(range(0, ncons, 3))
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--child", nargs=4, metavar=("MODE", "DIR", "UPTO", "SCALE"), help=argparse.SUPPRESS)
@@ -173,6 +210,7 @@ def main(argv=None):
     p.add_argument("--scale", type=float, default=1.0, help="graph size (1.0: ~100k live objects)")
     p.add_argument("--mode", action="append", choices=MODES, default=[])
     p.add_argument("--callgrind", action="store_true", help="instructions under valgrind instead of time")
+    p.add_argument("--no-strace", action="store_true", help="leave the system call counts out")
     ns = p.parse_args(argv)
     if ns.child:
         mode, d, upto, scale = ns.child
@@ -216,6 +254,8 @@ def main(argv=None):
                 best[m][w] = min(best[m].get(w, t * 1000.0), t * 1000.0)
     table("Time per workload in ms (best of %d rounds, one process per mode and round; ratio to "
           "CPython ABI mode):" % ns.rounds, best, modes, "ms", 1)
+    if not ns.no_strace:
+        syscalls(modes, dirs, ns.scale)
     return 0
 
 

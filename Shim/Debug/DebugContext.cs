@@ -20,7 +20,7 @@ internal static unsafe class DebugContext
     /// a call, a returned result) may still be read: its page is protected with a batch, at the
     /// latest when this many such closes have happened, or at the start of the extension call
     /// that is this many calls after the last protection (Shim/Native/debug_raw.c).</summary>
-    public const long DefaultRawBatchCloses = 64, DefaultRawBatchCalls = 16;
+    public const long DefaultRawBatchCloses = 64, DefaultRawBatchCalls = 64;
     const int SlabEntries = 512;
 
     [DllImport(Library)]

@@ -59,7 +59,7 @@ __attribute__((noinline)) void debug_record_stack(debug_handle *h)
 
 #define CALL_CONTEXTS 16   /* as HPy: a kept context is caught unless 16 calls later it is reused */
 
-static debug_ctx_info global_info = { DEBUG_CTX_MAGIC, 1 };
+static debug_ctx_info global_info = { DEBUG_CTX_MAGIC, 1, NULL, DEBUG_NO_FRAME };
 static HPyContext *call_contexts[CALL_CONTEXTS];
 static debug_ctx_info call_infos[CALL_CONTEXTS];
 static unsigned next_call_context;
@@ -96,7 +96,9 @@ static HPyContext *begin_call(HPyContext *dctx, uint32_t *saved)
         if (!call_busy[i]) {
             call_busy[i] = 1;
             outer->valid = 0;
-            ((debug_ctx_info *)call_contexts[i]->_private)->valid = 1;
+            debug_ctx_info *info = (debug_ctx_info *)call_contexts[i]->_private;
+            info->valid = 1;
+            debug_current_frame(&info->code, &info->instr);
             return call_contexts[i];
         }
     }
@@ -109,6 +111,7 @@ static void end_call(HPyContext *dctx, HPyContext *c, uint32_t saved)
     if (c != dctx) {
         debug_ctx_info *info = (debug_ctx_info *)c->_private;
         info->valid = 0;
+        info->instr = DEBUG_NO_FRAME;
         call_busy[info - call_infos] = 0;
     }
     ((debug_ctx_info *)dctx->_private)->valid = saved;
@@ -116,10 +119,10 @@ static void end_call(HPyContext *dctx, HPyContext *c, uint32_t saved)
 
 /* ---- lending arguments, taking results (trampolines) ---- */
 
-/* A debug handle for an object CPython lends to the extension for one call. */
-static inline HPy lend(PyObject *o)
+/* A debug handle for an object CPython lends to the extension for the call of `cctx`. */
+static inline HPy lend(HPyContext *cctx, PyObject *o)
 {
-    return debug_open(_py2h(o), DH_BORROWED, NULL);
+    return debug_open_in(cctx, _py2h(o), DH_BORROWED, NULL);
 }
 
 /* After the call: the lent handle ends (the object stays CPython's). A handle the extension
@@ -167,7 +170,7 @@ HPy debug_Dup(HPyContext *ctx, HPy h)
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, m_Dup);
     HPy uh = debug_unwrap(h, m_Dup, 1);
-    return debug_open(uctx->ctx_Dup(uctx, uh), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Dup(uctx, uh), 0, __builtin_return_address(0));
 }
 
 /* Close: the debug handle ends and the universal handle is closed. Closing twice, closing a
@@ -263,7 +266,7 @@ static HPy vector_call(HPyContext *ctx, vector_call_member call, int32_t member,
     WHILE_SUSPENDED(ctx, r = call(uctx, ufirst, uargs, nargs, ukw));
     if (uargs != small)
         free(uargs);
-    return debug_open(r, 0, caller);
+    return debug_open_in(ctx, r, 0, caller);
 }
 
 HPy debug_Call(HPyContext *ctx, HPy callable, const HPy *args, size_t nargs, HPy kwnames)
@@ -288,7 +291,7 @@ HPy debug_CallTupleDict(HPyContext *ctx, HPy callable, HPy args, HPy kw)
     HPy uargs = debug_unwrap(args, m_CallTupleDict, 2), ukw = debug_unwrap(kw, m_CallTupleDict, 3);
     HPy r;
     WHILE_SUSPENDED(ctx, r = uctx->ctx_CallTupleDict(uctx, ucallable, uargs, ukw));
-    return debug_open(r, 0, __builtin_return_address(0));
+    return debug_open_in(ctx, r, 0, __builtin_return_address(0));
 }
 
 HPy debug_Type_GenericNew(HPyContext *ctx, HPy type, const HPy *args, HPy_ssize_t nargs, HPy kw)
@@ -304,7 +307,7 @@ HPy debug_Type_GenericNew(HPyContext *ctx, HPy type, const HPy *args, HPy_ssize_
     HPy r = uctx->ctx_Type_GenericNew(uctx, utype, uargs, nargs, ukw);
     if (uargs != small)
         free(uargs);
-    return debug_open(r, 0, __builtin_return_address(0));
+    return debug_open_in(ctx, r, 0, __builtin_return_address(0));
 }
 
 HPy debug_Tuple_FromArray(HPyContext *ctx, const HPy items[], HPy_ssize_t n)
@@ -318,7 +321,7 @@ HPy debug_Tuple_FromArray(HPyContext *ctx, const HPy items[], HPy_ssize_t n)
     HPy r = uctx->ctx_Tuple_FromArray(uctx, uitems, n);
     if (uitems != small)
         free(uitems);
-    return debug_open(r, 0, __builtin_return_address(0));
+    return debug_open_in(ctx, r, 0, __builtin_return_address(0));
 }
 
 HPy debug_Type_FromSpec(HPyContext *ctx, HPyType_Spec *spec, HPyType_SpecParam *params)
@@ -345,7 +348,7 @@ HPy debug_Type_FromSpec(HPyContext *ctx, HPyType_Spec *spec, HPyType_SpecParam *
     HPy r = uctx->ctx_Type_FromSpec(uctx, spec, uparams);
     if (uparams != NULL && uparams != small)
         free(uparams);
-    return debug_open(r, 0, __builtin_return_address(0));
+    return debug_open_in(ctx, r, 0, __builtin_return_address(0));
 }
 
 int32_t debug_ContextVar_Get(HPyContext *ctx, HPy context_var, HPy default_value, HPy *result)
@@ -355,7 +358,7 @@ int32_t debug_ContextVar_Get(HPyContext *ctx, HPy context_var, HPy default_value
     HPy uresult = HPy_NULL;
     int32_t r = uctx->ctx_ContextVar_Get(uctx, debug_unwrap(context_var, m_ContextVar_Get, 1),
                                          debug_unwrap(default_value, m_ContextVar_Get, 2), &uresult);
-    *result = debug_open(uresult, 0, __builtin_return_address(0));
+    *result = debug_open_in(ctx, uresult, 0, __builtin_return_address(0));
     return r;
 }
 
@@ -431,7 +434,7 @@ static void dispatch(HPyContext *cctx, HPyFunc_Signature sig, HPyCFunction func,
 
 /* Lends n objects (an argument vector) as debug handles, into `small` or, when n is large, a heap
    array; NULL with MemoryError set when that cannot be allocated. */
-static HPy *lend_array(PyObject *const *items, size_t n, HPy *small)
+static HPy *lend_array(HPyContext *cctx, PyObject *const *items, size_t n, HPy *small)
 {
     HPy *h = n <= SMALL ? small : malloc(n * sizeof(HPy));
     if (h == NULL) {
@@ -439,7 +442,7 @@ static HPy *lend_array(PyObject *const *items, size_t n, HPy *small)
         return NULL;
     }
     for (size_t i = 0; i < n; i++)
-        h[i] = lend(items[i]);
+        h[i] = lend(cctx, items[i]);
     return h;
 }
 
@@ -466,11 +469,33 @@ static void dispatch(HPyContext *cctx, HPyFunc_Signature sig, HPyCFunction func,
 {
     HPyContext *uctx = debug_state->uctx;
     switch (sig) {
+    case HPyFunc_NOARGS:
+    case HPyFunc_UNARYFUNC:
+    case HPyFunc_REPRFUNC:
+    case HPyFunc_GETITERFUNC:
+    case HPyFunc_ITERNEXTFUNC: {
+        /* (object) -> object: the commonest shapes, called directly */
+        _HPyFunc_args_NOARGS *a = args;   /* the others have the same fields */
+        HPy self = lend(cctx, a->self);
+        a->result = take_result(((HPyFunc_noargs)(void (*)(void))func)(cctx, self), m_Trampoline);
+        end_loan(self);
+        return;
+    }
+    case HPyFunc_O:
+    case HPyFunc_BINARYFUNC: {
+        /* (object, object) -> object */
+        _HPyFunc_args_O *a = args;   /* BINARYFUNC has the same fields */
+        HPy self = lend(cctx, a->self), arg = lend(cctx, a->arg);
+        a->result = take_result(((HPyFunc_o)(void (*)(void))func)(cctx, self, arg), m_Trampoline);
+        end_loan(arg);
+        end_loan(self);
+        return;
+    }
     case HPyFunc_VARARGS: {
         _HPyFunc_args_VARARGS *a = args;
         size_t n = (size_t)a->nargs;
-        HPy self = lend(a->self), small[SMALL];
-        HPy *h = lend_array((PyObject *const *)a->args, n, small);
+        HPy self = lend(cctx, a->self), small[SMALL];
+        HPy *h = lend_array(cctx, (PyObject *const *)a->args, n, small);
         a->result = NULL;
         if (h != NULL) {
             HPy r = ((HPyFunc_varargs)(void (*)(void))func)(cctx, self, h, n);
@@ -484,8 +509,8 @@ static void dispatch(HPyContext *cctx, HPyFunc_Signature sig, HPyCFunction func,
         _HPyFunc_args_KEYWORDS *a = args;
         size_t nargs = a->nargsf & ~PY_VECTORCALL_ARGUMENTS_OFFSET;
         size_t n = nargs + (a->kwnames != NULL ? (size_t)TUPLE_SIZE(a->kwnames) : 0);
-        HPy self = lend(a->self), kw = lend(a->kwnames), small[SMALL];
-        HPy *h = lend_array((PyObject *const *)a->args, n, small);
+        HPy self = lend(cctx, a->self), kw = lend(cctx, a->kwnames), small[SMALL];
+        HPy *h = lend_array(cctx, (PyObject *const *)a->args, n, small);
         a->result = NULL;
         if (h != NULL) {
             HPy r = ((HPyFunc_keywords)(void (*)(void))func)(cctx, self, h, nargs, kw);
@@ -502,8 +527,8 @@ static void dispatch(HPyContext *cctx, HPyFunc_Signature sig, HPyCFunction func,
         _HPyFunc_args_NEWFUNC *a = args;   /* INITPROC has the same leading fields */
         _HPyFunc_args_INITPROC *init = args;
         size_t n = (size_t)TUPLE_SIZE(a->args);
-        HPy self = lend(a->self), kw = lend(a->kw), small[SMALL];
-        HPy *h = lend_array((PyObject *const *)TUPLE_ITEMS(a->args), n, small);
+        HPy self = lend(cctx, a->self), kw = lend(cctx, a->kw), small[SMALL];
+        HPy *h = lend_array(cctx, (PyObject *const *)TUPLE_ITEMS(a->args), n, small);
         if (sig == HPyFunc_NEWFUNC) a->result = NULL; else init->result = -1;
         if (h != NULL) {
             if (sig == HPyFunc_NEWFUNC) {
@@ -523,7 +548,7 @@ static void dispatch(HPyContext *cctx, HPyFunc_Signature sig, HPyCFunction func,
         /* both start with self, then the view */
         _HPyFunc_args_GETBUFFERPROC *a = args;
         PyObject *cself = a->self;
-        HPy self = lend(cself);
+        HPy self = lend(cctx, cself);
         a->self = _h2py(self);
         uctx->ctx_CallRealFunctionFromTrampoline(cctx, sig, func, args);
         a->self = cself;
@@ -552,7 +577,7 @@ static void dispatch(HPyContext *cctx, HPyFunc_Signature sig, HPyCFunction func,
         HPy lent[ARGS_SHAPE_MAX];
         for (int i = 0; i < s.count; i++) {
             saved[i] = FIELD(args, s.offsets[i]);
-            lent[i] = lend(saved[i]);
+            lent[i] = lend(cctx, saved[i]);
             FIELD(args, s.offsets[i]) = _h2py(lent[i]);
         }
         uctx->ctx_CallRealFunctionFromTrampoline(cctx, sig, func, args);
@@ -572,7 +597,7 @@ PyObject *native_debug_call_create(HPyContext *dctx, void *impl, PyObject *spec)
 {
     uint32_t saved;
     HPyContext *cctx = begin_call(dctx, &saved);
-    HPy h = lend(spec);
+    HPy h = lend(cctx, spec);
     HPy r = ((HPy (*)(HPyContext *, HPy))impl)(cctx, h);
     PyObject *result = take_result(r, m_Trampoline);
     end_loan(h);
@@ -584,7 +609,7 @@ int native_debug_call_exec(HPyContext *dctx, void *impl, PyObject *module)
 {
     uint32_t saved;
     HPyContext *cctx = begin_call(dctx, &saved);
-    HPy h = lend(module);
+    HPy h = lend(cctx, module);
     int r = ((int (*)(HPyContext *, HPy))impl)(cctx, h);
     end_loan(h);
     end_call(dctx, cctx, saved);
@@ -648,7 +673,7 @@ HPyContext *native_debug_context(HPyContext *uctx, debug_arena *arena)
         if (c == NULL)
             return NULL;
         *c = *dctx;
-        call_infos[i] = (debug_ctx_info){ DEBUG_CTX_MAGIC, 0 };
+        call_infos[i] = (debug_ctx_info){ DEBUG_CTX_MAGIC, 0, NULL, DEBUG_NO_FRAME };
         c->_private = &call_infos[i];
         call_contexts[i] = c;
     }
@@ -754,7 +779,7 @@ HPy debug_Unicode_Substring(HPyContext *ctx, HPy str, HPy_ssize_t start, HPy_ssi
     PyObject *o = _h2py(ustr);
     if (o == NULL || !(TP_FLAGS(Py_TYPE_OF(o)) & TPFLAGS_UnicodeSubclass))
         fatal("HPyUnicode_Substring arg 1 must be a Unicode object");
-    return debug_open(uctx->ctx_Unicode_Substring(uctx, ustr, start, end), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Unicode_Substring(uctx, ustr, start, end), 0, __builtin_return_address(0));
 }
 
 static const char *shape_name(HPyType_BuiltinShape shape)
@@ -888,7 +913,7 @@ static debug_builder *builder_of(intptr_t value, int32_t member)
         HPy r = uctx->ctx_##KIND##Builder_Build(uctx, (TYPE){ b != NULL ? b->universal : 0 });    \
         if (b != NULL)                                                                            \
             finish_builder(b);                                                                    \
-        return debug_open(r, 0, __builtin_return_address(0));                                     \
+        return debug_open_in(ctx, r, 0, __builtin_return_address(0));                                     \
     }                                                                                             \
                                                                                                   \
     void debug_##KIND##Builder_Cancel(HPyContext *ctx, TYPE builder)                              \

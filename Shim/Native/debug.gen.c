@@ -44,42 +44,42 @@ static HPy debug_Long_FromInt32_t(HPyContext *ctx, int32_t value)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 2);
-    return debug_open(uctx->ctx_Long_FromInt32_t(uctx, value), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Long_FromInt32_t(uctx, value), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Long_FromUInt32_t(HPyContext *ctx, uint32_t value)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 3);
-    return debug_open(uctx->ctx_Long_FromUInt32_t(uctx, value), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Long_FromUInt32_t(uctx, value), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Long_FromInt64_t(HPyContext *ctx, int64_t v)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 4);
-    return debug_open(uctx->ctx_Long_FromInt64_t(uctx, v), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Long_FromInt64_t(uctx, v), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Long_FromUInt64_t(HPyContext *ctx, uint64_t v)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 5);
-    return debug_open(uctx->ctx_Long_FromUInt64_t(uctx, v), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Long_FromUInt64_t(uctx, v), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Long_FromSize_t(HPyContext *ctx, size_t value)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 6);
-    return debug_open(uctx->ctx_Long_FromSize_t(uctx, value), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Long_FromSize_t(uctx, value), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Long_FromSsize_t(HPyContext *ctx, HPy_ssize_t value)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 7);
-    return debug_open(uctx->ctx_Long_FromSsize_t(uctx, value), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Long_FromSsize_t(uctx, value), 0, __builtin_return_address(0));
 }
 
 static int32_t debug_Long_AsInt32_t(HPyContext *ctx, HPy h)
@@ -156,7 +156,7 @@ static HPy debug_Float_FromDouble(HPyContext *ctx, double v)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 18);
-    return debug_open(uctx->ctx_Float_FromDouble(uctx, v), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Float_FromDouble(uctx, v), 0, __builtin_return_address(0));
 }
 
 static double debug_Float_AsDouble(HPyContext *ctx, HPy h)
@@ -170,7 +170,7 @@ static HPy debug_Bool_FromBool(HPyContext *ctx, bool v)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 20);
-    return debug_open(uctx->ctx_Bool_FromBool(uctx, v), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Bool_FromBool(uctx, v), 0, __builtin_return_address(0));
 }
 
 static HPy_ssize_t debug_Length(HPyContext *ctx, HPy h)
@@ -191,238 +191,238 @@ static HPy debug_Add(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 23);
-    return debug_open(uctx->ctx_Add(uctx, debug_unwrap(h1, 23, 1), debug_unwrap(h2, 23, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Add(uctx, debug_unwrap(h1, 23, 1), debug_unwrap(h2, 23, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Subtract(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 24);
-    return debug_open(uctx->ctx_Subtract(uctx, debug_unwrap(h1, 24, 1), debug_unwrap(h2, 24, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Subtract(uctx, debug_unwrap(h1, 24, 1), debug_unwrap(h2, 24, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Multiply(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 25);
-    return debug_open(uctx->ctx_Multiply(uctx, debug_unwrap(h1, 25, 1), debug_unwrap(h2, 25, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Multiply(uctx, debug_unwrap(h1, 25, 1), debug_unwrap(h2, 25, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_MatrixMultiply(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 26);
-    return debug_open(uctx->ctx_MatrixMultiply(uctx, debug_unwrap(h1, 26, 1), debug_unwrap(h2, 26, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_MatrixMultiply(uctx, debug_unwrap(h1, 26, 1), debug_unwrap(h2, 26, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_FloorDivide(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 27);
-    return debug_open(uctx->ctx_FloorDivide(uctx, debug_unwrap(h1, 27, 1), debug_unwrap(h2, 27, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_FloorDivide(uctx, debug_unwrap(h1, 27, 1), debug_unwrap(h2, 27, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_TrueDivide(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 28);
-    return debug_open(uctx->ctx_TrueDivide(uctx, debug_unwrap(h1, 28, 1), debug_unwrap(h2, 28, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_TrueDivide(uctx, debug_unwrap(h1, 28, 1), debug_unwrap(h2, 28, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Remainder(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 29);
-    return debug_open(uctx->ctx_Remainder(uctx, debug_unwrap(h1, 29, 1), debug_unwrap(h2, 29, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Remainder(uctx, debug_unwrap(h1, 29, 1), debug_unwrap(h2, 29, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Divmod(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 30);
-    return debug_open(uctx->ctx_Divmod(uctx, debug_unwrap(h1, 30, 1), debug_unwrap(h2, 30, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Divmod(uctx, debug_unwrap(h1, 30, 1), debug_unwrap(h2, 30, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Power(HPyContext *ctx, HPy h1, HPy h2, HPy h3)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 31);
-    return debug_open(uctx->ctx_Power(uctx, debug_unwrap(h1, 31, 1), debug_unwrap(h2, 31, 2), debug_unwrap(h3, 31, 3)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Power(uctx, debug_unwrap(h1, 31, 1), debug_unwrap(h2, 31, 2), debug_unwrap(h3, 31, 3)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Negative(HPyContext *ctx, HPy h1)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 32);
-    return debug_open(uctx->ctx_Negative(uctx, debug_unwrap(h1, 32, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Negative(uctx, debug_unwrap(h1, 32, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Positive(HPyContext *ctx, HPy h1)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 33);
-    return debug_open(uctx->ctx_Positive(uctx, debug_unwrap(h1, 33, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Positive(uctx, debug_unwrap(h1, 33, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Absolute(HPyContext *ctx, HPy h1)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 34);
-    return debug_open(uctx->ctx_Absolute(uctx, debug_unwrap(h1, 34, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Absolute(uctx, debug_unwrap(h1, 34, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Invert(HPyContext *ctx, HPy h1)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 35);
-    return debug_open(uctx->ctx_Invert(uctx, debug_unwrap(h1, 35, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Invert(uctx, debug_unwrap(h1, 35, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Lshift(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 36);
-    return debug_open(uctx->ctx_Lshift(uctx, debug_unwrap(h1, 36, 1), debug_unwrap(h2, 36, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Lshift(uctx, debug_unwrap(h1, 36, 1), debug_unwrap(h2, 36, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Rshift(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 37);
-    return debug_open(uctx->ctx_Rshift(uctx, debug_unwrap(h1, 37, 1), debug_unwrap(h2, 37, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Rshift(uctx, debug_unwrap(h1, 37, 1), debug_unwrap(h2, 37, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_And(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 38);
-    return debug_open(uctx->ctx_And(uctx, debug_unwrap(h1, 38, 1), debug_unwrap(h2, 38, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_And(uctx, debug_unwrap(h1, 38, 1), debug_unwrap(h2, 38, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Xor(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 39);
-    return debug_open(uctx->ctx_Xor(uctx, debug_unwrap(h1, 39, 1), debug_unwrap(h2, 39, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Xor(uctx, debug_unwrap(h1, 39, 1), debug_unwrap(h2, 39, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Or(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 40);
-    return debug_open(uctx->ctx_Or(uctx, debug_unwrap(h1, 40, 1), debug_unwrap(h2, 40, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Or(uctx, debug_unwrap(h1, 40, 1), debug_unwrap(h2, 40, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Index(HPyContext *ctx, HPy h1)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 41);
-    return debug_open(uctx->ctx_Index(uctx, debug_unwrap(h1, 41, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Index(uctx, debug_unwrap(h1, 41, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Long(HPyContext *ctx, HPy h1)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 42);
-    return debug_open(uctx->ctx_Long(uctx, debug_unwrap(h1, 42, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Long(uctx, debug_unwrap(h1, 42, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Float(HPyContext *ctx, HPy h1)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 43);
-    return debug_open(uctx->ctx_Float(uctx, debug_unwrap(h1, 43, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Float(uctx, debug_unwrap(h1, 43, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_InPlaceAdd(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 44);
-    return debug_open(uctx->ctx_InPlaceAdd(uctx, debug_unwrap(h1, 44, 1), debug_unwrap(h2, 44, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_InPlaceAdd(uctx, debug_unwrap(h1, 44, 1), debug_unwrap(h2, 44, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_InPlaceSubtract(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 45);
-    return debug_open(uctx->ctx_InPlaceSubtract(uctx, debug_unwrap(h1, 45, 1), debug_unwrap(h2, 45, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_InPlaceSubtract(uctx, debug_unwrap(h1, 45, 1), debug_unwrap(h2, 45, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_InPlaceMultiply(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 46);
-    return debug_open(uctx->ctx_InPlaceMultiply(uctx, debug_unwrap(h1, 46, 1), debug_unwrap(h2, 46, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_InPlaceMultiply(uctx, debug_unwrap(h1, 46, 1), debug_unwrap(h2, 46, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_InPlaceMatrixMultiply(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 47);
-    return debug_open(uctx->ctx_InPlaceMatrixMultiply(uctx, debug_unwrap(h1, 47, 1), debug_unwrap(h2, 47, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_InPlaceMatrixMultiply(uctx, debug_unwrap(h1, 47, 1), debug_unwrap(h2, 47, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_InPlaceFloorDivide(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 48);
-    return debug_open(uctx->ctx_InPlaceFloorDivide(uctx, debug_unwrap(h1, 48, 1), debug_unwrap(h2, 48, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_InPlaceFloorDivide(uctx, debug_unwrap(h1, 48, 1), debug_unwrap(h2, 48, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_InPlaceTrueDivide(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 49);
-    return debug_open(uctx->ctx_InPlaceTrueDivide(uctx, debug_unwrap(h1, 49, 1), debug_unwrap(h2, 49, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_InPlaceTrueDivide(uctx, debug_unwrap(h1, 49, 1), debug_unwrap(h2, 49, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_InPlaceRemainder(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 50);
-    return debug_open(uctx->ctx_InPlaceRemainder(uctx, debug_unwrap(h1, 50, 1), debug_unwrap(h2, 50, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_InPlaceRemainder(uctx, debug_unwrap(h1, 50, 1), debug_unwrap(h2, 50, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_InPlacePower(HPyContext *ctx, HPy h1, HPy h2, HPy h3)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 51);
-    return debug_open(uctx->ctx_InPlacePower(uctx, debug_unwrap(h1, 51, 1), debug_unwrap(h2, 51, 2), debug_unwrap(h3, 51, 3)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_InPlacePower(uctx, debug_unwrap(h1, 51, 1), debug_unwrap(h2, 51, 2), debug_unwrap(h3, 51, 3)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_InPlaceLshift(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 52);
-    return debug_open(uctx->ctx_InPlaceLshift(uctx, debug_unwrap(h1, 52, 1), debug_unwrap(h2, 52, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_InPlaceLshift(uctx, debug_unwrap(h1, 52, 1), debug_unwrap(h2, 52, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_InPlaceRshift(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 53);
-    return debug_open(uctx->ctx_InPlaceRshift(uctx, debug_unwrap(h1, 53, 1), debug_unwrap(h2, 53, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_InPlaceRshift(uctx, debug_unwrap(h1, 53, 1), debug_unwrap(h2, 53, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_InPlaceAnd(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 54);
-    return debug_open(uctx->ctx_InPlaceAnd(uctx, debug_unwrap(h1, 54, 1), debug_unwrap(h2, 54, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_InPlaceAnd(uctx, debug_unwrap(h1, 54, 1), debug_unwrap(h2, 54, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_InPlaceXor(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 55);
-    return debug_open(uctx->ctx_InPlaceXor(uctx, debug_unwrap(h1, 55, 1), debug_unwrap(h2, 55, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_InPlaceXor(uctx, debug_unwrap(h1, 55, 1), debug_unwrap(h2, 55, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_InPlaceOr(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 56);
-    return debug_open(uctx->ctx_InPlaceOr(uctx, debug_unwrap(h1, 56, 1), debug_unwrap(h2, 56, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_InPlaceOr(uctx, debug_unwrap(h1, 56, 1), debug_unwrap(h2, 56, 2)), 0, __builtin_return_address(0));
 }
 
 static int debug_Callable_Check(HPyContext *ctx, HPy h)
@@ -457,7 +457,7 @@ static HPy debug_Err_SetFromErrnoWithFilename(HPyContext *ctx, HPy h_type, const
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 62);
-    return debug_open(uctx->ctx_Err_SetFromErrnoWithFilename(uctx, debug_unwrap(h_type, 62, 1), filename_fsencoded), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Err_SetFromErrnoWithFilename(uctx, debug_unwrap(h_type, 62, 1), filename_fsencoded), 0, __builtin_return_address(0));
 }
 
 static void debug_Err_SetFromErrnoWithFilenameObjects(HPyContext *ctx, HPy h_type, HPy filename1, HPy filename2)
@@ -499,14 +499,14 @@ static HPy debug_Err_NewException(HPyContext *ctx, const char *utf8_name, HPy ba
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 68);
-    return debug_open(uctx->ctx_Err_NewException(uctx, utf8_name, debug_unwrap(base, 68, 2), debug_unwrap(dict, 68, 3)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Err_NewException(uctx, utf8_name, debug_unwrap(base, 68, 2), debug_unwrap(dict, 68, 3)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Err_NewExceptionWithDoc(HPyContext *ctx, const char *utf8_name, const char *utf8_doc, HPy base, HPy dict)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 69);
-    return debug_open(uctx->ctx_Err_NewExceptionWithDoc(uctx, utf8_name, utf8_doc, debug_unwrap(base, 69, 3), debug_unwrap(dict, 69, 4)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Err_NewExceptionWithDoc(uctx, utf8_name, utf8_doc, debug_unwrap(base, 69, 3), debug_unwrap(dict, 69, 4)), 0, __builtin_return_address(0));
 }
 
 static int debug_Err_WarnEx(HPyContext *ctx, HPy category, const char *utf8_message, HPy_ssize_t stack_level)
@@ -534,14 +534,14 @@ static HPy debug_GetAttr(HPyContext *ctx, HPy obj, HPy name)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 75);
-    return debug_open(uctx->ctx_GetAttr(uctx, debug_unwrap(obj, 75, 1), debug_unwrap(name, 75, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_GetAttr(uctx, debug_unwrap(obj, 75, 1), debug_unwrap(name, 75, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_GetAttr_s(HPyContext *ctx, HPy obj, const char *utf8_name)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 76);
-    return debug_open(uctx->ctx_GetAttr_s(uctx, debug_unwrap(obj, 76, 1), utf8_name), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_GetAttr_s(uctx, debug_unwrap(obj, 76, 1), utf8_name), 0, __builtin_return_address(0));
 }
 
 static int debug_HasAttr(HPyContext *ctx, HPy obj, HPy name)
@@ -576,21 +576,21 @@ static HPy debug_GetItem(HPyContext *ctx, HPy obj, HPy key)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 81);
-    return debug_open(uctx->ctx_GetItem(uctx, debug_unwrap(obj, 81, 1), debug_unwrap(key, 81, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_GetItem(uctx, debug_unwrap(obj, 81, 1), debug_unwrap(key, 81, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_GetItem_i(HPyContext *ctx, HPy obj, HPy_ssize_t idx)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 82);
-    return debug_open(uctx->ctx_GetItem_i(uctx, debug_unwrap(obj, 82, 1), idx), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_GetItem_i(uctx, debug_unwrap(obj, 82, 1), idx), 0, __builtin_return_address(0));
 }
 
 static HPy debug_GetItem_s(HPyContext *ctx, HPy obj, const char *utf8_key)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 83);
-    return debug_open(uctx->ctx_GetItem_s(uctx, debug_unwrap(obj, 83, 1), utf8_key), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_GetItem_s(uctx, debug_unwrap(obj, 83, 1), utf8_key), 0, __builtin_return_address(0));
 }
 
 static int debug_Contains(HPyContext *ctx, HPy container, HPy key)
@@ -625,7 +625,7 @@ static HPy debug_Type(HPyContext *ctx, HPy obj)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 88);
-    return debug_open(uctx->ctx_Type(uctx, debug_unwrap(obj, 88, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Type(uctx, debug_unwrap(obj, 88, 1)), 0, __builtin_return_address(0));
 }
 
 static int debug_Is(HPyContext *ctx, HPy obj, HPy other)
@@ -639,42 +639,42 @@ static HPy debug_New(HPyContext *ctx, HPy h_type, void **data)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 93);
-    return debug_open(uctx->ctx_New(uctx, debug_unwrap(h_type, 93, 1), data), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_New(uctx, debug_unwrap(h_type, 93, 1), data), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Repr(HPyContext *ctx, HPy obj)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 94);
-    return debug_open(uctx->ctx_Repr(uctx, debug_unwrap(obj, 94, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Repr(uctx, debug_unwrap(obj, 94, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Str(HPyContext *ctx, HPy obj)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 95);
-    return debug_open(uctx->ctx_Str(uctx, debug_unwrap(obj, 95, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Str(uctx, debug_unwrap(obj, 95, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_ASCII(HPyContext *ctx, HPy obj)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 96);
-    return debug_open(uctx->ctx_ASCII(uctx, debug_unwrap(obj, 96, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_ASCII(uctx, debug_unwrap(obj, 96, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Bytes(HPyContext *ctx, HPy obj)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 97);
-    return debug_open(uctx->ctx_Bytes(uctx, debug_unwrap(obj, 97, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Bytes(uctx, debug_unwrap(obj, 97, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_RichCompare(HPyContext *ctx, HPy v, HPy w, int op)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 98);
-    return debug_open(uctx->ctx_RichCompare(uctx, debug_unwrap(v, 98, 1), debug_unwrap(w, 98, 2), op), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_RichCompare(uctx, debug_unwrap(v, 98, 1), debug_unwrap(w, 98, 2), op), 0, __builtin_return_address(0));
 }
 
 static int debug_RichCompareBool(HPyContext *ctx, HPy v, HPy w, int op)
@@ -716,21 +716,21 @@ static HPy debug_Bytes_FromString(HPyContext *ctx, const char *bytes)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 106);
-    return debug_open(uctx->ctx_Bytes_FromString(uctx, bytes), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Bytes_FromString(uctx, bytes), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Bytes_FromStringAndSize(HPyContext *ctx, const char *bytes, HPy_ssize_t len)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 107);
-    return debug_open(uctx->ctx_Bytes_FromStringAndSize(uctx, bytes, len), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Bytes_FromStringAndSize(uctx, bytes, len), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Unicode_FromString(HPyContext *ctx, const char *utf8)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 108);
-    return debug_open(uctx->ctx_Unicode_FromString(uctx, utf8), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Unicode_FromString(uctx, utf8), 0, __builtin_return_address(0));
 }
 
 static int debug_Unicode_Check(HPyContext *ctx, HPy h)
@@ -744,49 +744,49 @@ static HPy debug_Unicode_AsASCIIString(HPyContext *ctx, HPy h)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 110);
-    return debug_open(uctx->ctx_Unicode_AsASCIIString(uctx, debug_unwrap(h, 110, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Unicode_AsASCIIString(uctx, debug_unwrap(h, 110, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Unicode_AsLatin1String(HPyContext *ctx, HPy h)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 111);
-    return debug_open(uctx->ctx_Unicode_AsLatin1String(uctx, debug_unwrap(h, 111, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Unicode_AsLatin1String(uctx, debug_unwrap(h, 111, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Unicode_AsUTF8String(HPyContext *ctx, HPy h)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 112);
-    return debug_open(uctx->ctx_Unicode_AsUTF8String(uctx, debug_unwrap(h, 112, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Unicode_AsUTF8String(uctx, debug_unwrap(h, 112, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Unicode_FromWideChar(HPyContext *ctx, const wchar_t *w, HPy_ssize_t size)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 114);
-    return debug_open(uctx->ctx_Unicode_FromWideChar(uctx, w, size), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Unicode_FromWideChar(uctx, w, size), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Unicode_DecodeFSDefault(HPyContext *ctx, const char *v)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 115);
-    return debug_open(uctx->ctx_Unicode_DecodeFSDefault(uctx, v), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Unicode_DecodeFSDefault(uctx, v), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Unicode_DecodeFSDefaultAndSize(HPyContext *ctx, const char *v, HPy_ssize_t size)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 116);
-    return debug_open(uctx->ctx_Unicode_DecodeFSDefaultAndSize(uctx, v, size), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Unicode_DecodeFSDefaultAndSize(uctx, v, size), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Unicode_EncodeFSDefault(HPyContext *ctx, HPy h)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 117);
-    return debug_open(uctx->ctx_Unicode_EncodeFSDefault(uctx, debug_unwrap(h, 117, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Unicode_EncodeFSDefault(uctx, debug_unwrap(h, 117, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy_UCS4 debug_Unicode_ReadChar(HPyContext *ctx, HPy h, HPy_ssize_t index)
@@ -800,14 +800,14 @@ static HPy debug_Unicode_DecodeASCII(HPyContext *ctx, const char *ascii, HPy_ssi
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 119);
-    return debug_open(uctx->ctx_Unicode_DecodeASCII(uctx, ascii, size, errors), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Unicode_DecodeASCII(uctx, ascii, size, errors), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Unicode_DecodeLatin1(HPyContext *ctx, const char *latin1, HPy_ssize_t size, const char *errors)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 120);
-    return debug_open(uctx->ctx_Unicode_DecodeLatin1(uctx, latin1, size, errors), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Unicode_DecodeLatin1(uctx, latin1, size, errors), 0, __builtin_return_address(0));
 }
 
 static int debug_List_Check(HPyContext *ctx, HPy h)
@@ -821,7 +821,7 @@ static HPy debug_List_New(HPyContext *ctx, HPy_ssize_t len)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 122);
-    return debug_open(uctx->ctx_List_New(uctx, len), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_List_New(uctx, len), 0, __builtin_return_address(0));
 }
 
 static int debug_List_Append(HPyContext *ctx, HPy h_list, HPy h_item)
@@ -842,7 +842,7 @@ static HPy debug_Dict_New(HPyContext *ctx)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 125);
-    return debug_open(uctx->ctx_Dict_New(uctx), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Dict_New(uctx), 0, __builtin_return_address(0));
 }
 
 static int debug_Tuple_Check(HPyContext *ctx, HPy h)
@@ -856,14 +856,14 @@ static HPy debug_Import_ImportModule(HPyContext *ctx, const char *utf8_name)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 128);
-    return debug_open(uctx->ctx_Import_ImportModule(uctx, utf8_name), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Import_ImportModule(uctx, utf8_name), 0, __builtin_return_address(0));
 }
 
 static HPy debug_FromPyObject(HPyContext *ctx, cpy_PyObject *obj)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 129);
-    return debug_open(uctx->ctx_FromPyObject(uctx, obj), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_FromPyObject(uctx, obj), 0, __builtin_return_address(0));
 }
 
 static cpy_PyObject *debug_AsPyObject(HPyContext *ctx, HPy h)
@@ -884,7 +884,7 @@ static HPy debug_Field_Load(HPyContext *ctx, HPy source_object, HPyField source_
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 145);
-    return debug_open(uctx->ctx_Field_Load(uctx, debug_unwrap(source_object, 145, 1), source_field), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Field_Load(uctx, debug_unwrap(source_object, 145, 1), source_field), 0, __builtin_return_address(0));
 }
 
 static void debug_ReenterPythonExecution(HPyContext *ctx, HPyThreadState state)
@@ -912,7 +912,7 @@ static HPy debug_Global_Load(HPyContext *ctx, HPyGlobal global)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 149);
-    return debug_open(uctx->ctx_Global_Load(uctx, global), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Global_Load(uctx, global), 0, __builtin_return_address(0));
 }
 
 static void debug_Dump(HPyContext *ctx, HPy h)
@@ -954,7 +954,7 @@ static HPy debug_Capsule_New(HPyContext *ctx, void *pointer, const char *utf8_na
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 161);
-    return debug_open(uctx->ctx_Capsule_New(uctx, pointer, utf8_name, destructor), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Capsule_New(uctx, pointer, utf8_name, destructor), 0, __builtin_return_address(0));
 }
 
 static void *debug_Capsule_Get(HPyContext *ctx, HPy capsule, _HPyCapsule_key key, const char *utf8_name)
@@ -982,49 +982,49 @@ static HPy debug_Compile_s(HPyContext *ctx, const char *utf8_source, const char 
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 165);
-    return debug_open(uctx->ctx_Compile_s(uctx, utf8_source, utf8_filename, kind), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Compile_s(uctx, utf8_source, utf8_filename, kind), 0, __builtin_return_address(0));
 }
 
 static HPy debug_EvalCode(HPyContext *ctx, HPy code, HPy globals, HPy locals)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 166);
-    return debug_open(uctx->ctx_EvalCode(uctx, debug_unwrap(code, 166, 1), debug_unwrap(globals, 166, 2), debug_unwrap(locals, 166, 3)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_EvalCode(uctx, debug_unwrap(code, 166, 1), debug_unwrap(globals, 166, 2), debug_unwrap(locals, 166, 3)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_ContextVar_New(HPyContext *ctx, const char *name, HPy default_value)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 167);
-    return debug_open(uctx->ctx_ContextVar_New(uctx, name, debug_unwrap(default_value, 167, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_ContextVar_New(uctx, name, debug_unwrap(default_value, 167, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_ContextVar_Set(HPyContext *ctx, HPy context_var, HPy value)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 169);
-    return debug_open(uctx->ctx_ContextVar_Set(uctx, debug_unwrap(context_var, 169, 1), debug_unwrap(value, 169, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_ContextVar_Set(uctx, debug_unwrap(context_var, 169, 1), debug_unwrap(value, 169, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Unicode_FromEncodedObject(HPyContext *ctx, HPy obj, const char *encoding, const char *errors)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 172);
-    return debug_open(uctx->ctx_Unicode_FromEncodedObject(uctx, debug_unwrap(obj, 172, 1), encoding, errors), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Unicode_FromEncodedObject(uctx, debug_unwrap(obj, 172, 1), encoding, errors), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Dict_Keys(HPyContext *ctx, HPy h)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 174);
-    return debug_open(uctx->ctx_Dict_Keys(uctx, debug_unwrap(h, 174, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Dict_Keys(uctx, debug_unwrap(h, 174, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Dict_Copy(HPyContext *ctx, HPy h)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 175);
-    return debug_open(uctx->ctx_Dict_Copy(uctx, debug_unwrap(h, 175, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Dict_Copy(uctx, debug_unwrap(h, 175, 1)), 0, __builtin_return_address(0));
 }
 
 static int debug_Slice_Unpack(HPyContext *ctx, HPy slice, HPy_ssize_t *start, HPy_ssize_t *stop, HPy_ssize_t *step)
@@ -1052,7 +1052,7 @@ static HPy debug_GetSlice(HPyContext *ctx, HPy obj, HPy_ssize_t start, HPy_ssize
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 182);
-    return debug_open(uctx->ctx_GetSlice(uctx, debug_unwrap(obj, 182, 1), start, end), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_GetSlice(uctx, debug_unwrap(obj, 182, 1), start, end), 0, __builtin_return_address(0));
 }
 
 static int debug_SetSlice(HPyContext *ctx, HPy obj, HPy_ssize_t start, HPy_ssize_t end, HPy value)
@@ -1073,14 +1073,14 @@ static HPy debug_GetIter(HPyContext *ctx, HPy obj)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 185);
-    return debug_open(uctx->ctx_GetIter(uctx, debug_unwrap(obj, 185, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_GetIter(uctx, debug_unwrap(obj, 185, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Iter_Next(HPyContext *ctx, HPy obj)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 186);
-    return debug_open(uctx->ctx_Iter_Next(uctx, debug_unwrap(obj, 186, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Iter_Next(uctx, debug_unwrap(obj, 186, 1)), 0, __builtin_return_address(0));
 }
 
 static int debug_Iter_Check(HPyContext *ctx, HPy obj)
@@ -1094,7 +1094,7 @@ static HPy debug_Slice_New(HPyContext *ctx, HPy start, HPy stop, HPy step)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, 188);
-    return debug_open(uctx->ctx_Slice_New(uctx, debug_unwrap(start, 188, 1), debug_unwrap(stop, 188, 2), debug_unwrap(step, 188, 3)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Slice_New(uctx, debug_unwrap(start, 188, 1), debug_unwrap(stop, 188, 2), debug_unwrap(step, 188, 3)), 0, __builtin_return_address(0));
 }
 
 /* Fills dctx (a copy of the universal context): every member, and the constants as

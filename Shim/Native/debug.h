@@ -14,6 +14,7 @@
 #include "native.h"
 
 #define DEBUG_HANDLE_MAGIC 0x48505944u   /* "HPYD": what tells a debug handle from anything else */
+#define DEBUG_CTX_MAGIC 0x48505943u      /* "HPYC": a debug context's _private */
 
 /* debug_handle.state */
 enum { DH_FREE = 0, DH_OPEN = 1, DH_CLOSED = 2 };
@@ -134,6 +135,17 @@ static inline void debug_list_remove(debug_list *l, debug_handle *h)
     l->size--;
 }
 
+/* The list's first entry, taken off it (the list is not empty). */
+static inline debug_handle *debug_list_pop(debug_list *l)
+{
+    debug_handle *h = l->head;
+    l->head = h->next;
+    if (h->next) h->next->prev = NULL; else l->tail = NULL;
+    h->next = NULL;
+    l->size--;
+    return h;
+}
+
 static inline void debug_list_append(debug_list *l, debug_handle *h)
 {
     h->next = NULL;
@@ -174,13 +186,11 @@ static inline debug_handle *debug_take_entry(void)
     debug_arena *a = debug_state;
     debug_handle *h;
     if (a->closed.size >= a->closed_max && a->closed.head != NULL) {
-        h = a->closed.head;
-        debug_list_remove(&a->closed, h);
+        h = debug_list_pop(&a->closed);
     } else {
         if (a->free.head == NULL)
             a->grow(a);
-        h = a->free.head;
-        debug_list_remove(&a->free, h);
+        h = debug_list_pop(&a->free);
     }
     if (h->raw != NULL)
         debug_raw_release(h);
@@ -189,8 +199,22 @@ static inline debug_handle *debug_take_entry(void)
 
 void debug_record_stack(debug_handle *h);   /* debug.c: the native frames, when asked for */
 
-/* A new debug handle for the universal handle `uh` (HPy_NULL stays HPy_NULL). */
-static inline HPy debug_open(HPy uh, uint32_t flags, void *opened_at)
+/* Each call of an extension function gets a context of its own, valid only during the call
+   (debug.c keeps a ring of them); ctx->_private says whether it still is. The Python frame is
+   the same throughout a call (frames pushed by Python code it calls are gone when it goes on):
+   the call's context records it once, for every handle opened during the call. */
+typedef struct {
+    uint32_t magic;
+    uint32_t valid;
+    PyObject *code;         /* the innermost Python frame's code object at the call (borrowed), */
+    int64_t instr;          /* and its instruction; DEBUG_NO_FRAME for contexts of no call */
+} debug_ctx_info;
+
+#define DEBUG_NO_FRAME (-2)
+
+/* A new debug handle for the universal handle `uh` (HPy_NULL stays HPy_NULL), opened while
+   Python was at `code`, `instr`. */
+static inline HPy debug_open_at(HPy uh, uint32_t flags, void *opened_at, PyObject *code, int64_t instr)
 {
     if (uh._i == 0)
         return uh;
@@ -203,27 +227,45 @@ static inline HPy debug_open(HPy uh, uint32_t flags, void *opened_at)
     h->flags = flags;
     h->closed_by = -1;
     h->opened_at = opened_at;
-    debug_record_frame(h);
-    if (debug_state->stack_limit > 0)
+    h->code = code;
+    h->instr = instr;
+    if (__builtin_expect(debug_state->stack_limit > 0, 0))
         debug_record_stack(h);
     else
         h->stack_depth = 0;
     debug_list_append(&debug_state->open, h);
-    if (previous_code != NULL)
-        cpy.Py_DecRef(previous_code);
+    /* the entry keeps a reference to its code object; the same one as at its last use (a loop)
+       keeps the reference it has */
+    if (code != previous_code) {
+        if (code != NULL)
+            native_incref(code);
+        if (previous_code != NULL)
+            cpy.Py_DecRef(previous_code);
+    }
     return (HPy){ (HPy_ssize_t)h };
+}
+
+/* The same, where Python is now. */
+static inline HPy debug_open(HPy uh, uint32_t flags, void *opened_at)
+{
+    PyObject *code;
+    int64_t instr;
+    debug_current_frame(&code, &instr);
+    return debug_open_at(uh, flags, opened_at, code, instr);
+}
+
+/* The same, for a context member called with `ctx` (checked by debug_check_ctx): the frame the
+   call's context recorded. */
+static inline HPy debug_open_in(HPyContext *ctx, HPy uh, uint32_t flags, void *opened_at)
+{
+    debug_ctx_info *info = (debug_ctx_info *)ctx->_private;
+    if (__builtin_expect(info != NULL && info->magic == DEBUG_CTX_MAGIC && info->instr != DEBUG_NO_FRAME, 1))
+        return debug_open_at(uh, flags, opened_at, info->code, info->instr);
+    return debug_open(uh, flags, opened_at);
 }
 
 void debug_report(debug_handle *h, int32_t member, int32_t argument, int32_t kind);
 
-/* Each call of an extension function gets a context of its own, valid only during the call
-   (debug.c keeps a ring of them); ctx->_private says whether it still is. */
-typedef struct {
-    uint32_t magic;
-    uint32_t valid;
-} debug_ctx_info;
-
-#define DEBUG_CTX_MAGIC 0x48505943u   /* "HPYC" */
 
 void debug_wrong_context(HPyContext *ctx, int32_t member);
 

@@ -640,7 +640,7 @@ class RawDataTest(unittest.TestCase):
     def test_window_setting(self):
         old = debug.get_raw_data_protection_window()
         self.addCleanup(debug.set_raw_data_protection_window, *old)
-        self.assertEqual(old, (64, 16))
+        self.assertEqual(old, (64, 64))
         debug.set_raw_data_protection_window(calls=3)
         self.assertEqual(debug.get_raw_data_protection_window(), (64, 3))
         debug.set_raw_data_protection_window(closes=1)
