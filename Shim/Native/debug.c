@@ -98,7 +98,7 @@ static HPyContext *begin_call(HPyContext *dctx, uint32_t *saved)
             outer->valid = 0;
             debug_ctx_info *info = (debug_ctx_info *)call_contexts[i]->_private;
             info->valid = 1;
-            debug_current_frame(&info->code, &info->instr);
+            info->instr = DEBUG_FRAME_UNREAD;   /* read by the call's first opening, if any */
             return call_contexts[i];
         }
     }
@@ -798,6 +798,28 @@ static const char *shape_name(HPyType_BuiltinShape shape)
     return "<unknown shape>";
 }
 
+/* The shape of `type`, for the AsStruct checks: the shapes of a few types are remembered, each
+   such type kept alive by a reference so that its address is not another type's meanwhile. */
+static struct {
+    PyObject *type;
+    HPyType_BuiltinShape shape;
+} shapes[8];
+
+static HPyType_BuiltinShape shape_of(HPyContext *uctx, PyObject *type)
+{
+    size_t i = ((uintptr_t)type >> 4) % (sizeof shapes / sizeof shapes[0]);
+    if (shapes[i].type == type)
+        return shapes[i].shape;
+    HPyType_BuiltinShape shape = uctx->ctx_Type_GetBuiltinShape(uctx, _py2h(type));
+    PyObject *old = shapes[i].type;
+    native_incref(type);
+    shapes[i].type = type;
+    shapes[i].shape = shape;
+    if (old != NULL)
+        cpy.Py_DecRef(old);
+    return shape;
+}
+
 /* _HPy_AsStruct_<SHAPE>: the object's type must have that shape (HPy's message). */
 #define DEBUG_AS_STRUCT(SHAPE)                                                                  \
     void *debug_AsStruct_##SHAPE(HPyContext *ctx, HPy h)                                        \
@@ -805,8 +827,7 @@ static const char *shape_name(HPyType_BuiltinShape shape)
         HPyContext *uctx = debug_state->uctx;                                                   \
         debug_check_ctx(ctx, m_AsStruct);                                                       \
         HPy uh = debug_unwrap(h, m_AsStruct, 1);                                                \
-        HPyType_BuiltinShape actual =                                                           \
-            uctx->ctx_Type_GetBuiltinShape(uctx, _py2h(Py_TYPE_OF(_h2py(uh))));                 \
+        HPyType_BuiltinShape actual = shape_of(uctx, Py_TYPE_OF(_h2py(uh)));                   \
         if (actual != HPyType_BuiltinShape_##SHAPE) {                                           \
             char message[200];                                                                  \
             snprintf(message, sizeof message, "Invalid usage of _HPy_AsStruct_%s. Expected "    \

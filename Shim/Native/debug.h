@@ -207,10 +207,12 @@ typedef struct {
     uint32_t magic;
     uint32_t valid;
     PyObject *code;         /* the innermost Python frame's code object at the call (borrowed), */
-    int64_t instr;          /* and its instruction; DEBUG_NO_FRAME for contexts of no call */
+    int64_t instr;          /* and its instruction; DEBUG_NO_FRAME for contexts of no call,
+                               DEBUG_FRAME_UNREAD until the call opens its first handle */
 } debug_ctx_info;
 
 #define DEBUG_NO_FRAME (-2)
+#define DEBUG_FRAME_UNREAD (-3)
 
 /* A new debug handle for the universal handle `uh` (HPy_NULL stays HPy_NULL), opened while
    Python was at `code`, `instr`. */
@@ -259,8 +261,11 @@ static inline HPy debug_open(HPy uh, uint32_t flags, void *opened_at)
 static inline HPy debug_open_in(HPyContext *ctx, HPy uh, uint32_t flags, void *opened_at)
 {
     debug_ctx_info *info = (debug_ctx_info *)ctx->_private;
-    if (__builtin_expect(info != NULL && info->magic == DEBUG_CTX_MAGIC && info->instr != DEBUG_NO_FRAME, 1))
+    if (__builtin_expect(info != NULL && info->magic == DEBUG_CTX_MAGIC && info->instr != DEBUG_NO_FRAME, 1)) {
+        if (info->instr == DEBUG_FRAME_UNREAD)
+            debug_current_frame(&info->code, &info->instr);
         return debug_open_at(uh, flags, opened_at, info->code, info->instr);
+    }
     return debug_open(uh, flags, opened_at);
 }
 

@@ -143,6 +143,35 @@ static HPy utf8_roundtrip_impl(HPyContext *ctx, HPy self, HPy arg)
     return HPyUnicode_FromString(ctx, p);
 }
 
+/* make_dummy_type() makes a new type of the Object shape; as_struct(o) asks for its struct */
+typedef struct { long x; } DummyObject;
+static HPyType_Spec dummy_spec = { .name = "dbgtest.Dummy", .basicsize = sizeof(DummyObject) };
+
+HPyDef_METH(make_dummy_type, "make_dummy_type", HPyFunc_NOARGS)
+static HPy make_dummy_type_impl(HPyContext *ctx, HPy self)
+{
+    return HPyType_FromSpec(ctx, &dummy_spec, NULL);
+}
+
+HPyDef_METH(as_struct, "as_struct", HPyFunc_O)
+static HPy as_struct_impl(HPyContext *ctx, HPy self, HPy arg)
+{
+    DummyObject *d = (DummyObject *)_HPy_AsStruct_Object(ctx, arg);
+    return HPyLong_FromLong(ctx, d->x);
+}
+
+/* leak_around(f): calls f() (Python code, which may call this module again), then leaks a handle */
+HPyDef_METH(leak_around, "leak_around", HPyFunc_O)
+static HPy leak_around_impl(HPyContext *ctx, HPy self, HPy callback)
+{
+    HPy r = HPy_Call(ctx, callback, NULL, 0, HPy_NULL);
+    if (HPy_IsNull(r))
+        return HPy_NULL;
+    HPy_Close(ctx, r);
+    HPy_Dup(ctx, callback);   /* never closed */
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
 /* close_then_read(s0, s1, ..., k): the char* of a handle to each string, each handle closed by
    HPy_Close, then the first byte of the k-th char* (the data of a closed handle) */
 HPyDef_METH(close_then_read, "close_then_read", HPyFunc_VARARGS)
@@ -292,7 +321,7 @@ static HPyDef *defines[] = {
     &leak, &use_after_close, &double_close, &close_arg, &close_constant, &return_closed,
     &return_constant, &return_arg, &keep, &use_kept, &keep_ctx, &use_kept_ctx, &keep_utf8,
     &read_kept_utf8, &write_utf8, &utf8_roundtrip, &build_twice, &type_check, &good,
-    &close_then_read, &bytes_getters, &keep_bytes, &read_kept_bytes, &hold, &drop, &held, NULL
+    &make_dummy_type, &as_struct, &leak_around, &close_then_read, &bytes_getters, &keep_bytes, &read_kept_bytes, &hold, &drop, &held, NULL
 };
 static HPyModuleDef moduledef = { .defines = defines };
 HPy_MODINIT(dbgtest, moduledef)
@@ -409,6 +438,25 @@ class LeakTest(unittest.TestCase):
         for h in debug.get_open_handles(gen1):
             h._force_close()
         self.assertEqual(debug.get_open_handles(gen1), [])
+
+    def test_handles_opened_around_a_nested_call_know_their_lines(self):
+        # a call records where Python was once, for the handles it opens: a call made meanwhile
+        # (from the Python code the first one calls) has its own
+        import inspect
+        lines = {}
+
+        def callback():
+            lines["inner"] = inspect.currentframe().f_lineno + 1
+            self.m.leak("inner")
+        gen = debug.new_generation()
+        lines["outer"] = inspect.currentframe().f_lineno + 1
+        self.m.leak_around(callback)
+        handles = debug.get_open_handles(gen)
+        self.assertEqual([h.obj for h in handles], ["inner", callback])
+        self.assertTrue(handles[0].opened_at.endswith("test_debug.py:%d" % lines["inner"]), handles[0].opened_at)
+        self.assertTrue(handles[1].opened_at.endswith("test_debug.py:%d" % lines["outer"]), handles[1].opened_at)
+        for h in handles:
+            h._force_close()
 
     def test_leak_detector(self):
         import inspect
@@ -790,6 +838,14 @@ class FatalTest(unittest.TestCase):
             "m.drop(0); m.drop(1)\n")
         out = self.run_child(script, survives=True)
         self.assertIn("0 [b'before the fork', b'parent copy']", out)
+
+    def test_as_struct_checks_the_shape(self):
+        # the shapes of recently seen types are remembered: a type of another shape is still caught
+        err = self.run_child("for i in range(20):\n    T = m.make_dummy_type()\n"
+                             "    assert [m.as_struct(T()) for j in range(5)] == [0] * 5\n"
+                             "m.as_struct([])")
+        self.assertIn("Invalid usage of _HPy_AsStruct_Object. Expected shape HPyType_BuiltinShape_Object "
+                      "but got HPyType_BuiltinShape_Legacy", err)
 
     def test_builder_without_hook(self):
         err = self.run_child("m.build_twice(1)")
