@@ -6,4 +6,5 @@
 #   ./build.sh test     build, then run every test (HPYSHIM_REQUIRE_PYTHONS="3.8 3.13": CPythons that must exist)
 #   ./build.sh run | bench | conformance [ARGS] | generate | install PREFIX
 #   ./build.sh --dry-run COMMAND   print the steps of COMMAND without running them
+#   ./build.sh --verbose COMMAND   also print every file built
 HPYSHIM_BUILD_SCRIPT=./build.sh exec python3 "$(dirname "$0")/tools/build.py" "$@"

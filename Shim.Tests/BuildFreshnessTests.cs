@@ -29,7 +29,7 @@ public class BuildFreshnessTests
     public void TheLibrarySourcesIncludeTheNativeCodeAndTheHeaders()
     {
         var sources = Repo.LibrarySources().Select(p => Path.GetRelativePath(Repo.Root, p)).ToList();
-        Assert.Contains(Path.Combine("Shim", "Native", "containers.c"), sources);
+        Assert.Contains(Path.Combine("native", "runtime", "ctx_containers.c"), sources);
         Assert.Contains(Path.Combine("Shim", "Loader", "ModuleLoader.cs"), sources);
         Assert.Contains(Path.Combine("include", "hpy.h"), sources);
         Assert.DoesNotContain(sources, p => p.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}"));

@@ -23,7 +23,7 @@ public class LayoutTests
     {
         var c = new StringBuilder();
         if (header == "python") c.AppendLine("#include <Python.h>\n#include <structmember.h>");
-        else if (header == "debug") c.AppendLine("#include \"debug.h\"");   // Shim/Native
+        else if (header == "debug") c.AppendLine("#include \"debug/debug.h\"");   // native/debug
         else c.AppendLine("#include \"hpy.h\"");
         c.AppendLine("#include <stdio.h>\n#include <stddef.h>\nint main(void) {");
         foreach (var (type, cname) in structs)
@@ -38,7 +38,7 @@ public class LayoutTests
         string source = Path.Combine(dir, "layout.c"), exe = Path.Combine(dir, "layout");
         File.WriteAllText(source, c.ToString());
         var include = header == "python" ? PythonInclude() : Repo.Include;
-        Repo.CompileC(exe, "-I", include, "-I", Path.Combine(Repo.Root, "Shim", "Native"), source);
+        Repo.CompileC(exe, "-I", include, "-I", Path.Combine(Repo.Root, "native"), source);
         var run = Repo.Run(exe, []);
         Assert.Equal(0, run.ExitCode);
         Directory.Delete(dir, recursive: true);
@@ -80,7 +80,7 @@ public class LayoutTests
 
 /// <summary>
 /// The debug context reads the running Python frame through per-version offsets
-/// (Shim/Native/frames.h); tests/c/frame_layout_test.c, compiled against each CPython's own
+/// (api/cpython_versions.api); tests/c/frame_layout_test.c, compiled against each CPython's own
 /// headers (internal ones included), checks them.
 /// </summary>
 public class FrameLayoutTests
@@ -97,11 +97,11 @@ public class FrameLayoutTests
         string dir = Path.Combine(Repo.Out, "tests");
         Directory.CreateDirectory(dir);
         string exe = Path.Combine(dir, $"frame_layout_test_{minor}");
-        Repo.CompileC(exe, "-I", include, "-I", Path.Combine(Repo.Root, "Shim", "Native"),
+        Repo.CompileC(exe, "-I", include, "-I", Path.Combine(Repo.Root, "native"),
             Path.Combine(Repo.Root, "tests", "c", "frame_layout_test.c"));
         var result = Repo.Run(exe, []);
         Assert.True(result.ExitCode == 0, $"frame layout on {version}:\n{result}");
-        Assert.Contains("frames.h matches", result.Output);
+        Assert.Contains("the frame layout matches", result.Output);
     }
 }
 

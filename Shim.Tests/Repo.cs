@@ -24,16 +24,16 @@ internal static class Repo
         string sample = Path.Combine(Samples, "simple.hpy0.so");
         if (File.Exists(sample))
         {
-            stale = NewerSource(sample, Files("include").Concat(Files("cext-samples")));
+            stale = NewerSource(sample, Files("include").Concat(Files("src")).Concat(Files("cext-samples")));
             Assert.True(stale == null, $"the samples in {Samples} are older than {stale}: run ./build.sh to rebuild them");
         }
         return Library;
     }
 
-    /// <summary>What libhpy.so is built from: the runtime's C# and C, its project, and the headers.</summary>
+    /// <summary>What libhpy.so is built from: the control plane's C# and project, the data plane's C, and the headers.</summary>
     public static IEnumerable<string> LibrarySources() =>
-        Files("Shim", "*.cs").Concat(Files("Shim", "*.c")).Concat(Files("Shim", "*.h"))
-            .Concat(Files("Shim", "*.csproj")).Concat(Files("include"));
+        Files("Shim", "*.cs").Concat(Files("Shim", "*.csproj"))
+            .Concat(Files("native", "*.c")).Concat(Files("native", "*.h")).Concat(Files("include"));
 
     static IEnumerable<string> Files(string dir, string pattern = "*")
     {

@@ -12,15 +12,21 @@ public class SymbolTableTests
 {
     static string SymbolsApi => Path.Combine(Repo.Root, "api", "cpython_symbols.api");
 
-    /// <summary>Non-generated C and C# sources under `dir`, by path relative to it, comments removed.</summary>
-    static Dictionary<string, string> Sources(string dir)
+    /// <summary>The runtime's source folders: the C# control plane and the C data plane.</summary>
+    static readonly string[] RuntimeFolders = ["Shim", "native"];
+
+    /// <summary>Non-generated C and C# sources in the runtime's folders under `root`, by path relative
+    /// to it, comments removed.</summary>
+    static Dictionary<string, string> Sources(string root)
     {
-        var banners = new[] { Emitters.Banner, SymbolEmitters.Banner, LayoutDescription.Banner, HPyFuncDescription.Banner };
+        var banners = new[] { Emitters.Banner, SymbolEmitters.Banner, LayoutDescription.Banner, HPyFuncDescription.Banner, BoundaryDescription.Banner, VersionsDescription.Banner };
         var result = new Dictionary<string, string>();
-        foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories))
+        var files = RuntimeFolders.Select(f => Path.Combine(root, f)).Where(Directory.Exists)
+            .SelectMany(d => Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories));
+        foreach (var file in files)
         {
             if (Path.GetExtension(file) is not (".c" or ".h" or ".cs")) continue;
-            string relative = Path.GetRelativePath(dir, file).Replace('\\', '/');
+            string relative = Path.GetRelativePath(root, file).Replace('\\', '/');
             if (relative.Split('/').Any(part => part is "bin" or "obj")) continue;
             string text = File.ReadAllText(file);
             if (banners.Any(text.Split('\n')[0].Contains)) continue;
@@ -41,7 +47,7 @@ public class SymbolTableTests
     [Fact]
     public void EveryDescribedSymbolIsUsed()
     {
-        var unused = Unused(SymbolsApi, Path.Combine(Repo.Root, "Shim"));
+        var unused = Unused(SymbolsApi, Repo.Root);
         Assert.True(unused.Count == 0, $"api/cpython_symbols.api describes symbols no code uses (remove them): {string.Join(", ", unused)}");
     }
 
@@ -49,11 +55,11 @@ public class SymbolTableTests
     static readonly (string What, Regex Pattern, string[] AllowedIn)[] Lookups =
     [
         // platform_process_symbol is the one lookup; the generated resolver is its only caller
-        ("dlsym", new(@"\bdlsym\s*\("), ["Native/platform.c"]),
+        ("dlsym", new(@"\bdlsym\s*\("), ["native/platform/platform.c"]),
         ("GetProcAddress", new(@"\bGetProcAddress\s*\("), []),
-        ("platform_process_symbol", new(@"\bplatform_process_symbol\s*\("), ["Native/platform.h", "Native/platform.c"]),
+        ("platform_process_symbol", new(@"\bplatform_process_symbol\s*\("), ["native/platform/platform.h", "native/platform/platform.c"]),
         // NativeLibraries.Find looks up the HPy extensions' own symbols in their libraries
-        ("a NativeLibrary export lookup", new(@"\bNativeLibrary\.(TryGetExport|GetExport)\s*\("), ["Loader/NativeLibraries.cs"]),
+        ("a NativeLibrary export lookup", new(@"\bNativeLibrary\.(TryGetExport|GetExport)\s*\("), ["Shim/Loader/NativeLibraries.cs"]),
         ("the main program's handle", new(@"\bGetMainProgramHandle\b"), []),
         ("a DllImport of libpython", new(@"(DllImport|LibraryImport)\s*\(\s*""[^""]*python", RegexOptions.IgnoreCase), []),
         ("an extern declaration of a CPython symbol", new(@"\bextern\b[^;{]*\b_?Py[A-Z_]\w*\s*[;(\[]"), []),
@@ -69,7 +75,7 @@ public class SymbolTableTests
     [Fact]
     public void NoCodeLooksUpACPythonSymbolOutsideTheTable()
     {
-        var found = LookupsOutsideTheTable(Path.Combine(Repo.Root, "Shim"));
+        var found = LookupsOutsideTheTable(Repo.Root);
         Assert.True(found.Count == 0,
             "CPython symbols are looked up outside the table (describe them in api/cpython_symbols.api " +
             $"and use cpy.X in C, Py.X in C#): {string.Join("; ", found)}");
@@ -79,20 +85,21 @@ public class SymbolTableTests
     public void TheChecksFindWhatTheyLookFor()
     {
         string dir = Path.Combine(Path.GetTempPath(), $"hpyshim-symbols-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(Path.Combine(dir, "Native"));
+        Directory.CreateDirectory(Path.Combine(dir, "native", "platform"));
+        Directory.CreateDirectory(Path.Combine(dir, "Shim"));
         try
         {
             string api = Path.Combine(dir, "cpython_symbols.api");
             File.WriteAllText(api, "fn void Used(void)\nfn void InCommentOnly(void)\nobject Quoted\nprobe Unused\n");
-            File.WriteAllText(Path.Combine(dir, "Native", "a.c"),
+            File.WriteAllText(Path.Combine(dir, "native", "a.c"),
                 "void f(void) { cpy.Used(); /* cpy.InCommentOnly() */ void *p = dlsym(0, \"x\"); }\n" +
                 "extern PyObject *PyExc_Foo;\n");
-            File.WriteAllText(Path.Combine(dir, "Native", "platform.c"), "void *g(void) { return dlsym(0, \"y\"); }\n");
-            File.WriteAllText(Path.Combine(dir, "B.cs"),
+            File.WriteAllText(Path.Combine(dir, "native", "platform", "platform.c"), "void *g(void) { return dlsym(0, \"y\"); }\n");
+            File.WriteAllText(Path.Combine(dir, "Shim", "B.cs"),
                 "// Py.Unused()\nclass B { bool f() => Symbols.Found(\"Quoted\"); void* g() => NativeLibrary.GetMainProgramHandle(); }\n");
-            File.WriteAllText(Path.Combine(dir, "C.cs"), $"// {SymbolEmitters.Banner}\nclass C {{ void f() => Py.Unused(); }}\n");
+            File.WriteAllText(Path.Combine(dir, "Shim", "C.cs"), $"// {SymbolEmitters.Banner}\nclass C {{ void f() => Py.Unused(); }}\n");
             Assert.Equal(["InCommentOnly", "Unused"], Unused(api, dir));
-            Assert.Equal(["B.cs: the main program's handle", "Native/a.c: an extern declaration of a CPython symbol", "Native/a.c: dlsym"],
+            Assert.Equal(["Shim/B.cs: the main program's handle", "native/a.c: an extern declaration of a CPython symbol", "native/a.c: dlsym"],
                 LookupsOutsideTheTable(dir).Order(StringComparer.Ordinal));
         }
         finally

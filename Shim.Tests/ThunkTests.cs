@@ -1,14 +1,14 @@
 namespace HPyShim.Tests;
 
 /// <summary>
-/// The machine code of universal-mode thunks (Shim/Native/thunk_code.h), run by tests/c/thunk_test.c
+/// The machine code of universal-mode thunks (native/thunks/thunk_code.h), run by tests/c/thunk_test.c
 /// on x86-64 natively and on arm64 under qemu (cross-compiled with Debian's aarch64 gcc; ./build.sh
 /// test installs it and qemu-user when missing). The arm64 encoder ships only because this runs.
 /// </summary>
 public class ThunkTests
 {
     static readonly string Source = Path.Combine(Repo.Root, "tests", "c", "thunk_test.c");
-    static readonly string NativeDir = Path.Combine(Repo.Root, "Shim", "Native");
+    static readonly string NativeDir = Path.Combine(Repo.Root, "native");
 
     [Fact]
     public void ThunksReachTheirDispatcherOnX86_64()

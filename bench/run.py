@@ -29,7 +29,7 @@ OUT = os.path.join(ROOT, "out", "bench")
 sys.path.insert(0, HERE)
 
 import cases  # noqa: E402  (after the path tweak: bench/ is not a package)
-import pngchart  # noqa: E402
+import svgchart  # noqa: E402
 import startup  # noqa: E402
 
 MODES = cases.MODES
@@ -279,16 +279,16 @@ def run_timing(ns, modes):
     csv_path = os.path.join(OUT, "results.csv")
     write_csv(csv_path, names, available, best, ref, "ns_per_op",
               extra={cases.EMPTY: {m: best[m].get(cases.EMPTY) for m in available}})
-    png_path = os.path.join(OUT, "results.png")
-    pngchart.bar_chart(
-        png_path, "HPy Shim benchmark: ns/op (lower is better)", names, available,
+    chart_path = os.path.join(OUT, "results.svg")
+    svgchart.bar_chart(
+        chart_path, "HPy Shim benchmark: ns/op (lower is better)", names, available,
         {name: {m: best[m].get(name) for m in available} for name in names},
         subtitle="Python %s, N=%d, best of %d rounds; empty loop %s ns"
                  % (platform.python_version(), n, rounds,
                     "/".join(fmt_num(best[m].get(cases.EMPTY)) for m in available)))
     say()
     say("wrote %s" % os.path.relpath(csv_path, ROOT))
-    say("wrote %s" % os.path.relpath(png_path, ROOT))
+    say("wrote %s" % os.path.relpath(chart_path, ROOT))
     return 0
 
 

@@ -71,7 +71,7 @@ public sealed record FunctionMember(
     string? CPythonFunction, string? PublicReturns, bool HandWrittenPublic, bool Native,
     bool DebugHandWritten = false, bool CSharp = false) : Member(Line)
 {
-    /// <summary>Implemented in Shim/Native: a hand-written fast path or a generated forwarder.</summary>
+    /// <summary>Implemented in native/runtime: a hand-written fast path or a generated forwarder.</summary>
     public bool IsNative => Native || CPythonFunction != null;
 
     /// <summary>The name of the hand-written C# implementation, if one exists: ctx_Foo is Foo.</summary>

@@ -176,7 +176,7 @@ public static class Emitters
         sb.AppendLine("using System.Runtime.InteropServices;");
         sb.AppendLine("using HPyShim.Abi;");
         sb.AppendLine("using HPyShim.CPython;");
-        sb.AppendLine("using HPyShim.Native;");
+        sb.AppendLine("using HPyShim.Interop;");
         sb.AppendLine();
         sb.AppendLine("namespace HPyShim.Context;");
         sb.AppendLine();
@@ -234,18 +234,15 @@ public static class Emitters
     }
 
     /// <summary>The native half of the table: forwarders for cpython= members, and the hand-written
-    /// hpyshim_native_* functions, assigned by native_fill_generated.</summary>
+    /// ctx_* functions (native/runtime/ctx_<area>.c), assigned by native_fill_generated.</summary>
     public static string NativeTable(ApiDescription api)
     {
         var sb = new StringBuilder();
         sb.AppendLine($"/* {Banner} */");
-        sb.AppendLine("#include \"native.h\"");
+        sb.AppendLine("#include \"runtime/runtime.h\"");
         sb.AppendLine();
         // The CPython functions are entries of the symbol table (cpython_symbols.gen.h).
         var forwarded = api.Functions.Where(f => f.CPythonFunction != null).ToList();
-        foreach (var f in api.Functions.Where(f => f.Native))
-            sb.AppendLine($"{CReturn(f.Return)}hpyshim_native_{f.ImplName}({CParams(f)});");
-        sb.AppendLine();
         foreach (var f in forwarded)
         {
             string args = string.Join(", ", f.Parameters.Select(p => p.Type.C == "HPy" ? $"_h2py({p.Name})" : p.Name));
@@ -257,7 +254,7 @@ public static class Emitters
         // Every function member's index is its position here: the trace counters and the debug
         // reports use these names.
         var all = api.Functions.ToList();
-        sb.AppendLine($"const int native_member_count = {all.Count};");
+        sb.AppendLine("const int native_member_count = MEMBER_COUNT;");
         sb.AppendLine("const char *const native_member_names[] = {");
         foreach (var f in all) sb.AppendLine($"    \"{f.CtxName}\",");
         sb.AppendLine("    NULL,");
@@ -272,7 +269,7 @@ public static class Emitters
         foreach (var f in forwarded)
             sb.AppendLine($"    ctx->{f.CtxName} = fwd_{f.ImplName};");
         foreach (var f in api.Functions.Where(f => f.Native))
-            sb.AppendLine($"    ctx->{f.CtxName} = hpyshim_native_{f.ImplName};");
+            sb.AppendLine($"    ctx->{f.CtxName} = {f.CtxName};");
         sb.AppendLine("    return 0;");
         sb.AppendLine("}");
         return sb.ToString();
@@ -281,22 +278,19 @@ public static class Emitters
     static string Return(FunctionMember f, string expr) => f.Return.IsVoid ? $"{expr};" : $"return {expr};";
 
     /// <summary>
-    /// The debug context's generated members (Shim/Native/debug.gen.c): each checks that every
+    /// The debug context's generated members (native/debug/debug.gen.c): each checks that every
     /// handle argument is an open debug handle and unwraps it, calls the universal member and
     /// opens a debug handle for a returned handle, recording the caller's return address. Members
-    /// marked debug=hand-written in the API description are C in Shim/Native/debug.c. The fill
+    /// marked debug=hand-written in the API description are C in native/debug/debug.c. The fill
     /// function also makes the context constants immortal debug handles.
     /// </summary>
     public static string DebugTable(ApiDescription api)
     {
         var sb = new StringBuilder();
         sb.AppendLine($"/* {Banner} */");
-        sb.AppendLine("#include \"debug.h\"");
+        sb.AppendLine("#include \"debug/debug.h\"");
         sb.AppendLine();
         var functions = api.Functions.ToList();
-        foreach (var f in functions.Where(f => f.DebugHandWritten))
-            sb.AppendLine($"{CReturn(f.Return)}debug_{f.ImplName}({CParams(f)});");
-        sb.AppendLine();
         for (int i = 0; i < functions.Count; i++)
         {
             var f = functions[i];
@@ -306,13 +300,13 @@ public static class Emitters
             foreach (var p in f.Parameters)
             {
                 argument++;
-                args.Add(p.Type.C == "HPy" ? $"debug_unwrap({p.Name}, {i}, {argument})" : p.Name);
+                args.Add(p.Type.C == "HPy" ? $"debug_unwrap({p.Name}, {MemberConstant(f)}, {argument})" : p.Name);
             }
             string call = $"uctx->{f.CtxName}({string.Join(", ", args)})";
             sb.AppendLine($"static {CReturn(f.Return)}debug_{f.ImplName}({CParams(f)})");
             sb.AppendLine("{");
             sb.AppendLine("    HPyContext *uctx = debug_state->uctx;");
-            sb.AppendLine($"    debug_check_ctx(ctx, {i});");
+            sb.AppendLine($"    debug_check_ctx(ctx, {MemberConstant(f)});");
             if (f.Return.IsVoid) sb.AppendLine($"    {call};");
             else if (f.Return.C == "HPy") sb.AppendLine($"    return debug_open_in(ctx, {call}, 0, __builtin_return_address(0));");
             else sb.AppendLine($"    return {call};");
@@ -331,13 +325,56 @@ public static class Emitters
         return sb.ToString();
     }
 
+    /// <summary>The enum constant that names a member's index (its position in the context).</summary>
+    public static string MemberConstant(FunctionMember f) => "MEMBER_" + f.ImplName;
+
+    /// <summary>
+    /// native/runtime/members.gen.h: every function member's index as an enum (trace counters and
+    /// debug reports name members by it, so no lookup by name is needed), and the prototype of every
+    /// C implementation the tables below point at, hand-written or generated, so that each is
+    /// compiled against its prototype (-Wmissing-prototypes).
+    /// </summary>
+    public static string MembersHeader(ApiDescription api)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"/* {Banner} */");
+        sb.AppendLine("#ifndef HPYSHIM_MEMBERS_GEN_H");
+        sb.AppendLine("#define HPYSHIM_MEMBERS_GEN_H");
+        sb.AppendLine();
+        sb.AppendLine("#include \"hpy.h\"");
+        sb.AppendLine();
+        sb.AppendLine("/* A context function member, by its position in the context (api/hpy_context.api). */");
+        sb.AppendLine("typedef enum {");
+        var functions = api.Functions.ToList();
+        for (int i = 0; i < functions.Count; i++)
+            sb.AppendLine($"    {MemberConstant(functions[i])} = {i},");
+        sb.AppendLine($"    MEMBER_COUNT = {functions.Count}");
+        sb.AppendLine("} context_member;");
+        sb.AppendLine();
+        sb.AppendLine("/* The universal context's hand-written C members (native/runtime/ctx_<area>.c). */");
+        foreach (var f in functions.Where(f => f.Native))
+            sb.AppendLine($"{CReturn(f.Return)}{f.CtxName}({CParams(f)});");
+        sb.AppendLine("/* Points the universal context's C members at their implementations (context.gen.c). */");
+        sb.AppendLine("int native_fill_generated(HPyContext *ctx);");
+        sb.AppendLine();
+        sb.AppendLine("/* The debug context's hand-written members (native/debug/); the others are in debug.gen.c. */");
+        foreach (var f in functions.Where(f => f.DebugHandWritten))
+            sb.AppendLine($"{CReturn(f.Return)}debug_{f.ImplName}({CParams(f)});");
+        sb.AppendLine("/* Fills the debug context (debug.gen.c) and the trace context (trace.gen.c). */");
+        sb.AppendLine("void debug_fill_generated(HPyContext *dctx, HPyContext *uctx);");
+        sb.AppendLine("void trace_fill_generated(HPyContext *tctx);");
+        sb.AppendLine();
+        sb.AppendLine("#endif");
+        return sb.ToString();
+    }
+
     /// <summary>Members the trace context passes through uncounted, as HPy's does: the trampoline
     /// dispatcher (the extension code it runs is traced call by call) and the fatal error.</summary>
     public static bool TracePassesThrough(FunctionMember f) =>
         f.CtxName is "ctx_CallRealFunctionFromTrampoline" or "ctx_FatalError";
 
     /// <summary>
-    /// The trace context's members (Shim/Native/trace.gen.c): each counts its call, reads the
+    /// The trace context's members (native/trace/trace.gen.c): each counts its call, reads the
     /// monotonic clock around the universal member and adds the duration (trace.c keeps the
     /// counters); plus every member's name in HPy's spelling, indexed like the counters.
     /// </summary>
@@ -345,7 +382,7 @@ public static class Emitters
     {
         var sb = new StringBuilder();
         sb.AppendLine($"/* {Banner} */");
-        sb.AppendLine("#include \"trace.h\"");
+        sb.AppendLine("#include \"trace/trace.h\"");
         sb.AppendLine();
         var functions = api.Functions.ToList();
         for (int i = 0; i < functions.Count; i++)
@@ -356,10 +393,10 @@ public static class Emitters
             string call = $"uctx->{f.CtxName}({args})";
             sb.AppendLine($"static {CReturn(f.Return)}trace_{f.ImplName}({CParams(f)})");
             sb.AppendLine("{");
-            sb.AppendLine($"    HPyContext *uctx = trace_enter(ctx, {i});");
+            sb.AppendLine($"    HPyContext *uctx = trace_enter(ctx, {MemberConstant(f)});");
             sb.AppendLine("    uint64_t trace_start = trace_clock();");
             sb.AppendLine(f.Return.IsVoid ? $"    {call};" : $"    {CReturn(f.Return)}trace_result = {call};");
-            sb.AppendLine($"    trace_exit({i}, trace_start);");
+            sb.AppendLine($"    trace_exit({MemberConstant(f)}, trace_start);");
             if (!f.Return.IsVoid) sb.AppendLine("    return trace_result;");
             sb.AppendLine("}");
             sb.AppendLine();
@@ -393,7 +430,7 @@ public static class Emitters
         {
             string how = handWritten.Contains(f.ImplName) ? $"C# (`UniversalContext.{f.ImplName}`)"
                 : f.CPythonFunction is { } cpy ? $"CPython `{cpy}` (native forwarder)"
-                : f.Native ? $"native fast path (`hpyshim_native_{f.ImplName}`)"
+                : f.Native ? $"native fast path (`{f.CtxName}`)"
                 : "*not yet*";
             sb.AppendLine($"| `{f.CtxName}` | `{f.PublicName}` | {how} |");
         }

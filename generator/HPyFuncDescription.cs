@@ -22,8 +22,11 @@ public sealed record HPyFuncParam(string Type, string Name)
 /// parameters after the context; Result the type of `result`, null for none.
 /// </summary>
 public sealed record HPyFuncTrampoline(HPyFuncSignature Signature, string Generated, IReadOnlyList<HPyFuncParam> Fields,
-    IReadOnlyList<HPyFuncParam> Impl, string? Result)
+    IReadOnlyList<HPyFuncParam> Impl, string? Result, bool RuntimeConverts = false)
 {
+    /// <summary>What CPython passes goes to the implementation unchanged (each HPy is the PyObject*):
+    /// the runtime calls it from the args struct, and a thunk may pass the arguments straight on.</summary>
+    public bool PassesThrough => CPythonGenerated && !RuntimeConverts;
     public string Name => Signature.Name;
     public string Struct => "_HPyFunc_args_" + Name;
     public bool UniversalGenerated => Generated != "none";
@@ -87,7 +90,8 @@ public static class HPyFuncDescription
     {
         string[] parts = line.Split('|').Select(p => p.Trim()).ToArray();
         string[] head = parts[0].Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-        if (head.Length != 3 || parts.Length > 2 || seen.Any(t => t.Name == head[1])) return null;
+        if (head.Length is not (3 or 4) || parts.Length > 2 || seen.Any(t => t.Name == head[1])) return null;
+        if (head.Length == 4 && head[3] != "converts") return null;
         var sig = sigs.FirstOrDefault(s => s.Name == head[1]);
         if (sig?.Parameters == null || head[2] is not ("both" or "universal" or "none")) return null;
         var all = ParseParameters(sig.Parameters);
@@ -110,7 +114,7 @@ public static class HPyFuncDescription
         if (fields.Count == 0 || (head[2] == "both" && (!hasContext || fields.Count != impl.Count)))
             return null;
         string? res = sig.Return == "void" ? null : sig.Return == "HPy" ? "cpy_PyObject *" : sig.Return;
-        return new HPyFuncTrampoline(sig, head[2], fields, impl, res);
+        return new HPyFuncTrampoline(sig, head[2], fields, impl, res, head.Length == 4);
     }
 
     /// <summary>A signature's C parameters with a name each (p0, p1... by position where the file gives none).</summary>

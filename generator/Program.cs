@@ -36,6 +36,8 @@ public static class Program
         var handWritten = CheckHandWritten(api, HandWrittenMembers(Path.Combine(root, "Shim", "Context")));
         var symbols = SymbolDescription.Table(Path.Combine(root, "api", "cpython_symbols.api"), api);
         var layout = LayoutDescription.Parse(Path.Combine(root, "api", "cpython_layout.api"));
+        var boundary = BoundaryDescription.Parse(Path.Combine(root, "api", "boundary.api"));
+        var versions = VersionsDescription.Parse(Path.Combine(root, "api", "cpython_versions.api"));
         var signatures = HPyFuncDescription.Parse(Path.Combine(root, "api", "hpyfunc.api"));
         var slots = HPyFuncDescription.ParseSlots(Path.Combine(root, "api", "hpyfunc.api"));
         var trampolines = HPyFuncDescription.ParseTrampolines(Path.Combine(root, "api", "hpyfunc.api"));
@@ -47,8 +49,9 @@ public static class Program
             ["include/hpy/universal/trampolines.gen.h"] = TrampolineEmitters.UniversalHeader(trampolines),
             ["include/hpy/cpython/trampolines.gen.h"] = TrampolineEmitters.CPythonHeader(trampolines),
             ["Shim/Context/Generated/TrampolineArgs.g.cs"] = TrampolineEmitters.CSharp(trampolines),
-            ["Shim/Native/args_shapes.gen.h"] = TrampolineEmitters.NativeShapes(trampolines),
-            ["Shim/Native/layout.gen.h"] = LayoutDescription.CHeader(layout),
+            ["native/debug/args_shapes.gen.h"] = TrampolineEmitters.NativeShapes(trampolines),
+            ["native/runtime/dispatch.gen.h"] = TrampolineEmitters.Dispatch(trampolines),
+            ["native/cpython/layout.gen.h"] = LayoutDescription.CHeader(layout),
             ["Shim/CPython/Generated/Layout.g.cs"] = LayoutDescription.CSharp(layout),
             ["include/hpy/universal/context.gen.h"] = Emitters.ContextHeader(api),
             ["include/hpy/universal/api.gen.h"] = Emitters.PublicApiHeader(api),
@@ -56,12 +59,17 @@ public static class Program
             ["include/hpy/cpython/api.gen.h"] = Emitters.CPythonApiHeader(api),
             ["Shim/Context/Generated/HPyContext.g.cs"] = Emitters.ContextStruct(api),
             ["Shim/Context/Generated/ContextTable.g.cs"] = Emitters.ContextTable(api, handWritten),
-            ["Shim/Native/context.gen.c"] = Emitters.NativeTable(api),
-            ["Shim/Native/trace.gen.c"] = Emitters.TraceTable(api),
-            ["Shim/Native/debug.gen.c"] = Emitters.DebugTable(api),
+            ["native/runtime/members.gen.h"] = Emitters.MembersHeader(api),
+            ["native/interop/boundary.gen.h"] = boundary.CHeader(),
+            ["native/cpython/versions.gen.h"] = VersionsDescription.CHeader(versions),
+            ["Shim/CPython/Generated/Versions.g.cs"] = VersionsDescription.CSharp(versions),
+            ["Shim/Interop/Generated/NativeImports.g.cs"] = boundary.CSharp(),
+            ["native/runtime/context.gen.c"] = Emitters.NativeTable(api),
+            ["native/trace/trace.gen.c"] = Emitters.TraceTable(api),
+            ["native/debug/debug.gen.c"] = Emitters.DebugTable(api),
             ["docs/context-members.md"] = Emitters.MemberList(api, handWritten),
-            ["Shim/Native/cpython_symbols.gen.h"] = SymbolEmitters.CHeader(symbols),
-            ["Shim/Native/cpython_symbols.gen.c"] = SymbolEmitters.CSource(symbols),
+            ["native/cpython/cpython_symbols.gen.h"] = SymbolEmitters.CHeader(symbols),
+            ["native/cpython/cpython_symbols.gen.c"] = SymbolEmitters.CSource(symbols),
             ["Shim/CPython/Generated/Symbols.g.cs"] = SymbolEmitters.CSharp(symbols),
         };
     }

@@ -15,7 +15,7 @@ public static class SymbolEmitters
         var c = new StringBuilder();
         c.AppendLine($"/* {Banner} */");
         c.AppendLine("/* Every CPython symbol the runtime uses, resolved once when it binds to a CPython");
-        c.AppendLine("   (hpyshim_native_resolve_symbols); C# reads the same struct (CPython/Generated/Symbols.g.cs).");
+        c.AppendLine("   (shim_resolve_symbols); C# reads the same struct (CPython/Generated/Symbols.g.cs).");
         c.AppendLine("   Only pointers, so the C# mirror has the same layout. Optional entries may be NULL. */");
         c.AppendLine("#ifndef HPYSHIM_CPYTHON_SYMBOLS_GEN_H\n#define HPYSHIM_CPYTHON_SYMBOLS_GEN_H\n");
         c.AppendLine("struct native_cpython {");
@@ -32,7 +32,7 @@ public static class SymbolEmitters
     {
         var c = new StringBuilder();
         c.AppendLine($"/* {Banner} */");
-        c.AppendLine("#include \"native.h\"\n#include \"platform.h\"\n");
+        c.AppendLine("#include \"interop/boundary.gen.h\"\n#include \"platform/platform.h\"\n");
         c.AppendLine("struct native_cpython cpy;\n");
         c.AppendLine("_Static_assert(sizeof(struct native_cpython) == NATIVE_CPYTHON_SYMBOL_COUNT * sizeof(void *),");
         c.AppendLine("               \"the symbol table is pointers only\");\n");
@@ -43,7 +43,7 @@ public static class SymbolEmitters
         c.AppendLine("/* Looks every symbol up in the process (NULL when absent) and returns the table; C# reports");
         c.AppendLine("   the missing ones that are not optional. Called again until the runtime is bound, since a C");
         c.AppendLine("   host may load libpython in between. */");
-        c.AppendLine("struct native_cpython *hpyshim_native_resolve_symbols(int *count)");
+        c.AppendLine("struct native_cpython *shim_resolve_symbols(int *count)");
         c.AppendLine("{");
         c.AppendLine("    void **slots = (void **)&cpy;");
         c.AppendLine("    for (int i = 0; i < NATIVE_CPYTHON_SYMBOL_COUNT; i++)");
@@ -61,7 +61,7 @@ public static class SymbolEmitters
         c.AppendLine("using System.Runtime.InteropServices;");
         c.AppendLine("using HPyShim.Abi;\n");
         c.AppendLine("namespace HPyShim.CPython;\n");
-        c.AppendLine("/// <summary>struct native_cpython (Shim/Native/cpython_symbols.gen.h), field for field: the");
+        c.AppendLine("/// <summary>struct native_cpython (native/cpython/cpython_symbols.gen.h), field for field: the");
         c.AppendLine("/// CPython symbols C resolved. Optional entries may be null.</summary>");
         c.AppendLine("[StructLayout(LayoutKind.Sequential)]");
         c.AppendLine("internal unsafe struct CPythonTable");

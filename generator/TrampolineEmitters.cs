@@ -76,6 +76,62 @@ public static class TrampolineEmitters
         return c.ToString();
     }
 
+    /// <summary>
+    /// native/runtime/dispatch.gen.h: for each signature that passes through, the call from its
+    /// args struct (ctx_CallRealFunctionFromTrampoline) and the number of arguments a thunk passes on.
+    /// </summary>
+    public static string Dispatch(IReadOnlyList<HPyFuncTrampoline> trampolines)
+    {
+        var c = new StringBuilder();
+        c.AppendLine($"/* {HPyFuncDescription.Banner} */");
+        c.AppendLine("/* The signatures whose trampoline only packs what CPython passes, each HPy being the PyObject*");
+        c.AppendLine("   (tramp lines \"both\" without \"converts\"): their call from the args struct, and how many");
+        c.AppendLine("   arguments a thunk passes straight on. Included by ctx_calls.c and thunks.c. */");
+        c.AppendLine("#ifndef HPYSHIM_DISPATCH_GEN_H\n#define HPYSHIM_DISPATCH_GEN_H\n");
+        c.AppendLine("#include \"runtime/runtime.h\"\n");
+        var through = trampolines.Where(t => t.PassesThrough).ToList();
+        string Case(HPyFuncTrampoline t)
+        {
+            var args = new List<string> { "dispatch_ctx" };
+            for (int i = 0; i < t.Fields.Count; i++)
+            {
+                var (field, impl) = (t.Fields[i], t.Impl[i]);
+                args.Add(impl.Type == "HPy" ? $"_py2h((PyObject *)a->{field.Name})"
+                    : impl.Type == field.Type ? $"a->{field.Name}" : $"({impl.Type})a->{field.Name}");
+            }
+            string call = $"((HPyFunc_{t.Name.ToLowerInvariant()})(void (*)(void))dispatch_func)({string.Join(", ", args)})";
+            string statement = t.Signature.Return switch
+            {
+                "void" => call + ";",
+                "HPy" => $"a->result = (cpy_PyObject *)_h2py({call});",
+                _ => $"a->result = {call};",
+            };
+            return $"{t.Struct} *a = (ARGS); {statement}";
+        }
+        c.AppendLine("/* The call of each from its args struct: DISPATCH_<SIG>(CTX, FUNC, ARGS) is a block. */");
+        foreach (var t in through)
+            c.AppendLine($"#define DISPATCH_{t.Name}(CTX, FUNC, ARGS) do {{ HPyContext *dispatch_ctx = (CTX); HPyCFunction dispatch_func = (FUNC); {Case(t)} }} while (0)");
+        c.AppendLine();
+        c.AppendLine("/* The cases of a switch on the signature for all but the method signatures NOARGS and O, which");
+        c.AppendLine("   callers test first: most calls are theirs, and a compare costs less than the switch. */");
+        var rest = through.Where(t => t.Name is not ("NOARGS" or "O")).ToList();
+        c.AppendLine("#define DISPATCH_PASSTHROUGH_CASES(CTX, FUNC, ARGS) \\");
+        for (int k = 0; k < rest.Count; k++)
+            c.AppendLine($"    case HPyFunc_{rest[k].Name}: DISPATCH_{rest[k].Name}(CTX, FUNC, ARGS); return;" + (k < rest.Count - 1 ? " \\" : ""));
+        c.AppendLine();
+        c.AppendLine("/* The arguments CPython passes for a signature that passes through; 0 for the others. */");
+        c.AppendLine("static inline int passthrough_nargs(HPyFunc_Signature sig)");
+        c.AppendLine("{");
+        c.AppendLine("    switch (sig) {");
+        foreach (var t in through)
+            c.AppendLine($"    case HPyFunc_{t.Name}: return {t.Fields.Count};");
+        c.AppendLine("    default: return 0;");
+        c.AppendLine("    }");
+        c.AppendLine("}");
+        c.AppendLine("\n#endif");
+        return c.ToString();
+    }
+
     public static string CSharp(IReadOnlyList<HPyFuncTrampoline> trampolines)
     {
         var c = new StringBuilder();
@@ -104,7 +160,7 @@ public static class TrampolineEmitters
     }
 
     /// <summary>
-    /// Shim/Native/args_shapes.gen.h: where each args struct holds objects (its cpy_PyObject *
+    /// native/debug/args_shapes.gen.h: where each args struct holds objects (its cpy_PyObject *
     /// fields and result), for the runtime code that treats them alike (debug mode lends them).
     /// </summary>
     public static string NativeShapes(IReadOnlyList<HPyFuncTrampoline> trampolines)

@@ -66,14 +66,24 @@ def c_files(version_, prefix, includedir, libdir):
     }
 
 
-def include_files():
-    """(source path, path relative to the include folder) of the headers and helper sources."""
-    base = os.path.join(ROOT, "include")
+def tree_files(folder, suffixes):
+    """(source path, path relative to `folder`) of the files with those suffixes under it."""
+    base = os.path.join(ROOT, folder)
     out = []
     for path in sorted(glob.glob(os.path.join(base, "**", "*"), recursive=True)):
-        if os.path.isfile(path) and path.endswith((".h", ".c")):
+        if os.path.isfile(path) and path.endswith(suffixes):
             out.append((path, os.path.relpath(path, base)))
     return out
+
+
+def include_files():
+    """The headers: (source path, path relative to include/)."""
+    return tree_files("include", (".h",))
+
+
+def source_files():
+    """The helper sources compiled into extensions: (source path, path relative to src/runtime/)."""
+    return tree_files(os.path.join("src", "runtime"), (".c", ".h"))
 
 
 def helper_library(workdir):
@@ -82,7 +92,7 @@ def helper_library(workdir):
     inc = os.path.join(ROOT, "include")
     cc = os.environ.get("CC", "gcc").split()
     objects = []
-    for src in sorted(glob.glob(os.path.join(inc, "runtime", "*.c"))):
+    for src in sorted(glob.glob(os.path.join(ROOT, "src", "runtime", "*.c"))):
         obj = os.path.join(workdir, os.path.basename(src) + ".o")
         subprocess.run(cc + ["-c", "-O2", "-fPIC", "-DHPY", "-DHPY_ABI_UNIVERSAL",
                              "-I" + os.path.join(inc, "hpy", "forbid_python_h"), "-I" + inc,
@@ -147,6 +157,8 @@ def build_hpyshim_wheel(lib, outdir):
     wheel.add_file("hpyshim/" + LIBNAME, lib)
     for src, rel in include_files():
         wheel.add_file("hpyshim/include/" + rel.replace(os.sep, "/"), src)
+    for src, rel in source_files():
+        wheel.add_file("hpyshim/src/runtime/" + rel.replace(os.sep, "/"), src)
     with tempfile.TemporaryDirectory() as tmp:
         wheel.add_file("hpyshim/lib/universal/libhpyhelpers-universal.a", helper_library(tmp))
     # In the package, libhpy.so is at its top and the headers in include/.

@@ -2,10 +2,11 @@
 """HPy Shim's build driver: the one implementation behind ./build.sh and ./build.ps1 (both only
 forward their arguments here), so the two front ends cannot drift. Standard library only; Python 3.8+.
 
-    build.sh|build.ps1 [--dry-run] [COMMAND [ARGS...]]
+    build.sh|build.ps1 [--dry-run] [--verbose] [COMMAND [ARGS...]]
 
 A command is one function registered with @command; --commands lists them, --dry-run prints the
-steps a command would run (commands, copies, folders) without running them. Environment: PYTHON (the
+steps a command would run (commands, copies, folders) without running them, --verbose also prints
+what each step builds (file names), which is left out by default. Environment: PYTHON (the
 interpreter that builds and runs the samples, default python3), HPYSHIM_OUT (the output folder,
 default out/, relative to the repository root; `run` then loads the library from it),
 HPYSHIM_SAMPLE_PYTHONS (the CPythons the CPython ABI samples are built for; default every pyenv
@@ -21,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -54,8 +56,9 @@ class UsageError(Failed):
 class Build:
     """The paths and settings of one run, and the primitive steps (each honours --dry-run)."""
 
-    def __init__(self, dry_run=False):
+    def __init__(self, dry_run=False, verbose=False):
         self.dry_run = dry_run
+        self.verbose = verbose
         self.script = os.environ.get("HPYSHIM_BUILD_SCRIPT") or "tools/build.py"
         self.python = os.environ.get("PYTHON") or "python3"
         self.default_out = not os.environ.get("HPYSHIM_OUT")
@@ -204,7 +207,7 @@ def build_samples(b):
         # NAME.hpy0-cp3XY.so, as hpy.devel names it: a hybrid build uses one CPython's C API.
         for python in cpythons(b) if abi == "hybrid" else [b.python]:
             b.run([python, "-m", "hpyshim", "build", name] + sources + ["--abi", abi, "-o", universal_dir],
-                  env=b.launcher_env())
+                  env=b.launcher_env(), quiet=not b.verbose)
     b.say("== samples (CPython ABI: one build per CPython)")
     cpython_dir = os.path.join(universal_dir, "cpython")
     b.mkdir(cpython_dir)
@@ -213,15 +216,23 @@ def build_samples(b):
             b.run([python, "-m", "hpyshim", "build", name] + sources + ["--abi", "cpython", "-o", cpython_dir],
                   env=b.launcher_env(), quiet=True)
     if b.dry_run:
-        b.say("$ ls " + cpython_dir)
-    else:
-        for entry in sorted(os.listdir(cpython_dir)):
+        return
+    built = [e for e in os.listdir(universal_dir) if e.endswith(".so")]
+    cpython_built = sorted(os.listdir(cpython_dir))
+    if b.verbose:
+        for entry in cpython_built:
             b.say(entry)
+    b.say("   %d HPy builds in %s, %d CPython ABI builds in %s"
+          % (len(built), os.path.relpath(universal_dir, ROOT), len(cpython_built), os.path.relpath(cpython_dir, ROOT)))
 
 
 def build_wheels(b):
     b.say("== wheels (out/dist)")
-    b.run([b.python, "packaging/wheels.py", "wheels", "--lib", b.lib, "--out", os.path.join(b.out, "dist")])
+    dist = os.path.join(b.out, "dist")
+    b.run([b.python, "packaging/wheels.py", "wheels", "--lib", b.lib, "--out", dist], quiet=not b.verbose)
+    if not b.dry_run and not b.verbose:
+        for wheel in sorted(os.listdir(dist)):
+            b.say("   " + wheel)
 
 
 def apt_install(b, packages):
@@ -372,7 +383,7 @@ def cmd_fuzz(b, argv):
                         env=b.launcher_env())
     target = os.path.join(fuzz_dir, "helpers_fuzz")
     b.run(["clang-14", "-g", "-O1", "-fsanitize=fuzzer,address,undefined", "-fno-sanitize-recover=undefined",
-           "-DHPY_ABI_CPYTHON", "-Iinclude"] + python_flags.split() + ["tests/fuzz/helpers_fuzz.c"]
+           "-DHPY_ABI_CPYTHON", "-Iinclude", "-Isrc/runtime"] + python_flags.split() + ["tests/fuzz/helpers_fuzz.c"]
           + helpers.split() + ["-o", target])
     seconds = os.environ.get("FUZZ_SECONDS") or "120"
     b.say("== fuzzing for %s s; crashes go to out/fuzz/ (keep each as tests/regressions/fuzz/NAME)" % seconds)
@@ -398,7 +409,7 @@ def cmd_generate(b, argv):
 # ---- main --------------------------------------------------------------------------------------
 
 def usage(script):
-    lines = ["usage: %s [--dry-run] [COMMAND [ARGS]]   (default command: build)" % script]
+    lines = ["usage: %s [--dry-run] [--verbose] [COMMAND [ARGS]]   (default command: build)" % script]
     for name, (_, args, summary) in COMMANDS.items():
         lines.append("  %-24s %s" % ((name + " " + args).strip(), summary))
     return "\n".join(lines)
@@ -416,8 +427,10 @@ def main(argv):
     if argv[:1] in (["-h"], ["--help"], ["help"]):
         print(usage(script))
         return 0
-    dry_run = argv[:1] == ["--dry-run"]
-    if dry_run:
+    dry_run = verbose = False
+    while argv[:1] in (["--dry-run"], ["--verbose"]):
+        dry_run = dry_run or argv[0] == "--dry-run"
+        verbose = verbose or argv[0] == "--verbose"
         argv = argv[1:]
     name, args = (argv[0], argv[1:]) if argv else ("build", [])
     if name not in COMMANDS:
@@ -429,7 +442,10 @@ def main(argv):
     os.environ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1"
     os.environ["DOTNET_NOLOGO"] = "1"
     try:
-        COMMANDS[name][0](Build(dry_run), args)
+        started = time.monotonic()
+        COMMANDS[name][0](Build(dry_run, verbose), args)
+        if not dry_run:
+            print("== %s done in %.0f s" % (name, time.monotonic() - started), flush=True)
     except Failed as e:
         if e.message:
             print(e.message, file=sys.stderr)

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using static HPyShim.Interop.NativeImports;
 
 namespace HPyShim.CPython;
 
@@ -34,7 +35,15 @@ internal static unsafe partial class Host
             error = "this CPython lacks C API functions HPy Shim needs: " + string.Join(", ", Symbols.Missing);
             return false;
         }
-        Py.Init();
+        // The version is parsed once, here: C# keeps it (Py.Version) and C selects its line of
+        // api/cpython_versions.api (refcount model, frame layout).
+        var (major, minor) = ParseVersion(VersionString())!.Value;
+        if (shim_bind_version(minor) != 0)
+        {
+            error = $"CPython {major}.{minor} is not in the runtime's table of versions";
+            return false;
+        }
+        Py.Version = (major, minor);
         bound = true;
         return true;
     }
@@ -78,7 +87,16 @@ internal static unsafe partial class Host
         return Py.Py_GetVersion != null ? Utf8.Read(Py.Py_GetVersion()) ?? "" : "";
     }
 
-    public const int OldestMinor = 8, NewestMinor = 13;
+    const int OldestMinor = Versions.OldestMinor, NewestMinor = Versions.NewestMinor;
+
+    /// <summary>(major, minor) of a Py_GetVersion() text ("3.13.0 (main, ...)"), or null.</summary>
+    static (int Major, int Minor)? ParseVersion(string version)
+    {
+        string[] parts = version.Split(' ', 2)[0].Split('.');
+        string digits(string p) => new string(p.TakeWhile(char.IsAsciiDigit).ToArray());
+        return parts.Length >= 2 && int.TryParse(parts[0], out int major) && int.TryParse(digits(parts[1]), out int minor)
+            ? (major, minor) : null;
+    }
 
     /// <summary>
     /// Why HPy Shim cannot run on this CPython, or null. `version` is Py_GetVersion()'s text and
@@ -88,10 +106,7 @@ internal static unsafe partial class Host
     /// </summary>
     public static string? RefusalFor(string version, Func<string, bool> exports)
     {
-        string head = version.Split(' ', 2)[0];
-        string[] parts = head.Split('.');
-        string digits(string p) => new string(p.TakeWhile(char.IsAsciiDigit).ToArray());
-        if (parts.Length < 2 || !int.TryParse(parts[0], out int major) || !int.TryParse(digits(parts[1]), out int minor))
+        if (ParseVersion(version) is not var (major, minor))
             return $"HPy Shim cannot tell which CPython this is (Py_GetVersion() says \"{version}\"); it supports CPython 3.{OldestMinor} to 3.{NewestMinor}";
         if (major != 3 || minor < OldestMinor || minor > NewestMinor)
             return $"HPy Shim supports CPython 3.{OldestMinor} to 3.{NewestMinor}, not {major}.{minor} " +

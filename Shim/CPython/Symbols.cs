@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using static HPyShim.Interop.NativeImports;
 
 namespace HPyShim.CPython;
 
@@ -11,8 +12,6 @@ namespace HPyShim.CPython;
 /// </summary>
 internal static unsafe partial class Symbols
 {
-    [DllImport("hpyshim_native")]
-    static extern CPythonTable* hpyshim_native_resolve_symbols(int* count);
 
     static readonly List<string> missing = new();
 
@@ -26,7 +25,7 @@ internal static unsafe partial class Symbols
     public static void Resolve()
     {
         int count;
-        var table = hpyshim_native_resolve_symbols(&count);
+        var table = shim_resolve_symbols(&count);
         if (count != Count || sizeof(CPythonTable) != Count * sizeof(void*))
             throw new InvalidOperationException($"the native symbol table has {count} entries, the managed one {Count}");
         var slots = (void**)table;

@@ -1,12 +1,12 @@
 using System.Runtime.InteropServices;
 using HPyShim.Abi;
 using HPyShim.CPython;
-using HPyShim.Native;
+using HPyShim.Interop;
 using HPyShim.Types;
 
 namespace HPyShim.Context;
 
-// _HPy_CallRealFunctionFromTrampoline runs on the native fast path (Shim/Native/calls.c), which
+// _HPy_CallRealFunctionFromTrampoline runs on the native fast path (native/runtime/ctx_calls.c), which
 // handles every signature whose arguments only pass through. The signatures that need the runtime
 // (buffers, capsule destructors, module creation) and unknown ones come here. The args structs
 // (HPyFuncArgs) are generated from api/hpyfunc.api.

@@ -4,7 +4,7 @@ using HPyShim.Context;
 
 namespace HPyShim.Debug;
 
-// The debug handle arena's structs, twins of Shim/Native/debug.h (checked by the layout tests).
+// The debug handle arena's structs, twins of native/debug/debug.h (checked by the layout tests).
 // C# allocates the arena and every entry; the generated C wrappers move entries between lists.
 
 [CStruct("debug_handle", "debug")]

@@ -2,44 +2,26 @@ using System.Runtime.InteropServices;
 using System.Text;
 using HPyShim.Context;
 using HPyShim.CPython;
+using static HPyShim.Interop.NativeImports;
 
 namespace HPyShim.Debug;
 
 /// <summary>
 /// The debug context: every handle an extension loaded in debug mode sees is an entry of an arena
 /// this class owns (allocation in slabs, the closed-handle queue's bound, generations, the
-/// reports and the Python API's queries). The per-call work is C (Shim/Native/debug*.c): a managed
+/// reports and the Python API's queries). The per-call work is C (native/debug/*.c): a managed
 /// transition per call would cost more than the check itself. C calls back here only to grow
 /// the arena and to report a misused handle.
 /// </summary>
 internal static unsafe class DebugContext
 {
-    const string Library = "hpyshim_native";
     public const long DefaultClosedQueueSize = 1024, DefaultProtectedRawDataSize = 10 * 1024 * 1024;
     /// <summary>The window in which the char* of a handle the runtime closed (an argument lent to
     /// a call, a returned result) may still be read: its page is protected with a batch, at the
     /// latest when this many such closes have happened, or at the start of the extension call
-    /// that is this many calls after the last protection (Shim/Native/debug_raw.c).</summary>
+    /// that is this many calls after the last protection (native/debug/debug_charptr.c).</summary>
     public const long DefaultRawBatchCloses = 64, DefaultRawBatchCalls = 64;
     const int SlabEntries = 512;
-
-    [DllImport(Library)]
-    static extern HPyContext* native_debug_context(HPyContext* uctx, debug_arena* arena);
-
-    [DllImport(Library)]
-    static extern byte* native_debug_member_name(int member);
-
-    [DllImport(Library)]
-    static extern long native_debug_handles(int which, ulong generation, debug_handle** output, long capacity);
-
-    [DllImport(Library)]
-    static extern int native_debug_force_close(debug_handle* handle);
-
-    [DllImport(Library)]
-    public static extern nint native_debug_call_create(HPyContext* dctx, void* impl, nint spec);
-
-    [DllImport(Library)]
-    public static extern int native_debug_call_exec(HPyContext* dctx, void* impl, nint module);
 
     static debug_arena* arena;
     static HPyContext* context;
@@ -60,7 +42,7 @@ internal static unsafe class DebugContext
             a->invalid = &Invalid;
             a->describe = &DescribeRawData;
             arena = a;
-            context = native_debug_context(UniversalContext.Instance, a);
+            context = shim_debug_context(UniversalContext.Instance, a);
             if (context == null) throw new OutOfMemoryException("cannot allocate the debug context");
             return context;
         }
@@ -130,8 +112,11 @@ internal static unsafe class DebugContext
             }
             if (kind == BuilderKind)
             {
-                Console.Error.Write($"HPy debug mode: {title}: {MemberName(member) ?? "a builder call"} was given " +
-                    $"the builder 0x{(nint)h:x} after HPyTupleBuilder_Build/Cancel (or HPyListBuilder_...)\n" + where);
+                string name = MemberName(member) ?? "a builder call";
+                // The family's own Build/Cancel: "HPyListBuilder_Set" finished by HPyListBuilder_Build/Cancel.
+                string after = name.Contains('_') ? name[..name.IndexOf('_')] + "_Build/Cancel" : "its Build/Cancel";
+                Console.Error.Write($"HPy debug mode: {title}: {name} was given " +
+                    $"the builder 0x{(nint)h:x} after {after}\n" + where);
                 Console.Error.Flush();
                 fixed (byte* message = "Invalid usage of already closed builder\0"u8) Py.Py_FatalError(message);
             }
@@ -301,7 +286,7 @@ internal static unsafe class DebugContext
     static readonly Dictionary<(nint, long, nint, int), nint> rawDataTexts = new();
 
     /// <summary>Where a getter's raw data came from (closing 0), or how and where its handle was
-    /// closed (closing 1), for the fault handler (see debug_raw.c).</summary>
+    /// closed (closing 1), for the fault handler (see native/debug/debug_charptr.c).</summary>
     [UnmanagedCallersOnly]
     static byte* DescribeRawData(debug_handle* h, void* caller, int closing)
     {
@@ -338,7 +323,7 @@ internal static unsafe class DebugContext
         catch (Exception) { return null; }
     }
 
-    static string? MemberName(int member) => Utf8.Read(native_debug_member_name(member));
+    static string? MemberName(int member) => Utf8.Read(shim_debug_member_name(member));
 
     /// <summary>"type 'str', 'hello'": the type name and, when it can be computed, the repr.</summary>
     static string Describe(nint obj)
@@ -377,7 +362,7 @@ internal static unsafe class DebugContext
     [UnmanagedCallersOnly(EntryPoint = "hpyshim_debug_handles")]
     static long Handles(int which, long generation, debug_handle** output, long capacity)
     {
-        try { return Ready() ? native_debug_handles(which, (ulong)Math.Max(generation, 0), output, capacity) : -1; }
+        try { return Ready() ? shim_debug_handles(which, (ulong)Math.Max(generation, 0), output, capacity) : -1; }
         catch (Exception e) { Failure.Managed(e, "get_open_handles"); return -1; }
     }
 
@@ -425,9 +410,6 @@ internal static unsafe class DebugContext
         catch (Exception e) { Failure.Managed(e, "raw_data_protection_window"); return -1; }
     }
 
-    [DllImport(Library)]
-    static extern void native_debug_raw_stats(long* output);
-
     /// <summary>Raw data counters: copies made, protection changes asked of the system, batches
     /// protected, copies waiting in the batch now.</summary>
     [UnmanagedCallersOnly(EntryPoint = "hpyshim_debug_raw_data_stats")]
@@ -436,7 +418,7 @@ internal static unsafe class DebugContext
         try
         {
             if (!Ready()) return -1;
-            native_debug_raw_stats(output);
+            shim_debug_raw_stats(output);
             return 0;
         }
         catch (Exception e) { Failure.Managed(e, "raw_data_stats"); return -1; }
@@ -461,7 +443,7 @@ internal static unsafe class DebugContext
     [UnmanagedCallersOnly(EntryPoint = "hpyshim_debug_force_close")]
     static int ForceClose(debug_handle* h)
     {
-        try { return Ready() ? native_debug_force_close(h) : -1; }
+        try { return Ready() ? shim_debug_force_close(h) : -1; }
         catch (Exception e) { Failure.Managed(e, "_force_close"); return -1; }
     }
 

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using HPyShim.Context;
 using HPyShim.CPython;
-using HPyShim.Native;
+using HPyShim.Interop;
 
 namespace HPyShim.Loader;
 

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using HPyShim.Abi;
 using HPyShim.Context;
 using HPyShim.CPython;
-using HPyShim.Native;
+using HPyShim.Interop;
 using HPyShim.Debug;
 using HPyShim.Types;
 
@@ -90,7 +90,7 @@ internal static unsafe class ModuleBuilder
                         "are not set to their default value. " + CreateAloneMessage + $" ({where})");
                 // In debug mode the slot gets debug handles, lent for the call.
                 nint obj = DebugContext.Is(ctx)
-                    ? DebugContext.native_debug_call_create(ctx, create, spec)
+                    ? NativeImports.shim_debug_call_create(ctx, create, spec)
                     : ((delegate* unmanaged<HPyContext*, nint, nint>)create)(ctx, spec);
                 if (obj == 0)
                 {
@@ -148,7 +148,7 @@ internal static unsafe class ModuleBuilder
         foreach (nint exec in execs)
         {
             int r = DebugContext.Is(ctx)
-                ? DebugContext.native_debug_call_exec(ctx, (void*)exec, module)
+                ? NativeImports.shim_debug_call_exec(ctx, (void*)exec, module)
                 : ((delegate* unmanaged<HPyContext*, nint, int>)exec)(ctx, module);
             if (r != 0)
             {

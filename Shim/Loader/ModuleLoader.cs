@@ -1,7 +1,7 @@
 using HPyShim.Abi;
 using HPyShim.Context;
 using HPyShim.CPython;
-using HPyShim.Native;
+using HPyShim.Interop;
 using HPyShim.Debug;
 using HPyShim.Trace;
 using HPyShim.Types;

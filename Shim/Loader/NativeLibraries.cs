@@ -8,7 +8,7 @@ namespace HPyShim.Loader;
 /// extension libraries (never unloaded) and libpython, finding symbols in them and in the host
 /// process, and naming the binary that holds a code address. POSIX (glibc's libdl) only: on Windows
 /// the host's C API lives in pythonXY.dll rather than the process, and there is no dladdr; a
-/// Windows port replaces this file (and Shim/Native/platform.c), and until one is tested the
+/// Windows port replaces this file (and native/platform/platform.c), and until one is tested the
 /// Windows branches fail with <see cref="WindowsUnsupported"/>.
 /// </summary>
 internal static unsafe class NativeLibraries

@@ -1,34 +1,25 @@
 using System.Runtime.InteropServices;
 using HPyShim.Context;
 using HPyShim.CPython;
+using static HPyShim.Interop.NativeImports;
 
 namespace HPyShim.Trace;
 
 /// <summary>
 /// The trace context: every call an extension loaded in trace mode makes is counted and timed.
-/// The per-call work is generated C (Shim/Native/trace.gen.c, trace.h) because a managed
+/// The per-call work is generated C (native/trace/trace.gen.c, trace.h) because a managed
 /// transition per call would cost more than most calls; C# makes the context on first use and
 /// hands the counters and hooks to the Python API (hpyshim.trace) through the exports below.
 /// </summary>
 internal static unsafe class TraceContext
 {
-    const string Library = "hpyshim_native";
-
-    [DllImport(Library)]
-    static extern HPyContext* native_trace_context(HPyContext* uctx);
-
-    [DllImport(Library)]
-    static extern void* native_trace_state();
-
-    [DllImport(Library)]
-    static extern void native_trace_set_hooks(void* onEnter, void* onExit);
 
     /// <summary>The trace context, made on first use. Requires a bound host and the GIL.</summary>
     public static HPyContext* Instance
     {
         get
         {
-            HPyContext* tctx = native_trace_context(UniversalContext.Instance);
+            HPyContext* tctx = shim_trace_context(UniversalContext.Instance);
             if (tctx == null) throw new OutOfMemoryException("cannot allocate the trace context");
             return tctx;
         }
@@ -46,7 +37,7 @@ internal static unsafe class TraceContext
                 return null;
             }
             _ = Instance;
-            return native_trace_state();
+            return shim_trace_state();
         }
         catch (Exception e)
         {
@@ -57,5 +48,5 @@ internal static unsafe class TraceContext
 
     /// <summary>Sets both hooks (C functions taking the member's index; null for none).</summary>
     [UnmanagedCallersOnly(EntryPoint = "hpyshim_trace_set_hooks")]
-    static void SetHooks(void* onEnter, void* onExit) => native_trace_set_hooks(onEnter, onExit);
+    static void SetHooks(void* onEnter, void* onExit) => shim_trace_set_hooks(onEnter, onExit);
 }

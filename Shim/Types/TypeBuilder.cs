@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using HPyShim.Abi;
 using HPyShim.Context;
 using HPyShim.CPython;
-using HPyShim.Native;
+using HPyShim.Interop;
 
 namespace HPyShim.Types;
 
@@ -314,7 +314,7 @@ internal static unsafe class TypeBuilder
             // inherited one is wrapped so that new objects get the type's call function.
             slots[s++] = new PyType_Slot { slot = PySlotId.tp_call, pfunc = (void*)Py.PyVectorcall_Call };
             if (!hasNew && !HasLegacySlot(legacySlots, PySlotId.tp_new))
-                slots[s++] = new PyType_Slot { slot = PySlotId.tp_new, pfunc = NativeFastPath.hpyshim_native_vectorcall_new_address() };
+                slots[s++] = new PyType_Slot { slot = PySlotId.tp_new, pfunc = NativeImports.shim_vectorcall_new_address() };
             typeFlags |= HaveVectorcall;
         }
 
@@ -322,8 +322,8 @@ internal static unsafe class TypeBuilder
         spec->name = Text(name);
         spec->basicsize = checked((int)basicsize);
         spec->itemsize = hspec->itemsize;
-        // 3.8 neither reads __vectorcalloffset__ nor accepts the flag before the offset is set.
-        bool lateVectorcall = vectorcallOffset > 0 && Py.Version.Minor < 9;
+        // Some CPythons neither read __vectorcalloffset__ nor accept the flag before the offset is set.
+        bool lateVectorcall = vectorcallOffset > 0 && !Versions.SpecReadsVectorcallOffset(Py.Version.Minor);
         spec->flags = (uint)(lateVectorcall ? typeFlags & ~HaveVectorcall : typeFlags);
         spec->slots = slots;
 

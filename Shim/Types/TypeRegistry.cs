@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using HPyShim.Abi;
 using HPyShim.CPython;
-using HPyShim.Native;
+using HPyShim.Interop;
 
 namespace HPyShim.Types;
 
@@ -65,7 +65,7 @@ internal static unsafe class TypeRegistry
             if (types.TryGetValue(info.Type, out HPyTypeInfo? current) && current == info)
             {
                 types.Remove(info.Type);
-                NativeFastPath.hpyshim_native_forget_type(info.Type);
+                NativeImports.shim_forget_type(info.Type);
             }
             foreach (nint block in info.Owned) NativeMemory.Free((void*)block);
             info.Owned.Clear();

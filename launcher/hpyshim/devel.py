@@ -73,9 +73,9 @@ def get_hpy_ext_suffix(hpy_abi, ext_suffix=None):
 class HPyDevel:
     """Headers, helper sources and static helper libraries for building HPy extensions.
 
-    Without `base_dir`: HPy Shim's own files (``config.include_dir()``: ``hpy.h``, the helper
-    sources in ``runtime/``, the CPython ABI runtime in ``runtime/cpython/``, and the prebuilt
-    helper libraries in ``lib/ABI/`` next to this package).  With `base_dir`: a folder laid out as
+    Without `base_dir`: HPy Shim's own files (``config.include_dir()``: ``hpy.h``;
+    ``config.source_dir()``: the helper sources, and the CPython ABI runtime in ``cpython/``; and
+    the prebuilt helper libraries in ``lib/ABI/`` next to this package).  With `base_dir`: a folder laid out as
     an installed hpy.devel (``include/``, ``src/runtime/*.c``, ``src/runtime/ctx_*.c`` or
     ``src/runtime/cpython/*.c``, ``lib/ABI/``).
     """
@@ -83,7 +83,7 @@ class HPyDevel:
     def __init__(self, base_dir=None):
         if base_dir is None:
             self.include_dir = Path(config.include_dir())
-            self.src_dir = self.include_dir / "runtime"
+            self.src_dir = Path(config.source_dir())
             self.base_dir = Path(__file__).parent
         else:
             self.base_dir = Path(base_dir)

@@ -32,7 +32,7 @@ __all__ = ["get_call_counts", "get_durations", "get_frequency", "set_trace_funct
 
 
 class _State(ctypes.Structure):
-    # trace_state in Shim/Native/trace.c
+    # trace_state in native/trace/trace.c
     _fields_ = [("member_count", ctypes.c_int32),
                 ("names", ctypes.POINTER(ctypes.c_char_p)),
                 ("counts", ctypes.POINTER(ctypes.c_uint64)),

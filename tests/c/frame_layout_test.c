@@ -1,5 +1,5 @@
-/* Compiled against one CPython's headers (internal ones included): checks that frames.h has that
- * version's offsets. Exit status 0 when they match, 1 (naming the field) when they do not. */
+/* Compiled against one CPython's headers (internal ones included): checks that api/cpython_versions.api
+ * (native/cpython/versions.gen.h) has that version's frame offsets. Exit status 0 when they match, 1 (naming the field) when they do not. */
 #define Py_BUILD_CORE 1
 #include <Python.h>
 #include <stdio.h>
@@ -9,14 +9,14 @@
 #else
 #  include "frameobject.h"
 #endif
-#include "frames.h"
+#include "cpython/versions.gen.h"
 
 static int failures;
 
 #define CHECK(field, expected)                                                             \
     do {                                                                                   \
         if ((size_t)(l->field) != (size_t)(expected)) {                                    \
-            printf("3.%d: frames.h says %s = %zu, the headers say %zu\n", PY_MINOR_VERSION, \
+            printf("3.%d: cpython_versions.api says %s = %zu, the headers say %zu\n", PY_MINOR_VERSION, \
                    #field, (size_t)(l->field), (size_t)(expected));                         \
             failures++;                                                                    \
         }                                                                                  \
@@ -25,11 +25,11 @@ static int failures;
 int main(void)
 {
     const frame_layout *l = NULL;
-    for (size_t i = 0; i < sizeof frame_layouts / sizeof frame_layouts[0]; i++)
-        if (frame_layouts[i].minor == PY_MINOR_VERSION)
-            l = &frame_layouts[i];
+    for (size_t i = 0; i < sizeof cpython_versions / sizeof cpython_versions[0]; i++)
+        if (cpython_versions[i].minor == PY_MINOR_VERSION)
+            l = &cpython_versions[i].frame;
     if (l == NULL) {
-        printf("3.%d: frames.h has no layout for this version\n", PY_MINOR_VERSION);
+        printf("3.%d: cpython_versions.api has no line for this version\n", PY_MINOR_VERSION);
         return 1;
     }
 #if PY_VERSION_HEX < 0x030B0000
@@ -53,6 +53,6 @@ int main(void)
     CHECK(code_adaptive, offsetof(PyCodeObject, co_code_adaptive));
 #endif
     if (failures == 0)
-        printf("3.%d: frames.h matches\n", PY_MINOR_VERSION);
+        printf("3.%d: the frame layout matches\n", PY_MINOR_VERSION);
     return failures != 0;
 }

@@ -1,4 +1,4 @@
-/* The thunk encoders of Shim/Native/thunk_code.h, on the machine that runs this: for every
+/* The thunk encoders of native/thunks/thunk_code.h, on the machine that runs this: for every
  * argument register a thunk can use, a thunk called with that many arguments must reach its
  * dispatcher with the arguments unchanged and the implementation pointer after them; a direct
  * thunk must reach its function with the context first, then the arguments unchanged, except the
@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include "thunk_code.h"
+#include "thunks/thunk_code.h"
 
 typedef uintptr_t W;
 

@@ -632,7 +632,7 @@ class LeakTest(unittest.TestCase):
 
 
 class RawDataTest(unittest.TestCase):
-    """The char* copies (Shim/Native/debug_raw.c): pages of their own carved from areas mapped
+    """The char* copies (native/debug/debug_charptr.c): pages of their own carved from areas mapped
     once, protected in batches, reused."""
 
     @classmethod

@@ -4,7 +4,7 @@ using HPyShim.Abi;
 
 namespace HPyShim.CPython;
 
-/// <summary>struct native_cpython (Shim/Native/cpython_symbols.gen.h), field for field: the
+/// <summary>struct native_cpython (native/cpython/cpython_symbols.gen.h), field for field: the
 /// CPython symbols C resolved. Optional entries may be null.</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct CPythonTable

@@ -2,7 +2,7 @@
 using System.Runtime.InteropServices;
 using HPyShim.Abi;
 using HPyShim.CPython;
-using HPyShim.Native;
+using HPyShim.Interop;
 
 namespace HPyShim.Context;
 
