@@ -211,6 +211,7 @@ def main(argv=None):
     p.add_argument("--mode", action="append", choices=MODES, default=[])
     p.add_argument("--callgrind", action="store_true", help="instructions under valgrind instead of time")
     p.add_argument("--no-strace", action="store_true", help="leave the system call counts out")
+    p.add_argument("--strace", action="store_true", help="only the system call counts")
     ns = p.parse_args(argv)
     if ns.child:
         mode, d, upto, scale = ns.child
@@ -241,6 +242,9 @@ def main(argv=None):
         say()
         table("Instructions per workload (callgrind, scale %.2f; ratio to CPython ABI mode):" % scale,
               results, modes, "Ir", 0)
+        return 0
+    if ns.strace:
+        syscalls(modes, dirs, ns.scale)
         return 0
     best = {m: {} for m in modes}
     import json
