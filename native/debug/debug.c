@@ -93,7 +93,7 @@ static HPyContext *begin_call(HPyContext *dctx, uint32_t *saved)
             outer->valid = 0;
             debug_ctx_info *info = (debug_ctx_info *)call_contexts[i]->_private;
             info->valid = 1;
-            info->instr = DEBUG_FRAME_UNREAD;   /* read by the call's first opening, if any */
+            debug_current_frame(&info->code, &info->instr);
             return call_contexts[i];
         }
     }
@@ -444,6 +444,12 @@ static void end_array_loan(HPy *h, size_t n, HPy *small)
 void debug_CallRealFunctionFromTrampoline(HPyContext *dctx, HPyFunc_Signature sig, HPyCFunction func,
                                           void *args)
 {
+    if (sig == HPyFunc_TRAVERSEPROC) {
+        /* a GC pass: the function gets no context and sees no handle (its fields are visited
+           as they are), so it needs no call context either */
+        debug_state->uctx->ctx_CallRealFunctionFromTrampoline(dctx, sig, func, args);
+        return;
+    }
     uint32_t saved;
     HPyContext *cctx = begin_call(dctx, &saved);
     dispatch(cctx, sig, func, args);

@@ -161,7 +161,7 @@ void debug_raw_release(debug_handle *h);   /* gives back an entry's raw data whe
 void debug_raw_protect(debug_handle *h);   /* makes it unreadable at close (now or with a batch) */
 void debug_raw_call_slow(void);
 extern int64_t debug_raw_pending;
-extern uint64_t debug_raw_calls;
+extern uint64_t debug_raw_calls, debug_raw_protected_at;
 extern void *debug_raw_closer;
 
 /* HPy_Close and HPyTracker_Close say where the extension called them, for a fault's report. */
@@ -174,7 +174,8 @@ static inline void debug_raw_close_caller(void *caller)
 static inline void debug_raw_call(void)
 {
     debug_raw_calls++;
-    if (__builtin_expect(debug_raw_pending != 0, 0))
+    if (__builtin_expect(debug_raw_pending != 0
+                         && (int64_t)(debug_raw_calls - debug_raw_protected_at) >= debug_state->raw_batch_calls, 0))
         debug_raw_call_slow();
 }
 
@@ -206,12 +207,10 @@ typedef struct {
     uint32_t magic;
     uint32_t valid;
     PyObject *code;         /* the innermost Python frame's code object at the call (borrowed), */
-    int64_t instr;          /* and its instruction; DEBUG_NO_FRAME for contexts of no call,
-                               DEBUG_FRAME_UNREAD until the call opens its first handle */
+    int64_t instr;          /* and its instruction; DEBUG_NO_FRAME for contexts of no call */
 } debug_ctx_info;
 
 #define DEBUG_NO_FRAME (-2)
-#define DEBUG_FRAME_UNREAD (-3)
 
 /* A new debug handle for the universal handle `uh` (HPy_NULL stays HPy_NULL), opened while
    Python was at `code`, `instr`. */
@@ -260,11 +259,8 @@ static inline HPy debug_open(HPy uh, uint32_t flags, void *opened_at)
 static inline HPy debug_open_in(HPyContext *ctx, HPy uh, uint32_t flags, void *opened_at)
 {
     debug_ctx_info *info = (debug_ctx_info *)ctx->_private;
-    if (__builtin_expect(info != NULL && info->magic == DEBUG_CTX_MAGIC && info->instr != DEBUG_NO_FRAME, 1)) {
-        if (info->instr == DEBUG_FRAME_UNREAD)
-            debug_current_frame(&info->code, &info->instr);
+    if (__builtin_expect(info != NULL && info->magic == DEBUG_CTX_MAGIC && info->instr != DEBUG_NO_FRAME, 1))
         return debug_open_at(uh, flags, opened_at, info->code, info->instr);
-    }
     return debug_open(uh, flags, opened_at);
 }
 

@@ -103,7 +103,7 @@ typedef struct {
 static raw_ref pending[MAX_BATCH];
 int64_t debug_raw_pending;          /* pages' copies in the batch */
 uint64_t debug_raw_calls;           /* extension calls started (debug_raw_call) */
-static uint64_t protected_at;       /* debug_raw_calls at the last protection of a batch */
+uint64_t debug_raw_protected_at;    /* debug_raw_calls at the last protection of a batch */
 
 /* Counters for tests and the benchmark (hpyshim_debug_raw_stats). */
 static int64_t stat_copies, stat_protect_calls, stat_batches;
@@ -181,7 +181,7 @@ void debug_raw_init(int32_t close_member, int32_t tracker_close_member)
     if (platform_on_fault(on_fault) == 0) {
         handler_installed = enabled = 1;
         /* the first call with a batch waiting protects it (no protection in the last calls) */
-        protected_at = debug_raw_calls - ((uint64_t)1 << 62);
+        debug_raw_protected_at = debug_raw_calls - ((uint64_t)1 << 62);
         platform_on_fork_child(after_fork);
     }
 }
@@ -493,7 +493,7 @@ static void flush(void)
         i = j;
     }
     debug_raw_pending = 0;
-    protected_at = debug_raw_calls;
+    debug_raw_protected_at = debug_raw_calls;
     stat_batches++;
 }
 
@@ -542,16 +542,15 @@ void debug_raw_protect(debug_handle *h)
         limit = MAX_BATCH;
     pending[debug_raw_pending++] = (raw_ref){ (uint32_t)(a - areas), r->first };
     if (debug_raw_pending >= limit
-        || (explicit && (int64_t)(debug_raw_calls - protected_at) >= debug_state->raw_batch_calls))
+        || (explicit && (int64_t)(debug_raw_calls - debug_raw_protected_at) >= debug_state->raw_batch_calls))
         flush();
 }
 
-/* An extension call starts with a batch waiting (debug_raw_call): it is protected if the last
-   protection is raw_batch_calls calls old or more. */
+/* An extension call starts with a batch waiting and the last protection raw_batch_calls calls
+   old or more (debug_raw_call): the batch is protected. */
 void debug_raw_call_slow(void)
 {
-    if ((int64_t)(debug_raw_calls - protected_at) >= debug_state->raw_batch_calls)
-        flush();
+    flush();
 }
 
 /* The handle's entry is reused: its copy is given back (once protected). */
