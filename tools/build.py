@@ -268,6 +268,15 @@ def ensure_valgrind(b):
     apt_install(b, [] if shutil.which("valgrind") else ["valgrind"])
 
 
+def ensure_bench_tools(b, argv):
+    """strace counts the benchmark's system calls per op (its default run); valgrind counts
+    instructions (--callgrind)."""
+    missing = [] if shutil.which("strace") else ["strace"]
+    if "--callgrind" in argv and not shutil.which("valgrind"):
+        missing.append("valgrind")
+    apt_install(b, missing)
+
+
 def ensure_powershell(b):
     """PowerShell from the repository's tool manifest (.config/dotnet-tools.json): the tests run
     build.ps1 with it."""
@@ -340,6 +349,7 @@ def cmd_run(b, argv):
 @command("bench", "[ARGS]", "build, then run the benchmark (bench/run.sh: the microbenchmarks, then the "
                             "realistic workloads; ARGS go to it)")
 def cmd_bench(b, argv):
+    ensure_bench_tools(b, argv)
     build_all(b)
     b.run(["bench/run.sh"] + argv, env={"PYTHON": b.python})
 

@@ -39,6 +39,9 @@ const char *shim_debug_member_name(int32_t member);
 PyObject *shim_debug_call_create(HPyContext *dctx, void *impl, PyObject *spec);
 int shim_debug_call_exec(HPyContext *dctx, void *impl, PyObject *module);
 
+/* debug/debug_charptr.c */
+void shim_debug_raw_stats(int64_t *out);
+
 /* trace/trace.c */
 HPyContext *shim_trace_context(HPyContext *uctx);
 const trace_state *shim_trace_state(void);

@@ -104,6 +104,60 @@ int platform_code_privatize(void *writable, void *executable, size_t length)
     return 0;
 }
 
+/* A memfd of `length` bytes (MFD_CLOEXEC), or -1. */
+static int shared_memory(const char *name, size_t length)
+{
+#ifdef SYS_memfd_create
+    int fd = (int)syscall(SYS_memfd_create, name, 1u);
+    if (fd >= 0 && ftruncate(fd, (off_t)length) != 0) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+#else
+    (void)name; (void)length;
+    return -1;
+#endif
+}
+
+int platform_dual_map(size_t length, void **writable, void **readonly)
+{
+    int fd = shared_memory("hpyshim-raw-data", length);
+    if (fd < 0)
+        return -1;
+    void *rw = mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), *ro = MAP_FAILED;
+    if (rw != MAP_FAILED)
+        ro = mmap(NULL, length, PROT_READ, MAP_SHARED, fd, 0);
+    close(fd);   /* the mappings keep the memory */
+    if (ro == MAP_FAILED) {
+        if (rw != MAP_FAILED)
+            munmap(rw, length);
+        return -1;
+    }
+    *writable = rw;
+    *readonly = ro;
+    return 0;
+}
+
+int platform_dual_renew(void *writable, void *readonly, size_t length,
+                        void (*copy)(void *fresh, void *old, void *arg), void *arg)
+{
+    int fd = shared_memory("hpyshim-raw-data", length);
+    if (fd < 0)
+        return -1;
+    int result = -1;
+    void *fresh = mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (fresh != MAP_FAILED) {
+        copy(fresh, writable, arg);
+        if (mmap(writable, length, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) == writable
+            && mmap(readonly, length, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0) == readonly)
+            result = 0;
+        munmap(fresh, length);
+    }
+    close(fd);
+    return result;
+}
+
 int platform_on_fork_child(void (*child)(void))
 {
     return pthread_atfork(NULL, NULL, child);
