@@ -25,7 +25,7 @@ void *shim_vectorcall_new_address(void);
 HPy_ssize_t shim_shape_data_offset(int shape);
 
 /* thunks/thunks.c */
-int shim_note_library_mode(void *init_fn, int universal);
+int shim_note_library_mode(void *init_fn, HPyContext *thunk_ctx);
 void *shim_method_entry(int sig, void *impl, void *trampoline);
 void *shim_slot_entry(int slot, void *impl, void *trampoline);
 void shim_release_thunk(void *thunk);

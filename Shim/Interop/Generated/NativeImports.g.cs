@@ -46,7 +46,7 @@ internal static unsafe class NativeImports
 
     /// <summary>native/thunks/thunks.c</summary>
     [DllImport(Library)]
-    public static extern int shim_note_library_mode(void* init_fn, int universal);
+    public static extern int shim_note_library_mode(void* init_fn, HPyContext* thunk_ctx);
 
     /// <summary>native/thunks/thunks.c</summary>
     [DllImport(Library)]
