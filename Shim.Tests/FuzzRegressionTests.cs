@@ -25,7 +25,7 @@ public class FuzzRegressionTests
         Directory.CreateDirectory(dir);
         string exe = Path.Combine(dir, "helpers_replay");
         Repo.CompileC(exe, ["-g", "-O1", "-fsanitize=address,undefined", "-fno-sanitize-recover=undefined", "-DREPLAY_MAIN",
-            "-DHPY_ABI_CPYTHON", "-I", Repo.Include, "-I", include, Path.Combine(Repo.Root, "tests", "fuzz", "helpers_fuzz.c"),
+            "-DHPY_ABI_CPYTHON", "-I", Repo.Include, "-I", Path.Combine(Repo.Root, "src", "runtime"), "-I", include, Path.Combine(Repo.Root, "tests", "fuzz", "helpers_fuzz.c"),
             .. helpers, "-L", libdir, $"-Wl,-rpath,{libdir}", $"-lpython{ldversion}"]);
         var inputs = Directory.GetFiles(Path.Combine(Repo.Root, "tests", "regressions", "fuzz")).Order().ToArray();
         Assert.NotEmpty(inputs);

@@ -24,7 +24,7 @@ internal static class Repo
         string sample = Path.Combine(Samples, "simple.hpy0.so");
         if (File.Exists(sample))
         {
-            stale = NewerSource(sample, Files("include").Concat(Files("cext-samples")));
+            stale = NewerSource(sample, Files("include").Concat(Files("src")).Concat(Files("cext-samples")));
             Assert.True(stale == null, $"the samples in {Samples} are older than {stale}: run ./build.sh to rebuild them");
         }
         return Library;

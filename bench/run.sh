@@ -11,6 +11,7 @@ for arg in "$@"; do
         --callgrind) realistic+=(--callgrind) ;;
         --cpu-time) realistic+=(--cpu-time) ;;
         --quick) realistic+=(--rounds 2 --scale 0.3) ;;
+        --strace | --no-strace) realistic+=("$arg") ;;
         --managed) exit 0 ;;   # the managed benchmarks only
     esac
 done

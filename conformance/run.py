@@ -175,8 +175,8 @@ def header_set_dirs(headers, hpy_copy):
         ctx = sorted(glob.glob(os.path.join(runtime, "ctx_*.c")))
     else:
         inc = os.path.join(ROOT, "include")
-        extra = sorted(glob.glob(os.path.join(inc, "runtime", "*.c")))
-        ctx = sorted(glob.glob(os.path.join(inc, "runtime", "cpython", "*.c")))
+        extra = sorted(glob.glob(os.path.join(ROOT, "src", "runtime", "*.c")))
+        ctx = sorted(glob.glob(os.path.join(ROOT, "src", "runtime", "cpython", "*.c")))
     return inc, os.path.join(inc, "hpy", "forbid_python_h"), extra, ctx
 
 

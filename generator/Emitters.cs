@@ -308,7 +308,7 @@ public static class Emitters
             sb.AppendLine("    HPyContext *uctx = debug_state->uctx;");
             sb.AppendLine($"    debug_check_ctx(ctx, {MemberConstant(f)});");
             if (f.Return.IsVoid) sb.AppendLine($"    {call};");
-            else if (f.Return.C == "HPy") sb.AppendLine($"    return debug_open({call}, 0, __builtin_return_address(0));");
+            else if (f.Return.C == "HPy") sb.AppendLine($"    return debug_open_in(ctx, {call}, 0, __builtin_return_address(0));");
             else sb.AppendLine($"    return {call};");
             sb.AppendLine("}");
             sb.AppendLine();

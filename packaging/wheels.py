@@ -34,6 +34,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HERE = os.path.join(ROOT, "packaging")
 COMPAT_VERSION = "0.9.0"   # the hpy release whose API the compatibility distribution offers
 LIBNAME = "libhpy.so"
+PYTEST_PLUGIN = "_hpyshim_pytest"   # a top-level module of the hpyshim wheel (launcher/_hpyshim_pytest.py)
 ZIP_DATE = (2024, 1, 1, 0, 0, 0)  # fixed, so the same inputs give the same wheel
 
 
@@ -66,14 +67,24 @@ def c_files(version_, prefix, includedir, libdir):
     }
 
 
-def include_files():
-    """(source path, path relative to the include folder) of the headers and helper sources."""
-    base = os.path.join(ROOT, "include")
+def tree_files(folder, suffixes):
+    """(source path, path relative to `folder`) of the files with those suffixes under it."""
+    base = os.path.join(ROOT, folder)
     out = []
     for path in sorted(glob.glob(os.path.join(base, "**", "*"), recursive=True)):
-        if os.path.isfile(path) and path.endswith((".h", ".c")):
+        if os.path.isfile(path) and path.endswith(suffixes):
             out.append((path, os.path.relpath(path, base)))
     return out
+
+
+def include_files():
+    """The headers: (source path, path relative to include/)."""
+    return tree_files("include", (".h",))
+
+
+def source_files():
+    """The helper sources compiled into extensions: (source path, path relative to src/runtime/)."""
+    return tree_files(os.path.join("src", "runtime"), (".c", ".h"))
 
 
 def helper_library(workdir):
@@ -82,7 +93,7 @@ def helper_library(workdir):
     inc = os.path.join(ROOT, "include")
     cc = os.environ.get("CC", "gcc").split()
     objects = []
-    for src in sorted(glob.glob(os.path.join(inc, "runtime", "*.c"))):
+    for src in sorted(glob.glob(os.path.join(ROOT, "src", "runtime", "*.c"))):
         obj = os.path.join(workdir, os.path.basename(src) + ".o")
         subprocess.run(cc + ["-c", "-O2", "-fPIC", "-DHPY", "-DHPY_ABI_UNIVERSAL",
                              "-I" + os.path.join(inc, "hpy", "forbid_python_h"), "-I" + inc,
@@ -144,9 +155,14 @@ def build_hpyshim_wheel(lib, outdir):
     wheel = Wheel(path, "hpyshim", v)
     for arc, src in python_files(os.path.join(ROOT, "launcher", "hpyshim"), "hpyshim/"):
         wheel.add_file(arc, src)
+    # The pytest plugin (fatal reports past pytest's capture), outside the package so that loading
+    # it does not import hpyshim.
+    wheel.add_file(PYTEST_PLUGIN + ".py", os.path.join(ROOT, "launcher", PYTEST_PLUGIN + ".py"))
     wheel.add_file("hpyshim/" + LIBNAME, lib)
     for src, rel in include_files():
         wheel.add_file("hpyshim/include/" + rel.replace(os.sep, "/"), src)
+    for src, rel in source_files():
+        wheel.add_file("hpyshim/src/runtime/" + rel.replace(os.sep, "/"), src)
     with tempfile.TemporaryDirectory() as tmp:
         wheel.add_file("hpyshim/lib/universal/libhpyhelpers-universal.a", helper_library(tmp))
     # In the package, libhpy.so is at its top and the headers in include/.
@@ -156,8 +172,9 @@ def build_hpyshim_wheel(lib, outdir):
                 "Summary: HPy Shim: run HPy universal extensions on every CPython 3.8+, and build them\n"
                 "Requires-Python: >=3.8\n" % v)
     entry_points = ("[console_scripts]\nhpyshim = hpyshim.cli:main\n\n"
-                    "[distutils.setup_keywords]\nhpy_ext_modules = hpyshim.devel:handle_hpy_ext_modules\n")
-    wheel.close(tag, False, metadata, entry_points, ["hpyshim"])
+                    "[distutils.setup_keywords]\nhpy_ext_modules = hpyshim.devel:handle_hpy_ext_modules\n\n"
+                    "[pytest11]\nhpyshim = %s\n" % PYTEST_PLUGIN)
+    wheel.close(tag, False, metadata, entry_points, ["hpyshim", PYTEST_PLUGIN])
     return path
 
 

@@ -249,10 +249,13 @@ def apt_install(b, packages):
 
 
 def ensure_test_packages(b):
-    """The Python packages the packaging tests' venvs install offline (pip, setuptools, wheel), and
+    """The Python packages the packaging tests' venvs install offline (pip, setuptools, wheel), pytest
+    (with what it needs on CPython 3.8 to 3.10) for the tests that run it (tests/pytest_deps.py), and
     the arm64 cross compiler and qemu that test the arm64 thunk encoder (Shim.Tests/ThunkTests.cs)."""
     missing = ["python3-%s-whl" % pkg for pkg in ("pip", "setuptools", "wheel")
                if not glob.glob("/usr/share/python-wheels/%s-*.whl" % pkg)]
+    missing += ["python3-%s" % pkg for pkg in ("pytest", "exceptiongroup", "tomli")
+                if not os.path.isdir("/usr/lib/python3/dist-packages/%s" % pkg)]
     if not shutil.which("aarch64-linux-gnu-gcc"):
         missing.append("gcc-aarch64-linux-gnu")
     if not shutil.which("qemu-aarch64"):
@@ -263,6 +266,15 @@ def ensure_test_packages(b):
 def ensure_valgrind(b):
     """memcheck and its tests run the C harnesses under valgrind."""
     apt_install(b, [] if shutil.which("valgrind") else ["valgrind"])
+
+
+def ensure_bench_tools(b, argv):
+    """strace counts the benchmark's system calls per op (its default run); valgrind counts
+    instructions (--callgrind)."""
+    missing = [] if shutil.which("strace") else ["strace"]
+    if "--callgrind" in argv and not shutil.which("valgrind"):
+        missing.append("valgrind")
+    apt_install(b, missing)
 
 
 def ensure_powershell(b):
@@ -337,6 +349,7 @@ def cmd_run(b, argv):
 @command("bench", "[ARGS]", "build, then run the benchmark (bench/run.sh: the microbenchmarks, then the "
                             "realistic workloads; ARGS go to it)")
 def cmd_bench(b, argv):
+    ensure_bench_tools(b, argv)
     build_all(b)
     b.run(["bench/run.sh"] + argv, env={"PYTHON": b.python})
 
@@ -373,7 +386,7 @@ def cmd_fuzz(b, argv):
                         env=b.launcher_env())
     target = os.path.join(fuzz_dir, "helpers_fuzz")
     b.run(["clang-14", "-g", "-O1", "-fsanitize=fuzzer,address,undefined", "-fno-sanitize-recover=undefined",
-           "-DHPY_ABI_CPYTHON", "-Iinclude"] + python_flags.split() + ["tests/fuzz/helpers_fuzz.c"]
+           "-DHPY_ABI_CPYTHON", "-Iinclude", "-Isrc/runtime"] + python_flags.split() + ["tests/fuzz/helpers_fuzz.c"]
           + helpers.split() + ["-o", target])
     seconds = os.environ.get("FUZZ_SECONDS") or "120"
     b.say("== fuzzing for %s s; crashes go to out/fuzz/ (keep each as tests/regressions/fuzz/NAME)" % seconds)

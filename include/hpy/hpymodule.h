@@ -38,7 +38,7 @@ typedef struct {
 
 #ifdef HPY_ABI_CPYTHON
 /* An ordinary CPython extension: PyInit_<ext> returns a multi-phase
-   PyModuleDef built from mod_def (include/runtime/cpython/module.c).
+   PyModuleDef built from mod_def (src/runtime/cpython/module.c).
    Not PyMODINIT_FUNC: before 3.9 it does not export the symbol from
    -fvisibility=hidden builds. */
 #define HPy_MODINIT(ext_name, mod_def)                                        \

@@ -39,6 +39,15 @@ def include_dir():
                           INCLUDE_ENV_VAR))
 
 
+def source_dir():
+    """The folder of the helper sources compiled into extensions (src/runtime, beside include/ in
+    the package and in the repository; with HPYSHIM_INCLUDE, beside that folder)."""
+    path = os.path.join(os.path.dirname(include_dir()), "src", "runtime")
+    if not os.path.isdir(path):
+        raise RuntimeError("the helper sources are missing: %s is not a directory" % path)
+    return path
+
+
 def cflags(abi=None):
     """The -I flag of the headers; with an ABI, its define (and Python's headers where it needs them)."""
     flags = ["-I" + include_dir()]
@@ -72,7 +81,7 @@ def data_dir(which):
 def helper_sources(abi="universal"):
     """C files an extension compiles in, sorted: the shared helpers, plus in CPython ABI mode the
     runtime that universal extensions find in libhpy (module and type creation, trackers...)."""
-    sources = sorted(glob.glob(os.path.join(include_dir(), "runtime", "*.c")))
+    sources = sorted(glob.glob(os.path.join(source_dir(), "*.c")))
     if abi == "cpython":
-        sources += sorted(glob.glob(os.path.join(include_dir(), "runtime", "cpython", "*.c")))
+        sources += sorted(glob.glob(os.path.join(source_dir(), "cpython", "*.c")))
     return sources

@@ -39,9 +39,17 @@ const char *shim_debug_member_name(int32_t member);
 PyObject *shim_debug_call_create(HPyContext *dctx, void *impl, PyObject *spec);
 int shim_debug_call_exec(HPyContext *dctx, void *impl, PyObject *module);
 
+/* debug/debug_charptr.c */
+void shim_debug_raw_stats(int64_t *out);
+
 /* trace/trace.c */
 HPyContext *shim_trace_context(HPyContext *uctx);
 const trace_state *shim_trace_state(void);
 void shim_trace_set_hooks(trace_hook on_enter, trace_hook on_exit);
+
+/* platform/platform.c */
+void shim_report(const char *text);
+void shim_set_report_fd(int fd);
+void shim_fatal_output(void);
 
 #endif

@@ -1,6 +1,6 @@
 /* Fuzz target of the helpers that parse untrusted format strings and arguments:
  * HPyArg_Parse, HPyArg_ParseKeywords, HPyArg_ParseKeywordsDict and HPy_BuildValue
- * (include/runtime/argparse.c, buildvalue.c). Built in CPython ABI mode, so that no runtime but
+ * (src/runtime/argparse.c, buildvalue.c). Built in CPython ABI mode, so that no runtime but
  * CPython itself runs in the process: the parsing code is the same in every ABI.
  *
  * Input: one byte choosing the function, a NUL-terminated format (at most MAX_FORMAT bytes are
@@ -8,7 +8,7 @@
  * ./build.sh fuzz runs it under libFuzzer; ./build.sh test replays tests/regressions/fuzz/ with
  * the same file compiled with REPLAY_MAIN (a main that feeds it each file named on the command line). */
 #include "hpy.h"
-#include "runtime/cpython/runtime.h"
+#include "cpython/runtime.h"   /* src/runtime/cpython: the CPython ABI mode runtime */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -42,8 +42,8 @@ class WheelRecordTest(unittest.TestCase):
             info = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
             entry_points = z.read(info[0]).decode()
         for name in ("hpyshim/__init__.py", "hpyshim/devel.py", "hpyshim/libhpy.so", "hpyshim/include/hpy.h",
-                     "hpyshim/include/hpyshim.h", "hpyshim/include/runtime/argparse.c",
-                     "hpyshim/include/runtime/cpython/module.c",
+                     "hpyshim/include/hpyshim.h", "hpyshim/src/runtime/argparse.c",
+                     "hpyshim/src/runtime/cpython/module.c",
                      "hpyshim/lib/universal/libhpyhelpers-universal.a", "hpyshim/lib/pkgconfig/hpyshim.pc",
                      "hpyshim/lib/cmake/HPyShim/HPyShimConfig.cmake"):
             self.assertIn(name, names)

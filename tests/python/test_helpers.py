@@ -1,5 +1,5 @@
-"""The helper sources compiled into every extension (include/runtime/*.c: argument parsing,
-HPy_BuildValue, HPyUnicode_FromFormat) and the CPython ABI mode runtime (include/runtime/cpython)
+"""The helper sources compiled into every extension (src/runtime/*.c: argument parsing,
+HPy_BuildValue, HPyUnicode_FromFormat) and the CPython ABI mode runtime (src/runtime/cpython)
 behave as HPy 0.9's: its semantics and its error messages, word for word.
 
 Each extension is compiled here from C text with the current headers: universal and hybrid

@@ -281,7 +281,7 @@ class CliTest(unittest.TestCase):
         proc = self.hpyshim("config", "--sources")
         self.assertEqual(proc.returncode, 0, support.describe(proc))
         sources = proc.stdout.split()
-        runtime = os.path.join(config.include_dir(), "runtime")
+        runtime = config.source_dir()
         self.assertEqual(sources, sorted(glob.glob(os.path.join(runtime, "*.c"))))
         for src in sources:
             self.assertTrue(src.endswith(".c") and os.path.isfile(src), src)

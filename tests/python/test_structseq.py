@@ -1,4 +1,4 @@
-"""HPyStructSequence_NewType and HPyStructSequence_New (include/runtime/structseq.c), through the
+"""HPyStructSequence_NewType and HPyStructSequence_New (src/runtime/structseq.c), through the
 `structseq` sample (cext-samples/structseq).
 
 The sample is compiled here from its source, so the helper sources under test are the current

@@ -1,5 +1,5 @@
 /* CPython ABI mode: the context struct and every public function, inline
-   over the C API or calling the helpers in include/runtime/cpython/. */
+   over the C API or calling the helpers in src/runtime/cpython/. */
 #ifndef HPY_SHIM_CPYTHON_API_H
 #define HPY_SHIM_CPYTHON_API_H
 
@@ -24,7 +24,7 @@
 #  pragma GCC diagnostic pop
 #endif
 
-/* PyInit_<ext> body (include/runtime/cpython/module.c). */
+/* PyInit_<ext> body (src/runtime/cpython/module.c). */
 _HPy_HIDDEN PyObject *_HPyModuleDef_AsPyInit(HPyModuleDef *hpydef);
 
 #endif /* HPY_SHIM_CPYTHON_API_H */

@@ -91,7 +91,7 @@ HPyAPI_FUNC void HPyTupleBuilder_Cancel(HPyContext *ctx, HPyTupleBuilder builder
     Py_XDECREF((PyObject *)builder._tup);
 }
 
-/* ---- trackers (include/runtime/cpython/tracker.c; static inline names as
+/* ---- trackers (src/runtime/cpython/tracker.c; static inline names as
    in the other modes) ---- */
 _HPy_HIDDEN HPyTracker _HPyCPy_Tracker_New(HPyContext *ctx, HPy_ssize_t size);
 _HPy_HIDDEN int _HPyCPy_Tracker_Add(HPyContext *ctx, HPyTracker ht, HPy h);

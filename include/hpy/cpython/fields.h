@@ -1,6 +1,6 @@
 /* CPython ABI mode: an HPyField / HPyGlobal stores the PyObject* and owns
    one reference to it. Reference cycles through fields are found by the
-   type's HPy_tp_traverse (see include/runtime/cpython/type.c). */
+   type's HPy_tp_traverse (see src/runtime/cpython/type.c). */
 #ifndef HPY_SHIM_CPYTHON_FIELDS_H
 #define HPY_SHIM_CPYTHON_FIELDS_H
 

@@ -18,7 +18,7 @@ HPyAPI_FUNC const HPy *_arr_py2h(PyObject *const *args) { return (const HPy *)(c
 HPyAPI_FUNC PyObject *const *_arr_h2py(const HPy *args) { return (PyObject *const *)(const void *)args; }
 
 /* The extension's single context, defined and filled by
-   include/runtime/cpython/context.c when PyInit_<ext> runs. */
+   src/runtime/cpython/context.c when PyInit_<ext> runs. */
 extern _HPy_HIDDEN HPyContext _HPyCPy_context;
 HPyAPI_FUNC HPyContext *_HPyGetContext(void) { return &_HPyCPy_context; }
 

@@ -6,7 +6,7 @@
 #ifndef HPY_SHIM_CPYTHON_TRAMPOLINES_H
 #define HPY_SHIM_CPYTHON_TRAMPOLINES_H
 
-/* Helpers from include/runtime/cpython/type.c and module.c. */
+/* Helpers from src/runtime/cpython/type.c and module.c. */
 _HPy_HIDDEN int _HPyCPy_CallTraverse(HPyFunc_traverseproc impl, PyObject *self,
                                      visitproc visit, void *arg);
 _HPy_HIDDEN PyObject *_HPyCPy_CheckCreateResult(PyObject *result);

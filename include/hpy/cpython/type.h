@@ -9,7 +9,7 @@
 
 /* A non-legacy HPy struct starts after the builtin base's own struct,
    rounded up so any C type can live at the start of the payload. The
-   runtime (include/runtime/cpython/type.c) uses the same sizes. */
+   runtime (src/runtime/cpython/type.c) uses the same sizes. */
 typedef union {
     long double ld;
     long long ll;
@@ -50,7 +50,7 @@ HPyAPI_FUNC void *_HPy_AsStruct_Legacy(HPyContext *ctx, HPy h)
     return _h2py(h);
 }
 
-/* ---- include/runtime/cpython/type.c ---- */
+/* ---- src/runtime/cpython/type.c ---- */
 _HPy_HIDDEN HPy _HPyCPy_Type_FromSpec(HPyContext *ctx, HPyType_Spec *spec,
                                       HPyType_SpecParam *params);
 _HPy_HIDDEN HPy _HPyCPy_Type_GenericNew(HPyContext *ctx, HPy type, const HPy *args,

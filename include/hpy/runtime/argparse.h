@@ -1,5 +1,5 @@
 /* Argument parsing helpers (compiled into the extension from
-   include/runtime/argparse.c). Return 1 on success, 0 with an exception set
+   src/runtime/argparse.c). Return 1 on success, 0 with an exception set
    on failure. When ht is given, a tracker is always created; close it after
    a successful parse, it is closed for you on failure. */
 #ifndef HPY_SHIM_RUNTIME_ARGPARSE_H

@@ -1,4 +1,4 @@
-/* HPy_BuildValue: build a value from a format string (include/runtime/buildvalue.c). */
+/* HPy_BuildValue: build a value from a format string (src/runtime/buildvalue.c). */
 #ifndef HPY_SHIM_RUNTIME_BUILDVALUE_H
 #define HPY_SHIM_RUNTIME_BUILDVALUE_H
 

@@ -1,4 +1,4 @@
-/* printf-style str construction (include/runtime/format.c). */
+/* printf-style str construction (src/runtime/format.c). */
 #ifndef HPY_SHIM_RUNTIME_FORMAT_H
 #define HPY_SHIM_RUNTIME_FORMAT_H
 

@@ -1,4 +1,4 @@
-/* Convenience helpers compiled into the extension (include/runtime/helpers.c). */
+/* Convenience helpers compiled into the extension (src/runtime/helpers.c). */
 #ifndef HPY_SHIM_RUNTIME_HELPERS_H
 #define HPY_SHIM_RUNTIME_HELPERS_H
 

@@ -1,5 +1,5 @@
 /* Struct sequences: tuple subclasses whose items also have names, like
-   os.stat_result (include/runtime/structseq.c).
+   os.stat_result (src/runtime/structseq.c).
 
    Universal and hybrid ABI: the type is made by collections.namedtuple and
    then given the name, module, docs and n_* counts a CPython struct sequence

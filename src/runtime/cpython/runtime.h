@@ -5,7 +5,7 @@
 #include "hpy.h"
 
 #ifndef HPY_ABI_CPYTHON
-#  error "include/runtime/cpython/*.c are for CPython ABI mode builds (-DHPY_ABI_CPYTHON) only"
+#  error "src/runtime/cpython/*.c are for CPython ABI mode builds (-DHPY_ABI_CPYTHON) only"
 #endif
 
 /* Fill the extension's context; idempotent. 0 on success, -1 with an
