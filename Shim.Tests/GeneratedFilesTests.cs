@@ -16,7 +16,7 @@ public class GeneratedFilesTests
     public void EveryGeneratedFileSaysSoOnItsFirstLine()
     {
         foreach (var (path, text) in Program.Generate(Repo.Root))
-            Assert.True(new[] { Emitters.Banner, LayoutDescription.Banner, HPyFuncDescription.Banner, SymbolEmitters.Banner, BoundaryDescription.Banner, VersionsDescription.Banner }.Any(text.Split('\n')[0].Contains),
+            Assert.True(new[] { Emitters.Banner, LayoutDescription.Banner, HPyFuncDescription.Banner, SymbolEmitters.Banner, BoundaryDescription.Banner, VersionsDescription.Banner, MisuseDescription.Banner }.Any(text.Split('\n')[0].Contains),
                 $"{path} does not say on line 1 that it is generated");
     }
 

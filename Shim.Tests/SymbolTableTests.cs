@@ -19,7 +19,7 @@ public class SymbolTableTests
     /// to it, comments removed.</summary>
     static Dictionary<string, string> Sources(string root)
     {
-        var banners = new[] { Emitters.Banner, SymbolEmitters.Banner, LayoutDescription.Banner, HPyFuncDescription.Banner, BoundaryDescription.Banner, VersionsDescription.Banner };
+        var banners = new[] { Emitters.Banner, SymbolEmitters.Banner, LayoutDescription.Banner, HPyFuncDescription.Banner, BoundaryDescription.Banner, VersionsDescription.Banner, MisuseDescription.Banner };
         var result = new Dictionary<string, string>();
         var files = RuntimeFolders.Select(f => Path.Combine(root, f)).Where(Directory.Exists)
             .SelectMany(d => Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories));

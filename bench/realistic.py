@@ -30,13 +30,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 OUT = os.path.join(ROOT, "out", "bench", "realistic")
 SOURCE = os.path.join(ROOT, "cext-samples", "solver", "solver.c")
-MODES = ("cpython", "hybrid", "universal", "debug")
-BUILD_OF = {"cpython": "cpython", "hybrid": "hybrid", "universal": "universal", "debug": "universal"}
+MODES = ("cpython", "hybrid", "universal", "debug", "trace")
+BUILD_OF = {"cpython": "cpython", "hybrid": "hybrid", "universal": "universal", "debug": "universal",
+            "trace": "universal"}
 WORKLOADS = ("build", "collect", "methods")
 
 sys.path.insert(0, HERE)
 from run import (VALGRIND_ENV, _TOTAL, child_env, print_syscall_table, say,  # noqa: E402
                  strace_run)  # (the microbenchmarks' runner)
+from cases import CHECKING_MODES  # noqa: E402
 
 
 # ---------------------------------------------------------------------------------------------
@@ -59,7 +61,8 @@ def load(mode, directory):
     paths = sorted(glob.glob(os.path.join(directory, "solver.hpy0*.so")))
     if not paths:
         raise ImportError("no solver.hpy0*.so in %s" % directory)
-    return hpyshim.load("solver", paths[0], mode="debug" if mode == "debug" else "universal")
+    # trace: the universal binary in trace mode (every context call counted, a sample timed)
+    return hpyshim.load("solver", paths[0], mode="universal" if mode == "hybrid" else mode)
 
 
 def workloads(solver, scale):
@@ -157,16 +160,20 @@ def ir_of(path):
 
 
 def table(title, results, modes, unit, digits):
+    # every mode against CPython ABI mode; the checking modes also against universal mode
+    pairs = [(m, "cpython") for m in modes if m != "cpython"]
+    pairs += [(m, "universal") for m in modes if m in CHECKING_MODES and "universal" in modes]
     say(title)
     say("| workload | " + " | ".join("%s %s" % (m, unit) for m in modes) + " | "
-        + " | ".join("%s / cpython" % m for m in modes if m != "cpython") + " |")
-    say("| --- |" + " ---: |" * (2 * len(modes) - 1))
+        + " | ".join("%s / %s" % p for p in pairs) + " |")
+    say("| --- |" + " ---: |" * (len(modes) + len(pairs)))
     for w in WORKLOADS:
         row = [results[m].get(w) for m in modes]
-        ref = results["cpython"].get(w) if "cpython" in results else None
         cells = ["%.*f" % (digits, v) if v is not None else "-" for v in row]
-        ratios = ["%.3f" % (results[m][w] / ref) if ref and results[m].get(w) else "-"
-                  for m in modes if m != "cpython"]
+        ratios = []
+        for m, r in pairs:
+            ref = results[r].get(w) if r in results else None
+            ratios.append("%.3f" % (results[m][w] / ref) if ref and results[m].get(w) else "-")
         say("| %s | %s | %s |" % (w, " | ".join(cells), " | ".join(ratios)))
     say()
 

@@ -157,22 +157,26 @@ def fmt_num(v, digits=1):
 def print_table(title, unit, names, available, results, ref, note, digits=1):
     """results[mode][case] -> number. Prints the table and returns its rows for the CSV."""
     ratio_modes = [m for m in available if ref and m != ref]
-    header = ["case"] + ["%s %s" % (m, unit) for m in available] + ["%s/%s" % (m, ref) for m in ratio_modes]
+    # (mode, reference) pairs: every mode against the reference, and the checking modes also
+    # against universal mode (the same binary without the checks)
+    pairs = [(m, ref) for m in ratio_modes]
+    pairs += [(m, "universal") for m in available if m in cases.CHECKING_MODES and "universal" in available]
+    header = ["case"] + ["%s %s" % (m, unit) for m in available] + ["%s/%s" % p for p in pairs]
     rows = []
     for name in names:
         row = [name]
         row += [fmt_num(results[m].get(name), digits) for m in available]
-        for m in ratio_modes:
-            a, b = results[m].get(name), results[ref].get(name)
+        for m, r in pairs:
+            a, b = results[m].get(name), results[r].get(name)
             row.append("%.2f" % (a / b) if a and b else "-")
         rows.append(row)
 
     def mean_row(label, subset):
         row = [label]
         row += [fmt_num(geomean([results[m].get(n) for n in subset]), digits) for m in available]
-        for m in ratio_modes:
-            g = geomean([results[m][n] / results[ref][n] for n in subset
-                         if results[m].get(n) and results[ref].get(n)])
+        for m, r in pairs:
+            g = geomean([results[m][n] / results[r][n] for n in subset
+                         if results[m].get(n) and results[r].get(n)])
             row.append("%.2f" % g if g else "-")
         return row
 

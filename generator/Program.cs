@@ -38,6 +38,7 @@ public static class Program
         var layout = LayoutDescription.Parse(Path.Combine(root, "api", "cpython_layout.api"));
         var boundary = BoundaryDescription.Parse(Path.Combine(root, "api", "boundary.api"));
         var versions = VersionsDescription.Parse(Path.Combine(root, "api", "cpython_versions.api"));
+        var misuse = MisuseDescription.Parse(Path.Combine(root, "api", "debug_misuse.api"));
         var signatures = HPyFuncDescription.Parse(Path.Combine(root, "api", "hpyfunc.api"));
         var slots = HPyFuncDescription.ParseSlots(Path.Combine(root, "api", "hpyfunc.api"));
         var trampolines = HPyFuncDescription.ParseTrampolines(Path.Combine(root, "api", "hpyfunc.api"));
@@ -62,6 +63,8 @@ public static class Program
             ["native/runtime/members.gen.h"] = Emitters.MembersHeader(api),
             ["native/interop/boundary.gen.h"] = boundary.CHeader(),
             ["native/cpython/versions.gen.h"] = VersionsDescription.CHeader(versions),
+            ["native/debug/misuse.gen.h"] = MisuseDescription.CHeader(misuse),
+            ["Shim/Debug/Generated/Misuse.g.cs"] = MisuseDescription.CSharp(misuse),
             ["Shim/CPython/Generated/Versions.g.cs"] = VersionsDescription.CSharp(versions),
             ["Shim/Interop/Generated/NativeImports.g.cs"] = boundary.CSharp(),
             ["native/runtime/context.gen.c"] = Emitters.NativeTable(api),

@@ -249,10 +249,13 @@ def apt_install(b, packages):
 
 
 def ensure_test_packages(b):
-    """The Python packages the packaging tests' venvs install offline (pip, setuptools, wheel), and
+    """The Python packages the packaging tests' venvs install offline (pip, setuptools, wheel), pytest
+    (with what it needs on CPython 3.8 to 3.10) for the tests that run it (tests/pytest_deps.py), and
     the arm64 cross compiler and qemu that test the arm64 thunk encoder (Shim.Tests/ThunkTests.cs)."""
     missing = ["python3-%s-whl" % pkg for pkg in ("pip", "setuptools", "wheel")
                if not glob.glob("/usr/share/python-wheels/%s-*.whl" % pkg)]
+    missing += ["python3-%s" % pkg for pkg in ("pytest", "exceptiongroup", "tomli")
+                if not os.path.isdir("/usr/lib/python3/dist-packages/%s" % pkg)]
     if not shutil.which("aarch64-linux-gnu-gcc"):
         missing.append("gcc-aarch64-linux-gnu")
     if not shutil.which("qemu-aarch64"):

@@ -68,60 +68,45 @@ internal static unsafe class DebugContext
         }
         catch (Exception)
         {
-            fixed (byte* message = "HPy debug mode: out of memory for debug handles\0"u8) Py.Py_FatalError(message);
+            fixed (byte* message = "HPy debug mode: out of memory for debug handles\0"u8) FatalOutput.Fatal(message);
         }
     }
 
-    // The MISUSE_* kinds of debug.h, by value; the titles are indexed by them.
-    const int NotAHandleKind = 1, BuilderKind = 6, WrongContextKind = 7;
-    static readonly string[] Kinds =
-    [
-        "Invalid usage of already closed handle",
-        "Invalid handle: not a handle of the debug context",
-        "Invalid usage of a context constant: closed",
-        "Invalid usage of an argument handle: closed by the callee, but the caller owns it",
-        "Invalid handle returned: a context constant returned without HPy_Dup",
-        "Invalid handle returned: an argument handle returned without HPy_Dup",
-        "Invalid usage of already closed builder",
-    ];
 
     /// <summary>A misused handle: the on_invalid_handle hook if one is set (and the program goes
     /// on), else a diagnosis on stderr and a fatal error, as HPy_FatalError.</summary>
     [UnmanagedCallersOnly]
     static void Invalid(debug_handle* h, int member, int argument, int kind, debug_handle* here, void** stack, int depth)
     {
-        string title = kind >= 0 && kind < Kinds.Length ? Kinds[kind] : "Invalid handle";
+        string title = Misuse.Title(kind);
         string where = WhereNow(here, stack, depth);
         try
         {
-            if (kind == WrongContextKind)
+            if (kind == Misuse.WrongContext)
             {
                 // Not hookable, as in HPy: nothing sensible can go on with a dead context.
-                Console.Error.Write("Error: Wrong HPy Context!\n" +
+                FatalOutput.Write($"{title}\n" +
                     $"HPy debug mode: {MemberName(member) ?? "a context call"} was called with the context " +
                     $"0x{(nint)h:x}, which was valid only during an earlier (or outer) call of the extension: " +
                     "a context must not be kept in a global or a static and used later.\n" + where);
-                Console.Error.Flush();
-                fixed (byte* message = "Wrong HPy Context\0"u8) Py.Py_FatalError(message);
+                fixed (byte* message = "Wrong HPy Context\0"u8) FatalOutput.Fatal(message);
             }
-            nint hook = kind == BuilderKind ? onInvalidBuilder : onInvalidHandle;
+            nint hook = kind == Misuse.FinishedBuilder ? onInvalidBuilder : onInvalidHandle;
             if (hook != 0)
             {
-                CallHook(hook, kind == BuilderKind ? "on_invalid_builder_handle" : "on_invalid_handle");
+                CallHook(hook, kind == Misuse.FinishedBuilder ? "on_invalid_builder_handle" : "on_invalid_handle");
                 return;
             }
-            if (kind == BuilderKind)
+            if (kind == Misuse.FinishedBuilder)
             {
                 string name = MemberName(member) ?? "a builder call";
                 // The family's own Build/Cancel: "HPyListBuilder_Set" finished by HPyListBuilder_Build/Cancel.
                 string after = name.Contains('_') ? name[..name.IndexOf('_')] + "_Build/Cancel" : "its Build/Cancel";
-                Console.Error.Write($"HPy debug mode: {title}: {name} was given " +
+                FatalOutput.Write($"HPy debug mode: {title}: {name} was given " +
                     $"the builder 0x{(nint)h:x} after {after}\n" + where);
-                Console.Error.Flush();
-                fixed (byte* message = "Invalid usage of already closed builder\0"u8) Py.Py_FatalError(message);
+                fixed (byte* message = "Invalid usage of already closed builder\0"u8) FatalOutput.Fatal(message);
             }
-            Console.Error.Write(Diagnosis(h, member, argument, kind, title) + where);
-            Console.Error.Flush();
+            FatalOutput.Write(Diagnosis(h, member, argument, kind, title) + where);
         }
         catch (Exception)
         {
@@ -129,7 +114,7 @@ internal static unsafe class DebugContext
         }
         // HPy's words for every misused handle (tools and tests look for them); the diagnosis
         // above says which misuse it was.
-        fixed (byte* message = "Invalid usage of already closed handle\0"u8) Py.Py_FatalError(message);
+        fixed (byte* message = "Invalid usage of already closed handle\0"u8) FatalOutput.Fatal(message);
     }
 
     /// <summary>"  misused while Python ran: f.py:3" and "  by the call at: ext.so!fn+0x1c": the
@@ -176,7 +161,7 @@ internal static unsafe class DebugContext
         string what = argument > 0 ? $"argument {argument} of {where}" : $"the result returned to {where}";
         sb.AppendLine($"HPy debug mode: {title}");
         sb.AppendLine($"  handle 0x{(nint)h:x}, {what}");
-        if (kind == NotAHandleKind)
+        if (kind == Misuse.NotAHandle)
         {
             sb.AppendLine("  the value is not a debug handle: a universal handle, a handle from another context, or garbage");
             return sb.ToString();

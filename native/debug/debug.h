@@ -23,17 +23,7 @@ enum {
     DH_BORROWED = 2,   /* an argument a trampoline lent to the extension: closing it is an error */
 };
 
-/* What a report is about (the `kind` of debug_invalid_fn; DebugContext.cs has their titles). */
-enum {
-    MISUSE_CLOSED = 0,           /* a closed handle used */
-    MISUSE_NOT_A_HANDLE = 1,     /* not a debug handle */
-    MISUSE_CLOSED_CONSTANT = 2,  /* a context constant closed */
-    MISUSE_CLOSED_LOAN = 3,      /* an argument closed by the function it was lent to */
-    MISUSE_RETURNED_CONSTANT = 4,
-    MISUSE_RETURNED_LOAN = 5,
-    MISUSE_FINISHED_BUILDER = 6, /* a built or cancelled builder used again */
-    MISUSE_WRONG_CONTEXT = 7,    /* a context used outside its call */
-};
+#include "debug/misuse.gen.h"   /* MISUSE_*: the kinds of report (api/debug_misuse.api) */
 
 typedef struct debug_handle {
     struct debug_handle *prev, *next;

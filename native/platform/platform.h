@@ -52,7 +52,9 @@ int platform_on_fork_child(void (*child)(void));
  * passes the fault on to the handler it replaced. 0 when installed. */
 int platform_on_fault(void (*handler)(void *address));
 
-/* From a fault handler: text to stderr, and abort without running handlers. */
+/* From a fault handler (and for every fatal report): text to stderr, and to the report fd when that
+ * is another file (shim_set_report_fd: the stderr a test runner had before it captured fd 2);
+ * abort without running handlers. */
 void platform_say(const char *text);
 void platform_abort(void);
 
