@@ -421,8 +421,10 @@ def print_syscall_table(title, names, modes, per_op, unit="op"):
     say()
     say(title)
     header = ["case"] + ["%s calls/%s" % (m, unit) for m in modes]
-    rows = [[n] + ["%.3f" % sum(per_op[m][n].values()) if n in per_op[m] else "-" for m in modes]
-            for n in names]
+    def total(calls):
+        t = sum(calls.values())
+        return "%.3f" % (t if abs(t) >= 0.0005 else 0.0)   # no "-0.000" from a stray call of start-up
+    rows = [[n] + [total(per_op[m][n]) if n in per_op[m] else "-" for m in modes] for n in names]
     widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
     say("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(header, widths))))
     say("  ".join("-" * w for w in widths))
