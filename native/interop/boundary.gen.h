@@ -35,6 +35,8 @@ int shim_thunks_active(const char **reason);
 HPyContext *shim_debug_context(HPyContext *uctx, debug_arena *arena);
 int64_t shim_debug_handles(int32_t which, uint64_t generation, debug_handle **out, int64_t capacity);
 int shim_debug_force_close(debug_handle *h);
+
+/* debug/debug_calls.c */
 PyObject *shim_debug_call_create(HPyContext *dctx, void *impl, PyObject *spec);
 int shim_debug_call_exec(HPyContext *dctx, void *impl, PyObject *module);
 

@@ -76,11 +76,11 @@ internal static unsafe class NativeImports
     [DllImport(Library)]
     public static extern int shim_debug_force_close(debug_handle* h);
 
-    /// <summary>native/debug/debug.c</summary>
+    /// <summary>native/debug/debug_calls.c</summary>
     [DllImport(Library)]
     public static extern nint shim_debug_call_create(HPyContext* dctx, void* impl, nint spec);
 
-    /// <summary>native/debug/debug.c</summary>
+    /// <summary>native/debug/debug_calls.c</summary>
     [DllImport(Library)]
     public static extern int shim_debug_call_exec(HPyContext* dctx, void* impl, nint module);
 
