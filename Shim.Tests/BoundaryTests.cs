@@ -50,20 +50,13 @@ public class BoundaryTests
     [Fact]
     public void TheDescriptionRejectsATypeWithoutACSharpSpelling()
     {
-        string dir = Path.Combine(Path.GetTempPath(), $"hpyshim-boundary-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        try
-        {
-            string api = Path.Combine(dir, "boundary.api");
-            File.WriteAllText(api, "type int = int\nfn a.c: int shim_f(long x)\n");
-            var e = Assert.Throws<FormatException>(() => BoundaryDescription.Parse(api));
-            Assert.Contains("'long'", e.Message);
-            Assert.Contains("boundary.api:2", e.Message);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        using var temp = new TempDir("boundary");
+        string dir = temp.Path;
+        string api = Path.Combine(dir, "boundary.api");
+        File.WriteAllText(api, "type int = int\nfn a.c: int shim_f(long x)\n");
+        var e = Assert.Throws<FormatException>(() => BoundaryDescription.Parse(api));
+        Assert.Contains("'long'", e.Message);
+        Assert.Contains("boundary.api:2", e.Message);
     }
 
     [Fact]
@@ -121,18 +114,11 @@ public class BoundaryTests
     [InlineData("export A.B: long hpyshim_f(void)\n", "'long'")]
     public void TheDescriptionRejectsMalformedExportsAndMethods(string text, string message)
     {
-        string dir = Path.Combine(Path.GetTempPath(), $"hpyshim-boundary-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        try
-        {
-            string api = Path.Combine(dir, "boundary.api");
-            File.WriteAllText(api, "type int = int\n" + text.Replace("method A.B: f(x: float)", "#: doc\nmethod A.B: f(x: float)"));
-            var e = Assert.Throws<FormatException>(() => BoundaryDescription.Parse(api));
-            Assert.Contains(message, e.Message);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        using var temp = new TempDir("boundary");
+        string dir = temp.Path;
+        string api = Path.Combine(dir, "boundary.api");
+        File.WriteAllText(api, "type int = int\n" + text.Replace("method A.B: f(x: float)", "#: doc\nmethod A.B: f(x: float)"));
+        var e = Assert.Throws<FormatException>(() => BoundaryDescription.Parse(api));
+        Assert.Contains(message, e.Message);
     }
 }

@@ -16,7 +16,8 @@ public class RecipeTests
     /// <summary>A copy of what the generator reads and the data plane's build compiles.</summary>
     sealed class Sandbox : IDisposable
     {
-        public readonly string Root = Path.Combine(Path.GetTempPath(), $"hpyshim-recipe-{Guid.NewGuid():N}");
+        readonly TempDir temp = new("recipe");
+        public string Root => temp.Path;
 
         public Sandbox()
         {
@@ -70,10 +71,7 @@ public class RecipeTests
             return Repo.Run("gcc", new[] { "-shared", "-Wl,--no-undefined", "-o", Path.Combine(objects, "native.so") }.Concat(list));
         }
 
-        public void Dispose()
-        {
-            try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
-        }
+        public void Dispose() => temp.Dispose();
     }
 
     static void Builds(Repo.Result result) => Assert.True(result.ExitCode == 0, result.ToString());
