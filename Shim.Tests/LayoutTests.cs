@@ -33,15 +33,14 @@ public class LayoutTests
                 c.AppendLine($"    printf(\"{cname} {f.Name} %zu\\n\", offsetof({cname}, {f.Name}));");
         }
         c.AppendLine("    return 0;\n}");
-        string dir = Path.Combine(Path.GetTempPath(), $"hpyshim-layout-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
+        using var temp = new TempDir("layout");
+        string dir = temp.Path;
         string source = Path.Combine(dir, "layout.c"), exe = Path.Combine(dir, "layout");
         File.WriteAllText(source, c.ToString());
         var include = header == "python" ? PythonInclude() : Repo.Include;
         Repo.CompileC(exe, "-I", include, "-I", Path.Combine(Repo.Root, "native"), source);
         var run = Repo.Run(exe, []);
         Assert.Equal(0, run.ExitCode);
-        Directory.Delete(dir, recursive: true);
         return run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => l.Split(' ')).ToDictionary(p => p[0] + " " + p[1], p => long.Parse(p[2]));
     }
