@@ -4,7 +4,8 @@
 # (bench/realistic.py: time, or instructions with --callgrind; --quick makes both shorter).
 #   --all       time and instructions both: the timed run (microbenchmarks, system calls,
 #               start-up), then the same under callgrind, then the realistic workloads timed and
-#               under callgrind; ends with bench/summary.py (out/bench/summary.json and .md)
+#               under callgrind; ends with bench/summary.py --docs (out/bench/summary.json and
+#               .md, and the tables of docs/performance.md with their data, docs/performance.json)
 #   --with-hpy  first build HPy 0.9's own runtime if it is not built (bench/hpy_runtime.py; the
 #               sources from $HPYSHIM_HPY_SOURCE or a clone), so that every table has its column
 # Every child process runs with PYTHONHASHSEED=0 (bench/run.py child_env).
@@ -26,7 +27,7 @@ if [ $all = 1 ]; then
     "$PY" bench/run.py --callgrind --no-build "$@"
     "$PY" bench/realistic.py --no-strace
     "$PY" bench/realistic.py --callgrind
-    exec "$PY" bench/summary.py
+    exec "$PY" bench/summary.py --docs
 fi
 "$PY" bench/run.py "$@"
 realistic=()

@@ -2,7 +2,11 @@
 tables of docs/performance.md), from what bench/run.py, bench/realistic.py and bench/startup.py
 wrote into out/bench. A figure that no run produced is left out ("-").
 
-    python bench/summary.py
+    python bench/summary.py [--docs]
+
+With --docs (what `./build.sh bench --all` runs last) the figures also become docs/performance.json
+and the block of tables in docs/performance.md, rendered from it: the docs' tables are never typed
+by hand, and tests/python/test_bench_summary.py fails when the two disagree.
 """
 
 import csv
@@ -93,27 +97,76 @@ def startup_table(s):
     return lines
 
 
-def main():
+DOCS = os.path.join(ROOT, "docs", "performance.md")
+DOCS_DATA = os.path.join(ROOT, "docs", "performance.json")
+BEGIN = "<!-- tables written by bench/summary.py from docs/performance.json: do not edit -->"
+END = "<!-- end of the tables written by bench/summary.py -->"
+
+
+def collect():
+    """Every figure the last runs left in out/bench."""
     ir, ns = read_csv("callgrind.csv", "ir_per_op"), read_csv("results.csv", "ns_per_op")
-    real_ir, real_ms = read_json("realistic", "callgrind.json"), read_json("realistic", "times.json")
-    start = read_json("startup.json")
-    summary = {"microbenchmarks": {"ir_per_op": ir, "ns_per_op": ns},
-               "realistic": {"callgrind": real_ir, "times": real_ms}, "startup": start,
-               "python": sys.version.split()[0], "pythonhashseed": 0}
+    return {"microbenchmarks": {"ir_per_op": ir, "ns_per_op": ns},
+            "realistic": {"callgrind": read_json("realistic", "callgrind.json"),
+                          "times": read_json("realistic", "times.json")},
+            "startup": read_json("startup.json"),
+            "python": sys.version.split()[0], "pythonhashseed": 0}
+
+
+def render(summary, level="##"):
+    """The tables, as markdown, from a summary (collect()'s, or docs/performance.json's)."""
+    micro, real = summary["microbenchmarks"], summary["realistic"]
+    real_ir, real_ms = real["callgrind"], real["times"]
+    md = ["%s Microbenchmarks (instructions per op under callgrind; time per op)" % level, ""]
+    md += micro_table(micro["ir_per_op"], micro["ns_per_op"])
+    md += ["", "%s The realistic workloads (solver; instructions at scale %s, time at scale %s)"
+           % (level, (real_ir or {}).get("scale", "-"), (real_ms or {}).get("scale", "-")), ""]
+    md += realistic_table(real_ir, real_ms)
+    md += ["", "%s Start-up (medians of fresh processes)" % level, ""] + startup_table(summary["startup"])
+    return "\n".join(md) + "\n"
+
+
+def docs_block(summary):
+    return "%s\n\n%s\n%s" % (BEGIN, render(summary, "###"), END)
+
+
+def docs_with(text, summary):
+    """docs/performance.md's text with its block of tables rendered from `summary`."""
+    start, end = text.find(BEGIN), text.find(END)
+    if start < 0 or end < start:
+        raise SystemExit("docs/performance.md has no block between %r and %r" % (BEGIN, END))
+    return text[:start] + docs_block(summary) + text[end + len(END):]
+
+
+def docs_are_fresh():
+    """True when docs/performance.md's tables are what docs/performance.json renders to."""
+    with open(DOCS_DATA) as f:
+        summary = json.load(f)
+    with open(DOCS) as f:
+        text = f.read()
+    return docs_with(text, summary) == text
+
+
+def main():
+    summary = collect()
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, "summary.json"), "w") as f:
-        json.dump(summary, f, indent=1)
-    md = ["## Microbenchmarks (instructions per op under callgrind; time per op)", ""]
-    md += micro_table(ir, ns)
-    md += ["", "## The realistic workloads (solver; instructions at scale %s, time at scale %s)"
-           % ((real_ir or {}).get("scale", "-"), (real_ms or {}).get("scale", "-")), ""]
-    md += realistic_table(real_ir, real_ms)
-    md += ["", "## Start-up (medians of fresh processes)", ""] + startup_table(start)
-    text = "\n".join(md) + "\n"
+        json.dump(summary, f, indent=1, sort_keys=True)
+    text = render(summary)
     with open(os.path.join(OUT, "summary.md"), "w") as f:
         f.write(text)
     print(text)
     print("wrote %s and summary.md" % os.path.relpath(os.path.join(OUT, "summary.json"), ROOT))
+    if "--docs" in sys.argv[1:]:
+        # a complete run (bench --all): its figures become the docs' tables and their data
+        with open(DOCS) as f:
+            docs = f.read()
+        with open(DOCS_DATA, "w") as f:
+            json.dump(summary, f, indent=1, sort_keys=True)
+            f.write("\n")
+        with open(DOCS, "w") as f:
+            f.write(docs_with(docs, summary))
+        print("wrote docs/performance.md's tables and docs/performance.json")
     return 0
 
 
