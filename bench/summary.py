@@ -151,7 +151,7 @@ def main():
     summary = collect()
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, "summary.json"), "w") as f:
-        json.dump(summary, f, indent=1, sort_keys=True)
+        json.dump(summary, f, indent=1)
     text = render(summary)
     with open(os.path.join(OUT, "summary.md"), "w") as f:
         f.write(text)
@@ -162,7 +162,7 @@ def main():
         with open(DOCS) as f:
             docs = f.read()
         with open(DOCS_DATA, "w") as f:
-            json.dump(summary, f, indent=1, sort_keys=True)
+            json.dump(summary, f, indent=1)
             f.write("\n")
         with open(DOCS, "w") as f:
             f.write(docs_with(docs, summary))
