@@ -29,6 +29,7 @@ ROOT = os.path.dirname(HERE)
 
 MODES = ("capi", "cpython", "universal", "debug", "trace")
 HPY_MODES = ("universal", "debug", "trace")
+CHECKING_MODES = ("debug", "trace")   # the universal binary with a checking context
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,12 +1,16 @@
 """The realistic benchmark: cext-samples/solver, an extension written like a real one (GC'd types
 holding objects in HPyFields, number protocol and rich comparison creating objects, tuple
-builders, types in HPyGlobals checked with HPy_TypeCheck, HPyArg_Parse), the same source built
-for the CPython ABI, as a hybrid binary and as a universal binary.
+builders, types in HPyGlobals checked with HPy_TypeCheck, HPyArg_Parse, names and strengths passed
+as str or bytes and read through the char* getters), the same source built for the CPython ABI, as
+a hybrid binary and as a universal binary, the universal one also loaded in debug mode.
 
     python bench/realistic.py [--rounds R] [--scale S] [--callgrind] [--mode M ...]
 
 Workloads, each timed in a fresh process per mode, modes interleaved per round (best of R):
-  build    Python operators build ~100k live objects (S=1): constraints e = x*2 + y*3 + 1 <= z
+  build    Python operators build ~100k live objects (S=1): 2000 variables named by str or bytes
+           (HPyUnicode_AsUTF8AndSize, HPyBytes_AsString), 15000 constraints x*2 + y*3 + 1 <= z with a
+           strength given by name (c | "strong", or Constraint(e, "<=", "strong"): one or two
+           HPyUnicode_AsUTF8AndSize each)
   collect  gc.collect() over that graph (every object traversed)
   methods  a solver-style loop: update_variables, total_violation, per-object method calls
 With --callgrind, instructions per workload under valgrind instead: the difference between runs
@@ -17,6 +21,7 @@ import argparse
 import gc
 import glob
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -25,11 +30,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 OUT = os.path.join(ROOT, "out", "bench", "realistic")
 SOURCE = os.path.join(ROOT, "cext-samples", "solver", "solver.c")
-MODES = ("cpython", "hybrid", "universal")
+MODES = ("cpython", "hybrid", "universal", "debug", "trace")
+BUILD_OF = {"cpython": "cpython", "hybrid": "hybrid", "universal": "universal", "debug": "universal",
+            "trace": "universal"}
 WORKLOADS = ("build", "collect", "methods")
 
 sys.path.insert(0, HERE)
-from run import VALGRIND_ENV, _TOTAL, child_env, say  # noqa: E402  (the microbenchmarks' runner)
+from run import (VALGRIND_ENV, _TOTAL, child_env, print_syscall_table, say,  # noqa: E402
+                 strace_run)  # (the microbenchmarks' runner)
+from cases import CHECKING_MODES  # noqa: E402
 
 
 # ---------------------------------------------------------------------------------------------
@@ -52,7 +61,8 @@ def load(mode, directory):
     paths = sorted(glob.glob(os.path.join(directory, "solver.hpy0*.so")))
     if not paths:
         raise ImportError("no solver.hpy0*.so in %s" % directory)
-    return hpyshim.load("solver", paths[0])
+    # trace: the universal binary in trace mode (every context call counted, a sample timed)
+    return hpyshim.load("solver", paths[0], mode="universal" if mode == "hybrid" else mode)
 
 
 def workloads(solver, scale):
@@ -60,12 +70,16 @@ def workloads(solver, scale):
     state = {}
 
     def build():
-        V = solver.Variable
-        xs = [V("v%d" % i, float(i % 7)) for i in range(nvars)]
+        V, C = solver.Variable, solver.Constraint
+        strengths = ("required", "strong", "medium", "weak")
+        xs = [V("v%d" % i if i % 2 else b"v%d" % i, float(i % 7)) for i in range(nvars)]
         cons = []
         for i in range(ncons):
             x, y, z = xs[i % nvars], xs[(i * 7 + 1) % nvars], xs[(i * 13 + 2) % nvars]
-            cons.append(x * 2.0 + y * 3.0 + 1.0 <= z)
+            if i % 3:
+                cons.append((x * 2.0 + y * 3.0 + 1.0 <= z) | strengths[i % 4])
+            else:
+                cons.append(C(x * 2.0 + y * 3.0 + 1.0 - z, "<=", strengths[i % 4]))
         state["vars"], state["cons"] = xs, cons
 
     def collect():
@@ -114,7 +128,7 @@ def build(mode):
     os.makedirs(d, exist_ok=True)
     for f in glob.glob(os.path.join(d, "solver*")):
         os.remove(f)
-    abi = {"cpython": "cpython", "hybrid": "hybrid", "universal": "universal"}[mode]
+    abi = mode
     p = subprocess.run([sys.executable, "-m", "hpyshim", "build", "solver", SOURCE, "--abi", abi, "-o", d],
                        env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
     if p.returncode != 0:
@@ -122,8 +136,12 @@ def build(mode):
     return d
 
 
+def child_command(mode, d, upto, scale):
+    return [sys.executable, os.path.abspath(__file__), "--child", mode, d, upto, str(scale)]
+
+
 def run_child(mode, d, upto, scale, timed, valgrind_out=None):
-    cmd = [sys.executable, os.path.abspath(__file__), "--child", mode, d, upto, str(scale)]
+    cmd = child_command(mode, d, upto, scale)
     env = child_env()
     if timed:
         cmd.append("--timed")
@@ -142,18 +160,53 @@ def ir_of(path):
 
 
 def table(title, results, modes, unit, digits):
+    # every mode against CPython ABI mode; the checking modes also against universal mode
+    pairs = [(m, "cpython") for m in modes if m != "cpython"]
+    pairs += [(m, "universal") for m in modes if m in CHECKING_MODES and "universal" in modes]
     say(title)
     say("| workload | " + " | ".join("%s %s" % (m, unit) for m in modes) + " | "
-        + " | ".join("%s / cpython" % m for m in modes if m != "cpython") + " |")
-    say("| --- |" + " ---: |" * (2 * len(modes) - 1))
+        + " | ".join("%s / %s" % p for p in pairs) + " |")
+    say("| --- |" + " ---: |" * (len(modes) + len(pairs)))
     for w in WORKLOADS:
         row = [results[m].get(w) for m in modes]
-        ref = results["cpython"].get(w) if "cpython" in results else None
         cells = ["%.*f" % (digits, v) if v is not None else "-" for v in row]
-        ratios = ["%.3f" % (results[m][w] / ref) if ref and results[m].get(w) else "-"
-                  for m in modes if m != "cpython"]
+        ratios = []
+        for m, r in pairs:
+            ref = results[r].get(w) if r in results else None
+            ratios.append("%.3f" % (results[m][w] / ref) if ref and results[m].get(w) else "-")
         say("| %s | %s | %s |" % (w, " | ".join(cells), " | ".join(ratios)))
     say()
+
+
+def syscalls(modes, dirs, scale):
+    """System calls per workload run (strace -f -c): the difference between runs that stop before
+    and after each workload, as for the instruction counts."""
+    if not shutil.which("strace"):
+        say("strace is not installed (it is a Debian package: strace; ./build.sh bench installs it)")
+        return
+    per_run = {m: {} for m in modes}
+    for m in modes:
+        counts = {}
+        for upto in ("none", "build", "collect", "methods"):
+            out = os.path.join(OUT, "strace", "%s.%s.txt" % (m, upto))
+            counts[upto] = strace_run(child_command(m, dirs[m], upto, scale), out, child_env())
+
+        def minus(b, a):
+            return {k: b.get(k, 0) - a.get(k, 0) for k in set(a) | set(b)}
+        per_run[m] = {"build": minus(counts["build"], counts["none"]),
+                      "collect": minus(counts["collect"], counts["build"]),
+                      "methods": minus(counts["methods"], counts["build"])}
+    print_syscall_table("System calls per workload run (strace -f -c, scale %.2f: the build workload makes "
+                        "%d char* copies in debug mode):" % (scale, char_pointers(scale)),
+                        list(WORKLOADS), modes, per_run, unit="run")
+    say()
+
+
+def char_pointers(scale):
+    """The char* the build workload asks for: a name per variable, one strength per constraint
+    built with |, an operator and a strength per constraint built with Constraint()."""
+    ncons = int(15000 * scale)
+    return 2000 + ncons + len(range(0, ncons, 3))
 
 
 def main(argv=None):
@@ -164,6 +217,8 @@ def main(argv=None):
     p.add_argument("--scale", type=float, default=1.0, help="graph size (1.0: ~100k live objects)")
     p.add_argument("--mode", action="append", choices=MODES, default=[])
     p.add_argument("--callgrind", action="store_true", help="instructions under valgrind instead of time")
+    p.add_argument("--no-strace", action="store_true", help="leave the system call counts out")
+    p.add_argument("--strace", action="store_true", help="only the system call counts")
     ns = p.parse_args(argv)
     if ns.child:
         mode, d, upto, scale = ns.child
@@ -172,7 +227,11 @@ def main(argv=None):
 
     modes = [m for m in MODES if not ns.mode or m in ns.mode]
     say("== realistic benchmark (cext-samples/solver), %s" % sys.version.split()[0])
-    dirs = {m: build(m) for m in modes}
+    built = {}
+    for m in modes:
+        if BUILD_OF[m] not in built:
+            built[BUILD_OF[m]] = build(BUILD_OF[m])
+    dirs = {m: built[BUILD_OF[m]] for m in modes}
     if ns.callgrind:
         scale = min(ns.scale, 0.2)   # valgrind is ~50x slower; the ratios do not depend on size
         results = {m: {} for m in modes}
@@ -191,6 +250,9 @@ def main(argv=None):
         table("Instructions per workload (callgrind, scale %.2f; ratio to CPython ABI mode):" % scale,
               results, modes, "Ir", 0)
         return 0
+    if ns.strace:
+        syscalls(modes, dirs, ns.scale)
+        return 0
     best = {m: {} for m in modes}
     import json
     for r in range(ns.rounds):
@@ -203,6 +265,8 @@ def main(argv=None):
                 best[m][w] = min(best[m].get(w, t * 1000.0), t * 1000.0)
     table("Time per workload in ms (best of %d rounds, one process per mode and round; ratio to "
           "CPython ABI mode):" % ns.rounds, best, modes, "ms", 1)
+    if not ns.no_strace:
+        syscalls(modes, dirs, ns.scale)
     return 0
 
 

@@ -157,22 +157,26 @@ def fmt_num(v, digits=1):
 def print_table(title, unit, names, available, results, ref, note, digits=1):
     """results[mode][case] -> number. Prints the table and returns its rows for the CSV."""
     ratio_modes = [m for m in available if ref and m != ref]
-    header = ["case"] + ["%s %s" % (m, unit) for m in available] + ["%s/%s" % (m, ref) for m in ratio_modes]
+    # (mode, reference) pairs: every mode against the reference, and the checking modes also
+    # against universal mode (the same binary without the checks)
+    pairs = [(m, ref) for m in ratio_modes]
+    pairs += [(m, "universal") for m in available if m in cases.CHECKING_MODES and "universal" in available]
+    header = ["case"] + ["%s %s" % (m, unit) for m in available] + ["%s/%s" % p for p in pairs]
     rows = []
     for name in names:
         row = [name]
         row += [fmt_num(results[m].get(name), digits) for m in available]
-        for m in ratio_modes:
-            a, b = results[m].get(name), results[ref].get(name)
+        for m, r in pairs:
+            a, b = results[m].get(name), results[r].get(name)
             row.append("%.2f" % (a / b) if a and b else "-")
         rows.append(row)
 
     def mean_row(label, subset):
         row = [label]
         row += [fmt_num(geomean([results[m].get(n) for n in subset]), digits) for m in available]
-        for m in ratio_modes:
-            g = geomean([results[m][n] / results[ref][n] for n in subset
-                         if results[m].get(n) and results[ref].get(n)])
+        for m, r in pairs:
+            g = geomean([results[m][n] / results[r][n] for n in subset
+                         if results[m].get(n) and results[r].get(n)])
             row.append("%.2f" % g if g else "-")
         return row
 
@@ -378,6 +382,114 @@ def run_callgrind(ns, modes):
 
 
 # ---------------------------------------------------------------------------------------------
+# System calls (strace)
+
+STRACE_N1, STRACE_N2 = 1000, 6000  # the 1000-element loops get N/100: 10 and 60
+
+
+def parse_strace(path):
+    """{syscall: calls} from the summary `strace -c -o PATH` writes."""
+    counts = {}
+    with open(path) as f:
+        for line in f:
+            fields = line.split()
+            # "% time  seconds  usecs/call  calls  [errors]  syscall"
+            if len(fields) in (5, 6) and fields[-1] != "total" and fields[3].isdigit():
+                counts[fields[-1]] = counts.get(fields[-1], 0) + int(fields[3])
+    return counts
+
+
+def strace_run(cmd, outfile, env):
+    """The system calls of `cmd` (and its threads and children), {syscall: calls}."""
+    os.makedirs(os.path.dirname(outfile), exist_ok=True)
+    p = subprocess.run(["strace", "-f", "-c", "-o", outfile] + cmd, env=env, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, universal_newlines=True)
+    if p.returncode != 0:
+        raise RuntimeError("strace run failed (exit %d): %s" % (p.returncode, _last_lines(p.stderr, 4)))
+    return parse_strace(outfile)
+
+
+def syscalls_per_op(a, b, n_a, n_b):
+    """{syscall: calls per op} from two runs of n_a and n_b ops (start-up cancels out)."""
+    return {k: (b.get(k, 0) - a.get(k, 0)) / float(n_b - n_a) for k in set(a) | set(b)}
+
+
+def print_syscall_table(title, names, modes, per_op, unit="op"):
+    """per_op[mode][name] -> {syscall: calls per op}: the total per mode, then what makes it."""
+    say()
+    say(title)
+    header = ["case"] + ["%s calls/%s" % (m, unit) for m in modes]
+    rows = [[n] + ["%.3f" % sum(per_op[m][n].values()) if n in per_op[m] else "-" for m in modes]
+            for n in names]
+    widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
+    say("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(header, widths))))
+    say("  ".join("-" * w for w in widths))
+    for r in rows:
+        say("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))
+    details = []
+    for m in modes:
+        for n in names:
+            calls = per_op[m].get(n, {})
+            top = sorted(((v, k) for k, v in calls.items() if v >= 0.005), reverse=True)[:4]
+            if top:
+                details.append("  %s %s: %s" % (m, n, ", ".join("%s %.3f" % (k, v) for v, k in top)))
+    if details:
+        say("where there are any (calls per %s):" % unit)
+        for d in details:
+            say(d)
+
+
+def run_strace(ns, modes, names=None):
+    """System calls per op of each case in each mode: strace -f -c over two run lengths."""
+    if not shutil.which("strace"):
+        say("strace is not installed (it is a Debian package: strace; ./build.sh bench installs it)")
+        return 1
+    names = names or ns.case or list(cases.CASES)
+    n1, n2 = ns.strace_n
+    jobs = []
+    for mode in modes:
+        for name in names:
+            div = cases.CASES[name][2]
+            a, b = max(1, n1 // div), max(2, n2 // div)
+            jobs.append((mode, name, a, b if b > a else a + 1))
+    say("== system calls: %s; %d cases x %d modes under strace -f -c, two runs each (N1=%d, N2=%d; "
+        "/100 for the 1000-element loops)" % (interpreter_line(), len(names), len(modes), n1, n2))
+
+    def one(job):
+        mode, name, a, b = job
+        counts = []
+        for n in (a, b):
+            cmd = [sys.executable, CASES_PY, "--mode", mode, "--dir", mode_dir(mode),
+                   "--callgrind-case", name, "--n", str(n)]
+            counts.append(strace_run(cmd, os.path.join(OUT, "strace", "%s.%s.%d.txt" % (mode, name, n)),
+                                     child_env()))
+        return syscalls_per_op(counts[0], counts[1], a, b)
+
+    per_op = {m: {} for m in modes}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=ns.jobs) as pool:
+        futures = {pool.submit(one, job): job for job in jobs}
+        for fut in concurrent.futures.as_completed(futures):
+            mode, name, _, _ = futures[fut]
+            try:
+                per_op[mode][name] = fut.result()
+            except RuntimeError as e:
+                say("  %s %s FAILED: %s" % (mode, name, e))
+    print_syscall_table("System calls per op, (calls(N2) - calls(N1)) / (N2 - N1); %s" % interpreter_line(),
+                        names, modes, per_op)
+    path = os.path.join(OUT, "syscalls.csv")
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["case", "mode", "syscall", "calls_per_op"])
+        for m in modes:
+            for n in names:
+                for k, v in sorted(per_op[m].get(n, {}).items()):
+                    if v:
+                        w.writerow([n, m, k, "%.4f" % v])
+    say("wrote %s" % os.path.relpath(path, ROOT))
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
 # Managed (BenchmarkDotNet)
 
 def run_managed(ns):
@@ -444,7 +556,12 @@ def main(argv=None):
     p.add_argument("--callgrind", action="store_true", help="count instructions per op under valgrind")
     p.add_argument("--callgrind-n", type=int, nargs=2, default=(CALLGRIND_N1, CALLGRIND_N2),
                    metavar=("N1", "N2"), help="the two op counts (default %d %d)" % (CALLGRIND_N1, CALLGRIND_N2))
-    p.add_argument("--jobs", type=int, default=2, help="parallel valgrind runs (default 2)")
+    p.add_argument("--jobs", type=int, default=2, help="parallel valgrind or strace runs (default 2)")
+    p.add_argument("--strace", action="store_true",
+                   help="only the system calls per op (strace -f -c over two run lengths)")
+    p.add_argument("--no-strace", action="store_true", help="leave the system call section out")
+    p.add_argument("--strace-n", type=int, nargs=2, default=(STRACE_N1, STRACE_N2), metavar=("N1", "N2"),
+                   help="the two op counts of the system call section (default %d %d)" % (STRACE_N1, STRACE_N2))
     p.add_argument("--managed", action="store_true",
                    help="run the BenchmarkDotNet benchmarks of the managed internals")
     p.add_argument("--managed-filter", default="*", help="BenchmarkDotNet --filter (default '*')")
@@ -465,7 +582,17 @@ def main(argv=None):
         return run_callgrind(ns, modes)
     if ns.startup:
         return run_startup(ns)
+    if ns.strace:
+        say("== building into %s" % os.path.relpath(OUT, ROOT))
+        available, unavailable = prepare(modes, ns.no_build)
+        print_unavailable(unavailable)
+        return run_strace(ns, available)
     status = run_timing(ns, modes)
+    if not status and not ns.no_strace:
+        # the modules are built: every mode the timing ran, but capi (no runtime in between)
+        say()
+        run_strace(ns, [m for m in modes if m != "capi" and os.path.isdir(mode_dir(m))
+                        and any(f.endswith(".so") for f in os.listdir(mode_dir(m)))])
     return status or run_startup(ns)
 
 

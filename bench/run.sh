@@ -10,6 +10,7 @@ for arg in "$@"; do
     case $arg in
         --callgrind) realistic+=(--callgrind) ;;
         --quick) realistic+=(--rounds 2 --scale 0.3) ;;
+        --strace | --no-strace) realistic+=("$arg") ;;
         --managed) exit 0 ;;   # the managed benchmarks only
     esac
 done

@@ -308,7 +308,7 @@ public static class Emitters
             sb.AppendLine("    HPyContext *uctx = debug_state->uctx;");
             sb.AppendLine($"    debug_check_ctx(ctx, {MemberConstant(f)});");
             if (f.Return.IsVoid) sb.AppendLine($"    {call};");
-            else if (f.Return.C == "HPy") sb.AppendLine($"    return debug_open({call}, 0, __builtin_return_address(0));");
+            else if (f.Return.C == "HPy") sb.AppendLine($"    return debug_open_in(ctx, {call}, 0, __builtin_return_address(0));");
             else sb.AppendLine($"    return {call};");
             sb.AppendLine("}");
             sb.AppendLine();
@@ -374,9 +374,10 @@ public static class Emitters
         f.CtxName is "ctx_CallRealFunctionFromTrampoline" or "ctx_FatalError";
 
     /// <summary>
-    /// The trace context's members (native/trace/trace.gen.c): each counts its call, reads the
-    /// monotonic clock around the universal member and adds the duration (trace.c keeps the
-    /// counters); plus every member's name in HPy's spelling, indexed like the counters.
+    /// The trace context's members (native/trace/trace.gen.c): each counts its call exactly and
+    /// jumps to the universal member; the calls that trace_count picks (see trace.h: the first
+    /// ones of each member, then a random sample, or every call while hooks are set) go the slow
+    /// way, which runs the hooks and reads the clock around the call. Also the per-member arrays.
     /// </summary>
     public static string TraceTable(ApiDescription api)
     {
@@ -385,19 +386,33 @@ public static class Emitters
         sb.AppendLine("#include \"trace/trace.h\"");
         sb.AppendLine();
         var functions = api.Functions.ToList();
-        for (int i = 0; i < functions.Count; i++)
+        sb.AppendLine("trace_counter trace_counters[MEMBER_COUNT];");
+        sb.AppendLine("trace_timing trace_timings[MEMBER_COUNT];");
+        sb.AppendLine();
+        foreach (var f in functions)
         {
-            var f = functions[i];
             if (TracePassesThrough(f)) continue;
             string args = string.Join(", ", f.Parameters.Select(p => p.Name).Prepend("uctx"));
             string call = $"uctx->{f.CtxName}({args})";
-            sb.AppendLine($"static {CReturn(f.Return)}trace_{f.ImplName}({CParams(f)})");
+            string forward = string.Join(", ", f.Parameters.Select(p => p.Name).Prepend("ctx"));
+            // The timed path is its own function, so that the wrapper needs no stack frame and
+            // its usual path is a count, a compare and a jump to the universal member.
+            sb.AppendLine($"static TRACE_COLD {CReturn(f.Return)}trace_timed_{f.ImplName}({CParams(f)})");
             sb.AppendLine("{");
-            sb.AppendLine($"    HPyContext *uctx = trace_enter(ctx, {MemberConstant(f)});");
+            sb.AppendLine("    HPyContext *uctx = trace_uctx;");
+            sb.AppendLine($"    uint64_t trace_calls = trace_begin({MemberConstant(f)});");
             sb.AppendLine("    uint64_t trace_start = trace_clock();");
             sb.AppendLine(f.Return.IsVoid ? $"    {call};" : $"    {CReturn(f.Return)}trace_result = {call};");
-            sb.AppendLine($"    trace_exit({MemberConstant(f)}, trace_start);");
+            sb.AppendLine($"    trace_end({MemberConstant(f)}, trace_calls, trace_start);");
             if (!f.Return.IsVoid) sb.AppendLine("    return trace_result;");
+            sb.AppendLine("}");
+            sb.AppendLine();
+            sb.AppendLine($"static {CReturn(f.Return)}trace_{f.ImplName}({CParams(f)})");
+            sb.AppendLine("{");
+            sb.AppendLine("    HPyContext *uctx = trace_uctx;");
+            sb.AppendLine($"    if (trace_count({MemberConstant(f)}))");
+            sb.AppendLine(f.Return.IsVoid ? $"        trace_timed_{f.ImplName}({forward});" : $"        return trace_timed_{f.ImplName}({forward});");
+            sb.AppendLine(f.Return.IsVoid ? $"    else\n        {call};" : $"    return {call};");
             sb.AppendLine("}");
             sb.AppendLine();
         }

@@ -35,6 +35,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HERE = os.path.join(ROOT, "packaging")
 COMPAT_VERSION = "0.9.0"   # the hpy release whose API the compatibility distribution offers
 LIBNAME = "libhpy.so"
+PYTEST_PLUGIN = "_hpyshim_pytest"   # a top-level module of the hpyshim wheel (launcher/_hpyshim_pytest.py)
 ZIP_DATE = (2024, 1, 1, 0, 0, 0)  # fixed, so the same inputs give the same wheel
 
 
@@ -155,6 +156,9 @@ def build_hpyshim_wheel(lib, outdir, platform=None):
     wheel = Wheel(path, "hpyshim", v)
     for arc, src in python_files(os.path.join(ROOT, "launcher", "hpyshim"), "hpyshim/"):
         wheel.add_file(arc, src)
+    # The pytest plugin (fatal reports past pytest's capture), outside the package so that loading
+    # it does not import hpyshim.
+    wheel.add_file(PYTEST_PLUGIN + ".py", os.path.join(ROOT, "launcher", PYTEST_PLUGIN + ".py"))
     wheel.add_file("hpyshim/" + LIBNAME, lib)
     for src, rel in include_files():
         wheel.add_file("hpyshim/include/" + rel.replace(os.sep, "/"), src)
@@ -169,8 +173,9 @@ def build_hpyshim_wheel(lib, outdir, platform=None):
                 "Summary: HPy Shim: run HPy universal extensions on every CPython 3.8+, and build them\n"
                 "Requires-Python: >=3.8\n" % v)
     entry_points = ("[console_scripts]\nhpyshim = hpyshim.cli:main\n\n"
-                    "[distutils.setup_keywords]\nhpy_ext_modules = hpyshim.devel:handle_hpy_ext_modules\n")
-    wheel.close(tag, False, metadata, entry_points, ["hpyshim"])
+                    "[distutils.setup_keywords]\nhpy_ext_modules = hpyshim.devel:handle_hpy_ext_modules\n\n"
+                    "[pytest11]\nhpyshim = %s\n" % PYTEST_PLUGIN)
+    wheel.close(tag, False, metadata, entry_points, ["hpyshim", PYTEST_PLUGIN])
     return path
 
 

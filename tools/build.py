@@ -320,11 +320,14 @@ def apt_install(b, packages):
 
 
 def ensure_test_packages(b):
-    """The Python packages the packaging tests' venvs install offline (pip, setuptools, wheel), the
+    """The Python packages the packaging tests' venvs install offline (pip, setuptools, wheel), pytest
+    (with what it needs on CPython 3.8 to 3.10) for the tests that run it (tests/pytest_deps.py), the
     arm64 cross compiler and qemu that test the arm64 thunk encoder (Shim.Tests/ThunkTests.cs), and
     the x64 twin of the cross targets' CPython."""
     missing = ["python3-%s-whl" % pkg for pkg in ("pip", "setuptools", "wheel")
                if not glob.glob("/usr/share/python-wheels/%s-*.whl" % pkg)]
+    missing += ["python3-%s" % pkg for pkg in ("pytest", "exceptiongroup", "tomli")
+                if not os.path.isdir("/usr/lib/python3/dist-packages/%s" % pkg)]
     if not shutil.which("aarch64-linux-gnu-gcc"):
         missing.append("gcc-aarch64-linux-gnu")
     if not shutil.which("qemu-aarch64"):
@@ -414,6 +417,15 @@ def ensure_valgrind(b):
     apt_install(b, [] if shutil.which("valgrind") else ["valgrind"])
 
 
+def ensure_bench_tools(b, argv):
+    """strace counts the benchmark's system calls per op (its default run); valgrind counts
+    instructions (--callgrind)."""
+    missing = [] if shutil.which("strace") else ["strace"]
+    if "--callgrind" in argv and not shutil.which("valgrind"):
+        missing.append("valgrind")
+    apt_install(b, missing)
+
+
 def ensure_powershell(b):
     """PowerShell from the repository's tool manifest (.config/dotnet-tools.json): the tests run
     build.ps1 with it."""
@@ -500,6 +512,7 @@ def cmd_run(b, argv):
 @command("bench", "[ARGS]", "build, then run the benchmark (bench/run.sh: the microbenchmarks, then the "
                             "realistic workloads; ARGS go to it)", cross=False)
 def cmd_bench(b, argv):
+    ensure_bench_tools(b, argv)
     build_all(b)
     b.run(["bench/run.sh"] + argv, env={"PYTHON": b.python})
 

@@ -6,7 +6,7 @@ namespace HPyShim.Context;
 internal static unsafe partial class UniversalContext
 {
     [ContextMember]
-    internal static void FatalError(HPyContext* ctx, byte* message) => Py.Py_FatalError(message);   // does not return
+    internal static void FatalError(HPyContext* ctx, byte* message) => FatalOutput.Fatal(message);   // does not return
 
     // CPython's start symbols (Py_single_input, Py_file_input, Py_eval_input), stable since 2.x.
     const int PySingleInput = 256, PyFileInput = 257, PyEvalInput = 258;

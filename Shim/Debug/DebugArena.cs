@@ -57,6 +57,7 @@ internal unsafe struct debug_arena
     public HPyContext* uctx, dctx;
     public delegate* unmanaged<debug_arena*, void> grow;
     public delegate* unmanaged<debug_handle*, int, int, int, debug_handle*, void**, int, void> invalid;
-    public delegate* unmanaged<debug_handle*, void*, byte*> describe;
+    public delegate* unmanaged<debug_handle*, void*, int, byte*> describe;
     public long stack_limit;
+    public long raw_batch_closes, raw_batch_calls;
 }

@@ -16,6 +16,11 @@ namespace HPyShim.Debug;
 internal static unsafe class DebugContext
 {
     public const long DefaultClosedQueueSize = 1024, DefaultProtectedRawDataSize = 10 * 1024 * 1024;
+    /// <summary>The window in which the char* of a handle the runtime closed (an argument lent to
+    /// a call, a returned result) may still be read: its page is protected with a batch, at the
+    /// latest when this many such closes have happened, or at the start of the extension call
+    /// that is this many calls after the last protection (native/debug/debug_charptr.c).</summary>
+    public const long DefaultRawBatchCloses = 64, DefaultRawBatchCalls = 64;
     const int SlabEntries = 512;
 
     static debug_arena* arena;
@@ -31,6 +36,8 @@ internal static unsafe class DebugContext
             var a = (debug_arena*)NativeMemory.AllocZeroed((nuint)sizeof(debug_arena));
             a->closed_max = DefaultClosedQueueSize;
             a->raw_max = DefaultProtectedRawDataSize;
+            a->raw_batch_closes = DefaultRawBatchCloses;
+            a->raw_batch_calls = DefaultRawBatchCalls;
             a->grow = &Grow;
             a->invalid = &Invalid;
             a->describe = &DescribeRawData;
@@ -61,7 +68,7 @@ internal static unsafe class DebugContext
         }
         catch (Exception)
         {
-            fixed (byte* message = "HPy debug mode: out of memory for debug handles\0"u8) Py.Py_FatalError(message);
+            fixed (byte* message = "HPy debug mode: out of memory for debug handles\0"u8) FatalOutput.Fatal(message);
         }
     }
 
@@ -78,12 +85,11 @@ internal static unsafe class DebugContext
             if (kind == Misuse.WrongContext)
             {
                 // Not hookable, as in HPy: nothing sensible can go on with a dead context.
-                Console.Error.Write($"{title}\n" +
+                FatalOutput.Write($"{title}\n" +
                     $"HPy debug mode: {MemberName(member) ?? "a context call"} was called with the context " +
                     $"0x{(nint)h:x}, which was valid only during an earlier (or outer) call of the extension: " +
                     "a context must not be kept in a global or a static and used later.\n" + where);
-                Console.Error.Flush();
-                fixed (byte* message = "Wrong HPy Context\0"u8) Py.Py_FatalError(message);
+                fixed (byte* message = "Wrong HPy Context\0"u8) FatalOutput.Fatal(message);
             }
             nint hook = kind == Misuse.FinishedBuilder ? onInvalidBuilder : onInvalidHandle;
             if (hook != 0)
@@ -96,13 +102,11 @@ internal static unsafe class DebugContext
                 string name = MemberName(member) ?? "a builder call";
                 // The family's own Build/Cancel: "HPyListBuilder_Set" finished by HPyListBuilder_Build/Cancel.
                 string after = name.Contains('_') ? name[..name.IndexOf('_')] + "_Build/Cancel" : "its Build/Cancel";
-                Console.Error.Write($"HPy debug mode: {title}: {name} was given " +
+                FatalOutput.Write($"HPy debug mode: {title}: {name} was given " +
                     $"the builder 0x{(nint)h:x} after {after}\n" + where);
-                Console.Error.Flush();
-                fixed (byte* message = "Invalid usage of already closed builder\0"u8) Py.Py_FatalError(message);
+                fixed (byte* message = "Invalid usage of already closed builder\0"u8) FatalOutput.Fatal(message);
             }
-            Console.Error.Write(Diagnosis(h, member, argument, kind, title) + where);
-            Console.Error.Flush();
+            FatalOutput.Write(Diagnosis(h, member, argument, kind, title) + where);
         }
         catch (Exception)
         {
@@ -110,7 +114,7 @@ internal static unsafe class DebugContext
         }
         // HPy's words for every misused handle (tools and tests look for them); the diagnosis
         // above says which misuse it was.
-        fixed (byte* message = "Invalid usage of already closed handle\0"u8) Py.Py_FatalError(message);
+        fixed (byte* message = "Invalid usage of already closed handle\0"u8) FatalOutput.Fatal(message);
     }
 
     /// <summary>"  misused while Python ran: f.py:3" and "  by the call at: ext.so!fn+0x1c": the
@@ -264,20 +268,38 @@ internal static unsafe class DebugContext
 
     // (code object, instruction, getter's caller) -> the text, in native memory for good. The code
     // objects are kept alive so that an address is never reused for another one.
-    static readonly Dictionary<(nint, long, nint), nint> rawDataTexts = new();
+    static readonly Dictionary<(nint, long, nint, int), nint> rawDataTexts = new();
 
-    /// <summary>Where a getter's raw data came from, for the fault handler (see debug_raw.c).</summary>
+    /// <summary>Where a getter's raw data came from (closing 0), or how and where its handle was
+    /// closed (closing 1), for the fault handler (see native/debug/debug_charptr.c).</summary>
     [UnmanagedCallersOnly]
-    static byte* DescribeRawData(debug_handle* h, void* caller)
+    static byte* DescribeRawData(debug_handle* h, void* caller, int closing)
     {
         try
         {
-            var key = (h->code, h->instr, (nint)caller);
+            int kind = closing == 0 ? 0 : 2 + h->closed_by;
+            var key = (h->code, h->instr, (nint)caller, kind);
             if (rawDataTexts.TryGetValue(key, out nint known)) return (byte*)known;
             var sb = new StringBuilder();
             string? line = PythonLine(h);
-            if (line != null) sb.Append($"  the handle was opened while Python ran: {line}\n");
-            if (caller != null) sb.Append($"  the getter was called at: {NativeSymbols.Describe(caller)}\n");
+            if (closing == 0)
+            {
+                if (line != null) sb.Append($"  the handle was opened while Python ran: {line}\n");
+                if (caller != null) sb.Append($"  the getter was called at: {NativeSymbols.Describe(caller)}\n");
+            }
+            else
+            {
+                string? member = MemberName(h->closed_by);
+                if (member == null)
+                    sb.Append("  the handle was closed when the call it was lent to returned");
+                else if (member.Contains("Trampoline"))
+                    sb.Append("  the handle was closed when the function returned it");
+                else
+                    sb.Append($"  the handle was closed by {member}");
+                if (caller != null) sb.Append($", called at: {NativeSymbols.Describe(caller)}");
+                sb.Append('\n');
+                if (line != null) sb.Append($"  the handle was closed while Python ran: {line}\n");
+            }
             byte* text = Utf8.Persistent(sb.ToString());
             if (h->code != 0) Py.Py_IncRef(h->code);
             rawDataTexts[key] = (nint)text;
@@ -354,6 +376,37 @@ internal static unsafe class DebugContext
             return arena->raw_max;
         }
         catch (Exception e) { Failure.Managed(e, "protected_raw_data_max_size"); return -1; }
+    }
+
+    /// <summary>The raw data batch's bounds (see DefaultRawBatchCloses): the closes, then the
+    /// calls, into `window`; values >= 0 in `set` (closes >= 1) set them first.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "hpyshim_debug_raw_data_window")]
+    static int RawDataWindow(long* set, long* window)
+    {
+        try
+        {
+            if (!Ready()) return -1;
+            if (set[0] >= 1) arena->raw_batch_closes = set[0];
+            if (set[1] >= 0) arena->raw_batch_calls = set[1];
+            window[0] = arena->raw_batch_closes;
+            window[1] = arena->raw_batch_calls;
+            return 0;
+        }
+        catch (Exception e) { Failure.Managed(e, "raw_data_protection_window"); return -1; }
+    }
+
+    /// <summary>Raw data counters: copies made, protection changes asked of the system, batches
+    /// protected, copies waiting in the batch now.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "hpyshim_debug_raw_data_stats")]
+    static int RawDataStats(long* output)
+    {
+        try
+        {
+            if (!Ready()) return -1;
+            shim_debug_raw_stats(output);
+            return 0;
+        }
+        catch (Exception e) { Failure.Managed(e, "raw_data_stats"); return -1; }
     }
 
     /// <summary>Size of the raw data attached to an entry, -1 if none (HPy's convention).</summary>

@@ -26,10 +26,11 @@ internal static unsafe partial class NativeFastPath
         return which == 0 ? dealloc : clear;
     }
 
-    /// <summary>Before an extension's init runs: whether its functions may get thunks (universal mode).</summary>
-    public static void NoteLibraryMode(void* initFn, bool universal)
+    /// <summary>Before an extension's init runs: the context its functions' thunks pass (the
+    /// universal or the trace context), or null for none (debug mode keeps the trampolines).</summary>
+    public static void NoteLibraryMode(void* initFn, HPyContext* thunkCtx)
     {
-        if (shim_note_library_mode(initFn, universal ? 1 : 0) != 0)
+        if (shim_note_library_mode(initFn, thunkCtx) != 0)
             throw new OutOfMemoryException("cannot record the mode of an HPy extension");
     }
 

@@ -90,7 +90,7 @@ internal static unsafe class ModuleLoader
                 return false;
         }
 
-        NativeFastPath.NoteLibraryMode(initFn, mode == LoadMode.Universal);
+        NativeFastPath.NoteLibraryMode(initFn, mode == LoadMode.Debug ? null : ctx);
         ((delegate* unmanaged<HPyContext*, void>)initContextFn)(ctx);
         def = ((delegate* unmanaged<HPyModuleDef*>)initFn)();
         if (def == null)

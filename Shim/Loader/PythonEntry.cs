@@ -13,7 +13,7 @@ namespace HPyShim.Loader;
 /// </summary>
 internal static unsafe class PythonEntry
 {
-    const int MethFastcall = 0x80, MethNoargs = 0x4;
+    const int MethFastcall = 0x80, MethNoargs = 0x4, MethO = 0x8;
 
     [UnmanagedCallersOnly(EntryPoint = "PyInit__libhpy")]
     static nint Init()
@@ -22,11 +22,12 @@ internal static unsafe class PythonEntry
         if (!Host.BindOrRaise("PyInit__libhpy")) return 0;
         try
         {
-            var methods = (PyMethodDef*)NativeMemory.AllocZeroed(5, (nuint)sizeof(PyMethodDef));
+            var methods = (PyMethodDef*)NativeMemory.AllocZeroed(6, (nuint)sizeof(PyMethodDef));
             methods[0] = Method("load_module", (delegate* unmanaged<nint, nint*, nint, nint>)&LoadModule, MethFastcall);
             methods[1] = Method("load_error_type", (delegate* unmanaged<nint, nint, nint>)&LoadErrorType, MethNoargs);
             methods[2] = Method("version", (delegate* unmanaged<nint, nint, nint>)&Version, MethNoargs);
             methods[3] = Method("implemented_summary", (delegate* unmanaged<nint, nint, nint>)&Summary, MethNoargs);
+            methods[4] = Method("set_report_fd", (delegate* unmanaged<nint, nint, nint>)&SetReportFd, MethO);
             var def = (PyModuleDef*)NativeMemory.AllocZeroed((nuint)sizeof(PyModuleDef));
             def->m_base.ob_base.ob_refcnt = 1;
             def->m_name = Utf8.Persistent("hpyshim._libhpy");
@@ -84,6 +85,26 @@ internal static unsafe class PythonEntry
         catch (Exception e)
         {
             Failure.Managed(e, "hpyshim._libhpy.load_error_type");
+            return 0;
+        }
+    }
+
+    /// <summary>set_report_fd(fd: int): where fatal reports also go (-1: nowhere else); see
+    /// FatalOutput.</summary>
+    [UnmanagedCallersOnly]
+    static nint SetReportFd(nint self, nint fd)
+    {
+        try
+        {
+            long value = (long)Py.PyLong_AsLong(fd).Value;
+            if (value == -1 && Py.PyErr_Occurred() != 0) return 0;
+            FatalOutput.SetReportFd(value < 0 || value > int.MaxValue ? -1 : (int)value);
+            Py.Py_IncRef(Py._Py_NoneStruct);
+            return Py._Py_NoneStruct;
+        }
+        catch (Exception e)
+        {
+            Failure.Managed(e, "hpyshim._libhpy.set_report_fd");
             return 0;
         }
     }

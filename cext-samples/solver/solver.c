@@ -3,16 +3,23 @@
  *   Variable(name="", value=0.0)    a named value
  *   Term(variable, coefficient=1.0) coefficient * variable
  *   Expression(terms, constant=0.0) sum of terms plus a constant (terms: a tuple of Term)
- *   Constraint                      expression OP 0, made by comparing expressions
- * Python operators build the graph: v * 2.0 is a Term, t + t an Expression, e <= v a Constraint.
+ *   Constraint(expression, op="==", strength="required")
+ *                                   expression OP 0, also made by comparing expressions
+ * Python operators build the graph: v * 2.0 is a Term, t + t an Expression, e <= v a Constraint,
+ * c | "strong" the same Constraint with another strength.
  * Every object holds the objects it refers to in HPyFields and supports the GC; the module keeps
- * its types in HPyGlobals and checks arguments against them with HPy_TypeCheck. */
+ * its types in HPyGlobals and checks arguments against them with HPy_TypeCheck. Text arrives as
+ * real extensions take it: a Variable keeps a C copy of its name (read with
+ * HPyUnicode_AsUTF8AndSize, or HPyBytes_AsString for a bytes name), and operators and strengths
+ * are strings compared in C (HPyUnicode_AsUTF8AndSize, HPyBytes_AS_STRING for bytes). */
+#include <stdlib.h>
+#include <string.h>
 #include "hpy.h"
 
-typedef struct { HPyField name; double value; } Variable;
+typedef struct { HPyField name; double value; char *label; HPy_ssize_t label_size; } Variable;
 typedef struct { HPyField variable; double coefficient; } Term;
 typedef struct { HPyField terms; double constant; } Expression;
-typedef struct { HPyField expression; int op; } Constraint;
+typedef struct { HPyField expression; int op; double strength; } Constraint;
 
 HPyType_HELPERS(Variable)
 HPyType_HELPERS(Term)
@@ -204,6 +211,27 @@ static HPy Variable_new_impl(HPyContext *ctx, HPy cls, const HPy *args, HPy_ssiz
     HPyTracker ht;
     if (!HPyArg_ParseKeywordsDict(ctx, &ht, args, nargs, kw, "|Od:Variable", kwlist, &name, &value))
         return HPy_NULL;
+    /* a str or bytes name is also kept as C text, the way a C++ solver keeps a std::string */
+    const char *text = NULL;
+    HPy_ssize_t size = 0;
+    if (!HPy_IsNull(name) && HPyUnicode_Check(ctx, name)) {
+        text = HPyUnicode_AsUTF8AndSize(ctx, name, &size);
+    } else if (!HPy_IsNull(name) && HPyBytes_Check(ctx, name)) {
+        text = HPyBytes_AsString(ctx, name);
+        size = HPyBytes_Size(ctx, name);
+    }
+    if (!HPy_IsNull(name) && text == NULL && HPyErr_Occurred(ctx)) {
+        HPyTracker_Close(ctx, ht);
+        return HPy_NULL;
+    }
+    char *label = malloc((size_t)size + 1);
+    if (label == NULL) {
+        HPyTracker_Close(ctx, ht);
+        return HPyErr_NoMemory(ctx);
+    }
+    if (text != NULL)
+        memcpy(label, text, (size_t)size);
+    label[size] = '\0';
     Variable *v;
     HPy h = HPy_New(ctx, cls, &v);
     if (!HPy_IsNull(h)) {
@@ -211,9 +239,27 @@ static HPy Variable_new_impl(HPyContext *ctx, HPy cls, const HPy *args, HPy_ssiz
         HPyField_Store(ctx, h, &v->name, n);
         HPy_Close(ctx, n);
         v->value = value;
+        v->label = label;
+        v->label_size = size;
+    } else {
+        free(label);
     }
     HPyTracker_Close(ctx, ht);
     return h;
+}
+
+HPyDef_SLOT(Variable_destroy, HPy_tp_destroy)
+static void Variable_destroy_impl(void *self)
+{
+    free(((Variable *)self)->label);
+}
+
+HPyDef_METH(Variable_label, "label", HPyFunc_NOARGS,
+            .doc = "The name as the C text kept of it ('' unless the name is a str or bytes).")
+static HPy Variable_label_impl(HPyContext *ctx, HPy self)
+{
+    Variable *v = Variable_AsStruct(ctx, self);
+    return HPyUnicode_FromString(ctx, v->label != NULL ? v->label : "");
 }
 
 HPyDef_SLOT(Variable_traverse, HPy_tp_traverse)
@@ -247,8 +293,8 @@ static HPy Variable_name_impl(HPyContext *ctx, HPy self)
 }
 
 static HPyDef *Variable_defines[] = {
-    &Variable_new, &Variable_traverse, &Variable_value, &Variable_setValue, &Variable_name,
-    &Variable_add, &Variable_sub, &Variable_mul, NULL
+    &Variable_new, &Variable_destroy, &Variable_traverse, &Variable_value, &Variable_setValue,
+    &Variable_name, &Variable_label, &Variable_add, &Variable_sub, &Variable_mul, NULL
 };
 static HPyType_Spec Variable_spec = {
     .name = "solver.Variable", .basicsize = sizeof(Variable),
@@ -391,6 +437,56 @@ static HPy Expression_constant_impl(HPyContext *ctx, HPy self)
     return HPyFloat_FromDouble(ctx, Expression_AsStruct(ctx, self)->constant);
 }
 
+/* Strengths as a constraint solver names them (a number is taken as it is). */
+static const struct { const char *name; double value; } strengths[] = {
+    { "required", 1001001000.0 }, { "strong", 1000000.0 }, { "medium", 1000.0 }, { "weak", 1.0 },
+};
+#define REQUIRED 1001001000.0
+
+/* A strength given as a name (str or bytes, compared in C) or a number; -1 with an error set. */
+static int strength_of(HPyContext *ctx, HPy x, double *out)
+{
+    const char *s;
+    HPy_ssize_t n;
+    if (HPyUnicode_Check(ctx, x)) {
+        s = HPyUnicode_AsUTF8AndSize(ctx, x, &n);
+    } else if (HPyBytes_Check(ctx, x)) {
+        s = HPyBytes_AS_STRING(ctx, x);
+        n = HPyBytes_GET_SIZE(ctx, x);
+    } else {
+        double d = HPyFloat_AsDouble(ctx, x);
+        if (d == -1.0 && HPyErr_Occurred(ctx))
+            return -1;
+        *out = d < 0.0 ? 0.0 : d > REQUIRED ? REQUIRED : d;
+        return 0;
+    }
+    if (s == NULL)
+        return -1;
+    for (size_t i = 0; i < sizeof strengths / sizeof strengths[0]; i++) {
+        if ((size_t)n == strlen(strengths[i].name) && memcmp(s, strengths[i].name, (size_t)n) == 0) {
+            *out = strengths[i].value;
+            return 0;
+        }
+    }
+    HPyErr_SetString(ctx, ctx->h_ValueError, "strength must be 'required', 'strong', 'medium', 'weak' or a number");
+    return -1;
+}
+
+/* The Constraint `expression` OP 0 (the expression is an Expression). */
+static HPy new_constraint(HPyContext *ctx, HPy expression, int op, double strength)
+{
+    HPy type = HPyGlobal_Load(ctx, g_Constraint);
+    Constraint *c;
+    HPy h = HPy_New(ctx, type, &c);
+    HPy_Close(ctx, type);
+    if (!HPy_IsNull(h)) {
+        HPyField_Store(ctx, h, &c->expression, expression);
+        c->op = op;
+        c->strength = strength;
+    }
+    return h;
+}
+
 /* e <= x, e >= x, e == x: the Constraint (e - x) OP 0. */
 static HPy make_constraint(HPyContext *ctx, HPy x, HPy y, HPy_RichCmpOp op)
 {
@@ -399,14 +495,7 @@ static HPy make_constraint(HPyContext *ctx, HPy x, HPy y, HPy_RichCmpOp op)
     HPy diff = add_sub(ctx, x, y, -1.0);
     if (HPy_IsNull(diff) || HPy_Is(ctx, diff, ctx->h_NotImplemented))
         return diff;
-    HPy type = HPyGlobal_Load(ctx, g_Constraint);
-    Constraint *c;
-    HPy h = HPy_New(ctx, type, &c);
-    HPy_Close(ctx, type);
-    if (!HPy_IsNull(h)) {
-        HPyField_Store(ctx, h, &c->expression, diff);
-        c->op = (int)op;
-    }
+    HPy h = new_constraint(ctx, diff, (int)op, REQUIRED);
     HPy_Close(ctx, diff);
     return h;
 }
@@ -433,6 +522,68 @@ static HPyType_Spec Expression_spec = {
 };
 
 /* ---- Constraint ---- */
+
+HPyDef_SLOT(Constraint_new, HPy_tp_new)
+static HPy Constraint_new_impl(HPyContext *ctx, HPy cls, const HPy *args, HPy_ssize_t nargs, HPy kw)
+{
+    static const char *kwlist[] = { "expression", "op", "strength", NULL };
+    HPy expression, op = HPy_NULL, strength = HPy_NULL, result = HPy_NULL;
+    HPyTracker ht;
+    if (!HPyArg_ParseKeywordsDict(ctx, &ht, args, nargs, kw, "O|OO:Constraint", kwlist, &expression, &op, &strength))
+        return HPy_NULL;
+    int code = HPy_EQ;
+    double s = REQUIRED;
+    if (!HPy_IsNull(op)) {
+        /* "<=", ">=" or "==", compared in C */
+        HPy_ssize_t n;
+        const char *text = HPyUnicode_Check(ctx, op) ? HPyUnicode_AsUTF8AndSize(ctx, op, &n) : NULL;
+        if (text != NULL && n == 2 && text[1] == '=' && (text[0] == '<' || text[0] == '>' || text[0] == '='))
+            code = text[0] == '<' ? HPy_LE : text[0] == '>' ? HPy_GE : HPy_EQ;
+        else {
+            if (!HPyErr_Occurred(ctx))
+                HPyErr_SetString(ctx, ctx->h_ValueError, "Constraint: op must be '<=', '>=' or '=='");
+            goto done;
+        }
+    }
+    if (!HPy_IsNull(strength) && strength_of(ctx, strength, &s) < 0)
+        goto done;
+    HPy e = as_expression(ctx, expression);
+    if (HPy_IsNull(e)) {
+        if (!HPyErr_Occurred(ctx))
+            HPyErr_SetString(ctx, ctx->h_TypeError, "Constraint: expression expected");
+        goto done;
+    }
+    result = new_constraint(ctx, e, code, s);
+    HPy_Close(ctx, e);
+done:
+    HPyTracker_Close(ctx, ht);
+    return result;
+}
+
+/* c | strength (or strength | c): the same constraint with that strength. */
+HPyDef_SLOT(Constraint_or, HPy_nb_or)
+static HPy Constraint_or_impl(HPyContext *ctx, HPy x, HPy y)
+{
+    HPy self = x, strength = y;
+    if (!is_a(ctx, x, g_Constraint)) {
+        self = y;
+        strength = x;
+    }
+    double s;
+    if (strength_of(ctx, strength, &s) < 0)
+        return HPy_NULL;
+    Constraint *c = Constraint_AsStruct(ctx, self);
+    HPy e = HPyField_Load(ctx, self, c->expression);
+    HPy r = new_constraint(ctx, e, c->op, s);
+    HPy_Close(ctx, e);
+    return r;
+}
+
+HPyDef_METH(Constraint_strength, "strength", HPyFunc_NOARGS)
+static HPy Constraint_strength_impl(HPyContext *ctx, HPy self)
+{
+    return HPyFloat_FromDouble(ctx, Constraint_AsStruct(ctx, self)->strength);
+}
 
 HPyDef_SLOT(Constraint_traverse, HPy_tp_traverse)
 static int Constraint_traverse_impl(void *self, HPyFunc_visitproc visit, void *arg)
@@ -491,8 +642,8 @@ static HPy Constraint_op_impl(HPyContext *ctx, HPy self)
 }
 
 static HPyDef *Constraint_defines[] = {
-    &Constraint_traverse, &Constraint_violation, &Constraint_violated, &Constraint_expression,
-    &Constraint_op, NULL
+    &Constraint_new, &Constraint_or, &Constraint_traverse, &Constraint_violation, &Constraint_violated,
+    &Constraint_expression, &Constraint_op, &Constraint_strength, NULL
 };
 static HPyType_Spec Constraint_spec = {
     .name = "solver.Constraint", .basicsize = sizeof(Constraint),

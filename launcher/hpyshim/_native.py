@@ -2,6 +2,7 @@
 
 import _thread
 import os
+import sys
 
 from . import platform_support
 
@@ -99,11 +100,18 @@ def get_library():
                     f = getattr(lib, sym)
                     f.argtypes = []
                     f.restype = ctypes.c_char_p
+                lib.hpyshim_set_report_fd.argtypes = [ctypes.c_int]
+                lib.hpyshim_set_report_fd.restype = None
             except AttributeError as e:
                 raise LibraryError("%s is not the HPy Shim runtime library: %s"
                                    % (path, e)) from e
             _lib, _lib_path = lib, path
-        return _lib
+            loaded = True
+        else:
+            loaded = False
+    if loaded:
+        _runtime_loaded()
+    return _lib
 
 
 def library_path():
@@ -137,7 +145,47 @@ def runtime():
                     raise LibraryError("cannot load the HPy Shim runtime library %s: %s"
                                        % (path, e)) from e
                 _runtime = module
+                loaded = True
+            else:
+                loaded = False
+        if loaded:
+            _runtime_loaded()
     return _runtime or None
+
+
+# The pytest plugin that keeps the stderr pytest started with (launcher/_hpyshim_pytest.py).
+REPORT_PLUGIN = "_hpyshim_pytest"
+
+
+def _report_fd():
+    fd = getattr(sys.modules.get(REPORT_PLUGIN), "report_fd", None)
+    return -1 if fd is None else fd
+
+
+def _runtime_loaded():
+    # Inside a pytest run, the plugin that keeps pytest's original stderr: the hpyshim
+    # distribution's entry point has registered it when installed; from a checkout, this does.
+    if "pytest" in sys.modules:
+        try:
+            import _hpyshim_pytest
+        except ImportError:   # pytest without hooks (a stand-in), or no plugin beside the package
+            pass
+        else:
+            _hpyshim_pytest.register_from_stack()
+    if REPORT_PLUGIN in sys.modules:   # else the runtime's default holds: fd 2 only
+        apply_report_fd()
+
+
+def apply_report_fd():
+    """Tells a loaded runtime the file descriptor that fatal reports also go to: the pytest
+    plugin's duplicate of the stderr pytest started with, or none (-1). Called when the runtime is
+    loaded and when the plugin takes or gives back its descriptor; the runtime skips it when it is
+    the same file as fd 2."""
+    fd = _report_fd()
+    if _runtime:
+        _runtime.set_report_fd(fd)
+    elif _lib is not None:
+        _lib.hpyshim_set_report_fd(fd)
 
 
 def load_module(name, path, spec, mode_number):

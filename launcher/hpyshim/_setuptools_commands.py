@@ -19,7 +19,8 @@ try:
 except ImportError:  # setuptools older than 64: distutils' build command
     from distutils.command.build import build as _BUILD
 
-from .devel import ABIS, egg_stub_source, get_hpy_ext_suffix, stub_path, stub_source, windows_exports
+from .devel import (ABIS, HPyExtensionName, egg_stub_source, get_hpy_ext_suffix, stub_path, stub_source,
+                    windows_exports)
 
 _ABI_MACROS = {"cpython": "HPY_ABI_CPYTHON", "hybrid": "HPY_ABI_HYBRID", "universal": "HPY_ABI_UNIVERSAL"}
 
@@ -88,6 +89,7 @@ class _BuildExtMixin:
         if getattr(ext, "hpy_abi", None) is not None:
             return  # already prepared by an earlier build_ext of this distribution
         devel = self.hpydevel
+        ext.name = HPyExtensionName(ext.name)   # is_hpy_extension(ext.name), as with hpy.devel
         ext.hpy_abi = abi
         ext.include_dirs = list(ext.include_dirs or []) + devel.get_extra_include_dirs()
         if abi == "universal":
@@ -184,6 +186,12 @@ class _BuildExtMixin:
         return names
 
 
+def check_build_ext(build_ext):
+    if isinstance(build_ext, type) and not issubclass(build_ext, setuptools.command.build_ext.build_ext):
+        raise DistutilsError("dist.cmdclass['build_ext'] (%s) does not derive from setuptools' "
+                             "build_ext, which HPy extensions need" % build_ext.__name__)
+
+
 def _has_ext_modules(self):
     return bool(self.ext_modules or getattr(self, "hpy_ext_modules", None))
 
@@ -225,8 +233,6 @@ def fix_distribution(hpydevel, dist):
         cls.has_ext_modules = _has_ext_modules
     dist.cmdclass["build"] = _mixed(dist.cmdclass.get("build", _BUILD), _BuildMixin)
     build_ext = dist.cmdclass.get("build_ext", setuptools.command.build_ext.build_ext)
-    if isinstance(build_ext, type) and not issubclass(build_ext, setuptools.command.build_ext.build_ext):
-        raise DistutilsError("dist.cmdclass['build_ext'] (%s) does not derive from setuptools' "
-                             "build_ext, which HPy extensions need" % build_ext.__name__)
+    hpydevel.build_ext_sanity_check(build_ext)
     dist.cmdclass["build_ext"] = _mixed(build_ext, _BuildExtMixin)
     _patch_bdist_egg()

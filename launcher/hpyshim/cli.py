@@ -86,6 +86,9 @@ def _parser():
     t.add_argument("--top", type=int, default=None, metavar="N", help="only the N members with most time")
     t.add_argument("--csv", metavar="FILE", help="also write the table as CSV")
     t.add_argument("--svg", metavar="FILE", help="also write a bar chart of the time per member (SVG)")
+    t.add_argument("--pstats", metavar="FILE",
+                   help="also write the counts and times as Python profile statistics (pstats: "
+                        "open with python -m pstats FILE, snakeviz or gprof2dot -f pstats)")
     t.add_argument("script", metavar="SCRIPT")
     t.add_argument("args", metavar="ARGS", nargs=argparse.REMAINDER,
                    help="arguments for the script (its sys.argv[1:])")
@@ -166,22 +169,32 @@ def cmd_trace(ns):
         return _error("trace: --top must be at least 1", EXIT_USAGE)
     # Every HPy module the script imports loads in trace mode (HPY is read at each import).
     os.environ["HPY"] = "trace"
-    before_counts, before_durations = trace.get_call_counts(), trace.get_durations()
+    before_counts, before_durations = trace.get_call_counts(), trace.estimated_durations()
 
     def report():
-        counts, durations = trace.get_call_counts(), trace.get_durations()
+        # Estimates: the report covers every call, including those since a member's last timed
+        # one (see hpyshim.trace); an estimate can shrink, hence the floor at 0.
+        counts, durations = trace.get_call_counts(), trace.estimated_durations()
         delta_c = {n: counts[n] - before_counts[n] for n in counts}
-        delta_d = {n: durations[n] - before_durations[n] for n in durations}
+        delta_d = {n: max(0, durations[n] - before_durations[n]) for n in durations}
         rows = trace.report_rows(delta_c, delta_d, ns.top)
         sys.stdout.flush()
         sys.stderr.write("\n== HPy trace of %s\n" % ns.script)
         sys.stderr.write(trace.format_report(rows))
+        sampling, exact_calls = trace.get_sampling()
+        if sampling > 1 and any(counts[n] > exact_calls for n in delta_c if delta_c[n]):
+            sys.stderr.write("(times: every call up to a member's %d-th, then 1 in %d on average, "
+                             "estimated; HPYSHIM_TRACE_SAMPLING=1 times every call)\n"
+                             % (exact_calls, sampling))
         if ns.csv:
             trace.write_csv(ns.csv, rows)
             sys.stderr.write("CSV: %s\n" % ns.csv)
         if ns.svg:
             trace.write_svg(ns.svg, rows, "HPy context calls of %s" % os.path.basename(ns.script))
             sys.stderr.write("chart: %s\n" % ns.svg)
+        if ns.pstats:
+            trace.write_pstats(ns.pstats, delta_c, delta_d)
+            sys.stderr.write("pstats: %s (python -m pstats %s)\n" % (ns.pstats, ns.pstats))
 
     try:
         return cmd_run(ns, "trace")

@@ -1,5 +1,5 @@
 """The ``hpy_debug`` pytest fixture under its earlier name; see hpyshim.debug.pytest."""
 
-from .debug.pytest import LeakDetector, hpy_debug  # noqa: F401
+from .debug.pytest import LeakDetector, fixture, hpy_debug  # noqa: F401
 
-__all__ = ["hpy_debug", "LeakDetector"]
+__all__ = ["hpy_debug", "LeakDetector", "fixture"]

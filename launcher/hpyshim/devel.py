@@ -13,6 +13,7 @@ HPy Shim, and the helper sources are compiled once per build and ABI into a stat
 each extension links.  ``HPyDevel`` is the object hpy.devel's users and HPy's test harness call.
 """
 
+import functools
 import os
 import re
 import sys
@@ -22,7 +23,9 @@ from pathlib import Path
 from . import config
 
 __all__ = ["DEFAULT_HPY_ABI", "HPY_ABI_TAG", "HPY_ABI_VERSION", "HPY_ABI_VERSION_MINOR", "HPyDevel",
-           "handle_hpy_ext_modules", "parse_ext_suffix", "get_hpy_ext_suffix"]
+           "handle_hpy_ext_modules", "parse_ext_suffix", "get_hpy_ext_suffix", "HPyExtensionName",
+           "is_hpy_extension", "remember_hpy_extension", "make_mixin", "monkeypatch",
+           "build_hpy_mixin", "build_ext_hpy_mixin"]
 
 ABIS = ("cpython", "hybrid", "universal")
 DEFAULT_HPY_ABI = "cpython" if sys.implementation.name == "cpython" else "universal"
@@ -118,6 +121,12 @@ class HPyDevel:
                             str(f) for f in abi_dir.iterdir() if f.is_file())
         return self._static_libs.get(hpy_abi)
 
+    def build_ext_sanity_check(self, build_ext):
+        """DistutilsError unless `build_ext` (a command class) derives from setuptools' build_ext,
+        which HPy extensions need (hpy.devel asserts it)."""
+        from . import _setuptools_commands
+        _setuptools_commands.check_build_ext(build_ext)
+
     def fix_distribution(self, dist):
         """Make `dist` build its ``hpy_ext_modules``: used by setup.py and by test harnesses."""
         from . import _setuptools_commands
@@ -143,6 +152,65 @@ def handle_hpy_ext_modules(dist, attr, value):
                                           "compiling the helper sources (default: False)"),
         ]
     HPyDevel().fix_distribution(dist)
+
+
+# ---- hpy.devel's helpers for setuptools commands, with its names and behaviour ----
+
+class HPyExtensionName(str):
+    """An extension's name that says it is an HPy extension's: some build_ext methods get only the
+    name. split() and translate() keep the mark. build_ext marks the names of ``hpy_ext_modules``."""
+
+    def split(self, *args, **kw):
+        return [type(self)(part) for part in str.split(self, *args, **kw)]
+
+    def translate(self, *args, **kw):
+        return type(self)(str.translate(self, *args, **kw))
+
+
+def is_hpy_extension(ext_name):
+    """True for the name of an HPy extension (an HPyExtensionName)."""
+    return isinstance(ext_name, HPyExtensionName)
+
+
+def remember_hpy_extension(method):
+    """Decorates a build_ext method that takes an extension's name: its result is marked as an HPy
+    extension's name when the argument was."""
+    @functools.wraps(method)
+    def marked(self, ext_name):
+        result = method(self, ext_name)
+        return HPyExtensionName(result) if is_hpy_extension(ext_name) else result
+    return marked
+
+
+def make_mixin(base, mixin):
+    """A class ``BASE_hpy`` deriving from `mixin`, then `base`, whose methods thus come first; the
+    class attribute ``_mixin_super`` is `base`."""
+    return type(base.__name__ + "_hpy", (mixin, base, object), {"_mixin_super": base})
+
+
+def monkeypatch(target):
+    """Decorator: puts the function in `target` (a module or class) under its own name; the
+    function's ``super`` attribute is what it replaced."""
+    def patch(function):
+        function.super = getattr(target, function.__name__)
+        setattr(target, function.__name__, function)
+        return function
+    return patch
+
+
+# The build and build_ext mixins import setuptools, which importing this module does not.
+_MIXINS = {"build_hpy_mixin": "_BuildMixin", "build_ext_hpy_mixin": "_BuildExtMixin"}
+
+
+def __getattr__(name):
+    if name in _MIXINS:
+        from . import _setuptools_commands
+        return getattr(_setuptools_commands, _MIXINS[name])
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_MIXINS))
 
 
 def stub_source(module_name, ext_file):

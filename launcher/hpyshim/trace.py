@@ -6,9 +6,9 @@ The names and units are those of HPy's ``hpy.trace``:
 
 ``get_call_counts()``
     dict from member name (HPy's spelling, e.g. ``"ctx_Add"``) to calls so far; every member is
-    present.
+    present. Exact.
 ``get_durations()``
-    same keys; nanoseconds spent inside each member.
+    same keys; nanoseconds spent inside each member (see below).
 ``get_frequency()``
     resolution of the clock, in Hz.
 ``set_trace_functions(on_enter=..., on_exit=...)``
@@ -16,9 +16,20 @@ The names and units are those of HPy's ``hpy.trace``:
     given leaves that function as it is, ``None`` clears it. A function that raises ends the
     process, as in HPy (its traceback is printed first).
 
+Durations: two clock reads cost several times what most members do, so not every call is timed.
+Every call is timed while a hook is set, for the first ``exact_calls`` (256) calls of each
+member, and for members whose mean call takes a hundred clock reads or more; after that, one call
+of a member in ``sampling`` (128) on average, at random gaps, and each timed call counts for
+itself and for the calls of its member since the previous timed one. ``get_durations()`` is then
+an estimate that only grows and covers each member's calls up to its last timed one (at most
+``2 * sampling - 2`` calls behind); ``estimated_durations()`` adds the calls since, at their
+member's mean. ``HPYSHIM_TRACE_SAMPLING=1`` times every call, as HPy does; ``get_sampling()``
+returns ``(sampling, exact_calls)``. Each duration leaves out the cost of reading the clock
+(the least difference of two reads in a row).
+
 Counters are process-wide and never reset; compare two readings to measure a piece of code.
 ``python -m hpyshim trace SCRIPT`` runs a script with every HPy module traced and prints a
-report (see ``report``).
+report (``--csv``, ``--svg``, ``--pstats`` write it to files too).
 """
 
 import ctypes
@@ -28,16 +39,33 @@ import traceback
 from . import _native
 
 __all__ = ["get_call_counts", "get_durations", "get_frequency", "set_trace_functions",
-           "member_names", "report_rows", "format_report", "write_csv", "write_svg"]
+           "get_sampling", "estimated_durations", "member_names", "report_rows", "format_report",
+           "write_csv", "write_pstats", "write_svg"]
+
+
+class _Counter(ctypes.Structure):
+    # trace_counter in native/trace/trace.h
+    _fields_ = [("left", ctypes.c_uint64), ("counted", ctypes.c_uint64)]
+
+    @property
+    def count(self):
+        return self.counted - self.left
+
+
+class _Timing(ctypes.Structure):
+    # trace_timing in native/trace/trace.h
+    _fields_ = [("ticks", ctypes.c_uint64), ("covered", ctypes.c_uint64), ("largest", ctypes.c_uint64)]
 
 
 class _State(ctypes.Structure):
-    # trace_state in native/trace/trace.c
+    # trace_state in native/trace/trace.h
     _fields_ = [("member_count", ctypes.c_int32),
                 ("names", ctypes.POINTER(ctypes.c_char_p)),
-                ("counts", ctypes.POINTER(ctypes.c_uint64)),
-                ("durations", ctypes.POINTER(ctypes.c_uint64)),
-                ("frequency", ctypes.c_uint64)]
+                ("counters", ctypes.POINTER(_Counter)),
+                ("timings", ctypes.POINTER(_Timing)),
+                ("frequency", ctypes.c_uint64),
+                ("sampling", ctypes.c_uint64),
+                ("exact_calls", ctypes.c_uint64)]
 
 
 _HOOK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int)
@@ -72,20 +100,46 @@ def member_names():
 
 def get_call_counts():
     state = _get_state()
-    return {name: state.counts[i] for i, name in enumerate(_names)}
+    counters = state.counters
+    return {name: counters[i].count for i, name in enumerate(_names)}
 
 
 def get_frequency():
-    # The runtime re-measures the clock's rate on each request (see trace.c).
+    # Measured once by the runtime, 20 ms after the trace context was made (see trace.c).
     _get_state()
     return _native.get_library().hpyshim_trace_info().contents.frequency
 
 
 def get_durations():
-    """Nanoseconds per member (the runtime counts clock ticks; converted here)."""
+    """Nanoseconds per member (the runtime counts clock ticks; converted here): the calls up to
+    each member's last timed one (see the module's documentation)."""
     state = _get_state()
     to_ns = 1e9 / get_frequency()
-    return {name: int(state.durations[i] * to_ns) for i, name in enumerate(_names)}
+    timings = state.timings
+    return {name: int(timings[i].ticks * to_ns) for i, name in enumerate(_names)}
+
+
+def get_sampling():
+    """(sampling, exact_calls): after its first ``exact_calls`` calls, one call of a member in
+    ``sampling`` is timed on average (1: every call; ``HPYSHIM_TRACE_SAMPLING`` sets it)."""
+    state = _get_state()
+    return state.sampling, state.exact_calls
+
+
+def estimated_durations():
+    """Nanoseconds per member including its calls since its last timed one, estimated at the
+    mean of its timed calls: what a report at the end of a run wants. Unlike
+    ``get_durations()``, an estimate can shrink when the next timed call is quick, so do not
+    subtract two of them."""
+    state = _get_state()
+    to_ns = 1e9 / get_frequency()
+    counters, timings = state.counters, state.timings
+    result = {}
+    for i, name in enumerate(_names):
+        t, calls = timings[i], counters[i].count
+        ticks = t.ticks * calls / t.covered if t.covered and calls > t.covered else t.ticks
+        result[name] = int(ticks * to_ns)
+    return result
 
 
 def _trampoline(function):
@@ -151,6 +205,28 @@ def write_csv(path, rows):
         w.writerow(["member", "calls", "total_ns", "mean_ns", "share"])
         for name, calls, total, mean, share in rows:
             w.writerow([name, calls, total, "%.1f" % mean, "%.6f" % share])
+
+
+def pstats_key(name):
+    """The key of a member in a pstats file: ``('~', 0, name)`` is how pstats spells a function
+    without a file (it prints just the name, as for CPython's built-ins)."""
+    return ("~", 0, name)
+
+
+def write_pstats(path, counts, durations):
+    """Writes the members called (``counts``: calls, ``durations``: ns, keyed by member name) as
+    a file of Python's profile statistics: the marshalled dict that ``pstats.Stats(path)``,
+    ``python -m pstats``, snakeviz and gprof2dot read. Each member is a function without a
+    file; its own and cumulative times are both its duration (a member's time includes what it
+    runs, such as Python code it calls: the trace does not split it), and it has no callers."""
+    import marshal
+    stats = {}
+    for name, calls in counts.items():
+        if calls:
+            seconds = durations.get(name, 0) / 1e9
+            stats[pstats_key(name)] = (calls, calls, seconds, seconds, {})
+    with open(path, "wb") as f:
+        marshal.dump(stats, f)
 
 
 def write_svg(path, rows, title="HPy context calls by time"):

@@ -54,7 +54,7 @@ __attribute__((noinline)) void debug_record_stack(debug_handle *h)
 
 #define CALL_CONTEXTS 16   /* as HPy: a kept context is caught unless 16 calls later it is reused */
 
-static debug_ctx_info global_info = { DEBUG_CTX_MAGIC, 1 };
+static debug_ctx_info global_info = { DEBUG_CTX_MAGIC, 1, NULL, DEBUG_NO_FRAME };
 static HPyContext *call_contexts[CALL_CONTEXTS];
 static debug_ctx_info call_infos[CALL_CONTEXTS];
 static unsigned next_call_context;
@@ -83,6 +83,7 @@ static unsigned char call_busy[CALL_CONTEXTS];
 
 static HPyContext *begin_call(HPyContext *dctx, uint32_t *saved)
 {
+    debug_raw_call();
     debug_ctx_info *outer = (debug_ctx_info *)dctx->_private;
     *saved = outer->valid;
     for (int k = 0; k < CALL_CONTEXTS; k++) {
@@ -90,7 +91,9 @@ static HPyContext *begin_call(HPyContext *dctx, uint32_t *saved)
         if (!call_busy[i]) {
             call_busy[i] = 1;
             outer->valid = 0;
-            ((debug_ctx_info *)call_contexts[i]->_private)->valid = 1;
+            debug_ctx_info *info = (debug_ctx_info *)call_contexts[i]->_private;
+            info->valid = 1;
+            debug_current_frame(&info->code, &info->instr);
             return call_contexts[i];
         }
     }
@@ -103,6 +106,7 @@ static void end_call(HPyContext *dctx, HPyContext *c, uint32_t saved)
     if (c != dctx) {
         debug_ctx_info *info = (debug_ctx_info *)c->_private;
         info->valid = 0;
+        info->instr = DEBUG_NO_FRAME;
         call_busy[info - call_infos] = 0;
     }
     ((debug_ctx_info *)dctx->_private)->valid = saved;
@@ -110,10 +114,10 @@ static void end_call(HPyContext *dctx, HPyContext *c, uint32_t saved)
 
 /* ---- lending arguments, taking results (trampolines) ---- */
 
-/* A debug handle for an object CPython lends to the extension for one call. */
-static inline HPy lend(PyObject *o)
+/* A debug handle for an object CPython lends to the extension for the call of `cctx`. */
+static inline HPy lend(HPyContext *cctx, PyObject *o)
 {
-    return debug_open(_py2h(o), DH_BORROWED, NULL);
+    return debug_open_in(cctx, _py2h(o), DH_BORROWED, NULL);
 }
 
 /* After the call: the lent handle ends (the object stays CPython's). A handle the extension
@@ -161,7 +165,7 @@ HPy debug_Dup(HPyContext *ctx, HPy h)
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Dup);
     HPy uh = debug_unwrap(h, MEMBER_Dup, 1);
-    return debug_open(uctx->ctx_Dup(uctx, uh), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Dup(uctx, uh), 0, __builtin_return_address(0));
 }
 
 /* Close: the debug handle ends and the universal handle is closed. Closing twice, closing a
@@ -196,6 +200,7 @@ static void close_member(HPy h, int32_t member)
 void debug_Close(HPyContext *ctx, HPy h)
 {
     debug_check_ctx(ctx, MEMBER_Close);
+    debug_raw_close_caller(__builtin_return_address(0));
     WHILE_SUSPENDED(ctx, close_member(h, MEMBER_Close));
 }
 
@@ -248,7 +253,7 @@ static HPy vector_call(HPyContext *ctx, vector_call_member call, int32_t member,
     WHILE_SUSPENDED(ctx, r = call(uctx, ufirst, uargs, nargs, ukw));
     if (uargs != small)
         free(uargs);
-    return debug_open(r, 0, caller);
+    return debug_open_in(ctx, r, 0, caller);
 }
 
 HPy debug_Call(HPyContext *ctx, HPy callable, const HPy *args, size_t nargs, HPy kwnames)
@@ -273,7 +278,7 @@ HPy debug_CallTupleDict(HPyContext *ctx, HPy callable, HPy args, HPy kw)
     HPy uargs = debug_unwrap(args, MEMBER_CallTupleDict, 2), ukw = debug_unwrap(kw, MEMBER_CallTupleDict, 3);
     HPy r;
     WHILE_SUSPENDED(ctx, r = uctx->ctx_CallTupleDict(uctx, ucallable, uargs, ukw));
-    return debug_open(r, 0, __builtin_return_address(0));
+    return debug_open_in(ctx, r, 0, __builtin_return_address(0));
 }
 
 HPy debug_Type_GenericNew(HPyContext *ctx, HPy type, const HPy *args, HPy_ssize_t nargs, HPy kw)
@@ -289,7 +294,7 @@ HPy debug_Type_GenericNew(HPyContext *ctx, HPy type, const HPy *args, HPy_ssize_
     HPy r = uctx->ctx_Type_GenericNew(uctx, utype, uargs, nargs, ukw);
     if (uargs != small)
         free(uargs);
-    return debug_open(r, 0, __builtin_return_address(0));
+    return debug_open_in(ctx, r, 0, __builtin_return_address(0));
 }
 
 HPy debug_Tuple_FromArray(HPyContext *ctx, const HPy items[], HPy_ssize_t n)
@@ -303,7 +308,7 @@ HPy debug_Tuple_FromArray(HPyContext *ctx, const HPy items[], HPy_ssize_t n)
     HPy r = uctx->ctx_Tuple_FromArray(uctx, uitems, n);
     if (uitems != small)
         free(uitems);
-    return debug_open(r, 0, __builtin_return_address(0));
+    return debug_open_in(ctx, r, 0, __builtin_return_address(0));
 }
 
 HPy debug_Type_FromSpec(HPyContext *ctx, HPyType_Spec *spec, HPyType_SpecParam *params)
@@ -330,7 +335,7 @@ HPy debug_Type_FromSpec(HPyContext *ctx, HPyType_Spec *spec, HPyType_SpecParam *
     HPy r = uctx->ctx_Type_FromSpec(uctx, spec, uparams);
     if (uparams != NULL && uparams != small)
         free(uparams);
-    return debug_open(r, 0, __builtin_return_address(0));
+    return debug_open_in(ctx, r, 0, __builtin_return_address(0));
 }
 
 int32_t debug_ContextVar_Get(HPyContext *ctx, HPy context_var, HPy default_value, HPy *result)
@@ -340,7 +345,7 @@ int32_t debug_ContextVar_Get(HPyContext *ctx, HPy context_var, HPy default_value
     HPy uresult = HPy_NULL;
     int32_t r = uctx->ctx_ContextVar_Get(uctx, debug_unwrap(context_var, MEMBER_ContextVar_Get, 1),
                                          debug_unwrap(default_value, MEMBER_ContextVar_Get, 2), &uresult);
-    *result = debug_open(uresult, 0, __builtin_return_address(0));
+    *result = debug_open_in(ctx, uresult, 0, __builtin_return_address(0));
     return r;
 }
 
@@ -400,6 +405,7 @@ void debug_Tracker_ForgetAll(HPyContext *ctx, HPyTracker ht)
 void debug_Tracker_Close(HPyContext *ctx, HPyTracker ht)
 {
     debug_check_ctx(ctx, MEMBER_Tracker_Close);
+    debug_raw_close_caller(__builtin_return_address(0));
     debug_tracker *t = (debug_tracker *)ht._i;
     for (HPy_ssize_t i = 0; i < t->length; i++)
         close_member(t->handles[i], MEMBER_Tracker_Close);
@@ -415,7 +421,7 @@ static void dispatch(HPyContext *cctx, HPyFunc_Signature sig, HPyCFunction func,
 
 /* Lends n objects (an argument vector) as debug handles, into `small` or, when n is large, a heap
    array; NULL with MemoryError set when that cannot be allocated. */
-static HPy *lend_array(PyObject *const *items, size_t n, HPy *small)
+static HPy *lend_array(HPyContext *cctx, PyObject *const *items, size_t n, HPy *small)
 {
     HPy *h = n <= SMALL ? small : malloc(n * sizeof(HPy));
     if (h == NULL) {
@@ -423,7 +429,7 @@ static HPy *lend_array(PyObject *const *items, size_t n, HPy *small)
         return NULL;
     }
     for (size_t i = 0; i < n; i++)
-        h[i] = lend(items[i]);
+        h[i] = lend(cctx, items[i]);
     return h;
 }
 
@@ -438,6 +444,12 @@ static void end_array_loan(HPy *h, size_t n, HPy *small)
 void debug_CallRealFunctionFromTrampoline(HPyContext *dctx, HPyFunc_Signature sig, HPyCFunction func,
                                           void *args)
 {
+    if (sig == HPyFunc_TRAVERSEPROC) {
+        /* a GC pass: the function gets no context and sees no handle (its fields are visited
+           as they are), so it needs no call context either */
+        debug_state->uctx->ctx_CallRealFunctionFromTrampoline(dctx, sig, func, args);
+        return;
+    }
     uint32_t saved;
     HPyContext *cctx = begin_call(dctx, &saved);
     dispatch(cctx, sig, func, args);
@@ -450,11 +462,33 @@ static void dispatch(HPyContext *cctx, HPyFunc_Signature sig, HPyCFunction func,
 {
     HPyContext *uctx = debug_state->uctx;
     switch (sig) {
+    case HPyFunc_NOARGS:
+    case HPyFunc_UNARYFUNC:
+    case HPyFunc_REPRFUNC:
+    case HPyFunc_GETITERFUNC:
+    case HPyFunc_ITERNEXTFUNC: {
+        /* (object) -> object: the commonest shapes, called directly */
+        _HPyFunc_args_NOARGS *a = args;   /* the others have the same fields */
+        HPy self = lend(cctx, a->self);
+        a->result = take_result(((HPyFunc_noargs)(void (*)(void))func)(cctx, self), MEMBER_CallRealFunctionFromTrampoline);
+        end_loan(self);
+        return;
+    }
+    case HPyFunc_O:
+    case HPyFunc_BINARYFUNC: {
+        /* (object, object) -> object */
+        _HPyFunc_args_O *a = args;   /* BINARYFUNC has the same fields */
+        HPy self = lend(cctx, a->self), arg = lend(cctx, a->arg);
+        a->result = take_result(((HPyFunc_o)(void (*)(void))func)(cctx, self, arg), MEMBER_CallRealFunctionFromTrampoline);
+        end_loan(arg);
+        end_loan(self);
+        return;
+    }
     case HPyFunc_VARARGS: {
         _HPyFunc_args_VARARGS *a = args;
         size_t n = (size_t)a->nargs;
-        HPy self = lend(a->self), small[SMALL];
-        HPy *h = lend_array((PyObject *const *)a->args, n, small);
+        HPy self = lend(cctx, a->self), small[SMALL];
+        HPy *h = lend_array(cctx, (PyObject *const *)a->args, n, small);
         a->result = NULL;
         if (h != NULL) {
             HPy r = ((HPyFunc_varargs)(void (*)(void))func)(cctx, self, h, n);
@@ -468,8 +502,8 @@ static void dispatch(HPyContext *cctx, HPyFunc_Signature sig, HPyCFunction func,
         _HPyFunc_args_KEYWORDS *a = args;
         size_t nargs = a->nargsf & ~PY_VECTORCALL_ARGUMENTS_OFFSET;
         size_t n = nargs + (a->kwnames != NULL ? (size_t)TUPLE_SIZE(a->kwnames) : 0);
-        HPy self = lend(a->self), kw = lend(a->kwnames), small[SMALL];
-        HPy *h = lend_array((PyObject *const *)a->args, n, small);
+        HPy self = lend(cctx, a->self), kw = lend(cctx, a->kwnames), small[SMALL];
+        HPy *h = lend_array(cctx, (PyObject *const *)a->args, n, small);
         a->result = NULL;
         if (h != NULL) {
             HPy r = ((HPyFunc_keywords)(void (*)(void))func)(cctx, self, h, nargs, kw);
@@ -486,8 +520,8 @@ static void dispatch(HPyContext *cctx, HPyFunc_Signature sig, HPyCFunction func,
         _HPyFunc_args_NEWFUNC *a = args;   /* INITPROC has the same leading fields */
         _HPyFunc_args_INITPROC *init = args;
         size_t n = (size_t)TUPLE_SIZE(a->args);
-        HPy self = lend(a->self), kw = lend(a->kw), small[SMALL];
-        HPy *h = lend_array((PyObject *const *)TUPLE_ITEMS(a->args), n, small);
+        HPy self = lend(cctx, a->self), kw = lend(cctx, a->kw), small[SMALL];
+        HPy *h = lend_array(cctx, (PyObject *const *)TUPLE_ITEMS(a->args), n, small);
         if (sig == HPyFunc_NEWFUNC) a->result = NULL; else init->result = -1;
         if (h != NULL) {
             if (sig == HPyFunc_NEWFUNC) {
@@ -507,7 +541,7 @@ static void dispatch(HPyContext *cctx, HPyFunc_Signature sig, HPyCFunction func,
         /* both start with self, then the view */
         _HPyFunc_args_GETBUFFERPROC *a = args;
         PyObject *cself = a->self;
-        HPy self = lend(cself);
+        HPy self = lend(cctx, cself);
         a->self = _h2py(self);
         uctx->ctx_CallRealFunctionFromTrampoline(cctx, sig, func, args);
         a->self = cself;
@@ -536,7 +570,7 @@ static void dispatch(HPyContext *cctx, HPyFunc_Signature sig, HPyCFunction func,
         HPy lent[ARGS_SHAPE_MAX];
         for (int i = 0; i < s.count; i++) {
             saved[i] = FIELD(args, s.offsets[i]);
-            lent[i] = lend(saved[i]);
+            lent[i] = lend(cctx, saved[i]);
             FIELD(args, s.offsets[i]) = _h2py(lent[i]);
         }
         uctx->ctx_CallRealFunctionFromTrampoline(cctx, sig, func, args);
@@ -556,7 +590,7 @@ PyObject *shim_debug_call_create(HPyContext *dctx, void *impl, PyObject *spec)
 {
     uint32_t saved;
     HPyContext *cctx = begin_call(dctx, &saved);
-    HPy h = lend(spec);
+    HPy h = lend(cctx, spec);
     HPy r = ((HPy (*)(HPyContext *, HPy))impl)(cctx, h);
     PyObject *result = take_result(r, MEMBER_CallRealFunctionFromTrampoline);
     end_loan(h);
@@ -568,7 +602,7 @@ int shim_debug_call_exec(HPyContext *dctx, void *impl, PyObject *module)
 {
     uint32_t saved;
     HPyContext *cctx = begin_call(dctx, &saved);
-    HPy h = lend(module);
+    HPy h = lend(cctx, module);
     int r = ((int (*)(HPyContext *, HPy))impl)(cctx, h);
     end_loan(h);
     end_call(dctx, cctx, saved);
@@ -591,7 +625,7 @@ HPyContext *shim_debug_context(HPyContext *uctx, debug_arena *arena)
     debug_state = arena;
     arena->uctx = uctx;
     arena->dctx = dctx;
-    debug_raw_init();
+    debug_raw_init(MEMBER_Close, MEMBER_Tracker_Close);
     /* where this CPython keeps the running frame (api/cpython_versions.api) */
     debug_frame_layout = native_cpython != NULL ? &native_cpython->frame : NULL;
     debug_thread_state = cpy.PyThreadState_Get;
@@ -606,7 +640,7 @@ HPyContext *shim_debug_context(HPyContext *uctx, debug_arena *arena)
         if (c == NULL)
             return NULL;
         *c = *dctx;
-        call_infos[i] = (debug_ctx_info){ DEBUG_CTX_MAGIC, 0 };
+        call_infos[i] = (debug_ctx_info){ DEBUG_CTX_MAGIC, 0, NULL, DEBUG_NO_FRAME };
         c->_private = &call_infos[i];
         call_contexts[i] = c;
     }
@@ -712,7 +746,7 @@ HPy debug_Unicode_Substring(HPyContext *ctx, HPy str, HPy_ssize_t start, HPy_ssi
     PyObject *o = _h2py(ustr);
     if (o == NULL || !(TP_FLAGS(Py_TYPE_OF(o)) & TPFLAGS_UnicodeSubclass))
         fatal("HPyUnicode_Substring arg 1 must be a Unicode object");
-    return debug_open(uctx->ctx_Unicode_Substring(uctx, ustr, start, end), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Unicode_Substring(uctx, ustr, start, end), 0, __builtin_return_address(0));
 }
 
 static const char *shape_name(HPyType_BuiltinShape shape)
@@ -731,6 +765,28 @@ static const char *shape_name(HPyType_BuiltinShape shape)
     return "<unknown shape>";
 }
 
+/* The shape of `type`, for the AsStruct checks: the shapes of a few types are remembered, each
+   such type kept alive by a reference so that its address is not another type's meanwhile. */
+static struct {
+    PyObject *type;
+    HPyType_BuiltinShape shape;
+} shapes[8];
+
+static HPyType_BuiltinShape shape_of(HPyContext *uctx, PyObject *type)
+{
+    size_t i = ((uintptr_t)type >> 4) % (sizeof shapes / sizeof shapes[0]);
+    if (shapes[i].type == type)
+        return shapes[i].shape;
+    HPyType_BuiltinShape shape = uctx->ctx_Type_GetBuiltinShape(uctx, _py2h(type));
+    PyObject *old = shapes[i].type;
+    native_incref(type);
+    shapes[i].type = type;
+    shapes[i].shape = shape;
+    if (old != NULL)
+        cpy.Py_DecRef(old);
+    return shape;
+}
+
 /* _HPy_AsStruct_<SHAPE>: the object's type must have that shape (HPy's message). */
 #define DEBUG_AS_STRUCT(SHAPE)                                                                  \
     void *debug_AsStruct_##SHAPE(HPyContext *ctx, HPy h)                                        \
@@ -738,8 +794,7 @@ static const char *shape_name(HPyType_BuiltinShape shape)
         HPyContext *uctx = debug_state->uctx;                                                   \
         debug_check_ctx(ctx, MEMBER_AsStruct_##SHAPE);                                      \
         HPy uh = debug_unwrap(h, MEMBER_AsStruct_##SHAPE, 1);                               \
-        HPyType_BuiltinShape actual =                                                           \
-            uctx->ctx_Type_GetBuiltinShape(uctx, _py2h(Py_TYPE_OF(_h2py(uh))));                 \
+        HPyType_BuiltinShape actual = shape_of(uctx, Py_TYPE_OF(_h2py(uh)));                   \
         if (actual != HPyType_BuiltinShape_##SHAPE) {                                           \
             char message[200];                                                                  \
             snprintf(message, sizeof message, "Invalid usage of _HPy_AsStruct_%s. Expected "    \
@@ -846,7 +901,7 @@ static debug_builder *builder_of(intptr_t value, int32_t member)
         HPy r = uctx->ctx_##KIND##Builder_Build(uctx, (TYPE){ b != NULL ? b->universal : 0 });    \
         if (b != NULL)                                                                            \
             finish_builder(b);                                                                    \
-        return debug_open(r, 0, __builtin_return_address(0));                                     \
+        return debug_open_in(ctx, r, 0, __builtin_return_address(0));                                     \
     }                                                                                             \
                                                                                                   \
     void debug_##KIND##Builder_Cancel(HPyContext *ctx, TYPE builder)                              \
@@ -863,7 +918,7 @@ static debug_builder *builder_of(intptr_t value, int32_t member)
 DEBUG_BUILDER(Tuple, HPyTupleBuilder, _tup)
 DEBUG_BUILDER(List, HPyListBuilder, _lst)
 
-/* ---- getters of raw data: a protected copy lives as long as the handle (debug_raw.c) ---- */
+/* ---- getters of raw data: a protected copy lives as long as the handle (debug_charptr.c) ---- */
 
 const char *debug_Unicode_AsUTF8AndSize(HPyContext *ctx, HPy h, HPy_ssize_t *size)
 {

@@ -5,42 +5,42 @@ static HPy debug_Long_FromInt32_t(HPyContext *ctx, int32_t value)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Long_FromInt32_t);
-    return debug_open(uctx->ctx_Long_FromInt32_t(uctx, value), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Long_FromInt32_t(uctx, value), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Long_FromUInt32_t(HPyContext *ctx, uint32_t value)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Long_FromUInt32_t);
-    return debug_open(uctx->ctx_Long_FromUInt32_t(uctx, value), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Long_FromUInt32_t(uctx, value), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Long_FromInt64_t(HPyContext *ctx, int64_t v)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Long_FromInt64_t);
-    return debug_open(uctx->ctx_Long_FromInt64_t(uctx, v), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Long_FromInt64_t(uctx, v), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Long_FromUInt64_t(HPyContext *ctx, uint64_t v)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Long_FromUInt64_t);
-    return debug_open(uctx->ctx_Long_FromUInt64_t(uctx, v), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Long_FromUInt64_t(uctx, v), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Long_FromSize_t(HPyContext *ctx, size_t value)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Long_FromSize_t);
-    return debug_open(uctx->ctx_Long_FromSize_t(uctx, value), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Long_FromSize_t(uctx, value), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Long_FromSsize_t(HPyContext *ctx, HPy_ssize_t value)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Long_FromSsize_t);
-    return debug_open(uctx->ctx_Long_FromSsize_t(uctx, value), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Long_FromSsize_t(uctx, value), 0, __builtin_return_address(0));
 }
 
 static int32_t debug_Long_AsInt32_t(HPyContext *ctx, HPy h)
@@ -117,7 +117,7 @@ static HPy debug_Float_FromDouble(HPyContext *ctx, double v)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Float_FromDouble);
-    return debug_open(uctx->ctx_Float_FromDouble(uctx, v), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Float_FromDouble(uctx, v), 0, __builtin_return_address(0));
 }
 
 static double debug_Float_AsDouble(HPyContext *ctx, HPy h)
@@ -131,7 +131,7 @@ static HPy debug_Bool_FromBool(HPyContext *ctx, bool v)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Bool_FromBool);
-    return debug_open(uctx->ctx_Bool_FromBool(uctx, v), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Bool_FromBool(uctx, v), 0, __builtin_return_address(0));
 }
 
 static HPy_ssize_t debug_Length(HPyContext *ctx, HPy h)
@@ -152,238 +152,238 @@ static HPy debug_Add(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Add);
-    return debug_open(uctx->ctx_Add(uctx, debug_unwrap(h1, MEMBER_Add, 1), debug_unwrap(h2, MEMBER_Add, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Add(uctx, debug_unwrap(h1, MEMBER_Add, 1), debug_unwrap(h2, MEMBER_Add, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Subtract(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Subtract);
-    return debug_open(uctx->ctx_Subtract(uctx, debug_unwrap(h1, MEMBER_Subtract, 1), debug_unwrap(h2, MEMBER_Subtract, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Subtract(uctx, debug_unwrap(h1, MEMBER_Subtract, 1), debug_unwrap(h2, MEMBER_Subtract, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Multiply(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Multiply);
-    return debug_open(uctx->ctx_Multiply(uctx, debug_unwrap(h1, MEMBER_Multiply, 1), debug_unwrap(h2, MEMBER_Multiply, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Multiply(uctx, debug_unwrap(h1, MEMBER_Multiply, 1), debug_unwrap(h2, MEMBER_Multiply, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_MatrixMultiply(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_MatrixMultiply);
-    return debug_open(uctx->ctx_MatrixMultiply(uctx, debug_unwrap(h1, MEMBER_MatrixMultiply, 1), debug_unwrap(h2, MEMBER_MatrixMultiply, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_MatrixMultiply(uctx, debug_unwrap(h1, MEMBER_MatrixMultiply, 1), debug_unwrap(h2, MEMBER_MatrixMultiply, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_FloorDivide(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_FloorDivide);
-    return debug_open(uctx->ctx_FloorDivide(uctx, debug_unwrap(h1, MEMBER_FloorDivide, 1), debug_unwrap(h2, MEMBER_FloorDivide, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_FloorDivide(uctx, debug_unwrap(h1, MEMBER_FloorDivide, 1), debug_unwrap(h2, MEMBER_FloorDivide, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_TrueDivide(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_TrueDivide);
-    return debug_open(uctx->ctx_TrueDivide(uctx, debug_unwrap(h1, MEMBER_TrueDivide, 1), debug_unwrap(h2, MEMBER_TrueDivide, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_TrueDivide(uctx, debug_unwrap(h1, MEMBER_TrueDivide, 1), debug_unwrap(h2, MEMBER_TrueDivide, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Remainder(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Remainder);
-    return debug_open(uctx->ctx_Remainder(uctx, debug_unwrap(h1, MEMBER_Remainder, 1), debug_unwrap(h2, MEMBER_Remainder, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Remainder(uctx, debug_unwrap(h1, MEMBER_Remainder, 1), debug_unwrap(h2, MEMBER_Remainder, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Divmod(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Divmod);
-    return debug_open(uctx->ctx_Divmod(uctx, debug_unwrap(h1, MEMBER_Divmod, 1), debug_unwrap(h2, MEMBER_Divmod, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Divmod(uctx, debug_unwrap(h1, MEMBER_Divmod, 1), debug_unwrap(h2, MEMBER_Divmod, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Power(HPyContext *ctx, HPy h1, HPy h2, HPy h3)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Power);
-    return debug_open(uctx->ctx_Power(uctx, debug_unwrap(h1, MEMBER_Power, 1), debug_unwrap(h2, MEMBER_Power, 2), debug_unwrap(h3, MEMBER_Power, 3)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Power(uctx, debug_unwrap(h1, MEMBER_Power, 1), debug_unwrap(h2, MEMBER_Power, 2), debug_unwrap(h3, MEMBER_Power, 3)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Negative(HPyContext *ctx, HPy h1)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Negative);
-    return debug_open(uctx->ctx_Negative(uctx, debug_unwrap(h1, MEMBER_Negative, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Negative(uctx, debug_unwrap(h1, MEMBER_Negative, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Positive(HPyContext *ctx, HPy h1)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Positive);
-    return debug_open(uctx->ctx_Positive(uctx, debug_unwrap(h1, MEMBER_Positive, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Positive(uctx, debug_unwrap(h1, MEMBER_Positive, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Absolute(HPyContext *ctx, HPy h1)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Absolute);
-    return debug_open(uctx->ctx_Absolute(uctx, debug_unwrap(h1, MEMBER_Absolute, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Absolute(uctx, debug_unwrap(h1, MEMBER_Absolute, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Invert(HPyContext *ctx, HPy h1)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Invert);
-    return debug_open(uctx->ctx_Invert(uctx, debug_unwrap(h1, MEMBER_Invert, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Invert(uctx, debug_unwrap(h1, MEMBER_Invert, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Lshift(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Lshift);
-    return debug_open(uctx->ctx_Lshift(uctx, debug_unwrap(h1, MEMBER_Lshift, 1), debug_unwrap(h2, MEMBER_Lshift, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Lshift(uctx, debug_unwrap(h1, MEMBER_Lshift, 1), debug_unwrap(h2, MEMBER_Lshift, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Rshift(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Rshift);
-    return debug_open(uctx->ctx_Rshift(uctx, debug_unwrap(h1, MEMBER_Rshift, 1), debug_unwrap(h2, MEMBER_Rshift, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Rshift(uctx, debug_unwrap(h1, MEMBER_Rshift, 1), debug_unwrap(h2, MEMBER_Rshift, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_And(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_And);
-    return debug_open(uctx->ctx_And(uctx, debug_unwrap(h1, MEMBER_And, 1), debug_unwrap(h2, MEMBER_And, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_And(uctx, debug_unwrap(h1, MEMBER_And, 1), debug_unwrap(h2, MEMBER_And, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Xor(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Xor);
-    return debug_open(uctx->ctx_Xor(uctx, debug_unwrap(h1, MEMBER_Xor, 1), debug_unwrap(h2, MEMBER_Xor, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Xor(uctx, debug_unwrap(h1, MEMBER_Xor, 1), debug_unwrap(h2, MEMBER_Xor, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Or(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Or);
-    return debug_open(uctx->ctx_Or(uctx, debug_unwrap(h1, MEMBER_Or, 1), debug_unwrap(h2, MEMBER_Or, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Or(uctx, debug_unwrap(h1, MEMBER_Or, 1), debug_unwrap(h2, MEMBER_Or, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Index(HPyContext *ctx, HPy h1)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Index);
-    return debug_open(uctx->ctx_Index(uctx, debug_unwrap(h1, MEMBER_Index, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Index(uctx, debug_unwrap(h1, MEMBER_Index, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Long(HPyContext *ctx, HPy h1)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Long);
-    return debug_open(uctx->ctx_Long(uctx, debug_unwrap(h1, MEMBER_Long, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Long(uctx, debug_unwrap(h1, MEMBER_Long, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Float(HPyContext *ctx, HPy h1)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Float);
-    return debug_open(uctx->ctx_Float(uctx, debug_unwrap(h1, MEMBER_Float, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Float(uctx, debug_unwrap(h1, MEMBER_Float, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_InPlaceAdd(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_InPlaceAdd);
-    return debug_open(uctx->ctx_InPlaceAdd(uctx, debug_unwrap(h1, MEMBER_InPlaceAdd, 1), debug_unwrap(h2, MEMBER_InPlaceAdd, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_InPlaceAdd(uctx, debug_unwrap(h1, MEMBER_InPlaceAdd, 1), debug_unwrap(h2, MEMBER_InPlaceAdd, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_InPlaceSubtract(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_InPlaceSubtract);
-    return debug_open(uctx->ctx_InPlaceSubtract(uctx, debug_unwrap(h1, MEMBER_InPlaceSubtract, 1), debug_unwrap(h2, MEMBER_InPlaceSubtract, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_InPlaceSubtract(uctx, debug_unwrap(h1, MEMBER_InPlaceSubtract, 1), debug_unwrap(h2, MEMBER_InPlaceSubtract, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_InPlaceMultiply(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_InPlaceMultiply);
-    return debug_open(uctx->ctx_InPlaceMultiply(uctx, debug_unwrap(h1, MEMBER_InPlaceMultiply, 1), debug_unwrap(h2, MEMBER_InPlaceMultiply, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_InPlaceMultiply(uctx, debug_unwrap(h1, MEMBER_InPlaceMultiply, 1), debug_unwrap(h2, MEMBER_InPlaceMultiply, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_InPlaceMatrixMultiply(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_InPlaceMatrixMultiply);
-    return debug_open(uctx->ctx_InPlaceMatrixMultiply(uctx, debug_unwrap(h1, MEMBER_InPlaceMatrixMultiply, 1), debug_unwrap(h2, MEMBER_InPlaceMatrixMultiply, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_InPlaceMatrixMultiply(uctx, debug_unwrap(h1, MEMBER_InPlaceMatrixMultiply, 1), debug_unwrap(h2, MEMBER_InPlaceMatrixMultiply, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_InPlaceFloorDivide(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_InPlaceFloorDivide);
-    return debug_open(uctx->ctx_InPlaceFloorDivide(uctx, debug_unwrap(h1, MEMBER_InPlaceFloorDivide, 1), debug_unwrap(h2, MEMBER_InPlaceFloorDivide, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_InPlaceFloorDivide(uctx, debug_unwrap(h1, MEMBER_InPlaceFloorDivide, 1), debug_unwrap(h2, MEMBER_InPlaceFloorDivide, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_InPlaceTrueDivide(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_InPlaceTrueDivide);
-    return debug_open(uctx->ctx_InPlaceTrueDivide(uctx, debug_unwrap(h1, MEMBER_InPlaceTrueDivide, 1), debug_unwrap(h2, MEMBER_InPlaceTrueDivide, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_InPlaceTrueDivide(uctx, debug_unwrap(h1, MEMBER_InPlaceTrueDivide, 1), debug_unwrap(h2, MEMBER_InPlaceTrueDivide, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_InPlaceRemainder(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_InPlaceRemainder);
-    return debug_open(uctx->ctx_InPlaceRemainder(uctx, debug_unwrap(h1, MEMBER_InPlaceRemainder, 1), debug_unwrap(h2, MEMBER_InPlaceRemainder, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_InPlaceRemainder(uctx, debug_unwrap(h1, MEMBER_InPlaceRemainder, 1), debug_unwrap(h2, MEMBER_InPlaceRemainder, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_InPlacePower(HPyContext *ctx, HPy h1, HPy h2, HPy h3)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_InPlacePower);
-    return debug_open(uctx->ctx_InPlacePower(uctx, debug_unwrap(h1, MEMBER_InPlacePower, 1), debug_unwrap(h2, MEMBER_InPlacePower, 2), debug_unwrap(h3, MEMBER_InPlacePower, 3)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_InPlacePower(uctx, debug_unwrap(h1, MEMBER_InPlacePower, 1), debug_unwrap(h2, MEMBER_InPlacePower, 2), debug_unwrap(h3, MEMBER_InPlacePower, 3)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_InPlaceLshift(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_InPlaceLshift);
-    return debug_open(uctx->ctx_InPlaceLshift(uctx, debug_unwrap(h1, MEMBER_InPlaceLshift, 1), debug_unwrap(h2, MEMBER_InPlaceLshift, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_InPlaceLshift(uctx, debug_unwrap(h1, MEMBER_InPlaceLshift, 1), debug_unwrap(h2, MEMBER_InPlaceLshift, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_InPlaceRshift(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_InPlaceRshift);
-    return debug_open(uctx->ctx_InPlaceRshift(uctx, debug_unwrap(h1, MEMBER_InPlaceRshift, 1), debug_unwrap(h2, MEMBER_InPlaceRshift, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_InPlaceRshift(uctx, debug_unwrap(h1, MEMBER_InPlaceRshift, 1), debug_unwrap(h2, MEMBER_InPlaceRshift, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_InPlaceAnd(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_InPlaceAnd);
-    return debug_open(uctx->ctx_InPlaceAnd(uctx, debug_unwrap(h1, MEMBER_InPlaceAnd, 1), debug_unwrap(h2, MEMBER_InPlaceAnd, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_InPlaceAnd(uctx, debug_unwrap(h1, MEMBER_InPlaceAnd, 1), debug_unwrap(h2, MEMBER_InPlaceAnd, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_InPlaceXor(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_InPlaceXor);
-    return debug_open(uctx->ctx_InPlaceXor(uctx, debug_unwrap(h1, MEMBER_InPlaceXor, 1), debug_unwrap(h2, MEMBER_InPlaceXor, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_InPlaceXor(uctx, debug_unwrap(h1, MEMBER_InPlaceXor, 1), debug_unwrap(h2, MEMBER_InPlaceXor, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_InPlaceOr(HPyContext *ctx, HPy h1, HPy h2)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_InPlaceOr);
-    return debug_open(uctx->ctx_InPlaceOr(uctx, debug_unwrap(h1, MEMBER_InPlaceOr, 1), debug_unwrap(h2, MEMBER_InPlaceOr, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_InPlaceOr(uctx, debug_unwrap(h1, MEMBER_InPlaceOr, 1), debug_unwrap(h2, MEMBER_InPlaceOr, 2)), 0, __builtin_return_address(0));
 }
 
 static int debug_Callable_Check(HPyContext *ctx, HPy h)
@@ -418,7 +418,7 @@ static HPy debug_Err_SetFromErrnoWithFilename(HPyContext *ctx, HPy h_type, const
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Err_SetFromErrnoWithFilename);
-    return debug_open(uctx->ctx_Err_SetFromErrnoWithFilename(uctx, debug_unwrap(h_type, MEMBER_Err_SetFromErrnoWithFilename, 1), filename_fsencoded), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Err_SetFromErrnoWithFilename(uctx, debug_unwrap(h_type, MEMBER_Err_SetFromErrnoWithFilename, 1), filename_fsencoded), 0, __builtin_return_address(0));
 }
 
 static void debug_Err_SetFromErrnoWithFilenameObjects(HPyContext *ctx, HPy h_type, HPy filename1, HPy filename2)
@@ -460,14 +460,14 @@ static HPy debug_Err_NewException(HPyContext *ctx, const char *utf8_name, HPy ba
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Err_NewException);
-    return debug_open(uctx->ctx_Err_NewException(uctx, utf8_name, debug_unwrap(base, MEMBER_Err_NewException, 2), debug_unwrap(dict, MEMBER_Err_NewException, 3)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Err_NewException(uctx, utf8_name, debug_unwrap(base, MEMBER_Err_NewException, 2), debug_unwrap(dict, MEMBER_Err_NewException, 3)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Err_NewExceptionWithDoc(HPyContext *ctx, const char *utf8_name, const char *utf8_doc, HPy base, HPy dict)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Err_NewExceptionWithDoc);
-    return debug_open(uctx->ctx_Err_NewExceptionWithDoc(uctx, utf8_name, utf8_doc, debug_unwrap(base, MEMBER_Err_NewExceptionWithDoc, 3), debug_unwrap(dict, MEMBER_Err_NewExceptionWithDoc, 4)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Err_NewExceptionWithDoc(uctx, utf8_name, utf8_doc, debug_unwrap(base, MEMBER_Err_NewExceptionWithDoc, 3), debug_unwrap(dict, MEMBER_Err_NewExceptionWithDoc, 4)), 0, __builtin_return_address(0));
 }
 
 static int debug_Err_WarnEx(HPyContext *ctx, HPy category, const char *utf8_message, HPy_ssize_t stack_level)
@@ -495,14 +495,14 @@ static HPy debug_GetAttr(HPyContext *ctx, HPy obj, HPy name)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_GetAttr);
-    return debug_open(uctx->ctx_GetAttr(uctx, debug_unwrap(obj, MEMBER_GetAttr, 1), debug_unwrap(name, MEMBER_GetAttr, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_GetAttr(uctx, debug_unwrap(obj, MEMBER_GetAttr, 1), debug_unwrap(name, MEMBER_GetAttr, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_GetAttr_s(HPyContext *ctx, HPy obj, const char *utf8_name)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_GetAttr_s);
-    return debug_open(uctx->ctx_GetAttr_s(uctx, debug_unwrap(obj, MEMBER_GetAttr_s, 1), utf8_name), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_GetAttr_s(uctx, debug_unwrap(obj, MEMBER_GetAttr_s, 1), utf8_name), 0, __builtin_return_address(0));
 }
 
 static int debug_HasAttr(HPyContext *ctx, HPy obj, HPy name)
@@ -537,21 +537,21 @@ static HPy debug_GetItem(HPyContext *ctx, HPy obj, HPy key)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_GetItem);
-    return debug_open(uctx->ctx_GetItem(uctx, debug_unwrap(obj, MEMBER_GetItem, 1), debug_unwrap(key, MEMBER_GetItem, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_GetItem(uctx, debug_unwrap(obj, MEMBER_GetItem, 1), debug_unwrap(key, MEMBER_GetItem, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_GetItem_i(HPyContext *ctx, HPy obj, HPy_ssize_t idx)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_GetItem_i);
-    return debug_open(uctx->ctx_GetItem_i(uctx, debug_unwrap(obj, MEMBER_GetItem_i, 1), idx), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_GetItem_i(uctx, debug_unwrap(obj, MEMBER_GetItem_i, 1), idx), 0, __builtin_return_address(0));
 }
 
 static HPy debug_GetItem_s(HPyContext *ctx, HPy obj, const char *utf8_key)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_GetItem_s);
-    return debug_open(uctx->ctx_GetItem_s(uctx, debug_unwrap(obj, MEMBER_GetItem_s, 1), utf8_key), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_GetItem_s(uctx, debug_unwrap(obj, MEMBER_GetItem_s, 1), utf8_key), 0, __builtin_return_address(0));
 }
 
 static int debug_Contains(HPyContext *ctx, HPy container, HPy key)
@@ -586,7 +586,7 @@ static HPy debug_Type(HPyContext *ctx, HPy obj)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Type);
-    return debug_open(uctx->ctx_Type(uctx, debug_unwrap(obj, MEMBER_Type, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Type(uctx, debug_unwrap(obj, MEMBER_Type, 1)), 0, __builtin_return_address(0));
 }
 
 static int debug_Is(HPyContext *ctx, HPy obj, HPy other)
@@ -600,42 +600,42 @@ static HPy debug_New(HPyContext *ctx, HPy h_type, void **data)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_New);
-    return debug_open(uctx->ctx_New(uctx, debug_unwrap(h_type, MEMBER_New, 1), data), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_New(uctx, debug_unwrap(h_type, MEMBER_New, 1), data), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Repr(HPyContext *ctx, HPy obj)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Repr);
-    return debug_open(uctx->ctx_Repr(uctx, debug_unwrap(obj, MEMBER_Repr, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Repr(uctx, debug_unwrap(obj, MEMBER_Repr, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Str(HPyContext *ctx, HPy obj)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Str);
-    return debug_open(uctx->ctx_Str(uctx, debug_unwrap(obj, MEMBER_Str, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Str(uctx, debug_unwrap(obj, MEMBER_Str, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_ASCII(HPyContext *ctx, HPy obj)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_ASCII);
-    return debug_open(uctx->ctx_ASCII(uctx, debug_unwrap(obj, MEMBER_ASCII, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_ASCII(uctx, debug_unwrap(obj, MEMBER_ASCII, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Bytes(HPyContext *ctx, HPy obj)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Bytes);
-    return debug_open(uctx->ctx_Bytes(uctx, debug_unwrap(obj, MEMBER_Bytes, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Bytes(uctx, debug_unwrap(obj, MEMBER_Bytes, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_RichCompare(HPyContext *ctx, HPy v, HPy w, int op)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_RichCompare);
-    return debug_open(uctx->ctx_RichCompare(uctx, debug_unwrap(v, MEMBER_RichCompare, 1), debug_unwrap(w, MEMBER_RichCompare, 2), op), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_RichCompare(uctx, debug_unwrap(v, MEMBER_RichCompare, 1), debug_unwrap(w, MEMBER_RichCompare, 2), op), 0, __builtin_return_address(0));
 }
 
 static int debug_RichCompareBool(HPyContext *ctx, HPy v, HPy w, int op)
@@ -677,21 +677,21 @@ static HPy debug_Bytes_FromString(HPyContext *ctx, const char *bytes)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Bytes_FromString);
-    return debug_open(uctx->ctx_Bytes_FromString(uctx, bytes), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Bytes_FromString(uctx, bytes), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Bytes_FromStringAndSize(HPyContext *ctx, const char *bytes, HPy_ssize_t len)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Bytes_FromStringAndSize);
-    return debug_open(uctx->ctx_Bytes_FromStringAndSize(uctx, bytes, len), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Bytes_FromStringAndSize(uctx, bytes, len), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Unicode_FromString(HPyContext *ctx, const char *utf8)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Unicode_FromString);
-    return debug_open(uctx->ctx_Unicode_FromString(uctx, utf8), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Unicode_FromString(uctx, utf8), 0, __builtin_return_address(0));
 }
 
 static int debug_Unicode_Check(HPyContext *ctx, HPy h)
@@ -705,49 +705,49 @@ static HPy debug_Unicode_AsASCIIString(HPyContext *ctx, HPy h)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Unicode_AsASCIIString);
-    return debug_open(uctx->ctx_Unicode_AsASCIIString(uctx, debug_unwrap(h, MEMBER_Unicode_AsASCIIString, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Unicode_AsASCIIString(uctx, debug_unwrap(h, MEMBER_Unicode_AsASCIIString, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Unicode_AsLatin1String(HPyContext *ctx, HPy h)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Unicode_AsLatin1String);
-    return debug_open(uctx->ctx_Unicode_AsLatin1String(uctx, debug_unwrap(h, MEMBER_Unicode_AsLatin1String, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Unicode_AsLatin1String(uctx, debug_unwrap(h, MEMBER_Unicode_AsLatin1String, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Unicode_AsUTF8String(HPyContext *ctx, HPy h)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Unicode_AsUTF8String);
-    return debug_open(uctx->ctx_Unicode_AsUTF8String(uctx, debug_unwrap(h, MEMBER_Unicode_AsUTF8String, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Unicode_AsUTF8String(uctx, debug_unwrap(h, MEMBER_Unicode_AsUTF8String, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Unicode_FromWideChar(HPyContext *ctx, const wchar_t *w, HPy_ssize_t size)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Unicode_FromWideChar);
-    return debug_open(uctx->ctx_Unicode_FromWideChar(uctx, w, size), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Unicode_FromWideChar(uctx, w, size), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Unicode_DecodeFSDefault(HPyContext *ctx, const char *v)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Unicode_DecodeFSDefault);
-    return debug_open(uctx->ctx_Unicode_DecodeFSDefault(uctx, v), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Unicode_DecodeFSDefault(uctx, v), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Unicode_DecodeFSDefaultAndSize(HPyContext *ctx, const char *v, HPy_ssize_t size)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Unicode_DecodeFSDefaultAndSize);
-    return debug_open(uctx->ctx_Unicode_DecodeFSDefaultAndSize(uctx, v, size), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Unicode_DecodeFSDefaultAndSize(uctx, v, size), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Unicode_EncodeFSDefault(HPyContext *ctx, HPy h)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Unicode_EncodeFSDefault);
-    return debug_open(uctx->ctx_Unicode_EncodeFSDefault(uctx, debug_unwrap(h, MEMBER_Unicode_EncodeFSDefault, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Unicode_EncodeFSDefault(uctx, debug_unwrap(h, MEMBER_Unicode_EncodeFSDefault, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy_UCS4 debug_Unicode_ReadChar(HPyContext *ctx, HPy h, HPy_ssize_t index)
@@ -761,14 +761,14 @@ static HPy debug_Unicode_DecodeASCII(HPyContext *ctx, const char *ascii, HPy_ssi
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Unicode_DecodeASCII);
-    return debug_open(uctx->ctx_Unicode_DecodeASCII(uctx, ascii, size, errors), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Unicode_DecodeASCII(uctx, ascii, size, errors), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Unicode_DecodeLatin1(HPyContext *ctx, const char *latin1, HPy_ssize_t size, const char *errors)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Unicode_DecodeLatin1);
-    return debug_open(uctx->ctx_Unicode_DecodeLatin1(uctx, latin1, size, errors), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Unicode_DecodeLatin1(uctx, latin1, size, errors), 0, __builtin_return_address(0));
 }
 
 static int debug_List_Check(HPyContext *ctx, HPy h)
@@ -782,7 +782,7 @@ static HPy debug_List_New(HPyContext *ctx, HPy_ssize_t len)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_List_New);
-    return debug_open(uctx->ctx_List_New(uctx, len), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_List_New(uctx, len), 0, __builtin_return_address(0));
 }
 
 static int debug_List_Append(HPyContext *ctx, HPy h_list, HPy h_item)
@@ -803,7 +803,7 @@ static HPy debug_Dict_New(HPyContext *ctx)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Dict_New);
-    return debug_open(uctx->ctx_Dict_New(uctx), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Dict_New(uctx), 0, __builtin_return_address(0));
 }
 
 static int debug_Tuple_Check(HPyContext *ctx, HPy h)
@@ -817,14 +817,14 @@ static HPy debug_Import_ImportModule(HPyContext *ctx, const char *utf8_name)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Import_ImportModule);
-    return debug_open(uctx->ctx_Import_ImportModule(uctx, utf8_name), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Import_ImportModule(uctx, utf8_name), 0, __builtin_return_address(0));
 }
 
 static HPy debug_FromPyObject(HPyContext *ctx, cpy_PyObject *obj)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_FromPyObject);
-    return debug_open(uctx->ctx_FromPyObject(uctx, obj), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_FromPyObject(uctx, obj), 0, __builtin_return_address(0));
 }
 
 static cpy_PyObject *debug_AsPyObject(HPyContext *ctx, HPy h)
@@ -845,7 +845,7 @@ static HPy debug_Field_Load(HPyContext *ctx, HPy source_object, HPyField source_
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Field_Load);
-    return debug_open(uctx->ctx_Field_Load(uctx, debug_unwrap(source_object, MEMBER_Field_Load, 1), source_field), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Field_Load(uctx, debug_unwrap(source_object, MEMBER_Field_Load, 1), source_field), 0, __builtin_return_address(0));
 }
 
 static void debug_ReenterPythonExecution(HPyContext *ctx, HPyThreadState state)
@@ -873,7 +873,7 @@ static HPy debug_Global_Load(HPyContext *ctx, HPyGlobal global)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Global_Load);
-    return debug_open(uctx->ctx_Global_Load(uctx, global), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Global_Load(uctx, global), 0, __builtin_return_address(0));
 }
 
 static void debug_Dump(HPyContext *ctx, HPy h)
@@ -915,7 +915,7 @@ static HPy debug_Capsule_New(HPyContext *ctx, void *pointer, const char *utf8_na
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Capsule_New);
-    return debug_open(uctx->ctx_Capsule_New(uctx, pointer, utf8_name, destructor), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Capsule_New(uctx, pointer, utf8_name, destructor), 0, __builtin_return_address(0));
 }
 
 static void *debug_Capsule_Get(HPyContext *ctx, HPy capsule, _HPyCapsule_key key, const char *utf8_name)
@@ -943,49 +943,49 @@ static HPy debug_Compile_s(HPyContext *ctx, const char *utf8_source, const char 
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Compile_s);
-    return debug_open(uctx->ctx_Compile_s(uctx, utf8_source, utf8_filename, kind), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Compile_s(uctx, utf8_source, utf8_filename, kind), 0, __builtin_return_address(0));
 }
 
 static HPy debug_EvalCode(HPyContext *ctx, HPy code, HPy globals, HPy locals)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_EvalCode);
-    return debug_open(uctx->ctx_EvalCode(uctx, debug_unwrap(code, MEMBER_EvalCode, 1), debug_unwrap(globals, MEMBER_EvalCode, 2), debug_unwrap(locals, MEMBER_EvalCode, 3)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_EvalCode(uctx, debug_unwrap(code, MEMBER_EvalCode, 1), debug_unwrap(globals, MEMBER_EvalCode, 2), debug_unwrap(locals, MEMBER_EvalCode, 3)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_ContextVar_New(HPyContext *ctx, const char *name, HPy default_value)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_ContextVar_New);
-    return debug_open(uctx->ctx_ContextVar_New(uctx, name, debug_unwrap(default_value, MEMBER_ContextVar_New, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_ContextVar_New(uctx, name, debug_unwrap(default_value, MEMBER_ContextVar_New, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_ContextVar_Set(HPyContext *ctx, HPy context_var, HPy value)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_ContextVar_Set);
-    return debug_open(uctx->ctx_ContextVar_Set(uctx, debug_unwrap(context_var, MEMBER_ContextVar_Set, 1), debug_unwrap(value, MEMBER_ContextVar_Set, 2)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_ContextVar_Set(uctx, debug_unwrap(context_var, MEMBER_ContextVar_Set, 1), debug_unwrap(value, MEMBER_ContextVar_Set, 2)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Unicode_FromEncodedObject(HPyContext *ctx, HPy obj, const char *encoding, const char *errors)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Unicode_FromEncodedObject);
-    return debug_open(uctx->ctx_Unicode_FromEncodedObject(uctx, debug_unwrap(obj, MEMBER_Unicode_FromEncodedObject, 1), encoding, errors), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Unicode_FromEncodedObject(uctx, debug_unwrap(obj, MEMBER_Unicode_FromEncodedObject, 1), encoding, errors), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Dict_Keys(HPyContext *ctx, HPy h)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Dict_Keys);
-    return debug_open(uctx->ctx_Dict_Keys(uctx, debug_unwrap(h, MEMBER_Dict_Keys, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Dict_Keys(uctx, debug_unwrap(h, MEMBER_Dict_Keys, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Dict_Copy(HPyContext *ctx, HPy h)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Dict_Copy);
-    return debug_open(uctx->ctx_Dict_Copy(uctx, debug_unwrap(h, MEMBER_Dict_Copy, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Dict_Copy(uctx, debug_unwrap(h, MEMBER_Dict_Copy, 1)), 0, __builtin_return_address(0));
 }
 
 static int debug_Slice_Unpack(HPyContext *ctx, HPy slice, HPy_ssize_t *start, HPy_ssize_t *stop, HPy_ssize_t *step)
@@ -1013,7 +1013,7 @@ static HPy debug_GetSlice(HPyContext *ctx, HPy obj, HPy_ssize_t start, HPy_ssize
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_GetSlice);
-    return debug_open(uctx->ctx_GetSlice(uctx, debug_unwrap(obj, MEMBER_GetSlice, 1), start, end), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_GetSlice(uctx, debug_unwrap(obj, MEMBER_GetSlice, 1), start, end), 0, __builtin_return_address(0));
 }
 
 static int debug_SetSlice(HPyContext *ctx, HPy obj, HPy_ssize_t start, HPy_ssize_t end, HPy value)
@@ -1034,14 +1034,14 @@ static HPy debug_GetIter(HPyContext *ctx, HPy obj)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_GetIter);
-    return debug_open(uctx->ctx_GetIter(uctx, debug_unwrap(obj, MEMBER_GetIter, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_GetIter(uctx, debug_unwrap(obj, MEMBER_GetIter, 1)), 0, __builtin_return_address(0));
 }
 
 static HPy debug_Iter_Next(HPyContext *ctx, HPy obj)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Iter_Next);
-    return debug_open(uctx->ctx_Iter_Next(uctx, debug_unwrap(obj, MEMBER_Iter_Next, 1)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Iter_Next(uctx, debug_unwrap(obj, MEMBER_Iter_Next, 1)), 0, __builtin_return_address(0));
 }
 
 static int debug_Iter_Check(HPyContext *ctx, HPy obj)
@@ -1055,7 +1055,7 @@ static HPy debug_Slice_New(HPyContext *ctx, HPy start, HPy stop, HPy step)
 {
     HPyContext *uctx = debug_state->uctx;
     debug_check_ctx(ctx, MEMBER_Slice_New);
-    return debug_open(uctx->ctx_Slice_New(uctx, debug_unwrap(start, MEMBER_Slice_New, 1), debug_unwrap(stop, MEMBER_Slice_New, 2), debug_unwrap(step, MEMBER_Slice_New, 3)), 0, __builtin_return_address(0));
+    return debug_open_in(ctx, uctx->ctx_Slice_New(uctx, debug_unwrap(start, MEMBER_Slice_New, 1), debug_unwrap(stop, MEMBER_Slice_New, 2), debug_unwrap(step, MEMBER_Slice_New, 3)), 0, __builtin_return_address(0));
 }
 
 /* Fills dctx (a copy of the universal context): every member, and the constants as

@@ -13,6 +13,7 @@
 #include "runtime/runtime.h"
 
 #define DEBUG_HANDLE_MAGIC 0x48505944u   /* "HPYD": what tells a debug handle from anything else */
+#define DEBUG_CTX_MAGIC 0x48505943u      /* "HPYC": a debug context's _private */
 
 /* debug_handle.state */
 enum { DH_FREE = 0, DH_OPEN = 1, DH_CLOSED = 2 };
@@ -56,9 +57,12 @@ typedef void (*debug_grow_fn)(debug_arena *arena);
    only if the program may go on (an on_invalid_handle / on_invalid_builder_handle hook is set). */
 typedef void (*debug_invalid_fn)(debug_handle *dh, int32_t member, int32_t argument, int32_t kind,
                                  const debug_handle *here, void *const *stack, int32_t depth);
-/* Text for a fault on a getter's raw data: where the handle was opened and where the getter was
-   called, prepared when the getter runs (a signal handler cannot compute it); kept for good. */
-typedef const char *(*debug_describe_fn)(debug_handle *dh, void *getter_caller);
+/* Text for a fault on a getter's raw data, prepared when the getter runs and when the handle is
+   closed (a signal handler cannot compute it); kept for good. `closing` 0: where the handle was
+   opened (dh's code and instr) and where the getter was called (`caller`); 1: how it was closed
+   (dh->closed_by; `caller` is the extension's call of HPy_Close or NULL) and where Python was then
+   (dh's code and instr). */
+typedef const char *(*debug_describe_fn)(debug_handle *dh, void *caller, int32_t closing);
 
 struct debug_arena {
     debug_list open, closed, free;
@@ -71,18 +75,21 @@ struct debug_arena {
     debug_invalid_fn invalid;
     debug_describe_fn describe;
     int64_t stack_limit;       /* native frames recorded per opening (set_handle_stack_trace_limit) */
+    int64_t raw_batch_closes;  /* closed handles' raw data protected together, at most (debug_charptr.c) */
+    int64_t raw_batch_calls;   /* calls after which a waiting batch is protected, at most */
 };
 
 extern debug_arena *debug_state;
 extern const frame_layout *debug_frame_layout;   /* NULL: this CPython's frames are unknown */
 extern void *(*debug_thread_state)(void);        /* PyThreadState_Get */
 
-/* Records where Python code was when the handle opened: loads, no call, no frame object. */
-static inline void debug_record_frame(debug_handle *h)
+/* Where Python code is now: the innermost frame's code object (borrowed) and instruction
+   offset, or NULL and -1. Loads, no call, no frame object. */
+static inline void debug_current_frame(PyObject **code_out, int64_t *instr_out)
 {
     const frame_layout *l = debug_frame_layout;
-    h->code = NULL;
-    h->instr = -1;
+    *code_out = NULL;
+    *instr_out = -1;
     if (l == NULL)
         return;
     char *ts = debug_thread_state();
@@ -95,11 +102,18 @@ static inline void debug_record_frame(debug_handle *h)
     if (code == NULL)
         return;
     if (l->kind == 1)
-        h->instr = (int64_t)*(int *)(f + l->instr) * l->lasti_unit;
+        *instr_out = (int64_t)*(int *)(f + l->instr) * l->lasti_unit;
     else
-        h->instr = *(char **)(f + l->instr) - ((char *)code + l->code_adaptive);
-    native_incref(code);
-    h->code = code;
+        *instr_out = *(char **)(f + l->instr) - ((char *)code + l->code_adaptive);
+    *code_out = code;
+}
+
+/* Records where Python code was when the handle opened (the handle keeps a reference). */
+static inline void debug_record_frame(debug_handle *h)
+{
+    debug_current_frame(&h->code, &h->instr);
+    if (h->code != NULL)
+        native_incref(h->code);
 }
 
 static inline void debug_list_remove(debug_list *l, debug_handle *h)
@@ -108,6 +122,17 @@ static inline void debug_list_remove(debug_list *l, debug_handle *h)
     if (h->next) h->next->prev = h->prev; else l->tail = h->prev;
     h->prev = h->next = NULL;
     l->size--;
+}
+
+/* The list's first entry, taken off it (the list is not empty). */
+static inline debug_handle *debug_list_pop(debug_list *l)
+{
+    debug_handle *h = l->head;
+    l->head = h->next;
+    if (h->next) h->next->prev = NULL; else l->tail = NULL;
+    h->next = NULL;
+    l->size--;
+    return h;
 }
 
 static inline void debug_list_append(debug_list *l, debug_handle *h)
@@ -119,11 +144,30 @@ static inline void debug_list_append(debug_list *l, debug_handle *h)
     l->size++;
 }
 
-/* Raw data (debug_raw.c): a protected copy of a getter's char*, living as long as its handle. */
-void debug_raw_init(void);
+/* Raw data (debug_charptr.c): a protected copy of a getter's char*, living as long as its handle. */
+void debug_raw_init(int32_t close_member, int32_t tracker_close_member);
 const char *debug_raw_copy(HPy dh, const char *data, size_t n, int32_t member, void *caller);
-void debug_raw_release(debug_handle *h);   /* unmaps an entry's raw data */
-void debug_raw_protect(debug_handle *h);   /* makes it unreadable at close */
+void debug_raw_release(debug_handle *h);   /* gives back an entry's raw data when it is reused */
+void debug_raw_protect(debug_handle *h);   /* makes it unreadable at close (now or with a batch) */
+void debug_raw_call_slow(void);
+extern int64_t debug_raw_pending;
+extern uint64_t debug_raw_calls, debug_raw_protected_at;
+extern void *debug_raw_closer;
+
+/* HPy_Close and HPyTracker_Close say where the extension called them, for a fault's report. */
+static inline void debug_raw_close_caller(void *caller)
+{
+    debug_raw_closer = caller;
+}
+
+/* An extension call starts: counted, for the bound on a batch's wait in calls. */
+static inline void debug_raw_call(void)
+{
+    debug_raw_calls++;
+    if (__builtin_expect(debug_raw_pending != 0
+                         && (int64_t)(debug_raw_calls - debug_raw_protected_at) >= debug_state->raw_batch_calls, 0))
+        debug_raw_call_slow();
+}
 
 /* An entry for a new handle: the oldest closed one once the closed queue is full (so recently
    closed handles stay recognisable), else a free one; C# adds a slab when both are empty. */
@@ -132,13 +176,11 @@ static inline debug_handle *debug_take_entry(void)
     debug_arena *a = debug_state;
     debug_handle *h;
     if (a->closed.size >= a->closed_max && a->closed.head != NULL) {
-        h = a->closed.head;
-        debug_list_remove(&a->closed, h);
+        h = debug_list_pop(&a->closed);
     } else {
         if (a->free.head == NULL)
             a->grow(a);
-        h = a->free.head;
-        debug_list_remove(&a->free, h);
+        h = debug_list_pop(&a->free);
     }
     if (h->raw != NULL)
         debug_raw_release(h);
@@ -147,8 +189,22 @@ static inline debug_handle *debug_take_entry(void)
 
 void debug_record_stack(debug_handle *h);   /* debug.c: the native frames, when asked for */
 
-/* A new debug handle for the universal handle `uh` (HPy_NULL stays HPy_NULL). */
-static inline HPy debug_open(HPy uh, uint32_t flags, void *opened_at)
+/* Each call of an extension function gets a context of its own, valid only during the call
+   (debug.c keeps a ring of them); ctx->_private says whether it still is. The Python frame is
+   the same throughout a call (frames pushed by Python code it calls are gone when it goes on):
+   the call's context records it once, for every handle opened during the call. */
+typedef struct {
+    uint32_t magic;
+    uint32_t valid;
+    PyObject *code;         /* the innermost Python frame's code object at the call (borrowed), */
+    int64_t instr;          /* and its instruction; DEBUG_NO_FRAME for contexts of no call */
+} debug_ctx_info;
+
+#define DEBUG_NO_FRAME (-2)
+
+/* A new debug handle for the universal handle `uh` (HPy_NULL stays HPy_NULL), opened while
+   Python was at `code`, `instr`. */
+static inline HPy debug_open_at(HPy uh, uint32_t flags, void *opened_at, PyObject *code, int64_t instr)
 {
     if (uh._i == 0)
         return uh;
@@ -161,27 +217,45 @@ static inline HPy debug_open(HPy uh, uint32_t flags, void *opened_at)
     h->flags = flags;
     h->closed_by = -1;
     h->opened_at = opened_at;
-    debug_record_frame(h);
-    if (debug_state->stack_limit > 0)
+    h->code = code;
+    h->instr = instr;
+    if (__builtin_expect(debug_state->stack_limit > 0, 0))
         debug_record_stack(h);
     else
         h->stack_depth = 0;
     debug_list_append(&debug_state->open, h);
-    if (previous_code != NULL)
-        cpy.Py_DecRef(previous_code);
+    /* the entry keeps a reference to its code object; the same one as at its last use (a loop)
+       keeps the reference it has */
+    if (code != previous_code) {
+        if (code != NULL)
+            native_incref(code);
+        if (previous_code != NULL)
+            cpy.Py_DecRef(previous_code);
+    }
     return (HPy){ (HPy_ssize_t)h };
+}
+
+/* The same, where Python is now. */
+static inline HPy debug_open(HPy uh, uint32_t flags, void *opened_at)
+{
+    PyObject *code;
+    int64_t instr;
+    debug_current_frame(&code, &instr);
+    return debug_open_at(uh, flags, opened_at, code, instr);
+}
+
+/* The same, for a context member called with `ctx` (checked by debug_check_ctx): the frame the
+   call's context recorded. */
+static inline HPy debug_open_in(HPyContext *ctx, HPy uh, uint32_t flags, void *opened_at)
+{
+    debug_ctx_info *info = (debug_ctx_info *)ctx->_private;
+    if (__builtin_expect(info != NULL && info->magic == DEBUG_CTX_MAGIC && info->instr != DEBUG_NO_FRAME, 1))
+        return debug_open_at(uh, flags, opened_at, info->code, info->instr);
+    return debug_open(uh, flags, opened_at);
 }
 
 void debug_report(debug_handle *h, int32_t member, int32_t argument, int32_t kind);
 
-/* Each call of an extension function gets a context of its own, valid only during the call
-   (debug.c keeps a ring of them); ctx->_private says whether it still is. */
-typedef struct {
-    uint32_t magic;
-    uint32_t valid;
-} debug_ctx_info;
-
-#define DEBUG_CTX_MAGIC 0x48505943u   /* "HPYC" */
 
 void debug_wrong_context(HPyContext *ctx, int32_t member);
 

@@ -25,7 +25,7 @@ void *shim_vectorcall_new_address(void);
 HPy_ssize_t shim_shape_data_offset(int shape);
 
 /* thunks/thunks.c */
-int shim_note_library_mode(void *init_fn, int universal);
+int shim_note_library_mode(void *init_fn, HPyContext *thunk_ctx);
 void *shim_method_entry(int sig, void *impl, void *trampoline);
 void *shim_slot_entry(int slot, void *impl, void *trampoline);
 void shim_release_thunk(void *thunk);
@@ -39,9 +39,17 @@ const char *shim_debug_member_name(int32_t member);
 PyObject *shim_debug_call_create(HPyContext *dctx, void *impl, PyObject *spec);
 int shim_debug_call_exec(HPyContext *dctx, void *impl, PyObject *module);
 
+/* debug/debug_charptr.c */
+void shim_debug_raw_stats(int64_t *out);
+
 /* trace/trace.c */
 HPyContext *shim_trace_context(HPyContext *uctx);
 const trace_state *shim_trace_state(void);
 void shim_trace_set_hooks(trace_hook on_enter, trace_hook on_exit);
+
+/* platform/platform.c */
+void shim_report(const char *text);
+void shim_set_report_fd(int fd);
+void shim_fatal_output(void);
 
 #endif

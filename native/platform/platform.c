@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "platform/platform.h"
+#include "interop/boundary.gen.h"   /* shim_report, shim_set_report_fd, shim_fatal_output */
 
 void *platform_process_symbol(const char *name)
 {
@@ -102,6 +104,60 @@ int platform_code_privatize(void *writable, void *executable, size_t length)
     return 0;
 }
 
+/* A memfd of `length` bytes (MFD_CLOEXEC), or -1. */
+static int shared_memory(const char *name, size_t length)
+{
+#ifdef SYS_memfd_create
+    int fd = (int)syscall(SYS_memfd_create, name, 1u);
+    if (fd >= 0 && ftruncate(fd, (off_t)length) != 0) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+#else
+    (void)name; (void)length;
+    return -1;
+#endif
+}
+
+int platform_dual_map(size_t length, void **writable, void **readonly)
+{
+    int fd = shared_memory("hpyshim-raw-data", length);
+    if (fd < 0)
+        return -1;
+    void *rw = mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), *ro = MAP_FAILED;
+    if (rw != MAP_FAILED)
+        ro = mmap(NULL, length, PROT_READ, MAP_SHARED, fd, 0);
+    close(fd);   /* the mappings keep the memory */
+    if (ro == MAP_FAILED) {
+        if (rw != MAP_FAILED)
+            munmap(rw, length);
+        return -1;
+    }
+    *writable = rw;
+    *readonly = ro;
+    return 0;
+}
+
+int platform_dual_renew(void *writable, void *readonly, size_t length,
+                        void (*copy)(void *fresh, void *old, void *arg), void *arg)
+{
+    int fd = shared_memory("hpyshim-raw-data", length);
+    if (fd < 0)
+        return -1;
+    int result = -1;
+    void *fresh = mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (fresh != MAP_FAILED) {
+        copy(fresh, writable, arg);
+        if (mmap(writable, length, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) == writable
+            && mmap(readonly, length, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0) == readonly)
+            result = 0;
+        munmap(fresh, length);
+    }
+    close(fd);
+    return result;
+}
+
 int platform_on_fork_child(void (*child)(void))
 {
     return pthread_atfork(NULL, NULL, child);
@@ -138,10 +194,63 @@ int platform_on_fault(void (*handler)(void *address))
     return sigaction(SIGSEGV, &sa, &previous);
 }
 
+/* Fatal reports go to fd 2 and, when a test runner captures fd 2 (pytest points it at a temporary
+   file, lost when the process aborts), to the stderr it started with. Read by the fault handler:
+   an int, set from Python under the GIL. */
+static volatile sig_atomic_t report_fd = -1;
+
+void shim_set_report_fd(int fd)
+{
+    report_fd = fd;
+}
+
+/* The report fd when it is another file than fd 2, else -1: not captured (pytest -s, no pytest),
+   the text is already there once. fstat is async-signal-safe. */
+static int distinct_report_fd(void)
+{
+    int fd = report_fd;
+    struct stat mine, err;
+    if (fd < 0 || fstat(fd, &mine) != 0)
+        return -1;
+    if (fstat(2, &err) == 0 && err.st_dev == mine.st_dev && err.st_ino == mine.st_ino)
+        return -1;
+    return fd;
+}
+
+static void write_all(int fd, const char *text, size_t n)
+{
+    while (n > 0) {
+        ssize_t done = write(fd, text, n);
+        if (done < 0 && errno == EINTR)
+            continue;
+        if (done <= 0)
+            return;
+        text += done;
+        n -= (size_t)done;
+    }
+}
+
 void platform_say(const char *text)
 {
-    ssize_t ignored = write(2, text, strlen(text));
-    (void)ignored;
+    size_t n = strlen(text);
+    int saved_errno = errno;
+    write_all(2, text, n);
+    int fd = distinct_report_fd();
+    if (fd >= 0)
+        write_all(fd, text, n);
+    errno = saved_errno;
+}
+
+void shim_report(const char *text)
+{
+    platform_say(text);
+}
+
+void shim_fatal_output(void)
+{
+    int fd = distinct_report_fd();
+    if (fd >= 0)
+        dup2(fd, 2);
 }
 
 void platform_abort(void)

@@ -35,6 +35,16 @@ int platform_code_map(size_t length, void **writable, void **executable);
  * address (the parent keeps writing into the shared memory) and unmaps the writable view; from
  * then on that memory is written by changing its protection. 0 on success. */
 int platform_code_privatize(void *writable, void *executable, size_t length);
+/* `length` bytes (whole pages) of shared memory seen at two addresses, `*writable` (read-write) and
+ * `*readonly`: data is written through one and handed out through the other, so writing it needs
+ * no protection change. 0 on success, -1 where the system refuses (no memfd). */
+int platform_dual_map(size_t length, void **writable, void **readonly);
+/* In a child process after fork: both views get new memory of their own at the same addresses;
+ * `copy(fresh, old, arg)` copies what must be kept from the old writable view into a writable
+ * view of the new memory first. The read-only view is readable throughout afterwards. 0 on
+ * success. */
+int platform_dual_renew(void *writable, void *readonly, size_t length,
+                        void (*copy)(void *fresh, void *old, void *arg), void *arg);
 /* Registers `child` to run in the child process after fork (POSIX pthread_atfork). 0 on success. */
 int platform_on_fork_child(void (*child)(void));
 
@@ -42,7 +52,9 @@ int platform_on_fork_child(void (*child)(void));
  * passes the fault on to the handler it replaced. 0 when installed. */
 int platform_on_fault(void (*handler)(void *address));
 
-/* From a fault handler: text to stderr, and abort without running handlers. */
+/* From a fault handler (and for every fatal report): text to stderr, and to the report fd when that
+ * is another file (shim_set_report_fd: the stderr a test runner had before it captured fd 2);
+ * abort without running handlers. */
 void platform_say(const char *text);
 void platform_abort(void);
 

@@ -4,9 +4,10 @@
  * implementation. For modules loaded in universal mode the runtime instead gives CPython a
  * thunk per function: a few instructions in executable memory that call the implementation with
  * the universal context, directly where the arguments pass through, else through a dispatcher for
- * the signature (x86-64 and arm64, thunk_code.h). Where
+ * the signature (x86-64 and arm64, thunk_code.h). Modules loaded in trace mode get thunks too,
+ * that pass the trace context (whose trampoline dispatch is uncounted anyway). Where
  * executable memory is refused, on another architecture, with HPYSHIM_THUNKS=0, or for modules
- * loaded in debug or trace mode (their trampolines wrap arguments), CPython gets the extension's
+ * loaded in debug mode (their trampolines wrap arguments), CPython gets the extension's
  * trampoline as before. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -39,6 +40,23 @@ static PyObject *d_new(PyObject *type, PyObject *args, PyObject *kw,
     return (PyObject *)_h2py(impl(uctx, _py2h(type), TUPLE_ITEMS(args), TUPLE_SIZE(args), _py2h(kw)));
 }
 
+/* The same for the trace context (the one other context thunks pass; set when a library is
+   first noted with it). */
+static HPyContext *tctx;
+
+static int d_init_trace(PyObject *self, PyObject *args, PyObject *kw,
+                        int (*impl)(HPyContext *, HPy, const HPy *, HPy_ssize_t, HPy))
+{
+    return impl(tctx, _py2h(self), TUPLE_ITEMS(args), TUPLE_SIZE(args), _py2h(kw));
+}
+
+static PyObject *d_new_trace(PyObject *type, PyObject *args, PyObject *kw,
+                             HPy (*impl)(HPyContext *, HPy, const HPy *, HPy_ssize_t, HPy))
+{
+    return (PyObject *)_h2py(impl(tctx, _py2h(type), TUPLE_ITEMS(args), TUPLE_SIZE(args), _py2h(kw)));
+}
+
+/* No context: the same for every mode. */
 static int d_traverse(PyObject *self, void *visit, void *arg, HPyFunc_traverseproc impl)
 {
     return native_traverse(impl, self, visit, arg);
@@ -184,7 +202,7 @@ static void chunks_after_fork(void)
  * a writable view, the page is writable only while it is written: only threads holding the GIL
  * run thunks, and they spend a few instructions in one; this runs under the GIL, so no thread is
  * inside the page meanwhile. 1 written, 0 not encodable, -1 the system refused the protection change. */
-static int write_thunk(unsigned char *thunk, int fresh_page, const thunk_kind *k, void *impl)
+static int write_thunk(unsigned char *thunk, int fresh_page, const thunk_kind *k, HPyContext *ctx, void *impl)
 {
     unsigned char *alias = writable_alias(thunk);
     unsigned char *base = (unsigned char *)((uintptr_t)thunk & ~(uintptr_t)(page_size - 1));
@@ -192,7 +210,7 @@ static int write_thunk(unsigned char *thunk, int fresh_page, const thunk_kind *k
         return -1;
     unsigned char *at = alias != NULL ? alias : thunk;
     int ok = (k->dispatcher != NULL ? thunk_encode(at, k->nargs, impl, k->dispatcher)
-                                    : thunk_encode_direct(at, k->nargs, k->mask, uctx, impl)) == 0;
+                                    : thunk_encode_direct(at, k->nargs, k->mask, ctx, impl)) == 0;
     if (alias == NULL && platform_pages_protect(base, page_size, PLATFORM_READ_EXEC) != 0)
         return -1;
     __builtin___clear_cache((char *)thunk, (char *)thunk + THUNK_SIZE);
@@ -268,8 +286,8 @@ static int new_area(int *fresh)
     return 0;
 }
 
-/* A thunk for impl of that kind, or NULL (the caller falls back). */
-static void *make_thunk(const thunk_kind *k, void *impl)
+/* A thunk for impl of that kind, passing ctx, or NULL (the caller falls back). */
+static void *make_thunk(const thunk_kind *k, HPyContext *ctx, void *impl)
 {
     int fresh_page = 0, written;
     unsigned char *thunk;
@@ -277,7 +295,7 @@ static void *make_thunk(const thunk_kind *k, void *impl)
         page_size = platform_page_size();
     if (free_count > 0) {
         thunk = free_thunks[--free_count];   /* a released one */
-        written = write_thunk(thunk, 0, k, impl);
+        written = write_thunk(thunk, 0, k, ctx, impl);
         if (written == 0)
             free_count++;
     } else {
@@ -286,7 +304,7 @@ static void *make_thunk(const thunk_kind *k, void *impl)
                 goto refused;
         }
         thunk = page + page_used;
-        written = write_thunk(thunk, fresh_page, k, impl);
+        written = write_thunk(thunk, fresh_page, k, ctx, impl);
         if (written > 0)
             page_used += THUNK_SIZE;
     }
@@ -300,10 +318,11 @@ refused:
     return NULL;
 }
 
-/* Libraries whose modules were last loaded in another mode than universal keep their trampolines. */
+/* The context the thunks of a library's functions pass, after the mode its modules were last
+   loaded in: the universal or the trace context; NULL (debug mode) keeps the trampolines. */
 typedef struct {
     void *base;
-    int universal;
+    HPyContext *ctx;
 } library_mode;
 static library_mode *libraries;
 static size_t library_count, library_capacity;
@@ -316,16 +335,16 @@ static library_mode *library_at(void *base)
     return NULL;
 }
 
-/* The loader says, before an extension's init function runs, in which mode it loads it (init_fn is
- * any address inside the library). */
-int shim_note_library_mode(void *init_fn, int universal)
+/* The loader says, before an extension's init function runs, which context its thunks pass
+ * (init_fn is any address inside the library; NULL: no thunks). */
+int shim_note_library_mode(void *init_fn, HPyContext *thunk_ctx)
 {
     void *base = platform_library_base(init_fn);
     if (base == NULL)
         return 0;
     library_mode *known = library_at(base);
     if (known != NULL) {
-        known->universal = universal;
+        known->ctx = thunk_ctx;
         return 0;
     }
     if (library_count == library_capacity) {
@@ -336,7 +355,7 @@ int shim_note_library_mode(void *init_fn, int universal)
         libraries = grown;
         library_capacity = capacity;
     }
-    libraries[library_count++] = (library_mode){ base, universal };
+    libraries[library_count++] = (library_mode){ base, thunk_ctx };
     return 0;
 }
 
@@ -349,9 +368,16 @@ static void *entry_point(HPyFunc_Signature sig, void *impl, void *trampoline)
         return trampoline;
     void *base = platform_library_base(trampoline);
     library_mode *library = base != NULL ? library_at(base) : NULL;
-    if (library == NULL || !library->universal)
+    if (library == NULL || library->ctx == NULL)
         return trampoline;
-    void *thunk = make_thunk(&kind, impl);
+    if (library->ctx != uctx && kind.dispatcher != NULL && kind.dispatcher != (void *)d_traverse) {
+        if (tctx == NULL)
+            tctx = library->ctx;
+        if (library->ctx != tctx)
+            return trampoline;
+        kind.dispatcher = kind.dispatcher == (void *)d_init ? (void *)d_init_trace : (void *)d_new_trace;
+    }
+    void *thunk = make_thunk(&kind, library->ctx, impl);
     return thunk != NULL ? thunk : trampoline;
 }
 

@@ -3,43 +3,44 @@
  * counters are never reset, as in HPy. */
 #include "trace/trace.h"
 #include "interop/boundary.gen.h"
+#include <stdio.h>
 #include <stdlib.h>
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <cpuid.h>
-#endif
 
-uint64_t *trace_counts;
-uint64_t *trace_durations;
 trace_hook trace_on_enter, trace_on_exit;
 HPyContext *trace_uctx;
 
 static HPyContext *trace_ctx;
 
+/* Every call of a member is timed while its count is at most this: members called a few times
+   (type creation, module set-up) get exact figures, and a test's first calls too. */
+#define TRACE_EXACT_CALLS 256u
+/* Mean calls per timed call after that (HPYSHIM_TRACE_SAMPLING; 1: every call, as HPy does). */
+#define TRACE_DEFAULT_SAMPLING 128u
+/* A member whose mean duration is this many clock reads or more is timed at every call: the two
+   reads then cost it under 2%, and its figure is exact. The mean leaves out the largest timed
+   call, so that one preempted call does not make a quick member look slow. */
+#define TRACE_SLOW_CLOCK_READS 100u
+
 static trace_state state;
 
-int trace_use_tsc;
+int trace_use_counter;
 static uint64_t calibration_ticks, calibration_ns;
+static uint64_t sampling = TRACE_DEFAULT_SAMPLING;
+static uint64_t slow_ticks;       /* TRACE_SLOW_CLOCK_READS clock reads, in ticks */
+static uint64_t clock_overhead;   /* the least difference of two reads in a row, in ticks */
+static int every_call;            /* a hook is set or sampling is 1 */
+static uint64_t random_state = 0x9e3779b97f4a7c15u;   /* fixed: runs repeat their choices */
 
-/* An invariant time-stamp counter runs at one rate in every power state and on every core
-   (CPUID 0x80000007, EDX bit 8). */
-static int has_invariant_tsc(void)
-{
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    unsigned int eax, ebx, ecx, edx;
-    if (__get_cpuid(0x80000000u, &eax, &ebx, &ecx, &edx) && eax >= 0x80000007u &&
-        __get_cpuid(0x80000007u, &eax, &ebx, &ecx, &edx))
-        return (edx >> 8) & 1;
-#endif
-    return 0;
-}
-
-/* Ticks per second of trace_clock: nanoseconds without the counter; with it, measured against
-   CLOCK_MONOTONIC since the context was made (waiting until 20 ms have passed), so the figure
-   gets more exact the longer the process runs. */
+/* Ticks per second of trace_clock: nanoseconds without the counter; with it, measured once
+   against CLOCK_MONOTONIC over at least 20 ms since the context was made (a few parts per
+   million), then kept, so that durations converted to nanoseconds only grow. */
 static uint64_t clock_frequency(void)
 {
-    if (!trace_use_tsc)
+    static uint64_t measured;
+    if (!trace_use_counter)
         return 1000000000u;
+    if (measured != 0)
+        return measured;
     uint64_t elapsed = trace_clock_ns() - calibration_ns;
     if (elapsed < 20000000u) {
         struct timespec wait = { 0, (long)(20000000u - elapsed) };
@@ -47,7 +48,54 @@ static uint64_t clock_frequency(void)
     }
     uint64_t ticks = trace_clock() - calibration_ticks;
     elapsed = trace_clock_ns() - calibration_ns;
-    return (uint64_t)((double)ticks * 1e9 / (double)elapsed);
+    measured = (uint64_t)((double)ticks * 1e9 / (double)elapsed);
+    return measured;
+}
+
+/* HPYSHIM_TRACE_SAMPLING: a whole number from 1 (time every call) up; anything else is reported
+   and the default kept. */
+static uint64_t read_sampling(void)
+{
+    const char *text = getenv("HPYSHIM_TRACE_SAMPLING");
+    if (text == NULL || *text == '\0')
+        return TRACE_DEFAULT_SAMPLING;
+    char *end;
+    unsigned long long value = strtoull(text, &end, 10);
+    if (*end != '\0' || value < 1 || value > (1ull << 31) || text[0] == '-') {
+        fprintf(stderr, "hpyshim: HPYSHIM_TRACE_SAMPLING=%s is not a whole number from 1 to 2^31; "
+                "using %u\n", text, TRACE_DEFAULT_SAMPLING);
+        return TRACE_DEFAULT_SAMPLING;
+    }
+    return (uint64_t)value;
+}
+
+/* The cost of one clock read, in ticks (the least of a few runs of 16 reads). */
+static uint64_t clock_read_ticks(void)
+{
+    uint64_t best = UINT64_MAX;
+    for (int run = 0; run < 8; run++) {
+        uint64_t first = trace_clock(), last = first;
+        for (int i = 0; i < 16; i++)
+            last = trace_clock();
+        if (last - first < best)
+            best = last - first;
+    }
+    return best / 16 > 0 ? best / 16 : 1;
+}
+
+/* What a timed call's duration includes besides the call: the least difference between two
+   reads of the clock in a row, taken off every duration (down to 0), so that a quick member's
+   time is not mostly the clock's. */
+static uint64_t clock_read_overhead(void)
+{
+    uint64_t least = UINT64_MAX;
+    for (int i = 0; i < 1000; i++) {
+        uint64_t first = trace_clock();
+        uint64_t second = trace_clock();
+        if (second - first < least)
+            least = second - first;
+    }
+    return least;
 }
 
 /* The trace context around `uctx`, made on first call; NULL if out of memory. */
@@ -55,26 +103,25 @@ HPyContext *shim_trace_context(HPyContext *uctx)
 {
     if (trace_ctx != NULL)
         return trace_ctx;
-    uint64_t *counts = calloc((size_t)native_member_count, sizeof(uint64_t));
-    uint64_t *durations = calloc((size_t)native_member_count, sizeof(uint64_t));
     HPyContext *tctx = malloc(sizeof(HPyContext));
-    if (counts == NULL || durations == NULL || tctx == NULL) {
-        free(counts);
-        free(durations);
-        free(tctx);
+    if (tctx == NULL)
         return NULL;
-    }
     *tctx = *uctx;   /* the handles, the ABI version, and the members that pass through */
     tctx->name = "HPy Trace Mode ABI";
     trace_fill_generated(tctx);
-    trace_counts = counts;
-    trace_durations = durations;
     trace_uctx = uctx;
+    for (int i = 0; i < MEMBER_COUNT; i++)
+        trace_counters[i] = (trace_counter){ 1, 1 };   /* no call yet; the first is timed */
 
-    trace_use_tsc = has_invariant_tsc();
+    trace_use_counter = trace_counter_available();
     calibration_ticks = trace_clock();
     calibration_ns = trace_clock_ns();
-    state = (trace_state){ native_member_count, native_member_names, counts, durations, 1000000000u };
+    sampling = read_sampling();
+    every_call = sampling == 1;
+    slow_ticks = TRACE_SLOW_CLOCK_READS * clock_read_ticks();
+    clock_overhead = clock_read_overhead();
+    state = (trace_state){ native_member_count, native_member_names, trace_counters, trace_timings,
+                           1000000000u, sampling, TRACE_EXACT_CALLS };
     trace_ctx = tctx;
     return tctx;
 }
@@ -92,6 +139,55 @@ void shim_trace_set_hooks(trace_hook on_enter, trace_hook on_exit)
 {
     trace_on_enter = on_enter;
     trace_on_exit = on_exit;
+    every_call = sampling == 1 || on_enter != NULL || on_exit != NULL;
+    if (every_call)   /* the next call of every member takes the slow path, where the hooks run */
+        for (int i = 0; i < MEMBER_COUNT; i++)
+            trace_counters[i] = (trace_counter){ 1, trace_calls_of(&trace_counters[i]) + 1 };
+}
+
+/* How many calls of a member until the next timed one, chosen as its current call is timed. */
+static uint64_t next_gap(const trace_timing *t, uint64_t count)
+{
+    if (every_call || count < TRACE_EXACT_CALLS || t->ticks - t->largest >= slow_ticks * t->covered)
+        return 1;
+    /* xorshift64*: uniform from 1 to 2 * sampling - 1, whose mean is `sampling`; random rather
+       than every n-th, so that no periodic pattern in a member's calls is always (or never)
+       timed. */
+    random_state ^= random_state >> 12;
+    random_state ^= random_state << 25;
+    random_state ^= random_state >> 27;
+    uint64_t r = (random_state * 0x2545f4914f6cdd1du) >> 32;
+    return 1 + ((r * (2 * sampling - 1)) >> 32);   /* sampling <= 2^31: no overflow, no division */
+}
+
+/* Before a timed call: claims the calls its duration will stand for (itself and the untimed
+   ones since the member's last timed call; claimed now, so that a nested call of the same member
+   claims only itself), picks the next timed call and runs the on-enter hook. */
+uint64_t trace_begin(int member)
+{
+    trace_counter *c = &trace_counters[member];
+    trace_timing *t = &trace_timings[member];
+    uint64_t count = c->counted;   /* left is 0: this call's number */
+    uint64_t calls = count - t->covered;
+    uint64_t gap = next_gap(t, count);
+    c->left = gap;
+    c->counted = count + gap;
+    t->covered = count;
+    if (trace_on_enter != NULL)
+        trace_call_hook(trace_on_enter, member, "error when executing on-enter trace function");
+    return calls;
+}
+
+/* After a timed call: its duration for each call it stands for, then the on-exit hook. */
+void trace_account(int member, uint64_t calls, uint64_t ticks)
+{
+    trace_timing *t = &trace_timings[member];
+    uint64_t added = (ticks > clock_overhead ? ticks - clock_overhead : 0) * calls;
+    t->ticks += added;
+    if (added > t->largest)
+        t->largest = added;
+    if (trace_on_exit != NULL)
+        trace_call_hook(trace_on_exit, member, "error when executing on-exit trace function");
 }
 
 /* A hook runs Python code, which must not see the traced call's pending exception (an

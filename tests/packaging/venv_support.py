@@ -106,6 +106,14 @@ class Venv:
         return self.run("-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])").stdout.strip()
 
 
+def pytest_dir(parent):
+    """A folder to put on PYTHONPATH for pytest (tests/pytest_deps.py)."""
+    spec = importlib.util.spec_from_file_location("pytest_deps", os.path.join(REPO_DIR, "tests", "pytest_deps.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.pytest_dir(parent)
+
+
 def temp_dir():
     return tempfile.mkdtemp(prefix="hpyshim-pkg-")
 

@@ -182,3 +182,26 @@ class RefcountMixin:
         after = sys.getrefcount(obj)
         self.assertLessEqual(after - before, REFCOUNT_SLACK, "refcount grew from %d to %d over %d calls"
                              % (before, after, REFCOUNT_CALLS))
+
+
+class TempExtension:
+    """An HPy extension built from a test's C source into a folder of its own, once, on first
+    use (`path()`); `remove()` (a test module's tearDownModule) deletes the folder."""
+
+    def __init__(self, name, source):
+        self.name, self.source, self.dir = name, source, None
+
+    def path(self):
+        if self.dir is None:
+            from hpyshim import build
+            compiler()
+            self.dir = tempfile.mkdtemp(prefix="hpyshim-%s-" % self.name)
+            src = os.path.join(self.dir, self.name + ".c")
+            with open(src, "w") as f:
+                f.write(self.source)
+            build.build_extension(self.name, [src], outdir=self.dir)
+        return os.path.join(self.dir, self.name + ".hpy0.so")
+
+    def remove(self):
+        if self.dir is not None:
+            shutil.rmtree(self.dir, ignore_errors=True)

@@ -6,6 +6,7 @@ a misuse ends the process, which the subprocess tests check with the diagnosis i
 
 import gc
 import os
+import random
 import shutil
 import tempfile
 import unittest
@@ -142,6 +143,131 @@ static HPy utf8_roundtrip_impl(HPyContext *ctx, HPy self, HPy arg)
     return HPyUnicode_FromString(ctx, p);
 }
 
+/* make_dummy_type() makes a new type of the Object shape; as_struct(o) asks for its struct */
+typedef struct { long x; } DummyObject;
+static HPyType_Spec dummy_spec = { .name = "dbgtest.Dummy", .basicsize = sizeof(DummyObject) };
+
+HPyDef_METH(make_dummy_type, "make_dummy_type", HPyFunc_NOARGS)
+static HPy make_dummy_type_impl(HPyContext *ctx, HPy self)
+{
+    return HPyType_FromSpec(ctx, &dummy_spec, NULL);
+}
+
+HPyDef_METH(as_struct, "as_struct", HPyFunc_O)
+static HPy as_struct_impl(HPyContext *ctx, HPy self, HPy arg)
+{
+    DummyObject *d = (DummyObject *)_HPy_AsStruct_Object(ctx, arg);
+    return HPyLong_FromLong(ctx, d->x);
+}
+
+/* leak_around(f): calls f() (Python code, which may call this module again), then leaks a handle */
+HPyDef_METH(leak_around, "leak_around", HPyFunc_O)
+static HPy leak_around_impl(HPyContext *ctx, HPy self, HPy callback)
+{
+    HPy r = HPy_Call(ctx, callback, NULL, 0, HPy_NULL);
+    if (HPy_IsNull(r))
+        return HPy_NULL;
+    HPy_Close(ctx, r);
+    HPy_Dup(ctx, callback);   /* never closed */
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+/* close_then_read(s0, s1, ..., k): the char* of a handle to each string, each handle closed by
+   HPy_Close, then the first byte of the k-th char* (the data of a closed handle) */
+HPyDef_METH(close_then_read, "close_then_read", HPyFunc_VARARGS)
+static HPy close_then_read_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+{
+    static const char *texts[8192];
+    size_t n = nargs - 1;
+    long k = HPyLong_AsLong(ctx, args[n]);
+    for (size_t i = 0; i < n && i < 8192; i++) {
+        HPy h = HPy_Dup(ctx, args[i]);
+        texts[i] = HPyUnicode_AsUTF8AndSize(ctx, h, NULL);
+        HPy_Close(ctx, h);
+    }
+    return HPyBytes_FromStringAndSize(ctx, texts[k], 1);
+}
+
+/* bytes_getters(b): the char* of both bytes getters, read while the handle is open */
+HPyDef_METH(bytes_getters, "bytes_getters", HPyFunc_O)
+static HPy bytes_getters_impl(HPyContext *ctx, HPy self, HPy arg)
+{
+    HPy h = HPy_Dup(ctx, arg);
+    const char *a = HPyBytes_AsString(ctx, h), *b = HPyBytes_AS_STRING(ctx, h);
+    HPy same = HPyBool_FromLong(ctx, a == b), text = HPyBytes_FromString(ctx, a);
+    HPy r = HPyTuple_Pack(ctx, 2, same, text);
+    HPy_Close(ctx, same);
+    HPy_Close(ctx, text);
+    HPy_Close(ctx, h);
+    return r;
+}
+
+/* keep_bytes(b) / read_kept_bytes(): as keep_utf8, through HPyBytes_AsString */
+static const char *kept_bytes;
+
+HPyDef_METH(keep_bytes, "keep_bytes", HPyFunc_O)
+static HPy keep_bytes_impl(HPyContext *ctx, HPy self, HPy arg)
+{
+    kept_bytes = HPyBytes_AsString(ctx, arg);
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+HPyDef_METH(read_kept_bytes, "read_kept_bytes", HPyFunc_NOARGS)
+static HPy read_kept_bytes_impl(HPyContext *ctx, HPy self)
+{
+    return HPyBytes_FromStringAndSize(ctx, kept_bytes, 1);
+}
+
+/* Handles kept open across calls with their char*: hold(i, s) keeps a handle to the str or bytes
+   s in slot i (closing the slot's previous one), drop(i) closes it, held() gives the bytes each
+   open slot's char* reads now (None for an empty slot). */
+#define SLOTS 512
+static HPy slots[SLOTS];
+static const char *slot_text[SLOTS];
+static HPy_ssize_t slot_size[SLOTS];
+
+static void drop_slot(HPyContext *ctx, long i)
+{
+    if (!HPy_IsNull(slots[i]))
+        HPy_Close(ctx, slots[i]);
+    slots[i] = HPy_NULL;
+}
+
+HPyDef_METH(hold, "hold", HPyFunc_VARARGS)
+static HPy hold_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+{
+    long i = HPyLong_AsLong(ctx, args[0]);
+    drop_slot(ctx, i);
+    slots[i] = HPy_Dup(ctx, args[1]);
+    if (HPyUnicode_Check(ctx, slots[i])) {
+        slot_text[i] = HPyUnicode_AsUTF8AndSize(ctx, slots[i], &slot_size[i]);
+    } else {
+        slot_text[i] = HPyBytes_AsString(ctx, slots[i]);
+        slot_size[i] = HPyBytes_Size(ctx, slots[i]);
+    }
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+HPyDef_METH(drop, "drop", HPyFunc_O)
+static HPy drop_impl(HPyContext *ctx, HPy self, HPy arg)
+{
+    drop_slot(ctx, HPyLong_AsLong(ctx, arg));
+    return HPy_Dup(ctx, ctx->h_None);
+}
+
+HPyDef_METH(held, "held", HPyFunc_NOARGS)
+static HPy held_impl(HPyContext *ctx, HPy self)
+{
+    HPyListBuilder b = HPyListBuilder_New(ctx, SLOTS);
+    for (long i = 0; i < SLOTS; i++) {
+        HPy item = HPy_IsNull(slots[i]) ? HPy_Dup(ctx, ctx->h_None)
+                                        : HPyBytes_FromStringAndSize(ctx, slot_text[i], slot_size[i]);
+        HPyListBuilder_Set(ctx, b, i, item);
+        HPy_Close(ctx, item);
+    }
+    return HPyListBuilder_Build(ctx, b);
+}
+
 HPyDef_METH(build_twice, "build_twice", HPyFunc_VARARGS)
 static HPy build_twice_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
 {
@@ -194,7 +320,8 @@ static HPyDef *defines[] = {
     &ctx_name,
     &leak, &use_after_close, &double_close, &close_arg, &close_constant, &return_closed,
     &return_constant, &return_arg, &keep, &use_kept, &keep_ctx, &use_kept_ctx, &keep_utf8,
-    &read_kept_utf8, &write_utf8, &utf8_roundtrip, &build_twice, &type_check, &good, NULL
+    &read_kept_utf8, &write_utf8, &utf8_roundtrip, &build_twice, &type_check, &good,
+    &make_dummy_type, &as_struct, &leak_around, &close_then_read, &bytes_getters, &keep_bytes, &read_kept_bytes, &hold, &drop, &held, NULL
 };
 static HPyModuleDef moduledef = { .defines = defines };
 HPy_MODINIT(dbgtest, moduledef)
@@ -311,6 +438,25 @@ class LeakTest(unittest.TestCase):
         for h in debug.get_open_handles(gen1):
             h._force_close()
         self.assertEqual(debug.get_open_handles(gen1), [])
+
+    def test_handles_opened_around_a_nested_call_know_their_lines(self):
+        # a call records where Python was once, for the handles it opens: a call made meanwhile
+        # (from the Python code the first one calls) has its own
+        import inspect
+        lines = {}
+
+        def callback():
+            lines["inner"] = inspect.currentframe().f_lineno + 1
+            self.m.leak("inner")
+        gen = debug.new_generation()
+        lines["outer"] = inspect.currentframe().f_lineno + 1
+        self.m.leak_around(callback)
+        handles = debug.get_open_handles(gen)
+        self.assertEqual([h.obj for h in handles], ["inner", callback])
+        self.assertTrue(handles[0].opened_at.endswith("test_debug.py:%d" % lines["inner"]), handles[0].opened_at)
+        self.assertTrue(handles[1].opened_at.endswith("test_debug.py:%d" % lines["outer"]), handles[1].opened_at)
+        for h in handles:
+            h._force_close()
 
     def test_leak_detector(self):
         import inspect
@@ -485,13 +631,91 @@ class LeakTest(unittest.TestCase):
         self.assertIs(universal._debug, debug)
 
 
+class RawDataTest(unittest.TestCase):
+    """The char* copies (native/debug/debug_charptr.c): pages of their own carved from areas mapped
+    once, protected in batches, reused."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.m = hpyshim.load("dbgtest", module_path(), mode="debug")
+
+    def tearDown(self):
+        for i in range(512):
+            self.m.drop(i)
+
+    def test_open_copies_stay_intact_while_others_come_and_go(self):
+        # a copy shares no page with another handle's: protecting a closed one, reusing a chunk
+        # or a batch never touches an open one (its bytes are still right, reading them works)
+        rng = random.Random(20)
+        expected = [None] * 512
+        sizes = [0, 1, 4095, 4096, 4097, 9000, 70000, 300000]   # 300000: a mapping of its own
+        for step in range(6000):
+            i = rng.randrange(512)
+            r = rng.random()
+            if r < 0.5:
+                n = rng.choice(sizes) if rng.random() < 0.03 else rng.randrange(40)
+                text = "%d:%s" % (step, "x" * n)
+                self.m.hold(i, text if rng.random() < 0.7 else text.encode())
+                expected[i] = text.encode()
+            elif r < 0.8:
+                self.m.drop(i)
+                expected[i] = None
+            else:
+                self.assertEqual(self.m.utf8_roundtrip("arg %d" % step), "arg %d" % step)
+            if step % 1000 == 999:
+                self.assertEqual(self.m.held(), expected)
+        self.assertEqual(self.m.held(), expected)
+        self.assertEqual(self.m.bytes_getters(b"same copy"), (True, b"same copy"))
+
+    def test_pages_are_reused(self):
+        for i in range(20000):
+            self.m.utf8_roundtrip("s%d" % i)
+        with open("/proc/self/maps") as f:
+            areas = {line.split()[4] for line in f if "hpyshim-raw-data" in line}   # memfd inodes
+        # 20000 copies would need five areas of 4096 pages: the pages of dead copies come back
+        self.assertIn(len(areas), (1, 2))
+
+    def test_few_system_calls_per_char_pointer(self):
+        before = debug._raw_data_stats()
+        for i in range(3000):
+            self.m.utf8_roundtrip("t%d" % i)
+        after = debug._raw_data_stats()
+        copies = after["copies"] - before["copies"]
+        changes = after["protection_changes"] - before["protection_changes"]
+        self.assertEqual(copies, 3000)
+        self.assertLess(changes, copies / 8, after)
+
+    def test_window_setting(self):
+        old = debug.get_raw_data_protection_window()
+        self.addCleanup(debug.set_raw_data_protection_window, *old)
+        self.assertEqual(old, (64, 64))
+        debug.set_raw_data_protection_window(calls=3)
+        self.assertEqual(debug.get_raw_data_protection_window(), (64, 3))
+        debug.set_raw_data_protection_window(closes=1)
+        self.assertEqual(debug.get_raw_data_protection_window(), (1, 3))
+        with self.assertRaises(ValueError):
+            debug.set_raw_data_protection_window(closes=0)
+        with self.assertRaises(ValueError):
+            debug.set_raw_data_protection_window(calls=-1)
+        # closes=1: every char* protected at its close, a protection change each
+        before = debug._raw_data_stats()
+        for i in range(100):
+            self.m.utf8_roundtrip("u%d" % i)
+        after = debug._raw_data_stats()
+        self.assertEqual(after["batches"] - before["batches"], 100)
+        self.assertEqual(after["waiting"], 0)
+
+
 class FatalTest(unittest.TestCase):
     """Without a hook, a misuse prints a diagnosis and ends the process like HPy_FatalError."""
 
-    def run_child(self, call):
+    def run_child(self, call, survives=False, env=None):
         code = ("import hpyshim\nm = hpyshim.load('dbgtest', %r, mode='debug')\n%s\nprint('survived')\n"
                 % (module_path(), call))
-        proc = support.run_python(["-c", code])
+        proc = support.run_python(["-c", code], env=env)
+        if survives:
+            self.assertEqual(proc.returncode, 0, support.describe(proc))
+            return proc.stdout
         self.assertNotEqual(proc.returncode, 0, support.describe(proc))
         self.assertNotIn("survived", proc.stdout)
         return proc.stderr
@@ -533,6 +757,95 @@ class FatalTest(unittest.TestCase):
         self.assertIn("invalid access to the char* that HPyUnicode_AsUTF8AndSize returned", err)
         self.assertIn("the data is read-only", err)
         self.assertIn("the getter was called at: dbgtest.hpy0.so!write_utf8_impl+0x", err)
+
+    def test_char_pointer_read_after_its_handle_closed_without_dual_mapping(self):
+        # systems without memfd: copies are written by making their pages writable for the copy
+        single = {"HPYSHIM_TEST_RAW_SINGLE_MAP": "1"}
+        err = self.run_child("m.keep_utf8('bye')\nm.read_kept_utf8()", env=single)
+        self.assertIn("invalid access to the char* that HPyUnicode_AsUTF8AndSize returned", err)
+        self.assertIn("the handle was closed", err)
+        err = self.run_child("m.write_utf8('const')", env=single)
+        self.assertIn("the data is read-only", err)
+        check = ("print([m.utf8_roundtrip('w%d' % i) for i in range(5000)] == ['w%d' % i for i in range(5000)],"
+                 " 'hpyshim-raw-data' in open('/proc/self/maps').read())")
+        self.assertEqual(self.run_child(check, survives=True, env=single).split()[:2], ["True", "False"])
+        self.assertEqual(self.run_child(check, survives=True).split()[:2], ["True", "True"])
+
+    def test_bytes_char_pointer_read_after_its_handle_closed(self):
+        err = self.run_child("m.keep_bytes(b'bye')\nm.read_kept_bytes()")
+        self.assertIn("invalid access to the char* that HPyBytes_AsString returned for the handle 0x", err)
+        self.assertIn("the handle was opened while Python ran: <string>:3", err)
+        self.assertIn("the getter was called at: dbgtest.hpy0.so!keep_bytes_impl+0x", err)
+        self.assertIn("the handle was closed when the call it was lent to returned", err)
+        self.assertIn("the handle was closed while Python ran: <string>:3", err)
+
+    def test_char_pointer_read_after_hpy_close(self):
+        # in a process that protected nothing in the last calls, HPy_Close protects at once
+        err = self.run_child("m.close_then_read('x', 'y', 0)")
+        self.assertIn("invalid access to the char* that HPyUnicode_AsUTF8AndSize returned", err)
+        self.assertIn("the handle was closed by HPy_Close, called at: dbgtest.hpy0.so!close_then_read_impl+0x", err)
+        self.assertIn("the handle was closed while Python ran: <string>:3", err)
+        self.assertIn("the getter was called at: dbgtest.hpy0.so!close_then_read_impl+0x", err)
+
+    def test_protection_window_in_calls(self):
+        # keep_utf8 is the call that protects the batch waiting (quiet process); the data of its
+        # argument, closed when it returns, waits for the next batch, which the N-th call after
+        # keep_utf8 protects at its start: a read in the (N-1)-th call after still sees the
+        # poison, one in the N-th faults
+        closes, calls = debug.get_raw_data_protection_window()
+        for window in (calls, 3):
+            setup = ("from hpyshim import debug\ndebug.set_raw_data_protection_window(calls=%d)\n"
+                     "m.keep_utf8('first')\nm.keep_utf8('bye')\n" % window)
+            seen = self.run_child(setup + "for i in range(%d): m.ctx_name()\n"
+                                  "try: m.read_kept_utf8()\nexcept UnicodeDecodeError as e: print(e.object)"
+                                  % (window - 2), survives=True)
+            self.assertIn("\\xdb\\xdb\\xdb", seen)   # 'bye' reads as poison
+            err = self.run_child(setup + "for i in range(%d): m.ctx_name()\nm.read_kept_utf8()" % (window - 1))
+            self.assertIn("invalid access to the char* that HPyUnicode_AsUTF8AndSize returned", err)
+            self.assertIn("the handle was closed when the call it was lent to returned", err)
+
+    def test_protection_window_in_closes(self):
+        # within one call: the first HPy_Close protects at once (quiet process), the next ones
+        # wait until the batch holds P copies: the P-th close after the first protects them all
+        closes, calls = debug.get_raw_data_protection_window()
+        for window in (closes, 5):
+            setup = "from hpyshim import debug\ndebug.set_raw_data_protection_window(closes=%d)\n" % window
+            strings = ", ".join("'s%d'" % i for i in range(window))
+            seen = self.run_child(setup + "print(m.close_then_read(%s, 1))" % strings, survives=True)
+            self.assertIn("b'\\xdb'", seen)   # closed, not protected yet: poison
+            err = self.run_child(setup + "m.close_then_read(%s, 's', 1)" % strings)
+            self.assertIn("invalid access to the char* that HPyUnicode_AsUTF8AndSize returned", err)
+            self.assertIn("the handle was closed by HPy_Close", err)
+
+    def test_fork_gives_the_child_copies_of_its_own(self):
+        # parent and child each make a copy after the fork (the same page, were the memory still
+        # shared) and read their own after the other wrote
+        script = (
+            "import os\n"
+            "r1, w1 = os.pipe(); r2, w2 = os.pipe()\n"
+            "m.hold(0, 'before the fork')\n"
+            "pid = os.fork()\n"
+            "if pid == 0:\n"
+            "    m.hold(1, 'child copy')\n"
+            "    os.write(w1, b'x'); os.read(r2, 1)\n"
+            "    ok = m.held()[:2] == [b'before the fork', b'child copy']\n"
+            "    os._exit(0 if ok else 3)\n"
+            "os.read(r1, 1)\n"
+            "m.hold(1, 'parent copy')\n"
+            "os.write(w2, b'x')\n"
+            "_, status = os.waitpid(pid, 0)\n"
+            "print(status, m.held()[:2])\n"
+            "m.drop(0); m.drop(1)\n")
+        out = self.run_child(script, survives=True)
+        self.assertIn("0 [b'before the fork', b'parent copy']", out)
+
+    def test_as_struct_checks_the_shape(self):
+        # the shapes of recently seen types are remembered: a type of another shape is still caught
+        err = self.run_child("for i in range(20):\n    T = m.make_dummy_type()\n"
+                             "    assert [m.as_struct(T()) for j in range(5)] == [0] * 5\n"
+                             "m.as_struct([])")
+        self.assertIn("Invalid usage of _HPy_AsStruct_Object. Expected shape HPyType_BuiltinShape_Object "
+                      "but got HPyType_BuiltinShape_Legacy", err)
 
     def test_builder_without_hook(self):
         err = self.run_child("m.build_twice(1)")

@@ -2,14 +2,9 @@
 trackers, calls) has its own index, so a report never names a sibling. Each misuse runs in a child
 process, which the report ends, and the child's stderr must name exactly that member."""
 
-import os
-import shutil
-import tempfile
 import unittest
 
 from tests.python import support
-
-from hpyshim import build
 
 SOURCE = r"""
 #include "hpy.h"
@@ -83,30 +78,17 @@ CASES = {
     12: ("argument 1 of HPy_CallTupleDict", "HPy_Call "),
 }
 
-_dir = None
-
-
-def module_path():
-    global _dir
-    if _dir is None:
-        support.compiler()
-        _dir = tempfile.mkdtemp(prefix="hpyshim-members-")
-        src = os.path.join(_dir, "membertest.c")
-        with open(src, "w") as f:
-            f.write(SOURCE)
-        build.build_extension("membertest", [src], outdir=_dir)
-    return os.path.join(_dir, "membertest.hpy0.so")
+EXTENSION = support.TempExtension("membertest", SOURCE)
 
 
 def tearDownModule():
-    if _dir is not None:
-        shutil.rmtree(_dir, ignore_errors=True)
+    EXTENSION.remove()
 
 
 class ReportNamesTheMemberTest(unittest.TestCase):
     def report(self, case):
         code = ("import hpyshim\nm = hpyshim.load('membertest', %r, mode='debug')\nm.keep_ctx()\n"
-                "m.misuse(%d, ['x'])\nprint('survived')\n" % (module_path(), case))
+                "m.misuse(%d, ['x'])\nprint('survived')\n" % (EXTENSION.path(), case))
         proc = support.run_python(["-c", code])
         self.assertNotEqual(proc.returncode, 0, support.describe(proc))
         self.assertNotIn("survived", proc.stdout)

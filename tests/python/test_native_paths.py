@@ -4,7 +4,8 @@ from CPython straight to the implementation through thunks (see README, "Perform
 - the managed-entry counter of the runtime does not move while real workloads run (building and
   collecting an object graph, method loops, every hot context member);
 - with thunks on, CPython's method and slot entries point outside the extension's file (at a
-  thunk); with HPYSHIM_THUNKS=0, and in debug and trace mode, at the extension's trampolines;
+  thunk), in universal and trace mode; with HPYSHIM_THUNKS=0, and in debug mode, at the
+  extension's trampolines;
 - what Python can see of functions and methods is the same either way."""
 
 import ctypes
@@ -27,7 +28,7 @@ from hpyshim import _native
 solver = simple = None
 # The processors native/thunks/thunk_code.h has an encoder for.
 THUNK_MACHINES = ("x86_64", "AMD64", "aarch64", "arm64")
-THUNKS_EXPECTED = (support.MODE == "universal" and os.environ.get("HPYSHIM_THUNKS") != "0"
+THUNKS_EXPECTED = (support.MODE in ("universal", "trace") and os.environ.get("HPYSHIM_THUNKS") != "0"
                    and platform.machine() in THUNK_MACHINES)
 
 
@@ -66,6 +67,13 @@ def function_entry(f):
     (PyMethodDescrObject.d_method at 40); PyMethodDef.ml_meth is at 8."""
     offset = 16 if type(f).__name__ == "builtin_function_or_method" else 40
     return word(word(id(f) + offset) + 8)
+
+
+TP_TRAVERSE, TP_NEW = 184, 312   # offsets in PyTypeObject, the same in 3.8 to 3.13
+
+
+def type_slot(cls, offset):
+    return word(id(cls) + offset)
 
 
 def nb_add_entry(cls):
@@ -119,7 +127,8 @@ class ThunkTest(unittest.TestCase):
                          and platform.machine() in THUNK_MACHINES)
         entries = [function_entry(solver.total_violation), function_entry(solver.update_variables),
                    function_entry(solver.Variable.setValue), function_entry(simple.hello),
-                   function_entry(simple.greet), nb_add_entry(solver.Variable)]
+                   function_entry(simple.greet), nb_add_entry(solver.Variable),
+                   type_slot(solver.Variable, TP_NEW), type_slot(solver.Variable, TP_TRAVERSE)]
         files = [file_of(e) for e in entries]
         if THUNKS_EXPECTED:
             self.assertEqual(files, [None] * len(files), "entries should be thunks")

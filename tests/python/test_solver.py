@@ -76,6 +76,63 @@ class ModelTest(unittest.TestCase):
             solver.update_variables([V()], [])
         self.assertIs(V().__add__("x"), NotImplemented)
 
+    def test_names_are_kept_as_c_text(self):
+        # str names through HPyUnicode_AsUTF8AndSize, bytes names through HPyBytes_AsString
+        V = solver.Variable
+        self.assertEqual(V("x").label(), "x")
+        self.assertEqual(V("h\u00e9llo \u2603").label(), "h\u00e9llo \u2603")
+        self.assertEqual(V(b"by\xc3\xa9").label(), "by\u00e9")
+        self.assertEqual(V(b"").label(), "")
+        self.assertEqual(V().label(), "")
+        self.assertEqual(V(["a list"]).label(), "")
+        self.assertEqual(V(b"b").name(), b"b")
+        labels = [V("v%d" % i).label() for i in range(300)]
+        self.assertEqual(labels, ["v%d" % i for i in range(300)])
+
+    def test_strengths_and_operators_as_strings(self):
+        V = solver.Variable
+        x, y = V("x", 1.0), V("y", 2.0)
+        c = x * 2.0 + 1.0 <= y
+        self.assertEqual(c.strength(), 1001001000.0)   # required
+        strong = c | "strong"
+        self.assertIs(type(strong), solver.Constraint)
+        self.assertEqual((strong.strength(), strong.op(), strong.violation()), (1000000.0, "<=", 1.0))
+        self.assertEqual(c.strength(), 1001001000.0)   # c itself is unchanged
+        self.assertEqual(("weak" | c).strength(), 1.0)
+        self.assertEqual((c | b"medium").strength(), 1000.0)
+        self.assertEqual((c | 5.0).strength(), 5.0)
+        self.assertEqual((c | 1e20).strength(), 1001001000.0)
+        with self.assertRaises(ValueError):
+            c | "strongest"
+        with self.assertRaises(ValueError):
+            c | b"weak\0"
+        C = solver.Constraint
+        made = C(x * 2.0 - y, "<=", "strong")
+        self.assertEqual((made.op(), made.strength(), made.violation()), ("<=", 1000000.0, 0.0))
+        self.assertEqual((C(x, ">=").op(), C(x, ">=").strength()), (">=", 1001001000.0))
+        self.assertEqual(C(x - 1.0).op(), "==")
+        self.assertEqual(C(x, strength=b"weak").strength(), 1.0)
+        self.assertEqual(C(x - y, op="==", strength="medium").violation(), 1.0)
+        for op in ("!=", "<", "<==", "", b"<="):
+            with self.assertRaises(ValueError, msg=repr(op)):
+                C(x, op)
+        with self.assertRaises(TypeError):
+            C("not an expression", "<=")
+        with self.assertRaises(ValueError):
+            C(x, "<=", "bogus")
+
+    def test_string_paths_keep_refcounts(self):
+        V = solver.Variable
+        name = "a name that is not interned" + str(id(self))
+        strength = "strong" + ""
+        c = V("x", 1.0) - 2.0 <= 0.0
+        before = sys.getrefcount(name), sys.getrefcount(strength), sys.getrefcount(c)
+        for _ in range(1000):
+            V(name, 1.0).label()
+            c | strength
+            solver.Constraint(c.expression(), "<=", strength)
+        self.assertEqual((sys.getrefcount(name), sys.getrefcount(strength), sys.getrefcount(c)), before)
+
     def test_update_variables(self):
         V = solver.Variable
         xs = [V("v%d" % i, 0.0) for i in range(50)]

@@ -46,7 +46,7 @@ internal static unsafe class NativeImports
 
     /// <summary>native/thunks/thunks.c</summary>
     [DllImport(Library)]
-    public static extern int shim_note_library_mode(void* init_fn, int universal);
+    public static extern int shim_note_library_mode(void* init_fn, HPyContext* thunk_ctx);
 
     /// <summary>native/thunks/thunks.c</summary>
     [DllImport(Library)]
@@ -88,6 +88,10 @@ internal static unsafe class NativeImports
     [DllImport(Library)]
     public static extern int shim_debug_call_exec(HPyContext* dctx, void* impl, nint module);
 
+    /// <summary>native/debug/debug_charptr.c</summary>
+    [DllImport(Library)]
+    public static extern void shim_debug_raw_stats(long* @out);
+
     /// <summary>native/trace/trace.c</summary>
     [DllImport(Library)]
     public static extern HPyContext* shim_trace_context(HPyContext* uctx);
@@ -99,4 +103,16 @@ internal static unsafe class NativeImports
     /// <summary>native/trace/trace.c</summary>
     [DllImport(Library)]
     public static extern void shim_trace_set_hooks(void* on_enter, void* on_exit);
+
+    /// <summary>native/platform/platform.c</summary>
+    [DllImport(Library)]
+    public static extern void shim_report(byte* text);
+
+    /// <summary>native/platform/platform.c</summary>
+    [DllImport(Library)]
+    public static extern void shim_set_report_fd(int fd);
+
+    /// <summary>native/platform/platform.c</summary>
+    [DllImport(Library)]
+    public static extern void shim_fatal_output();
 }

@@ -15,7 +15,9 @@ The names are those of HPy's ``hpy.debug`` and ``hpy.universal._debug`` (this mo
 ``get_protected_raw_data_max_size()``, ``set_protected_raw_data_max_size(n)``,
 ``set_on_invalid_handle(f)``, ``set_on_invalid_builder_handle(f)``,
 ``set_handle_stack_trace_limit(n)``, ``disable_handle_stack_traces()``, ``DebugHandle``,
-``LeakDetector``, ``HPyDebugError``, ``HPyLeakError``; and ``LeakCheck``, a unittest mixin.
+``LeakDetector``, ``HPyDebugError``, ``HPyLeakError``; and ``LeakCheck``, a unittest mixin, and
+``get_raw_data_protection_window()`` / ``set_raw_data_protection_window(closes, calls)``, the
+bounds on how long the char* of a handle the runtime closed stays readable (docs/debug-mode.md).
 As in HPy, the errors and ``LeakDetector`` come from the ``leakdetector`` submodule and the
 ``hpy_debug`` pytest fixture from ``pytest``; a stand-in ``hpy.debug`` maps
 ``hpy.debug.leakdetector`` and ``hpy.debug.pytest`` to ``hpyshim.debug.leakdetector`` and
@@ -32,7 +34,8 @@ __all__ = ["DebugHandle", "HPyDebugError", "HPyLeakError", "LeakDetector", "Leak
            "get_protected_raw_data_max_size", "set_protected_raw_data_max_size",
            "set_on_invalid_handle", "set_on_invalid_builder_handle",
            "set_handle_stack_trace_limit", "disable_handle_stack_traces",
-           "get_handle_stack_trace_limit"]
+           "get_handle_stack_trace_limit", "get_raw_data_protection_window",
+           "set_raw_data_protection_window"]
 
 _lib = None
 
@@ -51,6 +54,9 @@ def _library():
                                                 ctypes.POINTER(ctypes.c_int64)], ctypes.c_int32),
                 ("hpyshim_debug_force_close", [ctypes.c_void_p], ctypes.c_int32),
                 ("hpyshim_debug_raw_data_size", [ctypes.c_void_p], ctypes.c_int64),
+                ("hpyshim_debug_raw_data_window", [ctypes.POINTER(ctypes.c_int64),
+                                                   ctypes.POINTER(ctypes.c_int64)], ctypes.c_int32),
+                ("hpyshim_debug_raw_data_stats", [ctypes.POINTER(ctypes.c_int64)], ctypes.c_int32),
                 ("hpyshim_debug_handle_origin", [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32],
                  ctypes.c_int32),
                 ("hpyshim_debug_handle_python_line", [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32],
@@ -208,6 +214,39 @@ def set_protected_raw_data_max_size(size):
     if size < 0:
         raise ValueError("the protected raw data size must be >= 0")
     _checked(_library().hpyshim_debug_protected_raw_data_max(int(size)), "set_protected_raw_data_max_size")
+
+
+def _raw_data_window(closes, calls):
+    window = (ctypes.c_int64 * 2)()
+    _checked(_library().hpyshim_debug_raw_data_window((ctypes.c_int64 * 2)(closes, calls), window),
+             "raw_data_protection_window")
+    return window[0], window[1]
+
+
+def get_raw_data_protection_window():
+    """(closes, calls): the char* of a handle the runtime closed (an argument lent to a call, a
+    result taken back) is protected with a batch at the latest when `closes` such handles have
+    been closed, or when an extension call starts `calls` or more calls after the last batch was
+    protected (at once in a process quiet for that long). Handles the extension closes itself
+    (HPy_Close, HPyTracker_Close) have their char* protected at the close."""
+    return _raw_data_window(-1, -1)
+
+
+def set_raw_data_protection_window(closes=None, calls=None):
+    """Sets either bound (None keeps it). closes=1 or calls=0 protect every char* at its close (a
+    system call per char*, as HPy does); larger values make fewer system calls."""
+    if closes is not None and closes < 1:
+        raise ValueError("the raw data batch must hold at least 1 close")
+    if calls is not None and calls < 0:
+        raise ValueError("the raw data batch's bound in calls must be >= 0")
+    _raw_data_window(-1 if closes is None else int(closes), -1 if calls is None else int(calls))
+
+
+def _raw_data_stats():
+    """Counters of the raw data copies: {'copies', 'protection_changes', 'batches', 'waiting'}."""
+    out = (ctypes.c_int64 * 4)()
+    _checked(_library().hpyshim_debug_raw_data_stats(out), "raw_data_stats")
+    return dict(zip(("copies", "protection_changes", "batches", "waiting"), out))
 
 
 def _set_hook(which, name, function):
