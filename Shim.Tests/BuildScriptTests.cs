@@ -70,7 +70,7 @@ public class BuildScriptTests
     }
 
     [Theory]
-    [InlineData(new[] { "no-such-command" }, "usage: SCRIPT [--dry-run] [--verbose] [COMMAND [ARGS]]")]
+    [InlineData(new[] { "no-such-command" }, "usage: SCRIPT [--dry-run] [--verbose] [--target RID] [COMMAND [ARGS]]")]
     [InlineData(new[] { "install" }, "usage: SCRIPT install PREFIX")]
     [InlineData(new[] { "--dry-run", "install", "a", "b" }, "usage: SCRIPT install PREFIX")]
     [InlineData(new[] { "--dry-run", "run", "extra" }, "usage: SCRIPT run (takes no arguments)")]
