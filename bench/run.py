@@ -256,6 +256,8 @@ def run_timing(ns, modes):
         for mode in order:
             cmd = [sys.executable, CASES_PY, "--mode", mode, "--dir", mode_dir(mode),
                    "--n", str(n), "--repeat", str(ns.repeat)]
+            if ns.cpu_time:
+                cmd.append("--cpu-time")
             for c in names:
                 cmd += ["--case", c]
             p = subprocess.run(cmd, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -273,8 +275,8 @@ def run_timing(ns, modes):
     ref, note = reference_of(available)
     say()
     print_unavailable(unavailable)
-    print_table("Wall time, ns/op (best of %d rounds x %d repeats; N=%d; %s)"
-                % (rounds, ns.repeat, n, interpreter_line()),
+    print_table("%s, ns/op (best of %d rounds x %d repeats; N=%d; %s)"
+                % ("CPU time" if ns.cpu_time else "Wall time", rounds, ns.repeat, n, interpreter_line()),
                 "ns", names, available, best, ref, note)
     say("empty loop (included in every figure above), ns/iteration: "
         + ", ".join("%s %s" % (m, fmt_num(best[m].get(cases.EMPTY), 1)) for m in available))
@@ -419,8 +421,10 @@ def print_syscall_table(title, names, modes, per_op, unit="op"):
     say()
     say(title)
     header = ["case"] + ["%s calls/%s" % (m, unit) for m in modes]
-    rows = [[n] + ["%.3f" % sum(per_op[m][n].values()) if n in per_op[m] else "-" for m in modes]
-            for n in names]
+    def total(calls):
+        t = sum(calls.values())
+        return "%.3f" % (t if abs(t) >= 0.0005 else 0.0)   # no "-0.000" from a stray call of start-up
+    rows = [[n] + [total(per_op[m][n]) if n in per_op[m] else "-" for m in modes] for n in names]
     widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
     say("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(header, widths))))
     say("  ".join("-" * w for w in widths))
@@ -553,6 +557,8 @@ def main(argv=None):
                    help="only this case (repeatable; default: all)")
     p.add_argument("--seed", type=int, default=20240601, help="seed of the per-round mode shuffle")
     p.add_argument("--no-build", action="store_true", help="use the modules already in out/bench")
+    p.add_argument("--cpu-time", action="store_true",
+                   help="time with each process's CPU time instead of wall time (for a busy machine)")
     p.add_argument("--callgrind", action="store_true", help="count instructions per op under valgrind")
     p.add_argument("--callgrind-n", type=int, nargs=2, default=(CALLGRIND_N1, CALLGRIND_N2),
                    metavar=("N1", "N2"), help="the two op counts (default %d %d)" % (CALLGRIND_N1, CALLGRIND_N2))

@@ -9,6 +9,7 @@ realistic=()
 for arg in "$@"; do
     case $arg in
         --callgrind) realistic+=(--callgrind) ;;
+        --cpu-time) realistic+=(--cpu-time) ;;
         --quick) realistic+=(--rounds 2 --scale 0.3) ;;
         --strace | --no-strace) realistic+=("$arg") ;;
         --managed) exit 0 ;;   # the managed benchmarks only
