@@ -18,14 +18,14 @@ The names and units are those of HPy's ``hpy.trace``:
 
 Durations: two clock reads cost several times what most members do, so not every call is timed.
 Every call is timed while a hook is set, for the first ``exact_calls`` (256) calls of each
-member, and for members whose mean call takes a hundred clock reads or more; after that, one call
-of a member in ``sampling`` (128) on average, at random gaps, and each timed call counts for
-itself and for the calls of its member since the previous timed one. ``get_durations()`` is then
-an estimate that only grows and covers each member's calls up to its last timed one (at most
-``2 * sampling - 2`` calls behind); ``estimated_durations()`` adds the calls since, at their
-member's mean. ``HPYSHIM_TRACE_SAMPLING=1`` times every call, as HPy does; ``get_sampling()``
-returns ``(sampling, exact_calls)``. Each duration leaves out the cost of reading the clock
-(the least difference of two reads in a row).
+member, and for a member while its last 8 timed calls each took a hundred clock reads or more;
+otherwise one call of a member in ``sampling`` (128) on average, at random gaps, and each timed
+call counts for itself and for the calls of its member since the previous timed one.
+``get_durations()`` is then an estimate that only grows and covers each member's calls up to
+its last timed one (at most ``2 * sampling - 2`` calls behind); ``estimated_durations()`` adds
+the calls since, at their member's mean. ``HPYSHIM_TRACE_SAMPLING=1`` times every call, as HPy
+does; ``get_sampling()`` returns ``(sampling, exact_calls)``. Each duration leaves out the cost
+of reading the clock (the least difference of two reads in a row).
 
 Counters are process-wide and never reset; compare two readings to measure a piece of code.
 ``python -m hpyshim trace SCRIPT`` runs a script with every HPy module traced and prints a
@@ -54,7 +54,7 @@ class _Counter(ctypes.Structure):
 
 class _Timing(ctypes.Structure):
     # trace_timing in native/trace/trace.h
-    _fields_ = [("ticks", ctypes.c_uint64), ("covered", ctypes.c_uint64), ("largest", ctypes.c_uint64)]
+    _fields_ = [("ticks", ctypes.c_uint64), ("covered", ctypes.c_uint64), ("slow_run", ctypes.c_uint64)]
 
 
 class _State(ctypes.Structure):

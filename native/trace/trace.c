@@ -16,10 +16,12 @@ static HPyContext *trace_ctx;
 #define TRACE_EXACT_CALLS 256u
 /* Mean calls per timed call after that (HPYSHIM_TRACE_SAMPLING; 1: every call, as HPy does). */
 #define TRACE_DEFAULT_SAMPLING 128u
-/* A member whose mean duration is this many clock reads or more is timed at every call: the two
-   reads then cost it under 2%, and its figure is exact. The mean leaves out the largest timed
-   call, so that one preempted call does not make a quick member look slow. */
+/* A member whose last TRACE_SLOW_RUN timed calls each took this many clock reads or more is timed
+   at every call (until a timed call is quicker): the two reads then cost it under 2%, and its
+   figure is exact. A run of calls rather than the mean, so that a rare long call of a quick
+   member (a garbage collection inside HPy_New, a preemption) does not make it look slow. */
 #define TRACE_SLOW_CLOCK_READS 100u
+#define TRACE_SLOW_RUN 8u
 
 static trace_state state;
 
@@ -148,7 +150,7 @@ void shim_trace_set_hooks(trace_hook on_enter, trace_hook on_exit)
 /* How many calls of a member until the next timed one, chosen as its current call is timed. */
 static uint64_t next_gap(const trace_timing *t, uint64_t count)
 {
-    if (every_call || count < TRACE_EXACT_CALLS || t->ticks - t->largest >= slow_ticks * t->covered)
+    if (every_call || count < TRACE_EXACT_CALLS || t->slow_run >= TRACE_SLOW_RUN)
         return 1;
     /* xorshift64*: uniform from 1 to 2 * sampling - 1, whose mean is `sampling`; random rather
        than every n-th, so that no periodic pattern in a member's calls is always (or never)
@@ -182,10 +184,9 @@ uint64_t trace_begin(int member)
 void trace_account(int member, uint64_t calls, uint64_t ticks)
 {
     trace_timing *t = &trace_timings[member];
-    uint64_t added = (ticks > clock_overhead ? ticks - clock_overhead : 0) * calls;
-    t->ticks += added;
-    if (added > t->largest)
-        t->largest = added;
+    ticks = ticks > clock_overhead ? ticks - clock_overhead : 0;
+    t->ticks += ticks * calls;
+    t->slow_run = ticks >= slow_ticks ? t->slow_run + 1 : 0;
     if (trace_on_exit != NULL)
         trace_call_hook(trace_on_exit, member, "error when executing on-exit trace function");
 }

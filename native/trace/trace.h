@@ -1,7 +1,7 @@
 /* The trace context's bookkeeping, inline in every generated wrapper (trace.gen.c). Every call
  * is counted; only some are timed, because two clock reads (about 20 ns) cost several times what
  * most members do: the first TRACE_EXACT_CALLS calls of each member, the calls of members whose
- * mean duration is large next to a clock read, every call while a hook is set or when
+ * calls take long next to a clock read, every call while a hook is set or when
  * HPYSHIM_TRACE_SAMPLING=1, and otherwise one call in HPYSHIM_TRACE_SAMPLING (128) on average, at
  * random gaps. A timed call's duration stands for itself and for the untimed calls of its member
  * since the previous timed one, so durations stay estimates that only grow. The rare
@@ -35,7 +35,7 @@ typedef struct {
 typedef struct {
     uint64_t ticks;     /* of trace_clock, for the calls up to `covered` */
     uint64_t covered;   /* calls whose time `ticks` accounts for (timed or stood for) */
-    uint64_t largest;   /* the largest part of `ticks` one timed call added */
+    uint64_t slow_run;  /* timed calls in a row that each took TRACE_SLOW_CLOCK_READS or more */
 } trace_timing;
 
 /* Hidden: the wrappers reach these directly rather than through the global offset table. */

@@ -285,6 +285,29 @@ print(json.dumps({"ns": sorted(runs)[len(runs) // 2]}))
 """
 
 
+# ctx_CallTupleDict of a callback that sleeps (1 ms) on every argv[2]-th call: how many of
+# argv[3] readings lag the calls made (the calls since the last timed one are left out).
+SLOW_SCRIPT = r"""
+import json, sys, time, hpyshim
+from hpyshim import trace
+m = hpyshim.load("traced", sys.argv[1], mode="trace")
+period, calls = int(sys.argv[2]), int(sys.argv[3])
+i = 0
+def f():
+    global i
+    i += 1
+    if i % period == 0:
+        time.sleep(0.001)
+for k in range(300):               # past the calls that are always timed
+    m.call(f)
+behind = 0
+for k in range(calls):
+    m.call(f)
+    behind += trace.estimated_durations()["ctx_CallTupleDict"] != trace.get_durations()["ctx_CallTupleDict"]
+print(json.dumps({"behind": behind}))
+"""
+
+
 class TraceSamplingTest(unittest.TestCase):
     """Not every call is timed (trace.h): counts stay exact, durations are estimates that only
     grow, hooks still see every call."""
@@ -379,6 +402,20 @@ class TraceSamplingTest(unittest.TestCase):
             result, stderr = self._sampled(10, bad)
             self.assertEqual(result["sampling"], [128, 256], bad)
             self.assertIn("HPYSHIM_TRACE_SAMPLING=%s is not a whole number" % bad, stderr)
+
+    def _behind(self, period, calls):
+        proc = support.run_python(["-c", SLOW_SCRIPT, build_module("traced"), str(period), str(calls)])
+        self.assertEqual(proc.returncode, 0, support.describe(proc))
+        return json.loads(proc.stdout.strip().splitlines()[-1])["behind"]
+
+    def test_a_slow_member_is_timed_at_every_call(self):
+        # every call sleeps: once 8 timed calls in a row were slow, every call is timed, and no
+        # reading lags
+        self.assertEqual(self._behind(1, 200), 0)
+
+    def test_a_rare_long_call_does_not_make_a_member_slow(self):
+        # one call in 50 sleeps: the member stays sampled, its durations lag between timed calls
+        self.assertGreater(self._behind(50, 400), 400 // 2)
 
     def test_sampled_durations_estimate_the_measured_ones(self):
         def run(sampling):
