@@ -69,6 +69,31 @@ public class BuildScriptTests
         Assert.DoesNotContain("hpy.dll", result.Output);
     }
 
+    /// <summary>--target linux-arm64: the same steps through both front ends, all of them for arm64
+    /// and into out/linux-arm64 (the host's build untouched); commands without a cross build refuse it.</summary>
+    [Fact]
+    public void CrossTargetBuildsIntoItsOwnFolderThroughBothFrontEnds()
+    {
+        string[] args = ["--dry-run", "--target", "linux-arm64", "build"];
+        var bash = Bash(args);
+        var pwsh = PowerShell(args);
+        Assert.True(bash.ExitCode == 0, bash.ToString());
+        Assert.True(pwsh.ExitCode == 0, pwsh.ToString());
+        Assert.Equal(Normalize(bash.Output, "./build.sh"), Normalize(pwsh.Output, "./build.ps1"));
+        Assert.Contains("-r linux-arm64 ", bash.Output);
+        Assert.Contains(Path.Combine(Repo.Out, "linux-arm64", "lib", "libhpy.so"), bash.Output);
+        Assert.Contains("--platform linux_aarch64", bash.Output);
+        Assert.DoesNotContain("-r linux-x64", bash.Output);
+        Assert.DoesNotContain(Path.Combine(Repo.Out, "lib", "libhpy.so"), bash.Output);
+        string[] bench = ["--dry-run", "--target", "linux-arm64", "bench"];
+        var refused = Bash(bench);
+        var pwshRefused = PowerShell(bench);
+        Assert.True(refused.ExitCode == 2, refused.ToString());
+        Assert.True(pwshRefused.ExitCode == 2, pwshRefused.ToString());
+        Assert.Contains("bench does not take --target", refused.Output);
+        Assert.Equal(Normalize(refused.Output, "./build.sh"), Normalize(pwshRefused.Output, "./build.ps1"));
+    }
+
     [Theory]
     [InlineData(new[] { "no-such-command" }, "usage: SCRIPT [--dry-run] [--verbose] [--target RID] [COMMAND [ARGS]]")]
     [InlineData(new[] { "install" }, "usage: SCRIPT install PREFIX")]
