@@ -92,6 +92,18 @@ public class BuildScriptTests
         Assert.True(pwshRefused.ExitCode == 2, pwshRefused.ToString());
         Assert.Contains("bench does not take --target", refused.Output);
         Assert.Equal(Normalize(refused.Output, "./build.sh"), Normalize(pwshRefused.Output, "./build.ps1"));
+        // HPy's suite: run by the arm64 CPython with the arm64 library and compiler, compared with x64's run.
+        string[] conformance = ["--dry-run", "--target", "linux-arm64", "conformance"];
+        var hpy = new Dictionary<string, string> { ["HPY_SRC"] = "/tmp/hpy-0.9.0" };
+        var bashConformance = Bash(conformance, hpy);
+        var pwshConformance = PowerShell(conformance, hpy);
+        Assert.True(bashConformance.ExitCode == 0, bashConformance.ToString());
+        Assert.Equal(Normalize(bashConformance.Output, "./build.sh"), Normalize(pwshConformance.Output, "./build.ps1"));
+        string arm64Python = Path.Combine(Repo.Out, "linux-arm64", "bin", "python3.11");
+        Assert.Matches(new Regex($"CC={Regex.Escape(Path.Combine(Repo.Out, "linux-arm64", "bin", "cc"))} "
+            + $"HPYSHIM_LIBRARY={Regex.Escape(Path.Combine(Repo.Out, "linux-arm64", "lib", "libhpy.so"))} "
+            + $".*conformance/run.py --python {Regex.Escape(arm64Python)} .*--expect "), bashConformance.Output);
+        Assert.Contains("conformance/run.py --python /usr/bin/python3.11 ", bashConformance.Output);
     }
 
     [Theory]
