@@ -4,9 +4,9 @@ using HPyShim.Generator;
 namespace HPyShim.Tests;
 
 /// <summary>
-/// The runtime's own C/C# boundary is written once, in api/boundary.api: each function is defined
-/// in the file the description names, and no hand-written file declares one again (a C prototype
-/// or a C# DllImport of the data plane).
+/// The runtime's own C/C#/Python boundary is written once, in api/boundary.api: each function is
+/// defined in the file the description names, and no hand-written file declares one again (a C
+/// prototype, a C# DllImport of the data plane, a C# export, a ctypes binding in the launcher).
 /// </summary>
 public class BoundaryTests
 {
@@ -50,19 +50,75 @@ public class BoundaryTests
     [Fact]
     public void TheDescriptionRejectsATypeWithoutACSharpSpelling()
     {
-        string dir = Path.Combine(Path.GetTempPath(), $"hpyshim-boundary-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        try
+        using var temp = new TempDir("boundary");
+        string dir = temp.Path;
+        string api = Path.Combine(dir, "boundary.api");
+        File.WriteAllText(api, "type int = int\nfn a.c: int shim_f(long x)\n");
+        var e = Assert.Throws<FormatException>(() => BoundaryDescription.Parse(api));
+        Assert.Contains("'long'", e.Message);
+        Assert.Contains("boundary.api:2", e.Message);
+    }
+
+    [Fact]
+    public void EveryExportIsGeneratedFromTheDescription()
+    {
+        var found = new List<string>();
+        foreach (var (path, text) in HandWritten("Shim", ".cs"))
+            foreach (Match m in Regex.Matches(text, @"UnmanagedCallersOnly\s*\(\s*EntryPoint\s*=\s*""(\w+)"""))
+                if (m.Groups[1].Value != "PyInit__libhpy")
+                    found.Add($"{path}: {m.Groups[1].Value}");
+        Assert.True(found.Count == 0, "exported by hand (describe them in api/boundary.api as export lines): " + string.Join("; ", found));
+        string generated = File.ReadAllText(Path.Combine(Repo.Root, "Shim", "Interop", "Generated", "Exports.g.cs"));
+        string header = File.ReadAllText(Path.Combine(Repo.Root, "include", "hpyshim.h"));
+        foreach (var e in Boundary.Exports)
         {
-            string api = Path.Combine(dir, "boundary.api");
-            File.WriteAllText(api, "type int = int\nfn a.c: int shim_f(long x)\n");
-            var e = Assert.Throws<FormatException>(() => BoundaryDescription.Parse(api));
-            Assert.Contains("'long'", e.Message);
-            Assert.Contains("boundary.api:2", e.Message);
+            Assert.Contains($"EntryPoint = \"{e.Name}\"", generated);
+            Assert.Contains($"{e.Name}(", header);
         }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+    }
+
+    static IEnumerable<(string Path, string Text)> LauncherPython() =>
+        new[] { "launcher", "compat" }.SelectMany(folder => HandWritten(folder, ".py"));
+
+    [Fact]
+    public void NoPythonFileBindsTheRuntimeWithCtypes()
+    {
+        var found = LauncherPython().Where(f => Regex.IsMatch(f.Text, @"^\s*(import ctypes|from ctypes)", RegexOptions.Multiline))
+            .Select(f => f.Path).ToList();
+        Assert.True(found.Count == 0, "ctypes in the launcher (use a method of _libhpy, declared in api/boundary.api): " + string.Join(", ", found));
+    }
+
+    /// <summary>The launcher reaches _libhpy as `_native.runtime().NAME`, `_rt().NAME` or
+    /// `_runtime.NAME`: each NAME must be a described method.</summary>
+    [Fact]
+    public void TheLauncherCallsOnlyDescribedMethods()
+    {
+        var methods = Boundary.Methods.Select(m => m.Name).ToHashSet();
+        var used = new HashSet<string>();
+        var unknown = new List<string>();
+        foreach (var (path, text) in LauncherPython())
+            foreach (Match m in Regex.Matches(text, @"(?:\bruntime\(\)|\b_rt\(\)|\b_runtime)\.(\w+)"))
+            {
+                used.Add(m.Groups[1].Value);
+                if (!methods.Contains(m.Groups[1].Value)) unknown.Add($"{path}: {m.Groups[1].Value}");
+            }
+        Assert.True(unknown.Count == 0, "not a method of _libhpy in api/boundary.api: " + string.Join("; ", unknown));
+        Assert.Empty(methods.Except(used));   // a described method nobody calls is dead
+    }
+
+    [Theory]
+    [InlineData("method A.B: f(x: float) -> int\n", "parameter kind 'float'")]
+    [InlineData("#: doc\nmethod A.B: f() -> list\n", "result kind 'list'")]
+    [InlineData("method A.B: f() -> int\n", "has no '#:' line")]
+    [InlineData("#: doc\n\nmethod A.B: f() -> int\n", "documents the export or method right after it")]
+    [InlineData("export A.B: long hpyshim_f(void)\n", "'long'")]
+    public void TheDescriptionRejectsMalformedExportsAndMethods(string text, string message)
+    {
+        using var temp = new TempDir("boundary");
+        string dir = temp.Path;
+        string api = Path.Combine(dir, "boundary.api");
+        File.WriteAllText(api, "type int = int\n" + text.Replace("method A.B: f(x: float)", "#: doc\nmethod A.B: f(x: float)"));
+        var e = Assert.Throws<FormatException>(() => BoundaryDescription.Parse(api));
+        Assert.Contains(message, e.Message);
     }
 }

@@ -6,23 +6,16 @@ public class BuildFreshnessTests
     [Fact]
     public void ASourceWrittenAfterTheBuildMakesItStale()
     {
-        string dir = Path.Combine(Path.GetTempPath(), $"hpyshim-fresh-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        try
-        {
-            string built = Path.Combine(dir, "libhpy.so"), older = Path.Combine(dir, "a.c"), newer = Path.Combine(dir, "b.cs");
-            foreach (var f in new[] { built, older, newer }) File.WriteAllText(f, "");
-            var now = DateTime.UtcNow;
-            File.SetLastWriteTimeUtc(older, now.AddMinutes(-2));
-            File.SetLastWriteTimeUtc(built, now.AddMinutes(-1));
-            File.SetLastWriteTimeUtc(newer, now);
-            Assert.Null(Repo.NewerSource(built, [older]));
-            Assert.Equal(newer, Repo.NewerSource(built, [older, newer]));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        using var temp = new TempDir("fresh");
+        string dir = temp.Path;
+        string built = Path.Combine(dir, "libhpy.so"), older = Path.Combine(dir, "a.c"), newer = Path.Combine(dir, "b.cs");
+        foreach (var f in new[] { built, older, newer }) File.WriteAllText(f, "");
+        var now = DateTime.UtcNow;
+        File.SetLastWriteTimeUtc(older, now.AddMinutes(-2));
+        File.SetLastWriteTimeUtc(built, now.AddMinutes(-1));
+        File.SetLastWriteTimeUtc(newer, now);
+        Assert.Null(Repo.NewerSource(built, [older]));
+        Assert.Equal(newer, Repo.NewerSource(built, [older, newer]));
     }
 
     [Fact]

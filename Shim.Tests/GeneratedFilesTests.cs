@@ -39,17 +39,10 @@ public class GeneratedFilesTests
 
     static T InTempDir<T>(string source, Func<string, T> action)
     {
-        string dir = Path.Combine(Path.GetTempPath(), $"hpyshim-members-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        try
-        {
-            File.WriteAllText(Path.Combine(dir, "A.cs"), source);
-            return action(dir);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        using var temp = new TempDir("members");
+        string dir = temp.Path;
+        File.WriteAllText(Path.Combine(dir, "A.cs"), source);
+        return action(dir);
     }
 
     [Fact]

@@ -36,8 +36,8 @@ public class LayoutTests
                 c.AppendLine($"    printf(\"{cname} {f.Name} %zu\\n\", offsetof({cname}, {f.Name}));");
         }
         c.AppendLine("    return 0;\n}");
-        string dir = Path.Combine(Path.GetTempPath(), $"hpyshim-layout-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
+        using var temp = new TempDir("layout");
+        string dir = temp.Path;
         string source = Path.Combine(dir, "layout.c"), exe = Path.Combine(dir, "layout");
         File.WriteAllText(source, c.ToString());
         var include = header == "python" ? pythonInclude ?? PythonInclude() : Repo.Include;
@@ -45,7 +45,6 @@ public class LayoutTests
         Assert.True(compile.ExitCode == 0, $"{compiler} failed: {compile}");
         var result = run != null ? run(exe) : Repo.Run(exe, []);
         Assert.True(result.ExitCode == 0, result.ToString());
-        Directory.Delete(dir, recursive: true);
         return result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => l.Split(' ')).ToDictionary(p => p[0] + " " + p[1], p => long.Parse(p[2]));
     }

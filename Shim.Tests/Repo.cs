@@ -96,3 +96,21 @@ internal static class Repo
         Assert.True(result.ExitCode == 0, $"gcc failed: {result}");
     }
 }
+
+/// <summary>A folder of its own for one test, deleted with everything in it when disposed.</summary>
+internal sealed class TempDir : IDisposable
+{
+    public string Path { get; }
+
+    public TempDir(string purpose)
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"hpyshim-{purpose}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(Path);
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Path, recursive: true); }
+        catch (IOException) { /* a child still holds a file: the temp folder keeps it */ }
+    }
+}

@@ -22,13 +22,12 @@ public class SignatureTableTests
         foreach (var s in slots)
             c.AppendLine($"    printf(\"slot {s.Name} %d %d\\n\", (int)HPy_{s.Name}, (int)_HPySlot_SIG__HPy_{s.Name});");
         c.AppendLine("    return 0;\n}");
-        string dir = Path.Combine(Path.GetTempPath(), $"hpyshim-sigs-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
+        using var temp = new TempDir("sigs");
+        string dir = temp.Path;
         string source = Path.Combine(dir, "sigs.c"), exe = Path.Combine(dir, "sigs");
         File.WriteAllText(source, c.ToString());
         Repo.CompileC(exe, "-DHPY_ABI_UNIVERSAL", "-I", Repo.Include, source);
         var run = Repo.Run(exe, []);
-        Directory.Delete(dir, recursive: true);
         Assert.Equal(0, run.ExitCode);
 
         var shim = typeof(HPyShim.Context.HPyContext).Assembly;

@@ -110,18 +110,11 @@ public class SymbolTableTests
 
     static List<CPythonSymbol> TableOf(string symbols, string context)
     {
-        string dir = Path.Combine(Path.GetTempPath(), $"hpyshim-table-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        try
-        {
-            File.WriteAllText(Path.Combine(dir, "cpython_symbols.api"), symbols);
-            File.WriteAllText(Path.Combine(dir, "hpy_context.api"), context);
-            return SymbolDescription.Table(Path.Combine(dir, "cpython_symbols.api"), ApiDescription.Parse(Path.Combine(dir, "hpy_context.api")));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        using var temp = new TempDir("table");
+        string dir = temp.Path;
+        File.WriteAllText(Path.Combine(dir, "cpython_symbols.api"), symbols);
+        File.WriteAllText(Path.Combine(dir, "hpy_context.api"), context);
+        return SymbolDescription.Table(Path.Combine(dir, "cpython_symbols.api"), ApiDescription.Parse(Path.Combine(dir, "hpy_context.api")));
     }
 
     [Fact]

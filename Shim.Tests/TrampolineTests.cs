@@ -52,29 +52,22 @@ public class TrampolineTests
     [MemberData(nameof(AbisAndPythons))]
     public void EverySignatureHasATrampolineThatCompilesWarningFree(string abi, string python)
     {
-        string dir = Path.Combine(Path.GetTempPath(), $"hpyshim-tramp-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        try
+        using var temp = new TempDir("tramp");
+        string dir = temp.Path;
+        string source = Path.Combine(dir, "trampolines.c");
+        File.WriteAllText(source, TrampolineProgram());
+        var flags = new List<string> { "-Wall", "-Wextra", "-Werror", "-Wno-unused-parameter", "-Wno-unused-function",
+            "-fPIC", $"-DHPY_ABI_{abi.ToUpperInvariant()}", "-I", Repo.Include, "-c" };
+        if (python.Length > 0)
         {
-            string source = Path.Combine(dir, "trampolines.c");
-            File.WriteAllText(source, TrampolineProgram());
-            var flags = new List<string> { "-Wall", "-Wextra", "-Werror", "-Wno-unused-parameter", "-Wno-unused-function",
-                "-fPIC", $"-DHPY_ABI_{abi.ToUpperInvariant()}", "-I", Repo.Include, "-c" };
-            if (python.Length > 0)
-            {
-                string minor = string.Join('.', python.Split('.').Take(2));
-                string include = Path.Combine(Interpreters.PyenvRoot(), "versions", python, "include", $"python{minor}");
-                Assert.True(Directory.Exists(include), $"{include} is missing");
-                flags.AddRange(["-I", include]);
-            }
-            Repo.CompileC(Path.Combine(dir, "c.o"), [.. flags, "-std=gnu11", source]);
-            var cxx = Repo.Run("g++", [.. flags, "-x", "c++", "-std=c++20", source, "-o", Path.Combine(dir, "cxx.o")]);
-            Assert.True(cxx.ExitCode == 0, $"g++ failed: {cxx}");
+            string minor = string.Join('.', python.Split('.').Take(2));
+            string include = Path.Combine(Interpreters.PyenvRoot(), "versions", python, "include", $"python{minor}");
+            Assert.True(Directory.Exists(include), $"{include} is missing");
+            flags.AddRange(["-I", include]);
         }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        Repo.CompileC(Path.Combine(dir, "c.o"), [.. flags, "-std=gnu11", source]);
+        var cxx = Repo.Run("g++", [.. flags, "-x", "c++", "-std=c++20", source, "-o", Path.Combine(dir, "cxx.o")]);
+        Assert.True(cxx.ExitCode == 0, $"g++ failed: {cxx}");
     }
 
     /// <summary>Per declared signature: the implementation (a definition) and HPyFunc_TRAMPOLINE for it.</summary>

@@ -37,20 +37,13 @@ public class VersionTableTests
     [Fact]
     public void TheTableListsEveryVersionOnceInOrder()
     {
-        string dir = Path.Combine(Path.GetTempPath(), $"hpyshim-versions-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        try
-        {
-            string api = Path.Combine(dir, "v.api");
-            File.WriteAllText(api, "version 3.8 refcount counting vectorcalloffset late frame 1 24 0 32 104 0 1\nversion 3.10 refcount counting vectorcalloffset spec frame 1 24 0 32 96 0 2\n");
-            Assert.Contains("does not follow 3.8", Assert.Throws<FormatException>(() => VersionsDescription.Parse(api)).Message);
-            File.WriteAllText(api, "version 3.8 refcount weird vectorcalloffset late frame 1 24 0 32 104 0 1\n");
-            Assert.Contains("'weird'", Assert.Throws<FormatException>(() => VersionsDescription.Parse(api)).Message);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        using var temp = new TempDir("versions");
+        string dir = temp.Path;
+        string api = Path.Combine(dir, "v.api");
+        File.WriteAllText(api, "version 3.8 refcount counting vectorcalloffset late frame 1 24 0 32 104 0 1\nversion 3.10 refcount counting vectorcalloffset spec frame 1 24 0 32 96 0 2\n");
+        Assert.Contains("does not follow 3.8", Assert.Throws<FormatException>(() => VersionsDescription.Parse(api)).Message);
+        File.WriteAllText(api, "version 3.8 refcount weird vectorcalloffset late frame 1 24 0 32 104 0 1\n");
+        Assert.Contains("'weird'", Assert.Throws<FormatException>(() => VersionsDescription.Parse(api)).Message);
         var real = VersionsDescription.Parse(Path.Combine(Repo.Root, "api", "cpython_versions.api"));
         Assert.Equal(Enumerable.Range(real[0].Minor, real.Count), real.Select(v => v.Minor));
     }

@@ -7,8 +7,16 @@ namespace HPyShim.Generator;
 public sealed record BoundaryFunction(int Line, string File, string Return, string Name,
     IReadOnlyList<(string Type, string Name)> Parameters);
 
+/// <summary>A C entry point of libhpy.so defined in C# (api/boundary.api's export lines).</summary>
+public sealed record BoundaryExport(int Line, string Implementation, string Return, string Name,
+    IReadOnlyList<(string Type, string Name)> Parameters, IReadOnlyList<string> Doc);
+
+/// <summary>A method of hpyshim._libhpy defined in C# (api/boundary.api's method lines).</summary>
+public sealed record PythonMethod(int Line, string Implementation, string Name,
+    IReadOnlyList<(string Name, string Kind)> Parameters, string Result, IReadOnlyList<string> Doc);
+
 /// <summary>
-/// api/boundary.api: the runtime's own C/C# boundary. Generates the C prototypes (included by the
+/// api/boundary.api: the runtime's own C/C#/Python boundary. Generates the C prototypes (included by the
 /// files that define the functions) and the C# declarations, so neither side is written by hand.
 /// </summary>
 public sealed class BoundaryDescription
@@ -18,6 +26,11 @@ public sealed class BoundaryDescription
     public List<string> Includes { get; } = [];
     public Dictionary<string, string> Types { get; } = [];
     public List<BoundaryFunction> Functions { get; } = [];
+    public List<BoundaryExport> Exports { get; } = [];
+    public List<PythonMethod> Methods { get; } = [];
+
+    public static readonly string[] ParameterKinds = ["int", "bytes", "object"];
+    public static readonly string[] ResultKinds = ["object", "int", "str", "none"];
 
     /// <summary>One spelling for a C type: "const char*" and "const char *" are the same.</summary>
     public static string NormalizeType(string c) =>
@@ -27,11 +40,64 @@ public sealed class BoundaryDescription
     {
         var d = new BoundaryDescription();
         var lines = File.ReadAllLines(path);
+        var doc = new List<string>();
         for (int i = 0; i < lines.Length; i++)
         {
             string line = lines[i].Trim();
-            if (line.Length == 0 || line.StartsWith('#')) continue;
             string where = $"{path}:{i + 1}";
+            if (line.StartsWith("#:"))
+            {
+                doc.Add(line[2..].Trim());
+                continue;
+            }
+            if (line.Length == 0 || line.StartsWith('#'))
+            {
+                if (doc.Count > 0) throw new FormatException($"{where}: a '#:' comment documents the export or method right after it");
+                continue;
+            }
+            if (doc.Count > 0 && !line.StartsWith("export ") && !line.StartsWith("method "))
+                throw new FormatException($"{where}: a '#:' comment documents an export or a method, not this line");
+            if (line.StartsWith("export "))
+            {
+                var m = Regex.Match(line, @"^export\s+([\w.]+)\.(\w+):\s*(.*?)\b(hpyshim_\w+)\s*\((.*)\)$");
+                if (!m.Success) throw new FormatException($"{where}: an export line is 'export CLASS.METHOD: RETURN hpyshim_NAME(PARAMETERS)'");
+                var parameters = CParameters(m.Groups[5].Value, where);
+                var e = new BoundaryExport(i + 1, m.Groups[1].Value + "." + m.Groups[2].Value,
+                    NormalizeType(m.Groups[3].Value), m.Groups[4].Value, parameters, doc.ToArray());
+                foreach (var t in parameters.Select(p => p.Item1).Prepend(e.Return))
+                    if (!d.Types.ContainsKey(t))
+                        throw new FormatException($"{where}: no 'type' line says how C# spells '{t}'");
+                if (d.Exports.Any(g => g.Name == e.Name))
+                    throw new FormatException($"{where}: {e.Name} is described twice");
+                d.Exports.Add(e);
+                doc.Clear();
+                continue;
+            }
+            if (line.StartsWith("method "))
+            {
+                var m = Regex.Match(line, @"^method\s+([\w.]+)\.(\w+):\s*(\w+)\s*\((.*)\)\s*->\s*(\w+)$");
+                if (!m.Success) throw new FormatException($"{where}: a method line is 'method CLASS.METHOD: NAME(PARAMETER: KIND, ...) -> KIND'");
+                var parameters = new List<(string, string)>();
+                foreach (var p in m.Groups[4].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    var pm = Regex.Match(p, @"^(\w+)\s*:\s*(\w+)$");
+                    if (!pm.Success) throw new FormatException($"{where}: a parameter is 'NAME: KIND', not '{p}'");
+                    if (!ParameterKinds.Contains(pm.Groups[2].Value))
+                        throw new FormatException($"{where}: parameter kind '{pm.Groups[2].Value}' is not one of {string.Join(", ", ParameterKinds)}");
+                    parameters.Add((pm.Groups[1].Value, pm.Groups[2].Value));
+                }
+                string result = m.Groups[5].Value;
+                if (!ResultKinds.Contains(result))
+                    throw new FormatException($"{where}: result kind '{result}' is not one of {string.Join(", ", ResultKinds)}");
+                if (doc.Count == 0) throw new FormatException($"{where}: {m.Groups[3].Value} has no '#:' line saying what it does");
+                var method = new PythonMethod(i + 1, m.Groups[1].Value + "." + m.Groups[2].Value, m.Groups[3].Value,
+                    parameters, result, doc.ToArray());
+                if (d.Methods.Any(g => g.Name == method.Name))
+                    throw new FormatException($"{where}: {method.Name} is described twice");
+                d.Methods.Add(method);
+                doc.Clear();
+                continue;
+            }
             if (line.StartsWith("include "))
                 d.Includes.Add(line["include ".Length..].Trim());
             else if (line.StartsWith("type "))
@@ -44,15 +110,7 @@ public sealed class BoundaryDescription
             {
                 var m = Regex.Match(line, @"^fn\s+(\S+):\s*(.*?)\b(shim_\w+)\s*\((.*)\)$");
                 if (!m.Success) throw new FormatException($"{where}: a function line is 'fn FILE: RETURN shim_NAME(PARAMETERS)'");
-                var parameters = new List<(string, string)>();
-                string list = m.Groups[4].Value.Trim();
-                if (list != "void" && list.Length > 0)
-                    foreach (var p in list.Split(','))
-                    {
-                        var pm = Regex.Match(p.Trim(), @"^(.*?)(\w+)$");
-                        if (!pm.Success) throw new FormatException($"{where}: cannot read the parameter '{p.Trim()}'");
-                        parameters.Add((NormalizeType(pm.Groups[1].Value), pm.Groups[2].Value));
-                    }
+                var parameters = CParameters(m.Groups[4].Value, where);
                 var f = new BoundaryFunction(i + 1, m.Groups[1].Value, NormalizeType(m.Groups[2].Value), m.Groups[3].Value, parameters);
                 foreach (var t in parameters.Select(p => p.Item1).Prepend(f.Return))
                     if (!d.Types.ContainsKey(t))
@@ -61,12 +119,26 @@ public sealed class BoundaryDescription
                     throw new FormatException($"{where}: {f.Name} is described twice");
                 d.Functions.Add(f);
             }
-            else throw new FormatException($"{where}: expected include, type or fn");
+            else throw new FormatException($"{where}: expected include, type, fn, export or method");
         }
         return d;
     }
 
-    static string CSpelling(string type, string name) =>
+    static List<(string, string)> CParameters(string list, string where)
+    {
+        var parameters = new List<(string, string)>();
+        list = list.Trim();
+        if (list != "void" && list.Length > 0)
+            foreach (var p in list.Split(','))
+            {
+                var pm = Regex.Match(p.Trim(), @"^(.*?)(\w+)$");
+                if (!pm.Success) throw new FormatException($"{where}: cannot read the parameter '{p.Trim()}'");
+                parameters.Add((NormalizeType(pm.Groups[1].Value), pm.Groups[2].Value));
+            }
+        return parameters;
+    }
+
+    public static string CSpelling(string type, string name) =>
         type.EndsWith('*') ? $"{type}{name}" : $"{type} {name}";
 
     public string CHeader()
@@ -117,5 +189,5 @@ public sealed class BoundaryDescription
         return cs.ToString();
     }
 
-    static string Escape(string name) => name is "out" or "object" or "params" or "string" or "base" ? "@" + name : name;
+    public static string Escape(string name) => name is "out" or "object" or "params" or "string" or "base" ? "@" + name : name;
 }

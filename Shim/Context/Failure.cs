@@ -15,6 +15,14 @@ internal static unsafe class Failure
         catch { /* nothing may escape to C; the caller still returns its error value */ }
     }
 
+    /// <summary>An exception a C entry point's implementation did not handle: on stderr (a C host may
+    /// have no Python to raise in), never thrown into C.</summary>
+    public static void Unexpected(Exception e, string where)
+    {
+        try { Console.Error.WriteLine($"{where}: HPy Shim internal error: {e.GetType().Name}: {e.Message}"); }
+        catch { /* stderr is gone: the caller still returns its error value */ }
+    }
+
     /// <summary>Sets a Python exception of the given type with a UTF-8 copy of the message.</summary>
     public static void Raise(nint type, string message)
     {

@@ -34,11 +34,4 @@ internal static unsafe class FatalOutput
     /// <summary>The file descriptor that fatal reports also go to (-1: none). The caller owns it
     /// and sets -1 before closing it.</summary>
     public static void SetReportFd(int fd) => shim_set_report_fd(fd);
-
-    [UnmanagedCallersOnly(EntryPoint = "hpyshim_set_report_fd")]
-    static void ExportedSetReportFd(int fd)
-    {
-        try { shim_set_report_fd(fd); }
-        catch (Exception) { /* nothing managed reaches C; reports then go to fd 2 only */ }
-    }
 }

@@ -1,8 +1,8 @@
 """hpyshim: run HPy universal extensions (``NAME.hpy0.so``) on CPython.
 
 The native runtime, libhpy.so (hpy.dll on Windows), provides the HPy universal
-context; this package finds it, binds it with ctypes and hooks it into
-``import``.
+context; this package finds it, imports it as the extension module
+``hpyshim._libhpy`` and hooks it into ``import``.
 
 Importing
     ``import hpyshim`` adds a finder to ``sys.meta_path`` (once).  After that

@@ -32,98 +32,48 @@ Counters are process-wide and never reset; compare two readings to measure a pie
 report (``--csv``, ``--svg``, ``--pstats`` write it to files too).
 """
 
-import ctypes
-import sys
-import traceback
-
 from . import _native
 
 __all__ = ["get_call_counts", "get_durations", "get_frequency", "set_trace_functions",
            "get_sampling", "estimated_durations", "member_names", "report_rows", "format_report",
            "write_csv", "write_pstats", "write_svg"]
 
-
-class _Counter(ctypes.Structure):
-    # trace_counter in native/trace/trace.h
-    _fields_ = [("left", ctypes.c_uint64), ("counted", ctypes.c_uint64)]
-
-    @property
-    def count(self):
-        return self.counted - self.left
-
-
-class _Timing(ctypes.Structure):
-    # trace_timing in native/trace/trace.h
-    _fields_ = [("ticks", ctypes.c_uint64), ("covered", ctypes.c_uint64), ("slow_run", ctypes.c_uint64)]
-
-
-class _State(ctypes.Structure):
-    # trace_state in native/trace/trace.h
-    _fields_ = [("member_count", ctypes.c_int32),
-                ("names", ctypes.POINTER(ctypes.c_char_p)),
-                ("counters", ctypes.POINTER(_Counter)),
-                ("timings", ctypes.POINTER(_Timing)),
-                ("frequency", ctypes.c_uint64),
-                ("sampling", ctypes.c_uint64),
-                ("exact_calls", ctypes.c_uint64)]
-
-
-_HOOK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int)
-_state = None
-_names = None
-_c_hooks = {"on_enter": None, "on_exit": None}   # ctypes trampolines of the hooks, kept alive here
 _KEEP = object()
+_hooks = {"on_enter": None, "on_exit": None}
 
 
-def _get_state():
-    global _state, _names
-    if _state is None:
-        lib = _native.get_library()
-        info = lib.hpyshim_trace_info
-        info.argtypes = []
-        info.restype = ctypes.POINTER(_State)
-        lib.hpyshim_trace_set_hooks.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
-        lib.hpyshim_trace_set_hooks.restype = None
-        pointer = info()
-        if not pointer:
-            raise SystemError("the HPy Shim runtime could not create the trace context")
-        _state = pointer.contents
-        _names = [_state.names[i].decode("ascii") for i in range(_state.member_count)]
-    return _state
+def _state():
+    """(frequency, sampling, exact calls, ((member, calls, ticks, covered), ...)), read at once."""
+    return _native.runtime().trace_state()
 
 
 def member_names():
     """Every context member the trace counts, in context order."""
-    _get_state()
-    return list(_names)
+    return [m[0] for m in _state()[3]]
 
 
 def get_call_counts():
-    state = _get_state()
-    counters = state.counters
-    return {name: counters[i].count for i, name in enumerate(_names)}
+    return {name: calls for name, calls, _, _ in _state()[3]}
 
 
 def get_frequency():
     # Measured once by the runtime, 20 ms after the trace context was made (see trace.c).
-    _get_state()
-    return _native.get_library().hpyshim_trace_info().contents.frequency
+    return _state()[0]
 
 
 def get_durations():
     """Nanoseconds per member (the runtime counts clock ticks; converted here): the calls up to
     each member's last timed one (see the module's documentation)."""
-    state = _get_state()
-    to_ns = 1e9 / get_frequency()
-    timings = state.timings
-    return {name: int(timings[i].ticks * to_ns) for i, name in enumerate(_names)}
+    frequency, _, _, members = _state()
+    to_ns = 1e9 / frequency
+    return {name: int(ticks * to_ns) for name, _, ticks, _ in members}
 
 
 def get_sampling():
     """(sampling, exact_calls): after its first ``exact_calls`` calls, one call of a member in
     ``sampling`` is timed on average (1: every call; ``HPYSHIM_TRACE_SAMPLING`` sets it)."""
-    state = _get_state()
-    return state.sampling, state.exact_calls
+    _, sampling, exact_calls, _ = _state()
+    return sampling, exact_calls
 
 
 def estimated_durations():
@@ -131,41 +81,26 @@ def estimated_durations():
     mean of its timed calls: what a report at the end of a run wants. Unlike
     ``get_durations()``, an estimate can shrink when the next timed call is quick, so do not
     subtract two of them."""
-    state = _get_state()
-    to_ns = 1e9 / get_frequency()
-    counters, timings = state.counters, state.timings
+    frequency, _, _, members = _state()
+    to_ns = 1e9 / frequency
     result = {}
-    for i, name in enumerate(_names):
-        t, calls = timings[i], counters[i].count
-        ticks = t.ticks * calls / t.covered if t.covered and calls > t.covered else t.ticks
+    for name, calls, ticks, covered in members:
+        if covered and calls > covered:
+            ticks = ticks * calls / covered
         result[name] = int(ticks * to_ns)
     return result
 
 
-def _trampoline(function):
-    def hook(member):
-        try:
-            function(_names[member])
-        except BaseException:
-            traceback.print_exc()
-            sys.stderr.flush()
-            return -1
-        return 0
-    return _HOOK(hook)
-
-
 def set_trace_functions(on_enter=_KEEP, on_exit=_KEEP):
-    """Set the functions called with a member's name when it is entered or exited."""
-    _get_state()
-    for key, value in (("on_enter", on_enter), ("on_exit", on_exit)):
+    """Set the functions called with a member's name when it is entered or exited. A function
+    that raises ends the process (its traceback printed), as in HPy."""
+    for value in (on_enter, on_exit):
         if value is not _KEEP and value is not None and not callable(value):
             raise TypeError("Expected a callable object or None")
     for key, value in (("on_enter", on_enter), ("on_exit", on_exit)):
         if value is not _KEEP:
-            _c_hooks[key] = None if value is None else _trampoline(value)
-    addresses = [None if _c_hooks[k] is None else ctypes.cast(_c_hooks[k], ctypes.c_void_p)
-                 for k in ("on_enter", "on_exit")]
-    _native.get_library().hpyshim_trace_set_hooks(*addresses)   # None is NULL
+            _hooks[key] = value
+    _native.runtime().trace_set_hooks(_hooks["on_enter"], _hooks["on_exit"])
 
 
 # ---- reports (python -m hpyshim trace) ----

@@ -30,6 +30,7 @@ static const char *const symbol_names[NATIVE_CPYTHON_SYMBOL_COUNT] = {
     "PyErr_Occurred",
     "PyErr_Fetch",
     "PyErr_Restore",
+    "PyErr_Print",
     "PyErr_NormalizeException",
     "PyErr_SetImportErrorSubclass",
     "PyException_SetCause",

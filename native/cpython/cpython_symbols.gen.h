@@ -27,6 +27,7 @@ struct native_cpython {
     PyObject *(*PyErr_Occurred)(void);
     void (*PyErr_Fetch)(PyObject **, PyObject **, PyObject **);
     void (*PyErr_Restore)(PyObject *, PyObject *, PyObject *);
+    void (*PyErr_Print)(void);
     void (*PyErr_NormalizeException)(PyObject **, PyObject **, PyObject **);
     PyObject *(*PyErr_SetImportErrorSubclass)(PyObject *, PyObject *, PyObject *, PyObject *);
     void (*PyException_SetCause)(PyObject *, PyObject *);
@@ -271,6 +272,6 @@ struct native_cpython {
 };
 extern struct native_cpython cpy;
 
-#define NATIVE_CPYTHON_SYMBOL_COUNT 262
+#define NATIVE_CPYTHON_SYMBOL_COUNT 263
 
 #endif

@@ -301,4 +301,46 @@ static inline void debug_retire(debug_handle *h, int32_t member)
     }
 }
 
+/* ---- shared by debug.c and the files of its members and trampolines ---- */
+
+#define MEMBER_INDEX_UNKNOWN (-1)
+#define DEBUG_SMALL 16   /* arrays of up to this many handles live on the stack */
+
+/* Runs while `ctx` must not be used: a call into Python code, which may call the extension with
+   a context of its own, or a close, which may run __del__. */
+#define WHILE_SUSPENDED(ctx, statement)                                                   \
+    do {                                                                                  \
+        debug_ctx_info *suspended_ = (debug_ctx_info *)(ctx)->_private;                   \
+        uint32_t was_ = suspended_->valid;                                                \
+        suspended_->valid = 0;                                                            \
+        statement;                                                                        \
+        suspended_->valid = was_;                                                         \
+    } while (0)
+
+/* The context for one call of an extension function, and the end of that call (debug.c). */
+HPyContext *debug_begin_call(HPyContext *dctx, uint32_t *saved);
+void debug_end_call(HPyContext *dctx, HPyContext *c, uint32_t saved);
+/* The object a method or slot returns, taken back from its debug handle (debug.c). */
+PyObject *debug_take_result(HPy r, int32_t member);
+/* A fatal misuse CPython would not notice, and a check (debug_checks.c). */
+void debug_fatal(const char *message);
+int debug_is_tuple_or_null(HPy uh);
+
+/* A debug handle for an object CPython lends to the extension for the call of `cctx`. */
+static inline HPy debug_lend(HPyContext *cctx, PyObject *o)
+{
+    return debug_open_in(cctx, _py2h(o), DH_BORROWED, NULL);
+}
+
+/* After the call: the lent handle ends (the object stays CPython's). A handle the extension
+   closed itself was reported when it did. */
+static inline void debug_end_loan(HPy dh)
+{
+    if (dh._i == 0)
+        return;
+    debug_handle *h = (debug_handle *)dh._i;
+    if (h->state == DH_OPEN)
+        debug_retire(h, MEMBER_INDEX_UNKNOWN);
+}
+
 #endif

@@ -31,7 +31,7 @@
 #include <string.h>
 #include "debug/debug.h"
 #include "platform/platform.h"
-#include "interop/boundary.gen.h"   /* shim_debug_member_name */
+#include "interop/boundary.gen.h"   /* shim_member_name */
 
 #define CHUNK_PAGES 64
 #define AREA_CHUNKS 64           /* an area: 4096 pages (16 MiB with 4 KiB pages) of address space */
@@ -147,7 +147,7 @@ static void on_fault(void *fault_address)
     raw_page *r = record_at((const char *)fault_address);
     if (r == NULL)
         return;   /* not ours: returning passes the fault on */
-    const char *getter = shim_debug_member_name(r->member);
+    const char *getter = shim_member_name(r->member, 0);
     int closed = r->state != PAGE_OPEN;
     say("HPy debug mode: invalid access to the char* that ");
     say(getter != NULL ? getter : "a getter");

@@ -35,16 +35,21 @@ int shim_thunks_active(const char **reason);
 HPyContext *shim_debug_context(HPyContext *uctx, debug_arena *arena);
 int64_t shim_debug_handles(int32_t which, uint64_t generation, debug_handle **out, int64_t capacity);
 int shim_debug_force_close(debug_handle *h);
-const char *shim_debug_member_name(int32_t member);
+
+/* debug/debug_calls.c */
 PyObject *shim_debug_call_create(HPyContext *dctx, void *impl, PyObject *spec);
 int shim_debug_call_exec(HPyContext *dctx, void *impl, PyObject *module);
 
 /* debug/debug_charptr.c */
 void shim_debug_raw_stats(int64_t *out);
 
+/* runtime/context_fill.c */
+const char *shim_member_name(int32_t member, int ctx);
+
 /* trace/trace.c */
 HPyContext *shim_trace_context(HPyContext *uctx);
-const trace_state *shim_trace_state(void);
+int shim_trace_read(int32_t member, uint64_t *out);
+void shim_trace_clock(uint64_t *out);
 void shim_trace_set_hooks(trace_hook on_enter, trace_hook on_exit);
 
 /* platform/platform.c */

@@ -3,6 +3,13 @@
 
 native_trampoline_fallback native_fallback_trampoline;
 
+const char *shim_member_name(int32_t member, int ctx)
+{
+    if (member < 0 || member >= native_member_count)
+        return NULL;
+    return ctx ? native_member_names[member] : native_member_public_names[member];
+}
+
 /* Returns NULL on success, or why the fast path cannot be filled. The CPython symbols were
  * resolved (and missing ones reported) when the runtime bound to this CPython. */
 const char *shim_fill_context(HPyContext *ctx, native_trampoline_fallback fallback)

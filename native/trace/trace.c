@@ -23,8 +23,6 @@ static HPyContext *trace_ctx;
 #define TRACE_SLOW_CLOCK_READS 100u
 #define TRACE_SLOW_RUN 8u
 
-static trace_state state;
-
 int trace_use_counter;
 static uint64_t calibration_ticks, calibration_ns;
 static uint64_t sampling = TRACE_DEFAULT_SAMPLING;
@@ -122,19 +120,29 @@ HPyContext *shim_trace_context(HPyContext *uctx)
     every_call = sampling == 1;
     slow_ticks = TRACE_SLOW_CLOCK_READS * clock_read_ticks();
     clock_overhead = clock_read_overhead();
-    state = (trace_state){ native_member_count, native_member_names, trace_counters, trace_timings,
-                           1000000000u, sampling, TRACE_EXACT_CALLS };
     trace_ctx = tctx;
     return tctx;
 }
 
-/* The counters and names (after shim_trace_context); NULL before. */
-const trace_state *shim_trace_state(void)
+/* A member's call count, the ticks of its timed calls (and of those they stand for) and how many
+   calls those ticks cover; -1 past the last member. */
+int shim_trace_read(int32_t member, uint64_t *out)
 {
-    if (trace_ctx == NULL)
-        return NULL;
-    state.frequency = clock_frequency();
-    return &state;
+    if (member < 0 || member >= MEMBER_COUNT)
+        return -1;
+    out[0] = trace_calls_of(&trace_counters[member]);
+    out[1] = trace_timings[member].ticks;
+    out[2] = trace_timings[member].covered;
+    return 0;
+}
+
+/* The clock's frequency in Hz (measured once, see clock_frequency), the sampling (one call in
+   this many timed on average) and how many first calls of each member are timed exactly. */
+void shim_trace_clock(uint64_t *out)
+{
+    out[0] = trace_ctx != NULL ? clock_frequency() : 1000000000u;
+    out[1] = sampling;
+    out[2] = TRACE_EXACT_CALLS;
 }
 
 void shim_trace_set_hooks(trace_hook on_enter, trace_hook on_exit)

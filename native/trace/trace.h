@@ -49,17 +49,6 @@ extern TRACE_INTERNAL trace_timing trace_timings[];
 extern TRACE_INTERNAL trace_hook trace_on_enter, trace_on_exit;
 extern TRACE_INTERNAL HPyContext *trace_uctx;   /* the universal context the wrappers call */
 
-/* What C# hands to the Python API (hpyshim.trace) through shim_trace_state. */
-typedef struct {
-    int32_t member_count;
-    const char *const *names;
-    const trace_counter *counters;
-    const trace_timing *timings;
-    uint64_t frequency;       /* of trace_clock, in Hz: ticks / frequency = seconds */
-    uint64_t sampling;        /* as HPYSHIM_TRACE_SAMPLING: 1 in this many calls timed on average */
-    uint64_t exact_calls;     /* TRACE_EXACT_CALLS */
-} trace_state;
-
 void trace_call_hook(trace_hook hook, int member, const char *fatal_message);
 uint64_t trace_begin(int member);
 void trace_account(int member, uint64_t calls, uint64_t ticks);

@@ -64,35 +64,7 @@ PUBLIC_NAMES = """
     print(json.dumps(out))
 """
 
-MISUSE = r"""
-    #include "hpy.h"
-
-    HPyDef_METH(double_close, "double_close", HPyFunc_O)
-    static HPy double_close_impl(HPyContext *ctx, HPy self, HPy arg)
-    {
-        HPy h = HPy_Dup(ctx, arg);
-        HPy_Close(ctx, h);
-        HPy_Close(ctx, h);
-        return HPy_Dup(ctx, ctx->h_None);
-    }
-
-    HPyDef_METH(leak, "leak", HPyFunc_O)
-    static HPy leak_impl(HPyContext *ctx, HPy self, HPy arg)
-    {
-        HPy_Dup(ctx, arg);   /* never closed */
-        return HPy_Dup(ctx, ctx->h_None);
-    }
-
-    HPyDef_METH(echo, "echo", HPyFunc_O)
-    static HPy echo_impl(HPyContext *ctx, HPy self, HPy arg)
-    {
-        return HPy_Dup(ctx, arg);
-    }
-
-    static HPyDef *defines[] = { &double_close, &leak, &echo, NULL };
-    static HPyModuleDef moduledef = { .defines = defines };
-    HPy_MODINIT(misused, moduledef)
-"""
+MISUSE = vs.tests_module("misuse_snippets").module_source("misused", "double_close", "leak", "echo")
 
 # Loads the extension in debug mode with HPy's API.
 LOAD_DEBUG = """

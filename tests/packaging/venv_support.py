@@ -25,6 +25,14 @@ PYTHON_WHEELS = "/usr/share/python-wheels"
 TIMEOUT = 600
 
 
+def tests_module(name):
+    """A module of tests/ shared with tests/python (e.g. misuse_snippets), loaded from its file."""
+    spec = importlib.util.spec_from_file_location(name, os.path.join(REPO_DIR, "tests", name + ".py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 class MissingPrerequisite(AssertionError):
     """A file or tool the tests need is absent: a failure, never a skip."""
 

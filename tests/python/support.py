@@ -53,6 +53,16 @@ if ABI not in ("universal", "cpython"):
     raise MissingPrerequisite("HPYSHIM_TEST_ABI must be universal or cpython, not %r" % ABI)
 
 
+def tests_module(name):
+    """A module of tests/ shared by the suites of tests/python and tests/packaging (e.g.
+    misuse_snippets, pytest_deps), loaded from its file."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(name, os.path.join(REPO_DIR, "tests", name + ".py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def assert_loaded_in_test_mode(testcase, call):
     """`call()` runs HPy code of a sample: the trace counts it exactly in trace mode, and it
     opens (and closes) debug handles exactly in debug mode."""

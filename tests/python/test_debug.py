@@ -19,18 +19,14 @@ except ImportError:  # run with tests/python itself as the top-level directory
 import hpyshim
 from hpyshim import build, debug
 
+misuse_snippets = support.tests_module("misuse_snippets")
+
 SOURCE = r"""
 #include "hpy.h"
 
 static HPy kept;
 
-HPyDef_METH(leak, "leak", HPyFunc_O)
-static HPy leak_impl(HPyContext *ctx, HPy self, HPy arg)
-{
-    HPy_Dup(ctx, arg);   /* never closed */
-    return HPy_Dup(ctx, ctx->h_None);
-}
-
+""" + misuse_snippets.methods("leak") + r"""
 HPyDef_METH(use_after_close, "use_after_close", HPyFunc_O)
 static HPy use_after_close_impl(HPyContext *ctx, HPy self, HPy arg)
 {
@@ -39,15 +35,7 @@ static HPy use_after_close_impl(HPyContext *ctx, HPy self, HPy arg)
     return HPy_Repr(ctx, h);
 }
 
-HPyDef_METH(double_close, "double_close", HPyFunc_O)
-static HPy double_close_impl(HPyContext *ctx, HPy self, HPy arg)
-{
-    HPy h = HPy_Dup(ctx, arg);
-    HPy_Close(ctx, h);
-    HPy_Close(ctx, h);
-    return HPy_Dup(ctx, ctx->h_None);
-}
-
+""" + misuse_snippets.methods("double_close") + r"""
 HPyDef_METH(close_arg, "close_arg", HPyFunc_O)
 static HPy close_arg_impl(HPyContext *ctx, HPy self, HPy arg)
 {
@@ -110,21 +98,7 @@ static HPy use_kept_ctx_impl(HPyContext *ctx, HPy self)
     return HPyLong_FromLong(kept_ctx, 42);
 }
 
-static const char *kept_utf8;
-
-HPyDef_METH(keep_utf8, "keep_utf8", HPyFunc_O)
-static HPy keep_utf8_impl(HPyContext *ctx, HPy self, HPy arg)
-{
-    kept_utf8 = HPyUnicode_AsUTF8AndSize(ctx, arg, NULL);   /* lives only as long as arg */
-    return HPy_Dup(ctx, ctx->h_None);
-}
-
-HPyDef_METH(read_kept_utf8, "read_kept_utf8", HPyFunc_NOARGS)
-static HPy read_kept_utf8_impl(HPyContext *ctx, HPy self)
-{
-    return HPyUnicode_FromString(ctx, kept_utf8);
-}
-
+""" + misuse_snippets.methods("keep_utf8") + r"""
 HPyDef_METH(write_utf8, "write_utf8", HPyFunc_O)
 static HPy write_utf8_impl(HPyContext *ctx, HPy self, HPy arg)
 {

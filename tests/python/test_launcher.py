@@ -216,6 +216,59 @@ class FinderTest(unittest.TestCase):
         self.assertIn(missing, proc.stdout)
 
 
+class LibhpyModuleTest(unittest.TestCase):
+    """hpyshim._libhpy, libhpy.so imported as an extension module: its methods are those
+    api/boundary.api describes (launcher/hpyshim/_libhpy.pyi, generated from it), each checks its
+    arguments, and nothing in the launcher needs ctypes."""
+
+    def stub(self):
+        import ast
+        path = os.path.join(os.path.dirname(hpyshim.__file__), "_libhpy.pyi")
+        with open(path) as f:
+            tree = ast.parse(f.read())
+        return {n.name: len(n.args.args) for n in tree.body if isinstance(n, ast.FunctionDef)}
+
+    def test_methods_are_the_described_ones(self):
+        from hpyshim import _native
+        rt = _native.runtime()
+        self.assertEqual(rt.__name__, "hpyshim._libhpy")
+        stub = self.stub()
+        self.assertGreater(len(stub), 10)
+        self.assertEqual(sorted(n for n in dir(rt) if not n.startswith("_")), sorted(stub))
+        for name, count in stub.items():
+            with self.subTest(name=name):
+                with self.assertRaisesRegex(TypeError, r"^%s\(.*\) takes %d argument" % (name, count)):
+                    getattr(rt, name)(*([0] * (count + 1)))
+
+    def test_arguments_are_converted_or_refused(self):
+        from hpyshim import _native
+        rt = _native.runtime()
+        with self.assertRaises(TypeError):
+            rt.load_module("simple", b"/nowhere", None, 0)   # str, not bytes
+        with self.assertRaises(TypeError):
+            rt.debug_stack_limit("3")
+        self.assertEqual(rt.version(), hpyshim.runtime_version())
+
+    def test_a_debug_handle_id_is_checked_before_it_is_read(self):
+        import hpyshim.debug
+        for bogus in (0, 8, id(self), -1):
+            with self.subTest(id=bogus):
+                with self.assertRaisesRegex(ValueError, "is not a debug handle"):
+                    hpyshim.debug.DebugHandle(bogus).is_closed
+
+    def test_debug_and_trace_apis_import_no_ctypes(self):
+        code = ("import sys, hpyshim.debug, hpyshim.trace\n"
+                "g = hpyshim.debug.new_generation()\n"
+                "assert hpyshim.debug.get_open_handles(g) == []\n"
+                "assert hpyshim.debug.get_raw_data_protection_window() == (64, 64)\n"
+                "assert 'ctx_Close' in hpyshim.trace.member_names()\n"
+                "assert hpyshim.trace.get_frequency() > 0\n"
+                "print('ctypes' in sys.modules)\n")
+        proc = support.run_python(["-c", code])
+        self.assertEqual(proc.returncode, 0, support.describe(proc))
+        self.assertEqual(proc.stdout.strip(), "False", support.describe(proc))
+
+
 class CliTest(unittest.TestCase):
     def setUp(self):
         self.tmp = support.make_temp_dir(self)

@@ -8,7 +8,6 @@ handler (a ``char*`` read after its handle closed). pytest runs from this checko
 point loads the plugin: the runtime registers it when it loads, or a conftest.py's import of
 ``hpy.debug.pytest`` does. Also HPy's documented ``hpy_debug`` fixture, leaking and not."""
 
-import importlib.util
 import os
 import re
 import shutil
@@ -23,56 +22,12 @@ except ImportError:  # run with tests/python itself as the top-level directory
 
 from hpyshim import build
 
-_spec = importlib.util.spec_from_file_location("pytest_deps", os.path.join(support.REPO_DIR, "tests", "pytest_deps.py"))
-pytest_deps = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(pytest_deps)
+pytest_deps = support.tests_module("pytest_deps")
+misuse_snippets = support.tests_module("misuse_snippets")
 
 COMPAT_DIR = os.path.join(support.REPO_DIR, "compat")
 
-SOURCE = r"""
-#include "hpy.h"
-
-HPyDef_METH(double_close, "double_close", HPyFunc_O)
-static HPy double_close_impl(HPyContext *ctx, HPy self, HPy arg)
-{
-    HPy h = HPy_Dup(ctx, arg);
-    HPy_Close(ctx, h);
-    HPy_Close(ctx, h);
-    return HPy_Dup(ctx, ctx->h_None);
-}
-
-static const char *kept;
-
-HPyDef_METH(keep_utf8, "keep_utf8", HPyFunc_O)
-static HPy keep_utf8_impl(HPyContext *ctx, HPy self, HPy arg)
-{
-    kept = HPyUnicode_AsUTF8AndSize(ctx, arg, NULL);   /* lives only as long as arg */
-    return HPy_Dup(ctx, ctx->h_None);
-}
-
-HPyDef_METH(read_kept_utf8, "read_kept_utf8", HPyFunc_NOARGS)
-static HPy read_kept_utf8_impl(HPyContext *ctx, HPy self)
-{
-    return HPyUnicode_FromString(ctx, kept);
-}
-
-HPyDef_METH(leak, "leak", HPyFunc_O)
-static HPy leak_impl(HPyContext *ctx, HPy self, HPy arg)
-{
-    HPy_Dup(ctx, arg);   /* never closed */
-    return HPy_Dup(ctx, ctx->h_None);
-}
-
-HPyDef_METH(echo, "echo", HPyFunc_O)
-static HPy echo_impl(HPyContext *ctx, HPy self, HPy arg)
-{
-    return HPy_Dup(ctx, arg);
-}
-
-static HPyDef *defines[] = { &double_close, &keep_utf8, &read_kept_utf8, &leak, &echo, NULL };
-static HPyModuleDef moduledef = { .defines = defines };
-HPy_MODINIT(pytestmisuse, moduledef)
-"""
+SOURCE = misuse_snippets.module_source("pytestmisuse", "double_close", "keep_utf8", "leak", "echo")
 
 # The tests pytest runs: the extension is loaded in debug mode when the test module is collected.
 TESTS = """

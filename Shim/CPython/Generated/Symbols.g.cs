@@ -30,6 +30,7 @@ internal unsafe struct CPythonTable
     public delegate* unmanaged<nint> PyErr_Occurred;
     public delegate* unmanaged<nint*, nint*, nint*, void> PyErr_Fetch;
     public delegate* unmanaged<nint, nint, nint, void> PyErr_Restore;
+    public delegate* unmanaged<void> PyErr_Print;
     public delegate* unmanaged<nint*, nint*, nint*, void> PyErr_NormalizeException;
     public delegate* unmanaged<nint, nint, nint, nint, nint> PyErr_SetImportErrorSubclass;
     public delegate* unmanaged<nint, nint, void> PyException_SetCause;
@@ -275,7 +276,7 @@ internal unsafe struct CPythonTable
 
 internal static partial class Symbols
 {
-    public const int Count = 262;
+    public const int Count = 263;
 
     /// <summary>Each entry's name, in table order.</summary>
     public static readonly string[] Names =
@@ -301,6 +302,7 @@ internal static partial class Symbols
         "PyErr_Occurred",
         "PyErr_Fetch",
         "PyErr_Restore",
+        "PyErr_Print",
         "PyErr_NormalizeException",
         "PyErr_SetImportErrorSubclass",
         "PyException_SetCause",
@@ -583,6 +585,7 @@ internal static partial class Symbols
         false,
         false,
         false,
+        false,
         true,
         true,
         true,
@@ -839,6 +842,7 @@ internal static unsafe partial class Py
     public static delegate* unmanaged<nint> PyErr_Occurred => Table->PyErr_Occurred;
     public static delegate* unmanaged<nint*, nint*, nint*, void> PyErr_Fetch => Table->PyErr_Fetch;
     public static delegate* unmanaged<nint, nint, nint, void> PyErr_Restore => Table->PyErr_Restore;
+    public static delegate* unmanaged<void> PyErr_Print => Table->PyErr_Print;
     public static delegate* unmanaged<nint*, nint*, nint*, void> PyErr_NormalizeException => Table->PyErr_NormalizeException;
     public static delegate* unmanaged<nint, nint, nint, nint, nint> PyErr_SetImportErrorSubclass => Table->PyErr_SetImportErrorSubclass;
     public static delegate* unmanaged<nint, nint, void> PyException_SetCause => Table->PyException_SetCause;

@@ -76,15 +76,11 @@ internal static unsafe class NativeImports
     [DllImport(Library)]
     public static extern int shim_debug_force_close(debug_handle* h);
 
-    /// <summary>native/debug/debug.c</summary>
-    [DllImport(Library)]
-    public static extern byte* shim_debug_member_name(int member);
-
-    /// <summary>native/debug/debug.c</summary>
+    /// <summary>native/debug/debug_calls.c</summary>
     [DllImport(Library)]
     public static extern nint shim_debug_call_create(HPyContext* dctx, void* impl, nint spec);
 
-    /// <summary>native/debug/debug.c</summary>
+    /// <summary>native/debug/debug_calls.c</summary>
     [DllImport(Library)]
     public static extern int shim_debug_call_exec(HPyContext* dctx, void* impl, nint module);
 
@@ -92,13 +88,21 @@ internal static unsafe class NativeImports
     [DllImport(Library)]
     public static extern void shim_debug_raw_stats(long* @out);
 
+    /// <summary>native/runtime/context_fill.c</summary>
+    [DllImport(Library)]
+    public static extern byte* shim_member_name(int member, int ctx);
+
     /// <summary>native/trace/trace.c</summary>
     [DllImport(Library)]
     public static extern HPyContext* shim_trace_context(HPyContext* uctx);
 
     /// <summary>native/trace/trace.c</summary>
     [DllImport(Library)]
-    public static extern void* shim_trace_state();
+    public static extern int shim_trace_read(int member, ulong* @out);
+
+    /// <summary>native/trace/trace.c</summary>
+    [DllImport(Library)]
+    public static extern void shim_trace_clock(ulong* @out);
 
     /// <summary>native/trace/trace.c</summary>
     [DllImport(Library)]

@@ -24,8 +24,6 @@ As in HPy, the errors and ``LeakDetector`` come from the ``leakdetector`` submod
 ``hpyshim.debug.pytest``.
 """
 
-import ctypes
-
 from .. import _native
 
 __all__ = ["DebugHandle", "HPyDebugError", "HPyLeakError", "LeakDetector", "LeakCheck",
@@ -37,45 +35,9 @@ __all__ = ["DebugHandle", "HPyDebugError", "HPyLeakError", "LeakDetector", "Leak
            "get_handle_stack_trace_limit", "get_raw_data_protection_window",
            "set_raw_data_protection_window"]
 
-_lib = None
 
-
-def _library():
-    global _lib
-    if _lib is None:
-        lib = _native.get_library()
-        for name, args, res in (
-                ("hpyshim_debug_new_generation", [], ctypes.c_int64),
-                ("hpyshim_debug_handles", [ctypes.c_int32, ctypes.c_int64,
-                                           ctypes.POINTER(ctypes.c_void_p), ctypes.c_int64], ctypes.c_int64),
-                ("hpyshim_debug_closed_queue_max", [ctypes.c_int64], ctypes.c_int64),
-                ("hpyshim_debug_protected_raw_data_max", [ctypes.c_int64], ctypes.c_int64),
-                ("hpyshim_debug_handle_state", [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p),
-                                                ctypes.POINTER(ctypes.c_int64)], ctypes.c_int32),
-                ("hpyshim_debug_force_close", [ctypes.c_void_p], ctypes.c_int32),
-                ("hpyshim_debug_raw_data_size", [ctypes.c_void_p], ctypes.c_int64),
-                ("hpyshim_debug_raw_data_window", [ctypes.POINTER(ctypes.c_int64),
-                                                   ctypes.POINTER(ctypes.c_int64)], ctypes.c_int32),
-                ("hpyshim_debug_raw_data_stats", [ctypes.POINTER(ctypes.c_int64)], ctypes.c_int32),
-                ("hpyshim_debug_handle_origin", [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32],
-                 ctypes.c_int32),
-                ("hpyshim_debug_handle_python_line", [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32],
-                 ctypes.c_int32),
-                ("hpyshim_debug_handle_stack", [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32],
-                 ctypes.c_int32),
-                ("hpyshim_debug_stack_limit", [ctypes.c_int64], ctypes.c_int64),
-                ("hpyshim_debug_set_hook", [ctypes.c_int32, ctypes.c_void_p], ctypes.c_int32)):
-            f = getattr(lib, name)
-            f.argtypes = args
-            f.restype = res
-        _lib = lib
-    return _lib
-
-
-def _checked(value, what):
-    if value < 0:
-        raise SystemError("HPy Shim debug mode: %s failed (see stderr)" % what)
-    return value
+def _rt():
+    return _native.runtime()
 
 
 class DebugHandle:
@@ -88,10 +50,7 @@ class DebugHandle:
         self.id = address
 
     def _state(self):
-        obj = ctypes.c_void_p()
-        generation = ctypes.c_int64()
-        state = _library().hpyshim_debug_handle_state(self.id, ctypes.byref(obj), ctypes.byref(generation))
-        return state, obj.value, generation.value
+        return _rt().debug_handle_state(self.id)   # (state, object or None, generation)
 
     @property
     def is_closed(self):
@@ -101,9 +60,7 @@ class DebugHandle:
     def obj(self):
         """The object while the handle is open; None once it is closed (the object may be gone)."""
         state, obj, _ = self._state()
-        if state != 1 or not obj:
-            return None
-        return ctypes.cast(obj, ctypes.py_object).value
+        return obj if state == 1 else None
 
     @property
     def generation(self):
@@ -112,31 +69,26 @@ class DebugHandle:
     @property
     def raw_data_size(self):
         """Bytes of the protected char* copy attached to the handle (-1 if none, as in HPy)."""
-        return _library().hpyshim_debug_raw_data_size(self.id)
-
-    def _text(self, function, size=1024):
-        buffer = ctypes.create_string_buffer(size)
-        n = function(self.id, buffer, len(buffer))
-        return buffer.raw[:n].decode("utf-8", "replace") if n > 0 else None
+        return _rt().debug_raw_data_size(self.id)
 
     @property
     def opened_by(self):
         """The native call that opened the handle, as "binary!function+0x1c" (or None)."""
-        return self._text(_library().hpyshim_debug_handle_origin)
+        return _rt().debug_handle_origin(self.id)
 
     @property
     def opened_at(self):
         """The Python line running when the handle was opened, as "file.py:12" (or None)."""
-        return self._text(_library().hpyshim_debug_handle_python_line)
+        return _rt().debug_handle_python_line(self.id)
 
     @property
     def allocation_stacktrace(self):
         """The native frames when the handle was opened, one per line, innermost first, if
         set_handle_stack_trace_limit was in force then (else None)."""
-        return self._text(_library().hpyshim_debug_handle_stack, 64 * 1024)
+        return _rt().debug_handle_stack(self.id)
 
     def _force_close(self):
-        _checked(_library().hpyshim_debug_force_close(self.id), "_force_close")
+        _rt().debug_force_close(self.id)
 
     def __eq__(self, other):
         if not isinstance(other, DebugHandle):
@@ -162,7 +114,7 @@ class DebugHandle:
         if state != 1:
             head = "<DebugHandle 0x%x CLOSED>" % self.id
         else:
-            head = "<DebugHandle 0x%x for %r>" % (self.id, ctypes.cast(obj, ctypes.py_object).value)
+            head = "<DebugHandle 0x%x for %r>" % (self.id, obj)
         trace = self.allocation_stacktrace
         if trace:
             return "%s\nAllocation stacktrace:\n%s" % (head, trace)
@@ -172,18 +124,11 @@ class DebugHandle:
 
 def new_generation():
     """Start a new generation; handles opened from now on belong to it. Returns its number."""
-    return _checked(_library().hpyshim_debug_new_generation(), "new_generation")
+    return _rt().debug_new_generation()
 
 
 def _handles(which, generation):
-    lib = _library()
-    capacity = 64
-    while True:
-        buffer = (ctypes.c_void_p * capacity)()
-        n = _checked(lib.hpyshim_debug_handles(which, int(generation), buffer, capacity), "get_handles")
-        if n <= capacity:
-            return [DebugHandle(buffer[i]) for i in range(n)]
-        capacity = n + 16
+    return [DebugHandle(i) for i in _rt().debug_handles(which, int(generation))]
 
 
 def get_open_handles(gen):
@@ -197,30 +142,27 @@ def get_closed_handles(gen=0):
 
 
 def get_closed_handles_queue_max_size():
-    return _checked(_library().hpyshim_debug_closed_queue_max(-1), "get_closed_handles_queue_max_size")
+    return _rt().debug_closed_queue_max(-1)
 
 
 def set_closed_handles_queue_max_size(size):
     if size < 0:
         raise ValueError("the closed handles queue size must be >= 0")
-    _checked(_library().hpyshim_debug_closed_queue_max(int(size)), "set_closed_handles_queue_max_size")
+    _rt().debug_closed_queue_max(int(size))
 
 
 def get_protected_raw_data_max_size():
-    return _checked(_library().hpyshim_debug_protected_raw_data_max(-1), "get_protected_raw_data_max_size")
+    return _rt().debug_protected_raw_data_max(-1)
 
 
 def set_protected_raw_data_max_size(size):
     if size < 0:
         raise ValueError("the protected raw data size must be >= 0")
-    _checked(_library().hpyshim_debug_protected_raw_data_max(int(size)), "set_protected_raw_data_max_size")
+    _rt().debug_protected_raw_data_max(int(size))
 
 
 def _raw_data_window(closes, calls):
-    window = (ctypes.c_int64 * 2)()
-    _checked(_library().hpyshim_debug_raw_data_window((ctypes.c_int64 * 2)(closes, calls), window),
-             "raw_data_protection_window")
-    return window[0], window[1]
+    return _rt().debug_raw_data_window(closes, calls)
 
 
 def get_raw_data_protection_window():
@@ -244,16 +186,13 @@ def set_raw_data_protection_window(closes=None, calls=None):
 
 def _raw_data_stats():
     """Counters of the raw data copies: {'copies', 'protection_changes', 'batches', 'waiting'}."""
-    out = (ctypes.c_int64 * 4)()
-    _checked(_library().hpyshim_debug_raw_data_stats(out), "raw_data_stats")
-    return dict(zip(("copies", "protection_changes", "batches", "waiting"), out))
+    return dict(zip(("copies", "protection_changes", "batches", "waiting"), _rt().debug_raw_data_stats()))
 
 
 def _set_hook(which, name, function):
     if function is not None and not callable(function):
         raise TypeError("Expected a callable object or None")
-    address = None if function is None else id(function)   # the runtime takes a reference
-    _checked(_library().hpyshim_debug_set_hook(which, address), name)
+    _rt().debug_set_hook(which, function)   # the runtime keeps a reference
 
 
 def set_on_invalid_handle(function):
@@ -272,7 +211,7 @@ def set_handle_stack_trace_limit(limit):
     limit = 0 if limit is None else int(limit)
     if limit < 0:
         raise ValueError("the handle stack trace limit must be >= 0 or None")
-    _checked(_library().hpyshim_debug_stack_limit(limit), "set_handle_stack_trace_limit")
+    _rt().debug_stack_limit(limit)
 
 
 def disable_handle_stack_traces():
@@ -281,7 +220,7 @@ def disable_handle_stack_traces():
 
 def get_handle_stack_trace_limit():
     """The current limit (0: stack traces are off)."""
-    return _checked(_library().hpyshim_debug_stack_limit(-1), "get_handle_stack_trace_limit")
+    return _rt().debug_stack_limit(-1)
 
 
 # HPy's hpy.debug names: the errors and LeakDetector live in the leakdetector submodule.
