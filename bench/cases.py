@@ -8,7 +8,8 @@
         loads the module and exits 0, or prints why it cannot and exits 1
 
 Modes: capi (bench_capi, the plain C API), cpython (bench_hpy built for the CPython ABI),
-universal, debug, trace (bench_hpy.hpy0.so through the launcher in that mode).
+universal, debug, trace (bench_hpy.hpy0.so through the launcher in that mode), hpy (bench_hpy built
+with HPy 0.9's headers, loaded by HPy's own runtime: bench/hpy_runtime.py builds it).
 
 Every case is written out as its own loop rather than built from a generic "call f" helper, so
 that each loop is exactly the bytecode a user would write and the loop shape is identical in
@@ -27,9 +28,11 @@ from time import perf_counter_ns
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
-MODES = ("capi", "cpython", "universal", "debug", "trace")
+MODES = ("capi", "cpython", "hpy", "universal", "debug", "trace")
 HPY_MODES = ("universal", "debug", "trace")
 CHECKING_MODES = ("debug", "trace")   # the universal binary with a checking context
+# Cases a mode cannot run: HPy 0.9.0 has no HPy_GetIter/HPyIter_Next.
+UNSUPPORTED = {"hpy": ("sum_iter_1000",)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -64,6 +67,9 @@ def load_module(mode, directory):
         import hpyshim
         # the universal build (hpyshim.EXTENSION_SUFFIXES also names this CPython's hybrid files)
         return hpyshim.load(name, os.path.join(directory, name + ".hpy0.so"), mode=mode)
+    if mode == "hpy":
+        import hpy_runtime
+        return hpy_runtime.load(name, os.path.join(directory, name + ".hpy0.so"))
     return _load_extension(name, directory)
 
 
@@ -408,7 +414,7 @@ def main(argv=None):
         sys.stdout.flush()
         os._exit(0)
 
-    names = ns.case or list(CASES)
+    names = [n for n in ns.case or list(CASES) if n not in UNSUPPORTED.get(ns.mode, ())]
     result = {}
     # The empty loop goes first: it doubles as the warm-up of the interpreter and the CPU.
     result[EMPTY] = time_case(empty_loop, m, ns.n, ns.repeat)

@@ -30,15 +30,18 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 OUT = os.path.join(ROOT, "out", "bench", "realistic")
 SOURCE = os.path.join(ROOT, "cext-samples", "solver", "solver.c")
-MODES = ("cpython", "hybrid", "universal", "debug", "trace")
-BUILD_OF = {"cpython": "cpython", "hybrid": "hybrid", "universal": "universal", "debug": "universal",
-            "trace": "universal"}
+MODES = ("cpython", "hpy", "hybrid", "universal", "debug", "trace")
+# hpy: the source built with HPy 0.9's headers, run by HPy's own runtime (when bench/hpy_runtime.py
+# has built it; otherwise the mode is left out)
+BUILD_OF = {"cpython": "cpython", "hpy": "hpy", "hybrid": "hybrid", "universal": "universal",
+            "debug": "universal", "trace": "universal"}
 WORKLOADS = ("build", "collect", "methods")
 
 sys.path.insert(0, HERE)
 from run import (VALGRIND_ENV, _TOTAL, child_env, print_syscall_table, say,  # noqa: E402
                  strace_run)  # (the microbenchmarks' runner)
 from cases import CHECKING_MODES  # noqa: E402
+import hpy_runtime  # noqa: E402
 
 
 # ---------------------------------------------------------------------------------------------
@@ -57,6 +60,8 @@ def load(mode, directory):
                 loader.exec_module(module)
                 return module
         raise ImportError("no CPython ABI build of solver in %s" % directory)
+    if mode == "hpy":
+        return hpy_runtime.load("solver", os.path.join(directory, "solver.hpy0.so"))
     import hpyshim
     paths = sorted(glob.glob(os.path.join(directory, "solver.hpy0*.so")))
     if not paths:
@@ -128,9 +133,11 @@ def build(mode):
     os.makedirs(d, exist_ok=True)
     for f in glob.glob(os.path.join(d, "solver*")):
         os.remove(f)
-    abi = mode
-    p = subprocess.run([sys.executable, "-m", "hpyshim", "build", "solver", SOURCE, "--abi", abi, "-o", d],
-                       env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
+    if mode == "hpy":
+        cmd, _ = hpy_runtime.build_extension_command("solver", [SOURCE], d)
+    else:
+        cmd = [sys.executable, "-m", "hpyshim", "build", "solver", SOURCE, "--abi", mode, "-o", d]
+    p = subprocess.run(cmd, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
     if p.returncode != 0:
         raise RuntimeError("building solver for %s failed: %s" % (mode, p.stdout.strip()[-400:]))
     return d
@@ -204,6 +211,14 @@ def syscalls(modes, dirs, scale):
     say()
 
 
+def write_json(name, data):
+    import json
+    path = os.path.join(OUT, name)
+    with open(path, "w") as f:
+        json.dump(data, f, indent=1)
+    say("wrote %s" % os.path.relpath(path, ROOT))
+
+
 def char_pointers(scale):
     """The char* the build workload asks for: a name per variable, one strength per constraint
     built with |, an operator and a strength per constraint built with Constraint()."""
@@ -230,6 +245,10 @@ def main(argv=None):
         return 0
 
     modes = [m for m in MODES if not ns.mode or m in ns.mode]
+    if "hpy" in modes and not hpy_runtime.runtime_built():
+        if ns.mode:
+            say("mode hpy: HPy's runtime is not built for this CPython (python bench/hpy_runtime.py)")
+        modes.remove("hpy")
     say("== realistic benchmark (cext-samples/solver), %s" % sys.version.split()[0])
     built = {}
     for m in modes:
@@ -253,6 +272,7 @@ def main(argv=None):
         say()
         table("Instructions per workload (callgrind, scale %.2f; ratio to CPython ABI mode):" % scale,
               results, modes, "Ir", 0)
+        write_json("callgrind.json", {"python": sys.version.split()[0], "scale": scale, "ir": results})
         return 0
     if ns.strace:
         syscalls(modes, dirs, ns.scale)
@@ -271,6 +291,8 @@ def main(argv=None):
                 best[m][w] = min(best[m].get(w, t * 1000.0), t * 1000.0)
     table("%s per workload in ms (best of %d rounds, one process per mode and round; ratio to "
           "CPython ABI mode):" % ("CPU time" if ns.cpu_time else "Time", ns.rounds), best, modes, "ms", 1)
+    write_json("times.json", {"python": sys.version.split()[0], "scale": ns.scale, "rounds": ns.rounds,
+                              "clock": "cpu" if ns.cpu_time else "wall", "ms": best})
     if not ns.no_strace:
         syscalls(modes, dirs, ns.scale)
     return 0

@@ -9,6 +9,11 @@ disturbed by other load on the machine) and the growth of its resident set (VmRS
 
   cpython    ``import NAME``            NAME<EXT_SUFFIX>, an ordinary extension (the reference)
   hpyshim    ``import hpyshim, NAME``   NAME.hpy0.so through libhpy.so
+  hpy        HPy 0.9's own runtime loading NAME built with its headers (when bench/hpy_runtime.py
+             has built it; what `import NAME` costs through HPy's generated stub)
+
+and, without Python, the NativeAOT runtime's own start (bench/runtime_start.c: dlopen of
+libhpy.so and its first managed call), the floor under the hpyshim figure.
 
 The two kinds alternate, so that load on the machine affects both alike; the report gives the
 median of each and the difference (the start-up cost of HPy Shim).
@@ -54,6 +59,46 @@ def measure(python, statement, path, env):
     return float(ms), float(cpu_ms), int(kib)
 
 
+def runtime_start(runs, say):
+    """Medians of the runtime's own start (bench/runtime_start.c), or None when it cannot run."""
+    import shutil
+    import sysconfig
+    lib = os.path.join(ROOT, "out", "lib", "libhpy.so")
+    exe = os.path.join(ROOT, "out", "bench", "runtime_start")
+    cc = os.environ.get("CC", "").split() or [shutil.which("gcc") or "cc"]
+    os.makedirs(os.path.dirname(exe), exist_ok=True)
+    if not os.path.isfile(lib) or subprocess.call(cc + ["-O2", os.path.join(HERE, "runtime_start.c"), "-ldl",
+                                                        "-o", exe]) != 0:
+        return None
+    rows = []
+    for _ in range(runs):
+        out = subprocess.run([exe, lib], stdout=subprocess.PIPE, universal_newlines=True).stdout
+        rows.append([float(x) for x in out.split()[1:]])
+    cols = list(zip(*rows))
+    med = {"dlopen_ms": statistics.median(cols[0]), "first_call_ms": statistics.median(cols[1]),
+           "cpu_ms": statistics.median(cols[2]), "rss_kib": statistics.median(cols[3])}
+    say("   the NativeAOT runtime alone (dlopen %.2f ms + first managed call %.2f ms; CPU %.2f ms; "
+        "%+d KiB; bench/runtime_start.c)" % (med["dlopen_ms"], med["first_call_ms"], med["cpu_ms"], med["rss_kib"]))
+    return med
+
+
+def hpy_kind(python, sample):
+    """(statement, path) of loading `sample` with HPy's own runtime, or None when it is not built."""
+    import hpy_runtime
+    if not hpy_runtime.runtime_built(python):
+        return None
+    d = os.path.join(ROOT, "out", "bench", "startup", "hpy")
+    os.makedirs(d, exist_ok=True)
+    cmd, out = hpy_runtime.build_extension_command(sample, [os.path.join(ROOT, "cext-samples", sample,
+                                                                         sample + ".c")], d)
+    if subprocess.call(cmd) != 0:
+        return None
+    # what HPy's generated stub module does: hpy.universal loads the file
+    statement = ("import hpy.universal, importlib.util; hpy.universal.load(%r, %r, "
+                 "importlib.util.spec_from_file_location(%r, %r))" % (sample, out, sample, out))
+    return statement, [hpy_runtime.SRC]
+
+
 def run(python=sys.executable, runs=40, sample="simple", say=print):
     env = dict(os.environ)
     # An installed package has its bytecode cached: the warm-up writes it.
@@ -64,6 +109,10 @@ def run(python=sys.executable, runs=40, sample="simple", say=print):
         "cpython": ("import %s" % sample, [os.path.join(SAMPLES, "cpython")]),
         "hpyshim": ("import hpyshim, %s" % sample, [launcher, SAMPLES]),
     }
+    sys.path.insert(0, HERE)
+    hpy = hpy_kind(python, sample)
+    if hpy is not None:
+        kinds["hpy"] = hpy
     # One warm-up of each (the page cache), not counted.
     for statement, path in kinds.values():
         measure(python, statement, path, env)
@@ -77,10 +126,15 @@ def run(python=sys.executable, runs=40, sample="simple", say=print):
     say("== start-up: fresh processes, %d runs each, medians (%s)" % (runs, python))
     say("   %-9s %-28s %9s %9s %10s" % ("kind", "statement", "wall ms", "CPU ms", "RSS KiB"))
     for kind, (statement, _) in kinds.items():
-        say("   %-9s %-28s %9.2f %9.2f %10d" % ((kind, statement) + med[kind]))
+        say("   %-9s %-28s %9.2f %9.2f %10d" % ((kind, statement if len(statement) < 29 else
+                                                  "(HPy's runtime) load " + sample) + med[kind]))
     say("   HPy Shim's start-up cost: %+.2f ms wall, %+.2f ms CPU, %+d KiB "
         "(target <= 2 ms, <= 1024 KiB)" % delta)
-    return {"python": python, "runs": runs, "sample": sample,
+    if "hpy" in med:
+        say("   HPy's runtime's: %+.2f ms wall, %+.2f ms CPU, %+d KiB"
+            % tuple(med["hpy"][i] - med["cpython"][i] for i in range(3)))
+    runtime = runtime_start(runs, say)
+    return {"python": python, "runs": runs, "sample": sample, "runtime_alone": runtime,
             "median_wall_ms": {k: v[0] for k, v in med.items()},
             "median_cpu_ms": {k: v[1] for k, v in med.items()},
             "median_rss_kib": {k: v[2] for k, v in med.items()},

@@ -423,7 +423,7 @@ def ensure_bench_tools(b, argv):
     """strace counts the benchmark's system calls per op (its default run); valgrind counts
     instructions (--callgrind)."""
     missing = [] if shutil.which("strace") else ["strace"]
-    if "--callgrind" in argv and not shutil.which("valgrind"):
+    if ("--callgrind" in argv or "--all" in argv) and not shutil.which("valgrind"):
         missing.append("valgrind")
     apt_install(b, missing)
 

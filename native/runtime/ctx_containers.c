@@ -100,3 +100,61 @@ void ctx_TupleBuilder_Cancel(HPyContext *ctx, HPyTupleBuilder builder)
 {
     cpy.Py_DecRef((PyObject *)builder._tup);
 }
+
+/* Set and Tuple_FromArray per refcount model, installed by native_specialize_refcounts: the
+ * usual case of a builder loop is then two checks, an increment and a store. */
+#define CONTAINER_MEMBERS(model, incref)                                                        \
+    static void list_set_##model(HPyContext *ctx, HPyListBuilder builder, HPy_ssize_t index, HPy h_item) \
+    {                                                                                          \
+        PyObject *list = (PyObject *)builder._lst;                                             \
+        if (list == NULL)                                                                      \
+            return;                                                                            \
+        PyObject **items = LIST_ITEMS(list);                                                   \
+        if ((size_t)index < (size_t)LIST_SIZE(list) && items[index] == NULL) {                 \
+            incref(_h2py(h_item));                                                             \
+            items[index] = _h2py(h_item);                                                      \
+            return;                                                                            \
+        }                                                                                      \
+        set_item_slow(items, LIST_SIZE(list), list, index, h_item, cpy.PyList_SetItem);       \
+    }                                                                                          \
+    static void tuple_set_##model(HPyContext *ctx, HPyTupleBuilder builder, HPy_ssize_t index, HPy h_item) \
+    {                                                                                          \
+        PyObject *tuple = (PyObject *)builder._tup;                                            \
+        if (tuple == NULL)                                                                     \
+            return;                                                                            \
+        PyObject **items = (PyObject **)TUPLE_ITEMS(tuple);                                    \
+        if ((size_t)index < (size_t)TUPLE_SIZE(tuple) && items[index] == NULL) {               \
+            incref(_h2py(h_item));                                                             \
+            items[index] = _h2py(h_item);                                                      \
+            return;                                                                            \
+        }                                                                                      \
+        set_item_slow(items, TUPLE_SIZE(tuple), tuple, index, h_item, cpy.PyTuple_SetItem);   \
+    }                                                                                          \
+    static HPy tuple_from_array_##model(HPyContext *ctx, const HPy items[], HPy_ssize_t n)     \
+    {                                                                                          \
+        PyObject *tuple = cpy.PyTuple_New(n);                                                  \
+        if (tuple == NULL)                                                                     \
+            return HPy_NULL;                                                                   \
+        HPy *slots = TUPLE_ITEMS(tuple);                                                       \
+        for (HPy_ssize_t i = 0; i < n; i++) {                                                  \
+            incref(_h2py(items[i]));                                                           \
+            slots[i] = items[i];                                                               \
+        }                                                                                      \
+        return _py2h(tuple);                                                                   \
+    }
+
+CONTAINER_MEMBERS(counting, native_incref_counting)
+CONTAINER_MEMBERS(immortal_aware, native_incref_immortal_aware)
+
+void native_specialize_containers(HPyContext *ctx, int model)
+{
+    if (model == REFCOUNT_COUNTING) {
+        ctx->ctx_ListBuilder_Set = list_set_counting;
+        ctx->ctx_TupleBuilder_Set = tuple_set_counting;
+        ctx->ctx_Tuple_FromArray = tuple_from_array_counting;
+    } else if (model == REFCOUNT_IMMORTAL_AWARE) {
+        ctx->ctx_ListBuilder_Set = list_set_immortal_aware;
+        ctx->ctx_TupleBuilder_Set = tuple_set_immortal_aware;
+        ctx->ctx_Tuple_FromArray = tuple_from_array_immortal_aware;
+    }
+}

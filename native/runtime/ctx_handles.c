@@ -75,6 +75,9 @@ void native_specialize_refcounts(HPyContext *ctx)
         ctx->ctx_Dup = dup_immortal_aware;
         ctx->ctx_Close = close_immortal_aware;
     }
+    native_specialize_fields(ctx, native_refcount_model);
+    native_specialize_containers(ctx, native_refcount_model);
+    native_specialize_items(ctx, native_refcount_model);
 #endif
 }
 

@@ -21,6 +21,36 @@ HPy ctx_GetItem_i(HPyContext *ctx, HPy obj, HPy_ssize_t idx)
     return _py2h(result);
 }
 
+/* The same per refcount model (native_specialize_refcounts): loops over a list's items. */
+#define GETITEM_I(model, incref)                                                              \
+    static HPy getitem_i_##model(HPyContext *ctx, HPy obj, HPy_ssize_t idx)                  \
+    {                                                                                        \
+        PyObject *o = _h2py(obj);                                                            \
+        PyObject *type = Py_TYPE_OF(o);                                                      \
+        if (type == cpy.PyList_Type && (size_t)idx < (size_t)VAR_SIZE(o)) {                  \
+            PyObject *item = LIST_ITEMS(o)[idx];                                             \
+            incref(item);                                                                    \
+            return _py2h(item);                                                              \
+        }                                                                                    \
+        if (type == cpy.PyTuple_Type && (size_t)idx < (size_t)VAR_SIZE(o)) {                 \
+            PyObject *item = ((PyObject **)TUPLE_ITEMS(o))[idx];                             \
+            incref(item);                                                                    \
+            return _py2h(item);                                                              \
+        }                                                                                    \
+        return ctx_GetItem_i(ctx, obj, idx);                                                 \
+    }
+
+GETITEM_I(counting, native_incref_counting)
+GETITEM_I(immortal_aware, native_incref_immortal_aware)
+
+void native_specialize_items(HPyContext *ctx, int model)
+{
+    if (model == REFCOUNT_COUNTING)
+        ctx->ctx_GetItem_i = getitem_i_counting;
+    else if (model == REFCOUNT_IMMORTAL_AWARE)
+        ctx->ctx_GetItem_i = getitem_i_immortal_aware;
+}
+
 HPy ctx_GetItem_s(HPyContext *ctx, HPy obj, const char *utf8_key)
 {
     PyObject *key = cpy.PyUnicode_FromString(utf8_key);

@@ -28,7 +28,9 @@ static size_t slot_of(PyObject *type)
 
 static type_entry *find(PyObject *type)
 {
-    if (capacity == 0)
+    /* HPy types are heap types: the static ones on every chain (object, the built-in bases) are
+       answered without probing the table (deallocation and traversal walk the whole chain) */
+    if (capacity == 0 || !(TP_FLAGS(type) & TPFLAGS_HeapType))
         return NULL;
     for (size_t i = slot_of(type) & (capacity - 1);; i = (i + 1) & (capacity - 1)) {
         if (entries[i].type == type)
@@ -107,13 +109,6 @@ static type_entry *nearest(PyObject *type)
     return NULL;
 }
 
-/* Where the HPy data of objects of `type` starts; objects of other types have no header (legacy). */
-static HPy_ssize_t data_offset(PyObject *type)
-{
-    type_entry *e = nearest(type);
-    return e != NULL ? e->data_offset : 0;
-}
-
 /* The HPy call protocol is CPython's vectorcall: every object of a type with HPy_tp_call starts
  * with the type's call trampoline in its hidden vectorcall field (HPy_SetCallFunction replaces it
  * per object). */
@@ -185,12 +180,18 @@ HPy ctx_New(HPyContext *ctx, HPy h_type, void **data)
         cpy.PyErr_SetString(*cpy.PyExc_TypeError, "HPy_New arg 1 must be a type");
         return HPy_NULL;
     }
+    /* One lookup for both, taken before tp_alloc (which may collect, and run code that changes
+       the table). */
+    type_entry *e = nearest(type);
+    HPy_ssize_t offset = e != NULL ? e->data_offset : 0;
+    void *vectorcall = e != NULL && TP_VECTORCALL_OFFSET(type) > 0 ? e->vectorcall : NULL;
     /* tp_alloc (PyType_GenericAlloc for heap types) zeroes the object and then tracks it */
     PyObject *obj = TP_ALLOC(type)(type, 0);
     if (obj == NULL)
         return HPy_NULL;
-    *data = (char *)obj + data_offset(type);
-    init_vectorcall(type, obj);
+    *data = (char *)obj + offset;
+    if (vectorcall != NULL)
+        NATIVE_FIELD(obj, TP_VECTORCALL_OFFSET(type), void *) = vectorcall;
     return _py2h(obj);
 }
 
@@ -298,11 +299,39 @@ static void slot_tp_dealloc(PyObject *self)
         cpy.PyObject_GC_UnTrack(self);
     if (TP_WEAKLISTOFFSET(type) > 0)
         cpy.PyObject_ClearWeakRefs(self);
-    clear_fields(self, type);
+    /* One walk of the chain: each HPy type's fields are cleared, most derived first, and its
+       destroy noted (by value: a field's decref may run code that changes the table) to run after
+       all fields are cleared. A chain of more HPy types than noted here is walked again. */
+    enum { NOTED = 8 };
+    struct { HPyFunc_destroyfunc destroy; HPy_ssize_t offset; } destroys[NOTED];
+    int noted = 0, more = 0;
     for (PyObject *t = type; t != NULL; t = TP_BASE(t)) {
         type_entry *e = find(t);
-        if (e != NULL && e->destroy != NULL)
-            e->destroy((char *)self + e->data_offset);
+        if (e == NULL)
+            continue;
+        HPyFunc_destroyfunc destroy = e->destroy;
+        HPy_ssize_t offset = e->data_offset;
+        if (e->traverse != NULL)
+            e->traverse((char *)self + offset, decref_visitor, NULL);
+        if (destroy == NULL)
+            continue;
+        if (noted < NOTED && !more) {
+            destroys[noted].destroy = destroy;
+            destroys[noted].offset = offset;
+            noted++;
+        } else {
+            more = 1;
+        }
+    }
+    for (int i = 0; i < noted; i++)
+        destroys[i].destroy((char *)self + destroys[i].offset);
+    if (more) {
+        int skip = noted;
+        for (PyObject *t = type; t != NULL; t = TP_BASE(t)) {
+            type_entry *e = find(t);
+            if (e != NULL && e->destroy != NULL && skip-- <= 0)
+                e->destroy((char *)self + e->data_offset);
+        }
     }
     TP_FREE(type)(self);
     if (TP_FLAGS(type) & TPFLAGS_HeapType)

@@ -56,6 +56,9 @@ typedef void (*native_trampoline_fallback)(HPyContext *, HPyFunc_Signature, HPyC
 extern native_trampoline_fallback native_fallback_trampoline;
 
 void native_specialize_refcounts(HPyContext *ctx);
+void native_specialize_fields(HPyContext *ctx, int model);   /* fields and globals, per model */
+void native_specialize_containers(HPyContext *ctx, int model);   /* builders' Set, Tuple_FromArray */
+void native_specialize_items(HPyContext *ctx, int model);   /* HPy_GetItem_i */
 
 #define PY_VECTORCALL_ARGUMENTS_OFFSET ((size_t)1 << (8 * sizeof(size_t) - 1))
 

@@ -266,6 +266,121 @@ class ThunkReuseTest(unittest.TestCase):
 # adding thunks at the same place in their thunk memory. Were that memory still shared after the
 # fork (it is mapped twice, writable and executable, where the system allows), the child's thunks
 # would replace the parent's and the parent's calls would run the child's code.
+CHAIN = r"""
+#include <stdio.h>
+#include "hpy.h"
+/* LEVELS HPy types, each derived from the one before, each with a field (HPy_tp_traverse) and an
+   HPy_tp_destroy that notes its level and whether that field was already cleared. */
+#define LEVELS 11
+typedef struct { HPyField f[LEVELS]; long level_of[LEVELS]; } Data;
+static char log_[256];
+static int logged;
+
+/* every level's data starts at the object's data (pure types of shape Object): level n's own
+   field is field n of one array, after those of its bases */
+static int traverse_at(void *self, HPyFunc_visitproc visit, void *arg, int level)
+{
+    HPy_VISIT(&((HPyField *)self)[level]);
+    return 0;
+}
+static void destroy_at(void *self, int level)
+{
+    /* every level's field is cleared before any destroy runs; a field's handle is its
+       PyObject*, 0 once the runtime cleared it */
+    int cleared = 1;
+    for (int i = 0; i <= level; i++)
+        cleared &= ((HPyField *)self)[i]._i == 0;
+    if (logged < 250)
+        logged += snprintf(log_ + logged, sizeof log_ - logged, "%d%c ", level, cleared ? 'c' : 'x');
+}
+#define LEVEL(n)                                                                                 \
+    HPyDef_SLOT(traverse##n, HPy_tp_traverse)                                                    \
+    static int traverse##n##_impl(void *self, HPyFunc_visitproc visit, void *arg)                \
+    { return traverse_at(self, visit, arg, n); }                                                 \
+    HPyDef_SLOT(destroy##n, HPy_tp_destroy)                                                      \
+    static void destroy##n##_impl(void *self) { destroy_at(self, n); }                           \
+    static HPyDef *defines##n[] = { &traverse##n, &destroy##n, NULL };                           \
+    static HPyType_Spec spec##n = { .name = "chain.T" #n, .basicsize = (n + 1) * sizeof(HPyField), \
+        .flags = HPy_TPFLAGS_DEFAULT | HPy_TPFLAGS_BASETYPE | HPy_TPFLAGS_HAVE_GC,               \
+        .builtin_shape = HPyType_BuiltinShape_Object, .defines = defines##n };
+LEVEL(0) LEVEL(1) LEVEL(2) LEVEL(3) LEVEL(4) LEVEL(5) LEVEL(6) LEVEL(7) LEVEL(8) LEVEL(9) LEVEL(10)
+static HPyType_Spec *specs[LEVELS] = { &spec0, &spec1, &spec2, &spec3, &spec4, &spec5, &spec6,
+                                       &spec7, &spec8, &spec9, &spec10 };
+
+HPyDef_METH(make_types, "make_types", HPyFunc_NOARGS)
+static HPy make_types_impl(HPyContext *ctx, HPy self)
+{
+    HPyTupleBuilder tb = HPyTupleBuilder_New(ctx, LEVELS);
+    HPy base = HPy_NULL;
+    for (int i = 0; i < LEVELS; i++) {
+        HPyType_SpecParam params[] = { { HPyType_SpecParam_Base, base }, { (HPyType_SpecParam_Kind)0 } };
+        HPy t = HPyType_FromSpec(ctx, specs[i], i == 0 ? NULL : params);
+        if (!HPy_IsNull(base))
+            HPy_Close(ctx, base);
+        if (HPy_IsNull(t)) {
+            HPyTupleBuilder_Cancel(ctx, tb);
+            return HPy_NULL;
+        }
+        HPyTupleBuilder_Set(ctx, tb, i, t);
+        base = t;   /* closed after the next level is made from it */
+    }
+    HPy_Close(ctx, base);
+    return HPyTupleBuilder_Build(ctx, tb);
+}
+
+/* make(type, depth): an object of that type (depth levels) whose every level's field holds None */
+HPyDef_METH(make, "make", HPyFunc_VARARGS)
+static HPy make_impl(HPyContext *ctx, HPy self, const HPy *args, size_t nargs)
+{
+    HPyField *fields;
+    long depth = HPyLong_AsLong(ctx, args[1]);
+    HPy h = HPy_New(ctx, args[0], &fields);
+    if (HPy_IsNull(h))
+        return h;
+    for (long i = 0; i < depth; i++)
+        HPyField_Store(ctx, h, &fields[i], ctx->h_None);
+    return h;
+}
+
+HPyDef_METH(take_log, "take_log", HPyFunc_NOARGS)
+static HPy take_log_impl(HPyContext *ctx, HPy self)
+{
+    HPy r = HPyUnicode_FromString(ctx, log_);
+    logged = 0;
+    log_[0] = 0;
+    return r;
+}
+
+static HPyDef *defines[] = { &make_types, &make, &take_log, NULL };
+static HPyModuleDef moduledef = { .defines = defines };
+HPy_MODINIT(chain, moduledef)
+"""
+
+
+class TypeChainTest(unittest.TestCase):
+    """Deallocation walks the chain of HPy types once (no lookup per object that could be per
+    type): every level's fields are cleared, then every level's destroy runs once, the most
+    derived first, on hierarchies shorter and longer than the runtime notes in one walk."""
+
+    def test_every_level_cleared_then_destroyed_once(self):
+        from hpyshim import build
+        support.compiler()
+        tmp = support.make_temp_dir(self)
+        src = os.path.join(tmp, "chain.c")
+        with open(src, "w") as f:
+            f.write(CHAIN)
+        m = hpyshim.load("chain", build.build_extension("chain", [src], outdir=tmp), mode=support.MODE)
+        types = m.make_types()
+        m.take_log()
+        for depth in (1, 2, 8, 9, 11):
+            with self.subTest(depth=depth):
+                obj = m.make(types[depth - 1], depth)
+                del obj
+                gc.collect()
+                expected = " ".join("%dc" % level for level in reversed(range(depth))) + " "
+                self.assertEqual(m.take_log(), expected)
+
+
 FORK_SCRIPT = r"""
 import os, shutil, sys
 import hpyshim
