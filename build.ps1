@@ -1,5 +1,5 @@
 # HPy Shim build script for PowerShell 7: `dotnet tool restore` once, then `dotnet tool run pwsh -- ./build.ps1
-# [--dry-run] [--verbose] [COMMAND [ARGS]]`. Every command is implemented once, in tools/build.py, which build.sh runs
+# [--dry-run] [--verbose] [--target RID] [COMMAND [ARGS]]`. Every command is implemented once, in tools/build.py, which build.sh runs
 # too, so both scripts have the same commands, options, outputs and exit codes: `./build.ps1 help` lists them.
 $ErrorActionPreference = "Stop"
 # Stop before anything else on Windows (Windows PowerShell 5 has no $IsWindows, hence OSVersion).

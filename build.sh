@@ -7,4 +7,5 @@
 #   ./build.sh run | bench | conformance [ARGS] | generate | install PREFIX
 #   ./build.sh --dry-run COMMAND   print the steps of COMMAND without running them
 #   ./build.sh --verbose COMMAND   also print every file built
+#   ./build.sh --target linux-arm64 build|run|test   for arm64, into out/linux-arm64, run under qemu
 HPYSHIM_BUILD_SCRIPT=./build.sh exec python3 "$(dirname "$0")/tools/build.py" "$@"

@@ -69,8 +69,45 @@ public class BuildScriptTests
         Assert.DoesNotContain("hpy.dll", result.Output);
     }
 
+    /// <summary>--target linux-arm64: the same steps through both front ends, all of them for arm64
+    /// and into out/linux-arm64 (the host's build untouched); commands without a cross build refuse it.</summary>
+    [Fact]
+    public void CrossTargetBuildsIntoItsOwnFolderThroughBothFrontEnds()
+    {
+        string[] args = ["--dry-run", "--target", "linux-arm64", "build"];
+        var bash = Bash(args);
+        var pwsh = PowerShell(args);
+        Assert.True(bash.ExitCode == 0, bash.ToString());
+        Assert.True(pwsh.ExitCode == 0, pwsh.ToString());
+        Assert.Equal(Normalize(bash.Output, "./build.sh"), Normalize(pwsh.Output, "./build.ps1"));
+        Assert.Contains("-r linux-arm64 ", bash.Output);
+        Assert.Contains(Path.Combine(Repo.Out, "linux-arm64", "lib", "libhpy.so"), bash.Output);
+        Assert.Contains("--platform linux_aarch64", bash.Output);
+        Assert.DoesNotContain("-r linux-x64", bash.Output);
+        Assert.DoesNotContain(Path.Combine(Repo.Out, "lib", "libhpy.so"), bash.Output);
+        string[] bench = ["--dry-run", "--target", "linux-arm64", "bench"];
+        var refused = Bash(bench);
+        var pwshRefused = PowerShell(bench);
+        Assert.True(refused.ExitCode == 2, refused.ToString());
+        Assert.True(pwshRefused.ExitCode == 2, pwshRefused.ToString());
+        Assert.Contains("bench does not take --target", refused.Output);
+        Assert.Equal(Normalize(refused.Output, "./build.sh"), Normalize(pwshRefused.Output, "./build.ps1"));
+        // HPy's suite: run by the arm64 CPython with the arm64 library and compiler, compared with x64's run.
+        string[] conformance = ["--dry-run", "--target", "linux-arm64", "conformance"];
+        var hpy = new Dictionary<string, string> { ["HPY_SRC"] = "/tmp/hpy-0.9.0" };
+        var bashConformance = Bash(conformance, hpy);
+        var pwshConformance = PowerShell(conformance, hpy);
+        Assert.True(bashConformance.ExitCode == 0, bashConformance.ToString());
+        Assert.Equal(Normalize(bashConformance.Output, "./build.sh"), Normalize(pwshConformance.Output, "./build.ps1"));
+        string arm64Python = Path.Combine(Repo.Out, "linux-arm64", "bin", "python3.11");
+        Assert.Matches(new Regex($"CC={Regex.Escape(Path.Combine(Repo.Out, "linux-arm64", "bin", "cc"))} "
+            + $"HPYSHIM_LIBRARY={Regex.Escape(Path.Combine(Repo.Out, "linux-arm64", "lib", "libhpy.so"))} "
+            + $".*conformance/run.py --python {Regex.Escape(arm64Python)} .*--expect "), bashConformance.Output);
+        Assert.Contains("conformance/run.py --python /usr/bin/python3.11 ", bashConformance.Output);
+    }
+
     [Theory]
-    [InlineData(new[] { "no-such-command" }, "usage: SCRIPT [--dry-run] [--verbose] [COMMAND [ARGS]]")]
+    [InlineData(new[] { "no-such-command" }, "usage: SCRIPT [--dry-run] [--verbose] [--target RID] [COMMAND [ARGS]]")]
     [InlineData(new[] { "install" }, "usage: SCRIPT install PREFIX")]
     [InlineData(new[] { "--dry-run", "install", "a", "b" }, "usage: SCRIPT install PREFIX")]
     [InlineData(new[] { "--dry-run", "run", "extra" }, "usage: SCRIPT run (takes no arguments)")]

@@ -12,14 +12,17 @@ namespace HPyShim.Tests;
 /// </summary>
 public class LayoutTests
 {
-    static IEnumerable<(Type Type, string CName, string Header)> SharedStructs()
+    internal static IEnumerable<(Type Type, string CName, string Header)> SharedStructs()
     {
         yield return (typeof(HPyShim.Context.HPyContext), "HPyContext", "hpy");
         foreach (var t in typeof(CStructAttribute).Assembly.GetTypes())
             if (t.GetCustomAttribute<CStructAttribute>() is { } a) yield return (t, a.CName, a.Header);
     }
 
-    static Dictionary<string, long> CLayout(string header, IEnumerable<(Type Type, string CName)> structs)
+    /// <summary>The C compiler's sizes and offsets: compiled with gcc and run here, or with another
+    /// target's `compiler` (and `pythonInclude`), run by `run`.</summary>
+    internal static Dictionary<string, long> CLayout(string header, IEnumerable<(Type Type, string CName)> structs,
+        string compiler = "gcc", string? pythonInclude = null, Func<string, Repo.Result>? run = null)
     {
         var c = new StringBuilder();
         if (header == "python") c.AppendLine("#include <Python.h>\n#include <structmember.h>");
@@ -37,11 +40,12 @@ public class LayoutTests
         string dir = temp.Path;
         string source = Path.Combine(dir, "layout.c"), exe = Path.Combine(dir, "layout");
         File.WriteAllText(source, c.ToString());
-        var include = header == "python" ? PythonInclude() : Repo.Include;
-        Repo.CompileC(exe, "-I", include, "-I", Path.Combine(Repo.Root, "native"), source);
-        var run = Repo.Run(exe, []);
-        Assert.Equal(0, run.ExitCode);
-        return run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        var include = header == "python" ? pythonInclude ?? PythonInclude() : Repo.Include;
+        var compile = Repo.Run(compiler, ["-I", include, "-I", Path.Combine(Repo.Root, "native"), source, "-o", exe]);
+        Assert.True(compile.ExitCode == 0, $"{compiler} failed: {compile}");
+        var result = run != null ? run(exe) : Repo.Run(exe, []);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => l.Split(' ')).ToDictionary(p => p[0] + " " + p[1], p => long.Parse(p[2]));
     }
 
@@ -56,11 +60,14 @@ public class LayoutTests
     [InlineData("hpy")]
     [InlineData("python")]
     [InlineData("debug")]
-    public void SharedStructsMatchTheCCompiler(string header)
+    public void SharedStructsMatchTheCCompiler(string header) =>
+        AssertSharedStructsMatch(header, CLayout(header, SharedStructs().Where(s => s.Header == header).Select(s => (s.Type, s.CName))));
+
+    /// <summary>Each shared struct of `header` against the C layout `c`, field by field.</summary>
+    internal static void AssertSharedStructsMatch(string header, Dictionary<string, long> c)
     {
         var structs = SharedStructs().Where(s => s.Header == header).ToList();
         Assert.NotEmpty(structs);
-        var c = CLayout(header, structs.Select(s => (s.Type, s.CName)));
         var mismatches = new List<string>();
         foreach (var (type, cname, _) in structs)
         {
@@ -116,25 +123,33 @@ public class CPythonLayoutTests
     [MemberData(nameof(PyenvPythons))]
     public void DescribedOffsetsAndFlagsMatchTheHeadersOf(string version)
     {
-        var entries = HPyShim.Generator.LayoutDescription.Parse(Path.Combine(Repo.Root, "api", "cpython_layout.api"));
         string minor = string.Join('.', version.Split('.').Take(2));
         string include = Path.Combine(Interpreters.PyenvRoot(), "versions", version, "include", $"python{minor}");
         Assert.True(Directory.Exists(include), $"{include} is missing");
         string dir = Path.Combine(Repo.Out, "tests");
         Directory.CreateDirectory(dir);
-        string source = Path.Combine(dir, $"cpython_layout_{minor}.c"), exe = Path.Combine(dir, $"cpython_layout_{minor}");
+        AssertDescriptionMatches($"CPython {version}", Path.Combine(dir, $"cpython_layout_{minor}"), "gcc", include, exe => Repo.Run(exe, []));
+    }
+
+    /// <summary>The program checking api/cpython_layout.api, built as `exe` by `compiler` against
+    /// `include` and run by `run`, must find every entry as described.</summary>
+    internal static void AssertDescriptionMatches(string what, string exe, string compiler, string include, Func<string, Repo.Result> run)
+    {
+        var entries = HPyShim.Generator.LayoutDescription.Parse(Path.Combine(Repo.Root, "api", "cpython_layout.api"));
+        string source = exe + ".c";
         File.WriteAllText(source, HPyShim.Generator.LayoutDescription.CheckProgram(entries));
-        Repo.CompileC(exe, "-I", include, source);
-        var run = Repo.Run(exe, []);
-        Assert.Equal(0, run.ExitCode);
-        var actual = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        var compile = Repo.Run(compiler, ["-I", include, source, "-o", exe]);
+        Assert.True(compile.ExitCode == 0, $"{compiler} failed: {compile}");
+        var result = run(exe);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var actual = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => l.Split(' ')).ToDictionary(p => p[0] + " " + p[1], p => p[2]);
         var mismatches = new List<string>();
         foreach (var e in entries)
         {
             string expected = e.Kind == "flag" ? (1UL << e.Value).ToString() : e.Value.ToString();
             if (actual[$"{e.Kind} {e.Name}"] != expected)
-                mismatches.Add($"{e.Kind} {e.Name} ({e.CType} {e.Designator}): api says {expected}, CPython {version} has {actual[$"{e.Kind} {e.Name}"]}");
+                mismatches.Add($"{e.Kind} {e.Name} ({e.CType} {e.Designator}): api says {expected}, {what} has {actual[$"{e.Kind} {e.Name}"]}");
         }
         Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
     }

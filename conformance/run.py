@@ -215,7 +215,7 @@ def stage_devel(headers, hpy_copy, python, info, modes):
             obj = os.path.join(objdir, os.path.basename(src) + ".o")
             subprocess.run([cc, "-c", src, "-o", obj] + flags, check=True)
             objs.append(obj)
-        subprocess.run(["ar", "rcs", os.path.join(libdir, "libhpy-%s.a" % abi)] + objs, check=True)
+        subprocess.run([os.environ.get("AR", "ar"), "rcs", os.path.join(libdir, "libhpy-%s.a" % abi)] + objs, check=True)
     return base
 
 
@@ -329,6 +329,8 @@ def main():
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--timeout", type=int, default=900, help="seconds per test file")
     ap.add_argument("--out", default=OUT, help="work and result folder (default out/conformance)")
+    ap.add_argument("--expect", help="results.json of another run (another processor's): exit 1 when a "
+                    "test's outcome differs from it (the CPython's label is not compared)")
     args = ap.parse_args()
     globals()["OUT"] = os.path.abspath(args.out)
     if not args.hpy_src:
@@ -397,7 +399,34 @@ def main():
                 if t["outcome"] not in ("passed", "skipped"):
                     f.write("%s %s %s %s %s\n" % (run["python"], run["headers"], t["outcome"],
                                                   nodeid, t["error"]))
+    if args.expect:
+        with open(args.expect) as f:
+            differences = compare(json.load(f), runs)
+        log("\n%d outcomes differ from %s%s" % (len(differences), args.expect,
+                                                ":" if differences else ""))
+        for line in differences:
+            log("  " + line)
+        return 1 if differences else 0
     return 0
+
+
+def outcomes(runs):
+    """(header set, test) -> outcome; a file that crashed before collecting counts as one outcome."""
+    result = {}
+    for run in runs:
+        for nodeid, t in run["tests"].items():
+            result[(run["headers"], nodeid)] = t["outcome"]
+        if not run["tests"]:
+            result[(run["headers"], run["file"])] = "no tests (exit %s)" % run["rc"]
+    return result
+
+
+def compare(expected_runs, runs):
+    """Each test whose outcome is not the expected run's (or that ran in one run only)."""
+    expected, actual = outcomes(expected_runs), outcomes(runs)
+    return ["%s %s: expected %s, got %s" % (key[0], key[1], expected.get(key, "(not run)"),
+                                             actual.get(key, "(not run)"))
+            for key in sorted(set(expected) | set(actual)) if expected.get(key) != actual.get(key)]
 
 
 if __name__ == "__main__":

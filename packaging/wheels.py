@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Package HPy Shim, with the standard library only (no network, no build backend).
 
-    wheels.py wheels --lib out/lib/libhpy.so --out out/dist
+    wheels.py wheels --lib out/lib/libhpy.so --out out/dist [--platform TAG]
         hpyshim-VERSION-py3-none-PLATFORM.whl: the hpyshim package with libhpy.so, the headers
         and helper sources (include/), the prebuilt universal helper library (lib/universal/),
         hpyshim.pc (lib/pkgconfig/) and the CMake package (lib/cmake/HPyShim/); one wheel for
-        every CPython 3.8+.
+        every CPython 3.8+. PLATFORM is this machine's unless --platform names another (a cross
+        build's, e.g. linux_aarch64; $CC and $AR then name its compiler and archiver).
         hpy-0.9.0-py3-none-any.whl: the opt-in compatibility distribution (compat/hpy), which
         requires hpyshim.
     wheels.py install PREFIX --lib out/lib/libhpy.so
@@ -43,8 +44,8 @@ def version():
     return re.search(r'^__version__ = "([^"]+)"', text, re.M).group(1)
 
 
-def platform_tag():
-    return re.sub(r"[-.]", "_", sysconfig.get_platform())
+def platform_tag(platform=None):
+    return platform or re.sub(r"[-.]", "_", sysconfig.get_platform())
 
 
 def fill(template, **values):
@@ -100,7 +101,7 @@ def helper_library(workdir):
                              src, "-o", obj], check=True)
         objects.append(obj)
     lib = os.path.join(workdir, "libhpyhelpers-universal.a")
-    subprocess.run(["ar", "rcs", lib] + objects, check=True)
+    subprocess.run(os.environ.get("AR", "ar").split() + ["rcs", lib] + objects, check=True)
     return lib
 
 
@@ -148,9 +149,9 @@ def python_files(package_dir, arc_prefix):
         yield arc_prefix + os.path.relpath(path, package_dir).replace(os.sep, "/"), path
 
 
-def build_hpyshim_wheel(lib, outdir):
+def build_hpyshim_wheel(lib, outdir, platform=None):
     v = version()
-    tag = "py3-none-" + platform_tag()
+    tag = "py3-none-" + platform_tag(platform)
     path = os.path.join(outdir, "hpyshim-%s-%s.whl" % (v, tag))
     wheel = Wheel(path, "hpyshim", v)
     for arc, src in python_files(os.path.join(ROOT, "launcher", "hpyshim"), "hpyshim/"):
@@ -249,6 +250,7 @@ def main(argv=None):
     w = sub.add_parser("wheels")
     w.add_argument("--lib", required=True)
     w.add_argument("--out", required=True)
+    w.add_argument("--platform", help="the wheel's platform tag (default: this machine's)")
     i = sub.add_parser("install")
     i.add_argument("prefix")
     i.add_argument("--lib", required=True)
@@ -261,7 +263,7 @@ def main(argv=None):
         os.makedirs(ns.out, exist_ok=True)
         for old in glob.glob(os.path.join(ns.out, "*.whl")):
             os.remove(old)
-        for path in (build_hpyshim_wheel(ns.lib, ns.out), build_compat_wheel(ns.out)):
+        for path in (build_hpyshim_wheel(ns.lib, ns.out, ns.platform), build_compat_wheel(ns.out)):
             problems = check_wheel(path)
             if problems:
                 sys.exit("wheels.py: %s:\n  %s" % (path, "\n  ".join(problems)))

@@ -2,11 +2,13 @@
 """HPy Shim's build driver: the one implementation behind ./build.sh and ./build.ps1 (both only
 forward their arguments here), so the two front ends cannot drift. Standard library only; Python 3.8+.
 
-    build.sh|build.ps1 [--dry-run] [--verbose] [COMMAND [ARGS...]]
+    build.sh|build.ps1 [--dry-run] [--verbose] [--target RID] [COMMAND [ARGS...]]
 
 A command is one function registered with @command; --commands lists them, --dry-run prints the
 steps a command would run (commands, copies, folders) without running them, --verbose also prints
-what each step builds (file names), which is left out by default. Environment: PYTHON (the
+what each step builds (file names), which is left out by default. --target linux-arm64 builds for
+arm64 on an x64 machine (into OUT/linux-arm64; see CROSS_TARGETS); `test` builds and tests both
+without it. Environment: PYTHON (the
 interpreter that builds and runs the samples, default python3), HPYSHIM_OUT (the output folder,
 default out/, relative to the repository root; `run` then loads the library from it),
 HPYSHIM_SAMPLE_PYTHONS (the CPythons the CPython ABI samples are built for; default every pyenv
@@ -53,34 +55,80 @@ class UsageError(Failed):
         super().__init__(2, message)
 
 
+# Builds for another processor than this machine's: (this machine, target) -> how. The data plane,
+# the samples and the wheel's helper library are compiled with Debian's cross gcc (`triplet`-gcc),
+# NativeAOT links with clang (Shim/Shim.csproj), and the target's CPython is Debian's own build,
+# unpacked from its packages into OUT/RID/sysroot and run under qemu-user (OUT/RID/bin/python3.X,
+# which is what builds the samples, so they get that CPython's headers and file names).
+CROSS_TARGETS = {
+    ("linux-x64", "linux-arm64"): {
+        "triplet": "aarch64-linux-gnu",
+        "debian_arch": "arm64",
+        "qemu": "qemu-aarch64",
+        "wheel_platform": "linux_aarch64",
+        "python": "python3.11",
+        # This machine's build of the same CPython release, whose results the target's must match.
+        "twin_python": "/usr/bin/python3.11",
+        # The interpreter, its headers (libpython3.11-dev), libpython (the C harnesses load it),
+        # and the shared libraries they and the standard library's extension modules load.
+        "packages": ["python3.11-minimal", "libpython3.11-minimal", "libpython3.11-stdlib", "python3.11",
+                     "libpython3.11", "libpython3.11-dev", "libc6", "libgcc-s1", "libexpat1", "zlib1g",
+                     "libffi8", "libssl3", "libbz2-1.0", "liblzma5", "libcrypt1", "libuuid1",
+                     "libsqlite3-0", "libncursesw6", "libtinfo6", "libreadline8", "libdb5.3", "libnsl2",
+                     "libtirpc3", "libgssapi-krb5-2", "libkrb5-3", "libk5crypto3", "libkrb5support0",
+                     "libkeyutils1", "libcom-err2"],
+    },
+}
+
+
 class Build:
     """The paths and settings of one run, and the primitive steps (each honours --dry-run)."""
 
-    def __init__(self, dry_run=False, verbose=False):
+    def __init__(self, dry_run=False, verbose=False, target=None):
         self.dry_run = dry_run
         self.verbose = verbose
         self.script = os.environ.get("HPYSHIM_BUILD_SCRIPT") or "tools/build.py"
         self.python = os.environ.get("PYTHON") or "python3"
+        self.host_python = self.python   # runs the build's own scripts; self.python is the target's
         self.default_out = not os.environ.get("HPYSHIM_OUT")
         # Relative to the repository root, like every relative path given to the driver.
         self.out = os.path.normpath(os.path.join(ROOT, os.environ.get("HPYSHIM_OUT") or "out"))
-        self.rid = platform_support.runtime_identifier()
+        self.host_rid = platform_support.runtime_identifier()
+        self.rid = target or self.host_rid
         self.lib_name = platform_support.library_name()
+        self.cross = None
+        if self.rid != self.host_rid:
+            self.cross = CROSS_TARGETS.get((self.host_rid, self.rid))
+            if self.cross is None:
+                raise UsageError("%s: cannot build for %s on %s (cross builds: %s)" % (
+                    self.script, self.rid, self.host_rid,
+                    ", ".join("%s on %s" % (t, h) for h, t in CROSS_TARGETS) or "none"))
+            # Beside the host's build, never over it.
+            self.out = os.path.join(self.out, self.rid)
+            self.default_out = False
+            self.sysroot = os.path.join(self.out, "sysroot")
+            self.python = os.path.join(self.out, "bin", self.cross["python"])
+            self.cc = os.path.join(self.out, "bin", "cc")
         self.lib = os.path.join(self.out, "lib", self.lib_name)
+
+    def for_target(self, rid):
+        """The same run's settings for another target."""
+        return Build(self.dry_run, self.verbose, rid)
 
     def say(self, text):
         print(text, flush=True)
 
-    def run(self, argv, env=None, quiet=False, failure_code=None):
-        """Runs a tool from the repository root; a non-zero exit stops the build with its code
-        (or `failure_code`)."""
+    def run(self, argv, env=None, quiet=False, failure_code=None, cwd=None):
+        """Runs a tool from the repository root (or `cwd`); a non-zero exit stops the build with its
+        code (or `failure_code`)."""
         if self.dry_run:
             prefix = "".join("%s=%s " % (k, shlex.quote(v)) for k, v in sorted((env or {}).items()))
+            prefix = ("cd %s && " % shlex.quote(cwd) if cwd else "") + prefix
             self.say("$ " + prefix + " ".join(shlex.quote(a) for a in argv) + (" >/dev/null" if quiet else ""))
             return
         full_env = dict(os.environ, **(env or {}))
         try:
-            code = subprocess.call(argv, cwd=ROOT, env=full_env,
+            code = subprocess.call(argv, cwd=cwd or ROOT, env=full_env,
                                    stdout=subprocess.DEVNULL if quiet else None)
         except OSError as e:
             raise Failed(127, "%s: cannot run %s: %s" % (self.script, argv[0], e.strerror))
@@ -116,20 +164,32 @@ class Build:
         shutil.copymode(source, target + ".new")
         os.replace(target + ".new", target)
 
+    def write_file(self, path, text, executable=False):
+        if self.dry_run:
+            self.say("$ write %s%s" % (path, " (executable)" if executable else ""))
+            return
+        with open(path + ".new", "w") as f:
+            f.write(text)
+        os.chmod(path + ".new", 0o755 if executable else 0o644)
+        os.replace(path + ".new", path)
+
     def launcher_env(self, *extra_paths):
         env = {"PYTHONPATH": os.pathsep.join((os.path.join(ROOT, "launcher"),) + extra_paths)}
         if not self.default_out:
             env["HPYSHIM_LIBRARY"] = self.lib
+        if self.cross:
+            env["CC"] = self.cc
         return env
 
 
 COMMANDS = {}
 
 
-def command(name, args="", summary=""):
-    """Registers `function(build, argv)` as COMMAND `name`; `args` documents its arguments."""
+def command(name, args="", summary="", cross=True):
+    """Registers `function(build, argv)` as COMMAND `name`; `args` documents its arguments; `cross`
+    says whether it takes --target."""
     def register(function):
-        COMMANDS[name] = (function, args, summary)
+        COMMANDS[name] = (function, args, summary, cross)
         return function
     return register
 
@@ -142,6 +202,8 @@ def no_arguments(b, name, argv):
 # ---- steps -------------------------------------------------------------------------------------
 
 def build_library(b):
+    if b.cross:
+        ensure_cross_toolchain(b)
     b.say("== libhpy (NativeAOT, %s; about a minute)" % b.rid)
     publish = ["dotnet", "publish", "Shim/Shim.csproj", "-c", "Release", "-r", b.rid,
                "-o", os.path.join(b.out, "publish"), "-nologo", "-v", "quiet"]
@@ -167,7 +229,10 @@ def build_library(b):
 
 def cpythons(b):
     """Every CPython 3.8+ that pyenv has, and the default python: CPython ABI builds are per version.
-    HPYSHIM_SAMPLE_PYTHONS (interpreters, space-separated) replaces the list, for a quicker build."""
+    HPYSHIM_SAMPLE_PYTHONS (interpreters, space-separated) replaces the list, for a quicker build.
+    A cross build has one: the target's CPython, under qemu."""
+    if b.cross:
+        return [b.python]
     chosen = os.environ.get("HPYSHIM_SAMPLE_PYTHONS")
     if chosen:
         return chosen.split()
@@ -200,6 +265,8 @@ def samples():
 
 
 def build_samples(b):
+    if b.cross:
+        ensure_sysroot(b)
     b.say("== samples (universal ABI: one build for every CPython; hybrid ones: one per CPython)")
     universal_dir = os.path.join(b.out, "cext-samples")
     b.mkdir(universal_dir)
@@ -227,9 +294,15 @@ def build_samples(b):
 
 
 def build_wheels(b):
-    b.say("== wheels (out/dist)")
     dist = os.path.join(b.out, "dist")
-    b.run([b.python, "packaging/wheels.py", "wheels", "--lib", b.lib, "--out", dist], quiet=not b.verbose)
+    b.say("== wheels (%s)" % os.path.relpath(dist, ROOT))
+    if b.cross:
+        triplet = b.cross["triplet"]
+        b.run([b.host_python, "packaging/wheels.py", "wheels", "--lib", b.lib, "--out", dist,
+               "--platform", b.cross["wheel_platform"]],
+              env={"CC": triplet + "-gcc", "AR": triplet + "-ar"}, quiet=not b.verbose)
+    else:
+        b.run([b.python, "packaging/wheels.py", "wheels", "--lib", b.lib, "--out", dist], quiet=not b.verbose)
     if not b.dry_run and not b.verbose:
         for wheel in sorted(os.listdir(dist)):
             b.say("   " + wheel)
@@ -250,8 +323,9 @@ def apt_install(b, packages):
 
 def ensure_test_packages(b):
     """The Python packages the packaging tests' venvs install offline (pip, setuptools, wheel), pytest
-    (with what it needs on CPython 3.8 to 3.10) for the tests that run it (tests/pytest_deps.py), and
-    the arm64 cross compiler and qemu that test the arm64 thunk encoder (Shim.Tests/ThunkTests.cs)."""
+    (with what it needs on CPython 3.8 to 3.10) for the tests that run it (tests/pytest_deps.py), the
+    arm64 cross compiler and qemu that test the arm64 thunk encoder (Shim.Tests/ThunkTests.cs), and
+    the x64 twin of the cross targets' CPython."""
     missing = ["python3-%s-whl" % pkg for pkg in ("pip", "setuptools", "wheel")
                if not glob.glob("/usr/share/python-wheels/%s-*.whl" % pkg)]
     missing += ["python3-%s" % pkg for pkg in ("pytest", "exceptiongroup", "tomli")
@@ -260,7 +334,84 @@ def ensure_test_packages(b):
         missing.append("gcc-aarch64-linux-gnu")
     if not shutil.which("qemu-aarch64"):
         missing.append("qemu-user")
+    # The x64 twin of each cross target's CPython (Debian's CPython 3.11): CrossTargetTests compares
+    # the target's results with this one's.
+    if cross_targets(b) or b.cross:
+        if not os.path.isfile("/usr/bin/python3.11"):
+            missing.append("python3.11")
+        if not glob.glob("/usr/lib/*-linux-gnu/libpython3.11.so.1.0"):
+            missing.append("libpython3.11")
     apt_install(b, missing)
+
+
+def ensure_cross_toolchain(b):
+    """Debian's cross compiler and C library, clang (the NativeAOT cross link) and qemu-user."""
+    triplet = b.cross["triplet"]
+    missing = [] if shutil.which(triplet + "-gcc") else ["gcc-" + triplet]
+    if not os.path.isfile("/usr/%s/include/stdio.h" % triplet):
+        missing.append("libc6-dev-%s-cross" % b.cross["debian_arch"])
+    if not shutil.which("clang-14"):
+        missing.append("clang-14")
+    if not shutil.which(b.cross["qemu"]):
+        missing.append("qemu-user")
+    apt_install(b, missing)
+
+
+def ensure_sysroot(b):
+    """The target's CPython: Debian's packages of it (and of the libraries it loads), unpacked into
+    OUT/RID/sysroot; OUT/RID/bin/python3.X runs it under qemu, OUT/RID/bin/cc is the cross compiler
+    that finds its headers. Unpacked again only when the package list changes."""
+    arch = b.cross["debian_arch"]
+    packages = ["%s:%s" % (p, arch) for p in b.cross["packages"]]
+    stamp = os.path.join(b.sysroot, ".packages")
+    python_name = b.cross["python"]
+    wanted = "\n".join(packages) + "\n"
+    fresh = (os.path.isfile(stamp) and open(stamp).read() == wanted
+             and os.path.isfile(os.path.join(b.sysroot, "usr", "bin", python_name)))
+    if not fresh:
+        if not (shutil.which("apt-get") and shutil.which("dpkg")):
+            raise Failed(1, "%s: the %s CPython comes from Debian's %s packages: this needs apt-get and dpkg"
+                         % (b.script, b.rid, arch))
+        b.say("== %s CPython (Debian's %s packages, unpacked into %s)" % (b.rid, arch, os.path.relpath(b.sysroot, ROOT)))
+        sudo = [] if os.geteuid() == 0 else ["sudo"]
+        if arch not in b.capture(["dpkg", "--print-foreign-architectures"]).split():
+            b.run(sudo + ["dpkg", "--add-architecture", arch])
+        b.run(sudo + ["apt-get", "update", "-qq"])
+        debs = os.path.join(b.out, "debs")
+        if not b.dry_run:
+            shutil.rmtree(debs, ignore_errors=True)
+            shutil.rmtree(b.sysroot, ignore_errors=True)
+        b.mkdir(debs)
+        # Unsandboxed: the download goes into a folder of ours, which apt's own user may not write.
+        b.run(["apt-get", "download", "-qq", "-o", "APT::Sandbox::User=root"] + packages, cwd=debs)
+        b.mkdir(b.sysroot)
+        for deb in [] if b.dry_run else sorted(glob.glob(os.path.join(debs, "*.deb"))):
+            b.run(["dpkg", "-x", deb, b.sysroot])
+        if not b.dry_run:
+            shutil.rmtree(debs)
+        b.write_file(stamp, wanted)
+    bin_dir = os.path.join(b.out, "bin")
+    b.mkdir(bin_dir)
+    usr = os.path.join(b.sysroot, "usr")
+    # qemu resolves the guest's absolute paths in the sysroot first, then on this machine. The .NET
+    # GC reserves 256 GB of address space at start, which costs qemu-user 3.6 s per process (it
+    # tracks every page of a mapping): 4 GB here, under qemu only, is plenty for the tests.
+    b.write_file(os.path.join(bin_dir, "run"),
+                 "#!/bin/sh\n# Runs a %s program under qemu (written by tools/build.py)\n"
+                 "DOTNET_GCRegionRange=100000000 exec %s -L %s \"$@\"\n"
+                 % (b.rid, b.cross["qemu"], shlex.quote(b.sysroot)), executable=True)
+    # PYTHONHOME (a path of this machine) makes sysconfig's include folder one the cross compiler
+    # can read; argv[0] is this script, so that sys.executable starts qemu again in the tests'
+    # child processes.
+    b.write_file(b.python, "#!/bin/sh\n# %s's CPython under qemu (written by tools/build.py)\n"
+                 "PYTHONHOME=%s exec \"$(dirname \"$0\")/run\" -0 \"$0\" %s \"$@\"\n"
+                 % (b.rid, shlex.quote(usr), shlex.quote(os.path.join(usr, "bin", python_name))),
+                 executable=True)
+    # Python.h includes the multiarch <TRIPLET/python3.X/pyconfig.h>, which is in the sysroot's
+    # /usr/include: searched after the cross compiler's own folders, so its C library stays its own.
+    b.write_file(b.cc, "#!/bin/sh\n# The %s C compiler of the samples and tests (written by tools/build.py)\n"
+                 "exec %s-gcc -idirafter %s \"$@\"\n"
+                 % (b.rid, b.cross["triplet"], shlex.quote(os.path.join(usr, "include"))), executable=True)
 
 
 def ensure_valgrind(b):
@@ -290,6 +441,11 @@ def build_all(b):
     build_wheels(b)
 
 
+def cross_targets(b):
+    """The targets this machine cross-builds (and tests under qemu) besides its own."""
+    return [t for h, t in CROSS_TARGETS if h == b.host_rid]
+
+
 # ---- commands ----------------------------------------------------------------------------------
 
 @command("build", "", "publish the library (NativeAOT) to out/lib, build the samples to out/cext-samples "
@@ -301,18 +457,27 @@ def cmd_build(b, argv):
 
 @command("test", "", "build, then run every test (dotnet test: managed, C harness, Python on every CPython, "
                      "both build scripts); a CPython listed in HPYSHIM_REQUIRE_PYTHONS, e.g. \"3.8 3.13\", "
-                     "must be installed")
+                     "must be installed. On x64 also the linux-arm64 build, its suites run under qemu "
+                     "and compared with x64's (--target linux-arm64: only those)")
 def cmd_test(b, argv):
     no_arguments(b, "test", argv)
-    build_all(b)
+    # The arm64 results are compared with the host's, so the host's build is always made.
+    host = b.for_target(None) if b.cross else b
+    build_all(host)
+    targets = [b] if b.cross else [b.for_target(t) for t in cross_targets(b)]
+    for target in targets:
+        build_all(target)
     ensure_test_packages(b)
     ensure_valgrind(b)
     ensure_powershell(b)
-    counts = os.path.join(b.out, "tests", "counts")
+    counts = os.path.join(host.out, "tests", "counts")
     if not b.dry_run:
         shutil.rmtree(counts, ignore_errors=True)
+    # Only the cross target's tests with --target; all of them otherwise.
+    only = ["--filter", "FullyQualifiedName~HPyShim.Tests.CrossTargetTests"] if b.cross else []
     try:
-        b.run(["dotnet", "test", "Shim.Tests/Shim.Tests.csproj", "-nologo", "--logger", "console;verbosity=normal"])
+        b.run(["dotnet", "test", "Shim.Tests/Shim.Tests.csproj", "-nologo", "--logger", "console;verbosity=normal"]
+              + only)
     finally:
         # Each xunit test of a Python or C suite records that suite's own count (passed failed).
         # A dry run reports none: the files there belong to a real run, perhaps still going.
@@ -325,6 +490,13 @@ def cmd_test(b, argv):
                     if len(fields) >= 2:
                         passed, failed = passed + int(fields[0]), failed + int(fields[1])
             b.say("Python and C suites (all CPythons and modes): %d passed, %d failed" % (passed, failed))
+    # HPy's own suite needs HPy's sources, which a clone does not have (./build.sh conformance runs it
+    # on x64 given them): with HPY_SRC, each cross target's run, compared with x64's.
+    for target in targets:
+        if os.environ.get("HPY_SRC"):
+            cross_conformance(target, [], build=False)
+        else:
+            b.say("== HPy's test suite on %s: not run (HPY_SRC=CHECKOUT-OF-HPY-0.9.0 runs it)" % target.rid)
 
 
 @command("install", "PREFIX", "build the library, then install it for C hosts: PREFIX/lib/libhpy.so, "
@@ -333,10 +505,10 @@ def cmd_install(b, argv):
     if len(argv) != 1:
         raise UsageError("usage: %s install PREFIX" % b.script)
     build_library(b)
-    b.run([b.python, "packaging/wheels.py", "install", argv[0], "--lib", b.lib])
+    b.run([b.host_python, "packaging/wheels.py", "install", argv[0], "--lib", b.lib])
 
 
-@command("run", "", "build, then run the samples point and simple through the launcher")
+@command("run", "", "build, then run the samples point and simple through the launcher (--target: under qemu)")
 def cmd_run(b, argv):
     no_arguments(b, "run", argv)
     build_all(b)
@@ -347,7 +519,7 @@ def cmd_run(b, argv):
 
 
 @command("bench", "[ARGS]", "build, then run the benchmark (bench/run.sh: the microbenchmarks, then the "
-                            "realistic workloads; ARGS go to it)")
+                            "realistic workloads; ARGS go to it)", cross=False)
 def cmd_bench(b, argv):
     ensure_bench_tools(b, argv)
     build_all(b)
@@ -355,15 +527,47 @@ def cmd_bench(b, argv):
 
 
 @command("conformance", "[ARGS]", "build, then run HPy 0.9.0's own test suite on HPy Shim "
-                                  "(HPY_SRC=checkout of HPy 0.9.0; ARGS go to conformance/run.py)")
+                                  "(HPY_SRC=checkout of HPy 0.9.0; ARGS go to conformance/run.py; "
+                                  "--target: universal and debug mode under qemu, compared with x64)")
 def cmd_conformance(b, argv):
+    if b.cross:
+        cross_conformance(b, argv)
+        return
     build_library(b)
     build_wheels(b)  # test/hpy_devel installs them
     b.run([b.python, "conformance/run.py"] + argv)
 
 
+# HPy's tests compile their modules inside the CPython under test, through distutils and $CC: under
+# qemu that is the target's compiler (OUT/RID/bin/cc, an x64 program that the emulated CPython
+# starts like any other). test/hpy_devel (pip and venvs: setuptools integration, no ABI) and
+# test/trace (trace mode only) are left out; both header sets: HPy's (the binary compatibility of
+# the target's libhpy.so) and ours (source compatibility with the target's compiler).
+CROSS_CONFORMANCE = ["--modes", "universal,debug", "--headers", "official,ours",
+                     "--file", "test/test_", "--file", "test/debug/"]
+
+
+def cross_conformance(b, argv, build=True):
+    """HPy's test suite in universal and debug mode on the target's CPython under qemu, with the
+    target's libhpy.so and modules built by its compiler; every test's outcome must be the one it
+    has on this machine's twin of that CPython with this machine's build."""
+    host = b.for_target(None)
+    if build:
+        build_library(host)
+        build_library(b)
+        ensure_sysroot(b)
+        ensure_test_packages(b)   # the twin CPython
+    b.say("== HPy's test suite on %s (%s), compared with x64's" % (b.rid, " ".join(CROSS_CONFORMANCE)))
+    twin_out = os.path.join(b.out, "conformance-x64")
+    b.run([b.host_python, "conformance/run.py", "--python", b.cross["twin_python"], "--out", twin_out]
+          + CROSS_CONFORMANCE + argv, env={"HPYSHIM_LIBRARY": host.lib})
+    b.run([b.host_python, "conformance/run.py", "--python", b.python, "--out", os.path.join(b.out, "conformance"),
+           "--expect", os.path.join(twin_out, "results.json")] + CROSS_CONFORMANCE + argv,
+          env={"HPYSHIM_LIBRARY": b.lib, "CC": b.cc, "AR": b.cross["triplet"] + "-ar"})
+
+
 @command("fuzz", "", "fuzz the argument parsers and HPy_BuildValue (libFuzzer; FUZZ_SECONDS, default 120; "
-                    "crashes go to out/fuzz/)")
+                    "crashes go to out/fuzz/)", cross=False)
 def cmd_fuzz(b, argv):
     """The helpers that parse formats, compiled in CPython ABI mode against the newest pyenv CPython."""
     no_arguments(b, "fuzz", argv)
@@ -394,7 +598,7 @@ def cmd_fuzz(b, argv):
            os.path.join(fuzz_dir, "corpus"), "tests/regressions/fuzz"], env={"ASAN_OPTIONS": "detect_leaks=0"})
 
 
-@command("memcheck", "", "build, then run the C harnesses under valgrind memcheck")
+@command("memcheck", "", "build, then run the C harnesses under valgrind memcheck", cross=False)
 def cmd_memcheck(b, argv):
     no_arguments(b, "memcheck", argv)
     b.require("tests/valgrind/memcheck.sh")
@@ -403,7 +607,7 @@ def cmd_memcheck(b, argv):
     b.run(["tests/valgrind/memcheck.sh", b.out])
 
 
-@command("generate", "", "rewrite the generated files from api/hpy_context.api")
+@command("generate", "", "rewrite the generated files from api/hpy_context.api", cross=False)
 def cmd_generate(b, argv):
     no_arguments(b, "generate", argv)
     b.run(["dotnet", "run", "--project", "generator", "--", "--root", ROOT])
@@ -412,8 +616,9 @@ def cmd_generate(b, argv):
 # ---- main --------------------------------------------------------------------------------------
 
 def usage(script):
-    lines = ["usage: %s [--dry-run] [--verbose] [COMMAND [ARGS]]   (default command: build)" % script]
-    for name, (_, args, summary) in COMMANDS.items():
+    lines = ["usage: %s [--dry-run] [--verbose] [--target RID] [COMMAND [ARGS]]   (default command: build)" % script,
+             "  --target linux-arm64     build (and run, test, install) for arm64 on an x64 machine, into OUT/linux-arm64"]
+    for name, (_, args, summary, _) in COMMANDS.items():
         lines.append("  %-24s %s" % ((name + " " + args).strip(), summary))
     return "\n".join(lines)
 
@@ -431,7 +636,13 @@ def main(argv):
         print(usage(script))
         return 0
     dry_run = verbose = False
-    while argv[:1] in (["--dry-run"], ["--verbose"]):
+    target = None
+    while argv[:1] in (["--dry-run"], ["--verbose"], ["--target"]):
+        if argv[0] == "--target":
+            if len(argv) < 2:
+                print(usage(script), file=sys.stderr)
+                return 2
+            target, argv = argv[1], argv[1:]
         dry_run = dry_run or argv[0] == "--dry-run"
         verbose = verbose or argv[0] == "--verbose"
         argv = argv[1:]
@@ -446,7 +657,11 @@ def main(argv):
     os.environ["DOTNET_NOLOGO"] = "1"
     try:
         started = time.monotonic()
-        COMMANDS[name][0](Build(dry_run, verbose), args)
+        b = Build(dry_run, verbose, target)
+        if b.cross and not COMMANDS[name][3]:
+            raise UsageError("%s: %s does not take --target (%s do)" % (
+                script, name, ", ".join(n for n, c in COMMANDS.items() if c[3])))
+        COMMANDS[name][0](b, args)
         if not dry_run:
             print("== %s done in %.0f s" % (name, time.monotonic() - started), flush=True)
     except Failed as e:

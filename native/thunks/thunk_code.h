@@ -2,7 +2,9 @@
  *   thunk_encode: put `impl` in argument register `reg` (0-based), then jump to `dispatcher`;
  *   thunk_encode_direct: shift the `n` arguments one register up, put `ctx` in the first, clear
  *     the top bit of argument `mask` (-1: none; PY_VECTORCALL_ARGUMENTS_OFFSET), jump to `impl`:
- *     a call of impl(ctx, args...) with no dispatcher in between.
+ *     a call of impl(ctx, args...) with no dispatcher in between;
+ * and thunk_encode_constant, a function that returns `value` (thunks.c's check that rewritten code
+ * runs).
  * Kept apart from thunks.c so that tests/c/thunk_test.c runs the same encoders on x86-64 and,
  * cross-compiled, on arm64 under qemu. */
 #ifndef HPYSHIM_THUNK_CODE_H
@@ -68,6 +70,17 @@ static inline int thunk_encode_direct(unsigned char *p, int n, int mask, void *c
     memset(p + at, 0xCC, (size_t)(THUNK_SIZE - at));
     return 0;
 }
+
+static inline int thunk_encode_constant(unsigned char *p, uint16_t value)
+{
+    p[0] = 0xB8;   /* mov eax, imm32 (zero-extended into rax) */
+    p[1] = (unsigned char)(value & 0xFF);
+    p[2] = (unsigned char)(value >> 8);
+    p[3] = p[4] = 0;
+    p[5] = 0xC3;   /* ret */
+    memset(p + 6, 0xCC, THUNK_SIZE - 6);
+    return 0;
+}
 #elif defined(__aarch64__)
 #define THUNK_MAX_REGISTER 7   /* AAPCS64: x0-x7 */
 /* ldr x<reg>, [pc+16] ; ldr x16, [pc+20] ; br x16 ; brk #0 ; .quad impl ; .quad dispatcher
@@ -110,6 +123,17 @@ static inline int thunk_encode_direct(unsigned char *p, int n, int mask, void *c
     memcpy(p + 56, &impl, 8);
     return 0;
 }
+
+static inline int thunk_encode_constant(unsigned char *p, uint16_t value)
+{
+    uint32_t code[2];
+    code[0] = 0xD2800000u | ((uint32_t)value << 5);   /* movz x0, #value */
+    code[1] = 0xD65F03C0u;                            /* ret */
+    memcpy(p, code, 8);
+    for (int at = 8; at < THUNK_SIZE; at += 4)
+        memcpy(p + at, &(uint32_t){ 0xD4200000u }, 4);   /* brk #0 */
+    return 0;
+}
 #else
 #define THUNK_MAX_REGISTER (-1)
 static inline int thunk_encode(unsigned char *p, int reg, void *impl, void *dispatcher)
@@ -121,6 +145,12 @@ static inline int thunk_encode(unsigned char *p, int reg, void *impl, void *disp
 static inline int thunk_encode_direct(unsigned char *p, int n, int mask, void *ctx, void *impl)
 {
     (void)p; (void)n; (void)mask; (void)ctx; (void)impl;
+    return -1;
+}
+
+static inline int thunk_encode_constant(unsigned char *p, uint16_t value)
+{
+    (void)p; (void)value;
     return -1;
 }
 #endif

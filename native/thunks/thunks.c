@@ -217,8 +217,27 @@ static int write_thunk(unsigned char *thunk, int fresh_page, const thunk_kind *k
     return ok;
 }
 
+/* Whether code rewritten through the writable view is what then runs, checked once on the first
+ * chunk: a function returning 1 is written and run, then rewritten to return 2 and run. A processor
+ * keeps its instruction cache coherent with __builtin___clear_cache (IC IVAU on arm64, nothing to
+ * do on x86-64), but an emulator that translates code once and notices writes only through the
+ * address that runs it (qemu-user: arm64 and x86-64 guests alike) goes on running the old code, so
+ * a reused thunk (shim_release_thunk) would call its previous function. There thunks are written by
+ * changing the protection of the page that runs them, a write the emulator sees. */
+static int rewrites_seen(unsigned char *rw, unsigned char *rx)
+{
+    for (uint16_t value = 1; value <= 2; value++) {
+        if (thunk_encode_constant(rw, value) != 0)
+            return 0;
+        __builtin___clear_cache((char *)rx, (char *)rx + THUNK_SIZE);
+        if (((uintptr_t (*)(void))(void *)rx)() != value)
+            return 0;
+    }
+    return 1;
+}
+
 /* Makes a new dual-mapped chunk the area thunks are added to: 0, or -1 when the system (or
- * memory for the list of chunks) refuses. */
+ * memory for the list of chunks) refuses, or rewrites through the writable view go unseen. */
 static int new_chunk(void)
 {
     void *rw, *rx;
@@ -232,8 +251,8 @@ static int new_chunk(void)
     }
     if (platform_code_map(CHUNK_SIZE, &rw, &rx) != 0)
         return -1;
-    if (dual_state == 0 && platform_on_fork_child(chunks_after_fork) != 0) {
-        /* a child would share the chunk with its parent: do without */
+    if (dual_state == 0 && (!rewrites_seen(rw, rx) || platform_on_fork_child(chunks_after_fork) != 0)) {
+        /* stale code, or a child would share the chunk with its parent: do without */
         platform_pages_unmap(rw, CHUNK_SIZE);
         platform_pages_unmap(rx, CHUNK_SIZE);
         return -1;

@@ -2,7 +2,8 @@
  * argument register a thunk can use, a thunk called with that many arguments must reach its
  * dispatcher with the arguments unchanged and the implementation pointer after them; a direct
  * thunk must reach its function with the context first, then the arguments unchanged, except the
- * masked one, whose top bit is cleared. Built natively and, cross-compiled for arm64, run under
+ * masked one, whose top bit is cleared; a constant function must return its constant (thunks.c runs
+ * one to see whether rewritten code runs). Built natively and, cross-compiled for arm64, run under
  * qemu by Shim.Tests/ThunkTests.cs. */
 #include <stdint.h>
 #include <stdio.h>
@@ -121,7 +122,33 @@ int main(void)
             }
         }
     }
+    /* constant functions: a value in each byte of the immediate, and the largest */
+    const uint16_t constants[3] = { 1, 0x1234, 0xFFFF };
+    int constant_failures = 0;
+    unsigned char *constant = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (constant == MAP_FAILED) {
+        perror("mmap");
+        return 1;
+    }
+    for (int i = 0; i < 3; i++)
+        if (thunk_encode_constant(constant + i * THUNK_SIZE, constants[i]) != 0) {
+            printf("constant %u refused\n", constants[i]);
+            return 1;
+        }
+    if (mprotect(constant, page, PROT_READ | PROT_EXEC) != 0) {
+        perror("mprotect");
+        return 1;
+    }
+    __builtin___clear_cache((char *)constant, (char *)constant + page);
+    for (int i = 0; i < 3; i++) {
+        W got = call(constant + i * THUNK_SIZE, 0, v);
+        if (got != constants[i]) {
+            printf("constant %u: got %#lx\n", constants[i], (unsigned long)got);
+            constant_failures++;
+        }
+    }
     printf("%d thunk shapes checked, %d failed\n", max + 1, failures);
     printf("%d direct thunk shapes checked, %d failed\n", shapes, direct_failures);
-    return failures + direct_failures != 0;
+    printf("3 constant functions checked, %d failed\n", constant_failures);
+    return failures + direct_failures + constant_failures != 0;
 }

@@ -28,8 +28,9 @@ import hpyshim
 name, path, mode, loads = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 
 def rss():
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * 4096
+    # in kB, whatever the page size (statm counts pages)
+    with open("/proc/self/status") as f:
+        return next(int(l.split()[1]) * 1024 for l in f if l.startswith("VmRSS:"))
 
 for _ in range(loads // 5):
     hpyshim.load(name, path, mode=mode)
