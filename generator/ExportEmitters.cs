@@ -67,14 +67,6 @@ public static class ExportEmitters
         return cs.ToString();
     }
 
-    static string CSharpKind(string kind) => kind switch
-    {
-        "int" => "long",
-        "bytes" => "byte*",
-        "object" => "nint",
-        _ => throw new ArgumentException(kind),
-    };
-
     public static string PythonModuleCSharp(BoundaryDescription d)
     {
         var cs = new StringBuilder();

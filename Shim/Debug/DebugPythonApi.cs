@@ -1,6 +1,7 @@
 using HPyShim.Context;
 using HPyShim.CPython;
 using static HPyShim.Interop.NativeImports;
+using static HPyShim.Interop.PythonModule;
 
 namespace HPyShim.Debug;
 
@@ -152,25 +153,5 @@ internal static unsafe class DebugPythonApi
         if (slot != 0) Py.Py_DecRef(slot);
         slot = function;
         if (slot != 0) Py.Py_IncRef(slot);
-    }
-
-    static nint NewReference(nint obj)
-    {
-        Py.Py_IncRef(obj);
-        return obj;
-    }
-
-    /// <summary>A tuple of the items, new references it steals; 0 (the items released) if any is 0.</summary>
-    public static nint Tuple(params nint[] items)
-    {
-        nint tuple = items.Contains(0) ? 0 : Py.PyTuple_New(items.Length);
-        if (tuple == 0)
-        {
-            foreach (nint item in items)
-                if (item != 0) Py.Py_DecRef(item);
-            return 0;
-        }
-        for (int i = 0; i < items.Length; i++) Py.PyTuple_SetItem(tuple, i, items[i]);
-        return tuple;
     }
 }

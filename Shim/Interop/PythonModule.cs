@@ -38,10 +38,26 @@ internal static unsafe partial class PythonModule
         fixed (byte* p = text) return Py.PyUnicode_FromString(p);
     }
 
-    static nint NoneResult()
+    static nint NoneResult() => Py.PyErr_Occurred() != 0 ? 0 : NewReference(Py._Py_NoneStruct);
+
+    /// <summary>`obj` with a reference of the caller's own (for results and Tuple's items).</summary>
+    public static nint NewReference(nint obj)
     {
-        if (Py.PyErr_Occurred() != 0) return 0;
-        Py.Py_IncRef(Py._Py_NoneStruct);
-        return Py._Py_NoneStruct;
+        Py.Py_IncRef(obj);
+        return obj;
+    }
+
+    /// <summary>A tuple of the items, new references it steals; 0 (the items released) if any is 0.</summary>
+    public static nint Tuple(params nint[] items)
+    {
+        nint tuple = items.Contains(0) ? 0 : Py.PyTuple_New(items.Length);
+        if (tuple == 0)
+        {
+            foreach (nint item in items)
+                if (item != 0) Py.Py_DecRef(item);
+            return 0;
+        }
+        for (int i = 0; i < items.Length; i++) Py.PyTuple_SetItem(tuple, i, items[i]);
+        return tuple;
     }
 }

@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 using HPyShim.Context;
 using HPyShim.CPython;
-using HPyShim.Debug;
 using static HPyShim.Interop.NativeImports;
+using static HPyShim.Interop.PythonModule;
 
 namespace HPyShim.Trace;
 
@@ -11,7 +11,7 @@ namespace HPyShim.Trace;
 internal static unsafe class TracePythonApi
 {
     static nint onEnter, onExit;   // Python callables (owned) or 0
-    static nint[]? names;          // each member's "ctx_Name" as a str, made once
+    static readonly Dictionary<int, nint> names = [];   // each member's "ctx_Name" as a str, made once
 
     public static nint State()
     {
@@ -23,23 +23,27 @@ internal static unsafe class TracePythonApi
         for (int i = 0; shim_trace_read(i, counts) == 0; i++)
         {
             nint name = MemberName(i);
-            if (name == 0) break;
-            Py.Py_IncRef(name);
-            members.Add(DebugPythonApi.Tuple(name, Py.PyLong_FromUnsignedLongLong(counts[0]),
+            // a failed name makes this row 0, so the tuple of rows below releases them all and is 0
+            members.Add(name == 0 ? 0 : Tuple(NewReference(name), Py.PyLong_FromUnsignedLongLong(counts[0]),
                 Py.PyLong_FromUnsignedLongLong(counts[1]), Py.PyLong_FromUnsignedLongLong(counts[2])));
         }
-        return DebugPythonApi.Tuple(Py.PyLong_FromUnsignedLongLong(clock[0]), Py.PyLong_FromUnsignedLongLong(clock[1]),
-            Py.PyLong_FromUnsignedLongLong(clock[2]), DebugPythonApi.Tuple([.. members]));
+        return Tuple(Py.PyLong_FromUnsignedLongLong(clock[0]), Py.PyLong_FromUnsignedLongLong(clock[1]),
+            Py.PyLong_FromUnsignedLongLong(clock[2]), Tuple([.. members]));
     }
 
     /// <summary>The member's name as a str, borrowed (kept for good); 0 with an exception set.</summary>
     static nint MemberName(int member)
     {
-        names ??= new nint[2048];
-        if (member >= names.Length) return 0;
-        if (names[member] == 0)
-            names[member] = Py.PyUnicode_FromString(shim_member_name(member, 1));
-        return names[member];
+        if (names.TryGetValue(member, out nint known)) return known;
+        byte* text = shim_member_name(member, 1);
+        if (text == null)
+        {
+            Failure.Raise(Py.PyExc_SystemError, $"HPy Shim trace: no context member {member}");
+            return 0;
+        }
+        nint name = Py.PyUnicode_FromString(text);
+        if (name != 0) names[member] = name;
+        return name;
     }
 
     public static void SetHooks(nint enter, nint exit)
@@ -79,10 +83,8 @@ internal static unsafe class TracePythonApi
         {
             if (function == 0) return 0;
             nint name = MemberName(member);
-            nint args = name != 0 ? Py.PyTuple_New(1) : 0;
+            nint args = name != 0 ? Tuple(NewReference(name)) : 0;
             if (args == 0) return Printed();
-            Py.Py_IncRef(name);
-            Py.PyTuple_SetItem(args, 0, name);
             nint result = Py.PyObject_CallObject(function, args);
             Py.Py_DecRef(args);
             if (result == 0) return Printed();

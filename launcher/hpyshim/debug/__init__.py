@@ -189,7 +189,7 @@ def _raw_data_stats():
     return dict(zip(("copies", "protection_changes", "batches", "waiting"), _rt().debug_raw_data_stats()))
 
 
-def _set_hook(which, name, function):
+def _set_hook(which, function):
     if function is not None and not callable(function):
         raise TypeError("Expected a callable object or None")
     _rt().debug_set_hook(which, function)   # the runtime keeps a reference
@@ -197,12 +197,12 @@ def _set_hook(which, name, function):
 
 def set_on_invalid_handle(function):
     """Call `function()` on each invalid use of a handle, and go on, instead of ending the process."""
-    _set_hook(0, "set_on_invalid_handle", function)
+    _set_hook(0, function)
 
 
 def set_on_invalid_builder_handle(function):
     """Kept for HPy compatibility: the hook is stored, but builder misuse is not checked yet."""
-    _set_hook(1, "set_on_invalid_builder_handle", function)
+    _set_hook(1, function)
 
 
 def set_handle_stack_trace_limit(limit):
