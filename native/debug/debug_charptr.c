@@ -105,7 +105,7 @@ int64_t debug_raw_pending;          /* pages' copies in the batch */
 uint64_t debug_raw_calls;           /* extension calls started (debug_raw_call) */
 uint64_t debug_raw_protected_at;    /* debug_raw_calls at the last protection of a batch */
 
-/* Counters for tests and the benchmark (hpyshim_debug_raw_stats). */
+/* Counters for tests and the benchmark (shim_debug_raw_stats). */
 static int64_t stat_copies, stat_protect_calls, stat_batches;
 
 void *debug_raw_closer;             /* the extension's call of HPy_Close / HPyTracker_Close */
